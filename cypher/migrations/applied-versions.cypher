@@ -1,0 +1,2 @@
+MATCH (m:SchemaMigration)
+RETURN m.version AS version, m.checksum AS checksum

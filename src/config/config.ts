@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { IDENTIFIER_TYPES, IdentifierType } from '../identity/identifier-type';
+
+const csv = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const identifierLimits = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const limits: Partial<Record<IdentifierType, number>> = {};
+    for (const pair of csv(value)) {
+      const [type, raw] = pair.split('=').map((part) => part.trim());
+      const limit = Number(raw);
+      if (!(IDENTIFIER_TYPES as readonly string[]).includes(type) || !Number.isInteger(limit) || limit < 1) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not TYPE=positive integer with TYPE one of ${IDENTIFIER_TYPES.join(', ')}` });
+        continue;
+      }
+      limits[type as IdentifierType] = limit;
+    }
+    return limits;
+  });
+
+const regexList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (!value) return [] as string[];
+    let patterns: unknown;
+    try {
+      patterns = JSON.parse(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of regular expressions, e.g. ["^test@", "^0000$"]' });
+      return [];
+    }
+    if (!Array.isArray(patterns) || !patterns.every((p) => typeof p === 'string')) {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of strings' });
+      return [];
+    }
+    for (const pattern of patterns) {
+      try {
+        new RegExp(pattern, 'i');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(pattern)}: ${(error as Error).message}` });
+      }
+    }
+    return patterns as string[];
+  });
+
+const environment = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NEO4J_URI: z.string().url().optional(),
+  NEO4J_USER: z.string().default('neo4j'),
+  NEO4J_PASSWORD: z.string().optional(),
+  NEO4J_DATABASE: z.string().default('neo4j'),
+  NEO4J_LOCAL_DATA_DIR: z.string().default('.data/neo4j'),
+  NEO4J_LOCAL_PAGECACHE_MB: z.coerce.number().int().min(16).default(256),
+  NEO4J_LOCAL_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM heap size such as 1g or 768m').default('1g'),
+  REDIS_URL: z.string().url().optional(),
+  SEED_ON_START: booleanFlag.default('true'),
+  INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
+  IDENTITY_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 region such as US or DE')
+    .default('US'),
+  IDENTITY_BLOCKED_PATTERNS: regexList,
+  IDENTITY_LIMITS: identifierLimits,
+  IDENTITY_PRIORITY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const order = csv(value);
+      const unknown = order.filter((type) => !(IDENTIFIER_TYPES as readonly string[]).includes(type));
+      if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown identifier types: ${unknown.join(', ')}` });
+      return order as IdentifierType[];
+    }),
+  SOURCE_PRIORITY: z
+    .string()
+    .default('crm,support,ecommerce,mobile,web')
+    .transform((value) => csv(value).map((source) => source.toLowerCase())),
+});
+
+export type Config = Readonly<{
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number };
+  logLevel: string;
+  neo4j: {
+    uri?: string;
+    user: string;
+    password?: string;
+    database: string;
+    local: { dataDir: string; pageCacheMb: number; heap: string };
+  };
+  redis: { url?: string };
+  seedOnStart: boolean;
+  ingest: { maxBatch: number };
+  identity: {
+    defaultRegion: string;
+    blockedPatterns: string[];
+    limits: Partial<Record<IdentifierType, number>>;
+    priority: IdentifierType[];
+    sourcePriority: string[];
+  };
+}>;
+
+export class ConfigError extends Error {}
+
+/** Parses the whole environment once and reports every problem together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environment.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    logLevel: e.LOG_LEVEL,
+    neo4j: {
+      uri: e.NEO4J_URI,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      local: { dataDir: e.NEO4J_LOCAL_DATA_DIR, pageCacheMb: e.NEO4J_LOCAL_PAGECACHE_MB, heap: e.NEO4J_LOCAL_HEAP },
+    },
+    redis: { url: e.REDIS_URL },
+    seedOnStart: e.SEED_ON_START,
+    ingest: { maxBatch: e.INGEST_MAX_BATCH },
+    identity: {
+      defaultRegion: e.IDENTITY_DEFAULT_REGION,
+      blockedPatterns: e.IDENTITY_BLOCKED_PATTERNS,
+      limits: e.IDENTITY_LIMITS,
+      priority: e.IDENTITY_PRIORITY,
+      sourcePriority: e.SOURCE_PRIORITY,
+    },
+  });
+}

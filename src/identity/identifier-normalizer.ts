@@ -1,0 +1,52 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import isEmail from 'validator/lib/isEmail';
+import { IdentifierType, identifierKey } from './identifier-type';
+
+export type NormalizedIdentifier = { type: IdentifierType; value: string; key: string };
+export type DropReason = 'BLOCKED' | 'INVALID';
+export type DroppedIdentifier = { type: IdentifierType; reason: DropReason };
+
+export type NormalizeResult =
+  | { ok: true; identifier: NormalizedIdentifier }
+  | { ok: false; dropped: DroppedIdentifier };
+
+/** Values tracking libraries send when they have no real id (Segment's defaults, plus `undefined` and empty). */
+export const DEFAULT_BLOCKED_PATTERNS = ['^[0-]*$', '^-1$', '^null$', '^anonymous$', '^undefined$', '^\\s*$'];
+
+export type NormalizerOptions = { defaultRegion: string; blockedPatterns: string[] };
+
+export class IdentifierNormalizer {
+  private readonly blocked: RegExp[];
+
+  constructor(private readonly options: NormalizerOptions) {
+    this.blocked = [...DEFAULT_BLOCKED_PATTERNS, ...options.blockedPatterns].map((p) => new RegExp(p, 'i'));
+  }
+
+  normalize(type: IdentifierType, raw: string): NormalizeResult {
+    const trimmed = raw.trim();
+    if (this.isBlocked(trimmed)) return { ok: false, dropped: { type, reason: 'BLOCKED' } };
+    const value = this.canonical(type, trimmed);
+    if (value === null) return { ok: false, dropped: { type, reason: 'INVALID' } };
+    if (this.isBlocked(value)) return { ok: false, dropped: { type, reason: 'BLOCKED' } };
+    return { ok: true, identifier: { type, value, key: identifierKey(type, value) } };
+  }
+
+  private isBlocked(value: string) {
+    return this.blocked.some((pattern) => pattern.test(value));
+  }
+
+  private canonical(type: IdentifierType, value: string): string | null {
+    switch (type) {
+      case 'EMAIL': {
+        const email = value.toLowerCase();
+        return isEmail(email, { allow_display_name: false, require_tld: true }) ? email : null;
+      }
+      case 'PHONE': {
+        const phone = parsePhoneNumberFromString(value, this.options.defaultRegion as CountryCode);
+        return phone?.isValid() ? phone.number : null;
+      }
+      default:
+        return value.length <= 512 ? value : null;
+    }
+  }
+}

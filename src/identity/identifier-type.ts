@@ -1,0 +1,32 @@
+import { registerEnumType } from 'type-graphql';
+
+export const IDENTIFIER_TYPES = ['USER_ID', 'CRM_ID', 'EMAIL', 'PHONE', 'ANONYMOUS_ID', 'DEVICE_ID'] as const;
+export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
+
+export enum IdentifierTypeEnum {
+  USER_ID = 'USER_ID',
+  CRM_ID = 'CRM_ID',
+  EMAIL = 'EMAIL',
+  PHONE = 'PHONE',
+  ANONYMOUS_ID = 'ANONYMOUS_ID',
+  DEVICE_ID = 'DEVICE_ID',
+}
+
+registerEnumType(IdentifierTypeEnum, {
+  name: 'IdentifierType',
+  description: 'Kinds of identifier that resolve to a customer.',
+  valuesConfig: {
+    USER_ID: { description: 'The id a customer has in the product that sends events (Segment userId).' },
+    CRM_ID: { description: 'The id of the customer in a CRM.' },
+    EMAIL: { description: 'An email address, trimmed and lower-cased.' },
+    PHONE: { description: 'A phone number in E.164.' },
+    ANONYMOUS_ID: { description: 'A pre-login id set by a tracking library (Segment anonymousId).' },
+    DEVICE_ID: { description: 'A device id from the event context.' },
+  },
+});
+
+export const isIdentifierType = (value: string): value is IdentifierType =>
+  (IDENTIFIER_TYPES as readonly string[]).includes(value);
+
+/** The graph-wide unique key of an identifier: its type and normalised value. */
+export const identifierKey = (type: IdentifierType, value: string) => `${type}:${value}`;

@@ -1,0 +1,35 @@
+import { IDENTIFIER_TYPES, type IdentifierType } from './identifier-type';
+
+/** Match rules are data: each distinct set gets a version in the graph, and every link and merge records it. */
+export type IdentityRules = {
+  /** Most distinct values of a type one customer may hold; a link or merge that would exceed it is refused. */
+  limits: Record<IdentifierType, number>;
+  /** Order in which an event's identifiers are resolved; a refused identifier never blocks a higher one. */
+  priority: IdentifierType[];
+};
+
+export type VersionedRules = IdentityRules & { version: number };
+
+export const DEFAULT_LIMITS: Record<IdentifierType, number> = {
+  USER_ID: 1,
+  CRM_ID: 1,
+  EMAIL: 5,
+  PHONE: 5,
+  ANONYMOUS_ID: 5,
+  DEVICE_ID: 5,
+};
+
+export const DEFAULT_PRIORITY: IdentifierType[] = ['USER_ID', 'CRM_ID', 'EMAIL', 'PHONE', 'DEVICE_ID', 'ANONYMOUS_ID'];
+
+/** Merge protection switched off: every identifier links, so customers are the connected components. */
+export const UNLIMITED: Record<IdentifierType, number> = Object.fromEntries(
+  IDENTIFIER_TYPES.map((type) => [type, Number.MAX_SAFE_INTEGER]),
+) as Record<IdentifierType, number>;
+
+export function identityRules(
+  limits: Partial<Record<IdentifierType, number>> = {},
+  priority: IdentifierType[] = [],
+): IdentityRules {
+  const order = [...priority, ...DEFAULT_PRIORITY.filter((type) => !priority.includes(type))];
+  return { limits: { ...DEFAULT_LIMITS, ...limits }, priority: order };
+}

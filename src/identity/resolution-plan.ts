@@ -1,0 +1,80 @@
+import type { NormalizedIdentifier } from './identifier-normalizer';
+import type { IdentifierType } from './identifier-type';
+import type { Candidates, Observations } from './profile-attributes';
+
+export type CauseKind = 'EVENT' | 'RECORD';
+export type ResolvedOutcome = 'CREATED' | 'LINKED' | 'MERGED';
+
+/** One accepted event or source record, normalised and ready to resolve. */
+export type ResolutionItem = {
+  causeKind: CauseKind;
+  /** messageId of an event, key of a source record: what links, merges and conflicts point back to. */
+  cause: string;
+  source: string;
+  occurredAt: string;
+  identifiers: NormalizedIdentifier[];
+  /** Source records resolve to the customer they described before, whatever their identifiers say now. */
+  recordKey?: string;
+  observations: Observations;
+};
+
+/** What the graph holds for the customers a batch touches, read under their write locks. */
+export type CustomerSnapshot = {
+  id: string;
+  createdAt: string;
+  counts: Partial<Record<IdentifierType, number>>;
+  candidates: Candidates;
+};
+
+export type Snapshot = {
+  /** Identifier key or record key -> id of the active customer it belongs to. */
+  owners: Map<string, string>;
+  customers: Map<string, CustomerSnapshot>;
+};
+
+export type PlannedConflict = {
+  id: string;
+  customerId: string;
+  /** The customer the refused identifier already belongs to, if any. */
+  otherCustomerId: string | null;
+  identifier: NormalizedIdentifier;
+  reason: 'LIMIT_EXCEEDED' | 'MERGE_BLOCKED';
+  limit: number;
+  causeKind: CauseKind;
+  cause: string;
+};
+
+export type PlannedLink = {
+  identifier: NormalizedIdentifier;
+  customerId: string;
+  causeKind: CauseKind;
+  cause: string;
+  source: string;
+  occurredAt: string;
+};
+
+export type PlannedMerge = {
+  id: string;
+  survivorId: string;
+  absorbed: { customerId: string; via: NormalizedIdentifier | null; viaRecordKey: string | null }[];
+  causeKind: CauseKind;
+  cause: string;
+};
+
+export type PlannedProfile = { customerId: string; candidates: Candidates };
+
+export type ResolutionPlan = {
+  items: { customerId: string; outcome: ResolvedOutcome; conflicts: PlannedConflict[] }[];
+  /** The customer each item's data ends up on after the whole batch (later items may merge it away). */
+  finalCustomerOf(customerId: string): string;
+  newCustomers: { id: string; createdAt: string }[];
+  links: PlannedLink[];
+  /** Existing identifiers seen again, to move their lastSeen. */
+  touches: { key: string; occurredAt: string }[];
+  /** Every customer absorbed in this batch, pointed at its final survivor. */
+  absorptions: { absorbedId: string; survivorId: string }[];
+  merges: PlannedMerge[];
+  conflicts: PlannedConflict[];
+  /** Active customers whose candidates changed, with their new candidates. */
+  profiles: PlannedProfile[];
+};

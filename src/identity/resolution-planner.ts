@@ -1,0 +1,198 @@
+import type { NormalizedIdentifier } from './identifier-normalizer';
+import type { IdentifierType } from './identifier-type';
+import type { IdentityRules } from './identity-rules';
+import { combine, observe } from './golden-record';
+import type { Candidates } from './profile-attributes';
+import type {
+  CustomerSnapshot,
+  PlannedConflict,
+  PlannedLink,
+  PlannedMerge,
+  ResolutionItem,
+  ResolutionPlan,
+  Snapshot,
+} from './resolution-plan';
+
+type Counts = Partial<Record<IdentifierType, number>>;
+type Customer = CustomerSnapshot & { candidatesChanged: boolean };
+
+const add = (a: Counts, b: Counts): Counts => {
+  const sum: Counts = { ...a };
+  for (const [type, n] of Object.entries(b) as [IdentifierType, number][]) sum[type] = (sum[type] ?? 0) + n;
+  return sum;
+};
+
+/**
+ * Decides, in memory, what a batch does to the graph: items are resolved in order against the snapshot read
+ * under lock, so the outcome equals resolving them one by one, and the writes can then go out as a few UNWINDs.
+ */
+export function planResolution(
+  items: ResolutionItem[],
+  snapshot: Snapshot,
+  rules: IdentityRules,
+  now: string,
+  newId: () => string,
+): ResolutionPlan {
+  const customers = new Map<string, Customer>(
+    [...snapshot.customers.values()].map((c) => [c.id, { ...c, candidatesChanged: false }]),
+  );
+  const owners = new Map(snapshot.owners);
+  /** absorbed id -> the customer it was merged into; chains are followed by survivorOf. */
+  const mergedInto = new Map<string, string>();
+  const survivorOf = (id: string): string => {
+    let current = id;
+    while (mergedInto.has(current)) current = mergedInto.get(current)!;
+    return current;
+  };
+  const priority = (type: IdentifierType) => {
+    const index = rules.priority.indexOf(type);
+    return index === -1 ? rules.priority.length : index;
+  };
+  const older = (a: Customer, b: Customer) => (a.createdAt === b.createdAt ? a.id < b.id : a.createdAt < b.createdAt);
+  /** A join breaks a limit when a type ends above its limit and above what either side held alone. */
+  const breach = (left: Counts, right: Counts): IdentifierType | null => {
+    const sum = add(left, right);
+    for (const [type, n] of Object.entries(sum) as [IdentifierType, number][]) {
+      if (n > rules.limits[type] && n > (left[type] ?? 0) && n > (right[type] ?? 0)) return type;
+    }
+    return null;
+  };
+
+  const plan: Omit<ResolutionPlan, 'finalCustomerOf' | 'profiles'> = {
+    items: [],
+    newCustomers: [],
+    links: [],
+    touches: [],
+    absorptions: [],
+    merges: [],
+    conflicts: [],
+  };
+
+  for (const item of items) {
+    const group: string[] = [];
+    const via = new Map<string, { identifier: NormalizedIdentifier | null; recordKey: string | null }>();
+    let counts: Counts = {};
+    const fresh: NormalizedIdentifier[] = [];
+    const itemConflicts: Omit<PlannedConflict, 'customerId'>[] = [];
+
+    const recordOwner = item.recordKey ? owners.get(item.recordKey) : undefined;
+    if (recordOwner) {
+      const owner = survivorOf(recordOwner);
+      group.push(owner);
+      counts = { ...customers.get(owner)!.counts };
+      via.set(owner, { identifier: null, recordKey: item.recordKey! });
+    }
+
+    const identifiers = [...new Map(item.identifiers.map((i) => [i.key, i])).values()].sort(
+      (a, b) => priority(a.type) - priority(b.type),
+    );
+    for (const identifier of identifiers) {
+      const ownerId = owners.get(identifier.key);
+      if (ownerId !== undefined) {
+        const owner = survivorOf(ownerId);
+        plan.touches.push({ key: identifier.key, occurredAt: item.occurredAt });
+        if (group.includes(owner)) continue;
+        const broken = breach(counts, customers.get(owner)!.counts);
+        if (broken) {
+          itemConflicts.push({
+            id: newId(),
+            otherCustomerId: owner,
+            identifier,
+            reason: 'MERGE_BLOCKED',
+            limit: rules.limits[broken],
+            causeKind: item.causeKind,
+            cause: item.cause,
+          });
+          continue;
+        }
+        group.push(owner);
+        counts = add(counts, customers.get(owner)!.counts);
+        via.set(owner, { identifier, recordKey: null });
+      } else {
+        if (breach(counts, { [identifier.type]: 1 })) {
+          itemConflicts.push({
+            id: newId(),
+            otherCustomerId: null,
+            identifier,
+            reason: 'LIMIT_EXCEEDED',
+            limit: rules.limits[identifier.type],
+            causeKind: item.causeKind,
+            cause: item.cause,
+          });
+          continue;
+        }
+        fresh.push(identifier);
+        counts = add(counts, { [identifier.type]: 1 });
+      }
+    }
+
+    let customer: Customer;
+    let outcome: ResolutionPlan['items'][number]['outcome'];
+    if (group.length === 0) {
+      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, candidatesChanged: false };
+      customers.set(customer.id, customer);
+      plan.newCustomers.push({ id: customer.id, createdAt: now });
+      outcome = 'CREATED';
+    } else if (group.length === 1) {
+      customer = customers.get(group[0])!;
+      outcome = 'LINKED';
+    } else {
+      const members = group.map((id) => customers.get(id)!);
+      customer = members.reduce((best, c) => (older(c, best) ? c : best));
+      const absorbed = members.filter((c) => c.id !== customer.id);
+      const merge: PlannedMerge = {
+        id: newId(),
+        survivorId: customer.id,
+        absorbed: absorbed.map((c) => ({
+          customerId: c.id,
+          via: via.get(c.id)?.identifier ?? null,
+          viaRecordKey: via.get(c.id)?.recordKey ?? null,
+        })),
+        causeKind: item.causeKind,
+        cause: item.cause,
+      };
+      plan.merges.push(merge);
+      for (const other of absorbed) {
+        mergedInto.set(other.id, customer.id);
+        customer.counts = add(customer.counts, other.counts);
+        customer.candidates = combine([customer.candidates, other.candidates]);
+        customer.candidatesChanged = true;
+      }
+      outcome = 'MERGED';
+    }
+
+    for (const identifier of fresh) {
+      owners.set(identifier.key, customer.id);
+      customer.counts = add(customer.counts, { [identifier.type]: 1 });
+      const link: PlannedLink = {
+        identifier,
+        customerId: customer.id,
+        causeKind: item.causeKind,
+        cause: item.cause,
+        source: item.source,
+        occurredAt: item.occurredAt,
+      };
+      plan.links.push(link);
+    }
+    if (item.recordKey) owners.set(item.recordKey, customer.id);
+    if (Object.keys(item.observations).length > 0) {
+      customer.candidates = observe(customer.candidates, item.observations, item.source, item.occurredAt, item.cause);
+      customer.candidatesChanged = true;
+    }
+    const conflicts = itemConflicts.map((conflict) => ({ ...conflict, customerId: customer.id }));
+    plan.conflicts.push(...conflicts);
+    plan.items.push({ customerId: customer.id, outcome, conflicts });
+  }
+
+  plan.absorptions = [...mergedInto.keys()].map((absorbedId) => ({ absorbedId, survivorId: survivorOf(absorbedId) }));
+  const finalCustomerOf = survivorOf;
+  for (const link of plan.links) link.customerId = finalCustomerOf(link.customerId);
+  for (const conflict of plan.conflicts) {
+    conflict.customerId = finalCustomerOf(conflict.customerId);
+    if (conflict.otherCustomerId) conflict.otherCustomerId = finalCustomerOf(conflict.otherCustomerId);
+  }
+  const profiles = [...customers.values()]
+    .filter((c) => c.candidatesChanged && !mergedInto.has(c.id))
+    .map((c) => ({ customerId: c.id, candidates: c.candidates as Candidates }));
+  return { ...plan, finalCustomerOf, profiles };
+}

@@ -1,0 +1,103 @@
+import neo4j, { type Driver, type ManagedTransaction, Neo4jError } from 'neo4j-driver';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { recordToObject } from './neo4j-values';
+
+export type Params = Record<string, unknown>;
+
+/** The one way repositories run Cypher inside a transaction: rows come back as plain objects. */
+export type Tx = { rows<T>(query: string, params?: Params): Promise<T[]> };
+
+export type QueryListener = (query: string, elapsedMs: number) => void;
+
+/** Thrown by a unit of work that saw the graph change under it; the whole transaction is run again. */
+export class RetryableConflict extends Error {}
+
+const MAX_ATTEMPTS = 8;
+
+function isRetryableConflict(error: unknown): boolean {
+  if (error instanceof RetryableConflict) return true;
+  // A concurrent writer created the same unique key first: re-reading the graph resolves it.
+  return error instanceof Neo4jError && error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+}
+
+export class Database {
+  private readonly listeners = new Set<QueryListener>();
+
+  constructor(
+    readonly driver: Driver,
+    private readonly database: string,
+  ) {}
+
+  static connect(uri: string, user: string, password: string | undefined, database: string): Database {
+    const auth = password ? neo4j.auth.basic(user, password) : neo4j.auth.none();
+    const driver = neo4j.driver(uri, auth, {
+      disableLosslessIntegers: true,
+      maxConnectionPoolSize: 64,
+      connectionAcquisitionTimeout: 10_000,
+      maxTransactionRetryTime: 15_000,
+    });
+    return new Database(driver, database);
+  }
+
+  /** Waits until the server answers, so start-up fails with a clear message instead of on the first request. */
+  async waitUntilReachable(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.driver.getServerInfo({ database: this.database });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`Neo4j did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+        await sleep(250);
+      }
+    }
+  }
+
+  onQuery(listener: QueryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async read<T>(query: string, params: Params = {}): Promise<T[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead((tx) => this.wrap(tx).rows<T>(query, params));
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * Runs `work` in one write transaction. Transient errors (deadlocks, leader changes) are retried by the driver;
+   * unique-key races and RetryableConflict by this loop, with a fresh transaction that re-reads the graph.
+   */
+  async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+      try {
+        return await session.executeWrite((tx) => work(this.wrap(tx)));
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+        await sleep(Math.random() * 20 * attempt);
+      } finally {
+        await session.close();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private wrap(tx: ManagedTransaction): Tx {
+    return {
+      rows: async <T>(query: string, params: Params = {}) => {
+        const started = performance.now();
+        const result = await tx.run(query, params);
+        const elapsed = performance.now() - started;
+        for (const listener of this.listeners) listener(query, elapsed);
+        return result.records.map((record) => recordToObject<T>(record));
+      },
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { cypherRoot, CypherRegistry, listCypherFiles } from './cypher-registry';
+import type { Database } from './database';
+
+export type AppliedMigration = { version: number; name: string };
+
+/** Splits a schema file into statements; schema files hold only DDL, one statement per `;`. */
+const statements = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('//'))
+    .join('\n')
+    .split(';')
+    .map((statement) => statement.trim())
+    .filter(Boolean);
+
+/**
+ * Applies cypher/schema/NNN-name.cypher in order. Every statement is idempotent (IF NOT EXISTS), and applied
+ * versions are recorded as (:SchemaMigration) nodes, so a restart or a second instance changes nothing.
+ */
+export async function migrate(db: Database, registry: CypherRegistry): Promise<AppliedMigration[]> {
+  const files = listCypherFiles(path.join(cypherRoot, 'schema')).map((file) => {
+    const match = /^(\d+)-(.+)$/.exec(file.name);
+    if (!match) throw new Error(`Schema file cypher/schema/${file.name}.cypher must be named NNN-description.cypher`);
+    return { version: Number(match[1]), name: match[2], text: file.text };
+  });
+  const applied = await db.read<{ version: number }>(registry.get('migrations/applied-versions'));
+  const appliedVersions = new Set(applied.map((row) => row.version));
+  const newlyApplied: AppliedMigration[] = [];
+  for (const file of files.filter((f) => !appliedVersions.has(f.version))) {
+    // Schema statements may not share a transaction with writes: each runs on its own.
+    for (const statement of statements(file.text)) await db.write((tx) => tx.rows(statement));
+    const checksum = createHash('sha256').update(file.text).digest('hex');
+    await db.write((tx) =>
+      tx.rows(registry.get('migrations/record-version'), { version: file.version, name: file.name, checksum }),
+    );
+    newlyApplied.push({ version: file.version, name: file.name });
+  }
+  return newlyApplied;
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+export type ManagedProcess = { pid: number; stop(): Promise<void> };
+
+type StartOptions = {
+  name: string;
+  command: string;
+  args: string[];
+  cwd?: string;
+  /** Resolves the start once a line of the child's output matches. */
+  ready: RegExp;
+  timeoutMs: number;
+  stopTimeoutMs?: number;
+};
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** A child left behind would hold its port and data directory: kill what is still running when Node exits. */
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+export async function startManagedProcess(options: StartOptions): Promise<ManagedProcess> {
+  installExitHook();
+  const child = spawn(options.command, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const tail: string[] = [];
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    running.delete(child);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${options.name} did not become ready within ${options.timeoutMs} ms. Last output:\n${tail.join('\n')}`));
+    }, options.timeoutMs);
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim()) tail.push(line);
+        if (tail.length > 40) tail.shift();
+        if (options.ready.test(line)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} could not be started (${options.command}): ${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited before it was ready (code ${code}, signal ${signal}). Last output:\n${tail.join('\n')}`));
+    });
+  });
+  // Keep draining output so a chatty child never blocks on a full pipe.
+  child.stdout!.resume();
+  child.stderr!.resume();
+
+  return {
+    pid: child.pid!,
+    async stop() {
+      if (exited) return;
+      const exit = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.stopTimeoutMs ?? 30_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
