@@ -29,7 +29,8 @@ export class Database {
   ) {}
 
   static connect(uri: string, user: string, password: string | undefined, database: string): Database {
-    const auth = password ? neo4j.auth.basic(user, password) : neo4j.auth.none();
+    // No password: the server runs without auth (the embedded launcher), so send none.
+    const auth = password ? neo4j.auth.basic(user, password) : undefined;
     const driver = neo4j.driver(uri, auth, {
       disableLosslessIntegers: true,
       maxConnectionPoolSize: 64,

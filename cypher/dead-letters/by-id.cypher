@@ -1,0 +1,2 @@
+MATCH (d:DeadLetter {id: $id})
+RETURN d {.*} AS letter

@@ -1,0 +1,19 @@
+export type DeadLetterKind = 'EVENT' | 'RECORD';
+export type DeadLetterStatus = 'OPEN' | 'RESOLVED';
+
+export type DeadLetter = {
+  id: string;
+  kind: DeadLetterKind;
+  messageId: string | null;
+  source: string | null;
+  code: string;
+  message: string;
+  payload: string;
+  status: DeadLetterStatus;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedCustomerId: string | null;
+};
+
+export type NewDeadLetter = Pick<DeadLetter, 'id' | 'kind' | 'messageId' | 'source' | 'code' | 'message' | 'payload'>;

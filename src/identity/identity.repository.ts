@@ -1,0 +1,192 @@
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Tx } from '../infra/neo4j/database';
+import type { IdentifierType } from './identifier-type';
+import type { Candidates } from './profile-attributes';
+import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
+
+export type OwnerRow = {
+  key: string;
+  customerId: string;
+  createdAt: Date;
+  candidates: string | null;
+  counts: { type: IdentifierType; n: number }[];
+};
+
+export type SourceRecordWrite = {
+  key: string;
+  source: string;
+  externalId: string;
+  customerId: string;
+  updatedAt: string;
+  attributes: string;
+};
+export type DeviceWrite = {
+  id: string;
+  customerId: string;
+  occurredAt: string;
+  type: string | null;
+  model: string | null;
+  manufacturer: string | null;
+  os: string | null;
+};
+export type ConsentWrite = {
+  id: string;
+  customerId: string;
+  purpose: string;
+  status: string;
+  source: string;
+  occurredAt: string;
+  causeKind: string;
+  cause: string;
+};
+export type IngestionWrite = { messageId: string; causeKind: string; customerId: string; outcome: string };
+
+/** The write side of identity resolution: one UNWIND statement per kind of change in a batch. */
+export class IdentityRepository {
+  private readonly q;
+
+  constructor(registry: CypherRegistry) {
+    this.q = registry.bind({
+      findIngested: 'identity/find-ingested',
+      lockOwners: 'identity/lock-owners',
+      createCustomers: 'identity/create-customers',
+      absorbCustomers: 'identity/absorb-customers',
+      linkIdentifiers: 'identity/link-identifiers',
+      touchIdentifiers: 'identity/touch-identifiers',
+      recordMerges: 'identity/record-merges',
+      recordConflicts: 'identity/record-conflicts',
+      upsertSourceRecords: 'identity/upsert-source-records',
+      attachDevices: 'identity/attach-devices',
+      recordConsents: 'identity/record-consents',
+      recordIngestions: 'identity/record-ingestions',
+      updateProfiles: 'identity/update-profiles',
+      ensureRuleSet: 'identity/ensure-rule-set',
+    });
+  }
+
+  async ensureRuleSet(tx: Tx, hash: string, rules: string): Promise<number> {
+    const [row] = await tx.rows<{ version: number }>(this.q.ensureRuleSet, { hash, rules });
+    return row.version;
+  }
+
+  async findIngested(tx: Tx, messageIds: string[]): Promise<Map<string, string>> {
+    if (messageIds.length === 0) return new Map();
+    const rows = await tx.rows<{ messageId: string; customerId: string }>(this.q.findIngested, { messageIds });
+    return new Map(rows.map((row) => [row.messageId, row.customerId]));
+  }
+
+  /** Owners of the keys, write-locked; see lock-owners.cypher. */
+  async lockOwners(tx: Tx, keys: string[], now: string): Promise<OwnerRow[]> {
+    if (keys.length === 0) return [];
+    return tx.rows<OwnerRow>(this.q.lockOwners, { keys, now });
+  }
+
+  async apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string): Promise<void> {
+    const run = async (query: string, name: string, rows: unknown[]) => {
+      if (rows.length > 0) await tx.rows(query, { [name]: rows, now, ruleVersion });
+    };
+    await run(this.q.createCustomers, 'customers', plan.newCustomers);
+    await run(this.q.absorbCustomers, 'absorptions', plan.absorptions);
+    await run(
+      this.q.linkIdentifiers,
+      'links',
+      plan.links.map((link) => ({
+        key: link.identifier.key,
+        type: link.identifier.type,
+        value: link.identifier.value,
+        customerId: link.customerId,
+        causeKind: link.causeKind,
+        cause: link.cause,
+        source: link.source,
+        occurredAt: link.occurredAt,
+      })),
+    );
+    await run(this.q.touchIdentifiers, 'touches', seenRanges(plan.touches));
+    await run(
+      this.q.recordMerges,
+      'merges',
+      plan.merges.map((merge) => ({
+        id: merge.id,
+        survivorId: merge.survivorId,
+        causeKind: merge.causeKind,
+        cause: merge.cause,
+        absorbed: merge.absorbed.map((a) => ({
+          customerId: a.customerId,
+          viaType: a.via?.type ?? null,
+          viaValue: a.via?.value ?? null,
+          viaRecordKey: a.viaRecordKey,
+        })),
+      })),
+    );
+    await run(
+      this.q.recordConflicts,
+      'conflicts',
+      plan.conflicts.map((conflict) => ({
+        id: conflict.id,
+        customerId: conflict.customerId,
+        otherCustomerId: conflict.otherCustomerId,
+        reason: conflict.reason,
+        identifierType: conflict.identifier.type,
+        identifierValue: conflict.identifier.value,
+        limit: conflict.limit,
+        causeKind: conflict.causeKind,
+        cause: conflict.cause,
+      })),
+    );
+  }
+
+  async upsertSourceRecords(tx: Tx, records: SourceRecordWrite[], now: string) {
+    if (records.length > 0) await tx.rows(this.q.upsertSourceRecords, { records, now });
+  }
+
+  async attachDevices(tx: Tx, devices: DeviceWrite[], now: string) {
+    if (devices.length > 0) await tx.rows(this.q.attachDevices, { devices, now });
+  }
+
+  async recordConsents(tx: Tx, consents: ConsentWrite[], now: string) {
+    if (consents.length > 0) await tx.rows(this.q.recordConsents, { consents, now });
+  }
+
+  async recordIngestions(tx: Tx, ingestions: IngestionWrite[], now: string) {
+    if (ingestions.length > 0) await tx.rows(this.q.recordIngestions, { ingestions, now });
+  }
+
+  async updateProfiles(
+    tx: Tx,
+    profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; lineage: string }[],
+    now: string,
+  ) {
+    if (profiles.length > 0) await tx.rows(this.q.updateProfiles, { profiles, now });
+  }
+}
+
+/** One row per identifier with the earliest and latest time it was seen in the batch. */
+function seenRanges(touches: { key: string; occurredAt: string }[]) {
+  const ranges = new Map<string, { key: string; firstSeen: string; lastSeen: string }>();
+  for (const { key, occurredAt } of touches) {
+    const range = ranges.get(key);
+    if (!range) ranges.set(key, { key, firstSeen: occurredAt, lastSeen: occurredAt });
+    else {
+      if (occurredAt < range.firstSeen) range.firstSeen = occurredAt;
+      if (occurredAt > range.lastSeen) range.lastSeen = occurredAt;
+    }
+  }
+  return [...ranges.values()];
+}
+
+export function snapshotFrom(rows: OwnerRow[]) {
+  const owners = new Map<string, string>();
+  const customers = new Map<string, CustomerSnapshot>();
+  for (const row of rows) {
+    owners.set(row.key, row.customerId);
+    if (!customers.has(row.customerId)) {
+      customers.set(row.customerId, {
+        id: row.customerId,
+        createdAt: row.createdAt.toISOString(),
+        counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
+        candidates: row.candidates ? (JSON.parse(row.candidates) as Candidates) : {},
+      });
+    }
+  }
+  return { owners, customers };
+}

@@ -1,0 +1,34 @@
+import type { DroppedIdentifier } from './identifier-normalizer';
+import type { ResolutionItem } from './resolution-plan';
+
+export type ConsentStatement = { purpose: string; status: 'GRANTED' | 'DENIED' | 'WITHDRAWN'; occurredAt: string };
+
+/** An accepted event or source record: what resolution needs, plus what hangs off the customer it resolves to. */
+export type WorkUnit = {
+  /** Idempotency key: the event's messageId, or the record's key and version. */
+  messageId: string;
+  item: ResolutionItem;
+  device: {
+    id: string;
+    type: string | null;
+    model: string | null;
+    manufacturer: string | null;
+    os: string | null;
+  } | null;
+  consents: ConsentStatement[];
+  sourceRecord: { key: string; source: string; externalId: string; attributes: string } | null;
+  dropped: DroppedIdentifier[];
+};
+
+export type UnitOutcome = 'CREATED' | 'LINKED' | 'MERGED' | 'DUPLICATE';
+
+export type UnitResult = {
+  customerId: string;
+  outcome: UnitOutcome;
+  conflicts: {
+    identifierType: string;
+    reason: 'LIMIT_EXCEEDED' | 'MERGE_BLOCKED';
+    limit: number;
+    otherCustomerId: string | null;
+  }[];
+};

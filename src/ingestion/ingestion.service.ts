@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import type { DeadLetterKind } from '../dead-letters/dead-letter';
+import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
+import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
+import type { ResolutionService } from '../identity/resolution.service';
+import type { UnitResult, WorkUnit } from '../identity/work-unit';
+import type { Database } from '../infra/neo4j/database';
+import type { Metrics } from '../observability/metrics';
+import { BadUserInputError } from '../shared/errors';
+import { normalizeEvent, type RawEvent } from './event-normalizer';
+import { normalizeRecord, type RawSourceRecord } from './record-normalizer';
+import { RejectedInput, type Rejection } from './rejection';
+
+export type IngestOutcome = UnitResult['outcome'] | 'REJECTED';
+
+export type IngestResult = {
+  index: number;
+  messageId: string | null;
+  customerId: string | null;
+  outcome: IngestOutcome;
+  error: Rejection | null;
+  conflicts: UnitResult['conflicts'];
+  droppedIdentifiers: DroppedIdentifier[];
+  deadLetterId: string | null;
+};
+
+type Prepared =
+  | { ok: true; unit: WorkUnit }
+  | { ok: false; rejection: Rejection; messageId: string | null; source: string | null; payload: string };
+
+type Path = {
+  normalize(raw: RawEvent | RawSourceRecord, now: Date): WorkUnit;
+  /** What a dead letter shows of a payload that could not be normalised. */
+  describe(raw: RawEvent | RawSourceRecord): { messageId: string | null; source: string | null };
+};
+
+const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+
+/** Batch ingestion of events and source records: validation per item, resolution and dead letters in one transaction. */
+export class IngestionService {
+  constructor(
+    private readonly db: Database,
+    private readonly resolution: ResolutionService,
+    private readonly deadLetters: DeadLetterRepository,
+    private readonly normalizer: IdentifierNormalizer,
+    private readonly metrics: Metrics,
+    private readonly maxBatch: number,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  ingestEvents(events: RawEvent[]): Promise<IngestResult[]> {
+    return this.ingest('EVENT', events);
+  }
+
+  upsertSourceRecords(records: RawSourceRecord[]): Promise<IngestResult[]> {
+    return this.ingest('RECORD', records);
+  }
+
+  /** Re-runs a dead letter's payload (or a corrected one) through the same path; success resolves the letter. */
+  async resubmit(kind: DeadLetterKind, deadLetterId: string, payload: RawEvent | RawSourceRecord): Promise<IngestResult> {
+    const [result] = await this.ingest(kind, [payload], deadLetterId);
+    return result;
+  }
+
+  private readonly paths: Record<DeadLetterKind, Path> = {
+    EVENT: {
+      normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.normalizer, now),
+      describe: (raw) => ({ messageId: text((raw as RawEvent).messageId), source: text(raw.source)?.toLowerCase() ?? null }),
+    },
+    RECORD: {
+      normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.normalizer, now),
+      describe: (raw) => {
+        const { source, externalId, updatedAt } = raw as RawSourceRecord;
+        const key = [source, externalId, updatedAt].map(text);
+        return { messageId: key.every(Boolean) ? key.join(':') : null, source: key[0]?.toLowerCase() ?? null };
+      },
+    },
+  };
+
+  private async ingest(kind: DeadLetterKind, raws: (RawEvent | RawSourceRecord)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
+    const { normalize, describe } = this.paths[kind];
+    if (raws.length === 0) return [];
+    if (raws.length > this.maxBatch) {
+      throw new BadUserInputError(`At most ${this.maxBatch} items per call; got ${raws.length}. Split the batch.`, {
+        maxBatch: this.maxBatch,
+      });
+    }
+    const now = this.clock();
+    const prepared: Prepared[] = raws.map((raw) => {
+      try {
+        return { ok: true, unit: normalize(raw, now) };
+      } catch (error) {
+        if (!(error instanceof RejectedInput)) throw error;
+        const { messageId, source } = describe(raw);
+        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: JSON.stringify(raw) };
+      }
+    });
+    const letterId = (p: Extract<Prepared, { ok: false }>) =>
+      resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
+
+    const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
+    const unitResults = await this.db.write(async (tx) => {
+      const results = await this.resolution.resolveIn(tx, accepted);
+      const stamp = this.clock().toISOString();
+      await this.deadLetters.record(
+        tx,
+        prepared.flatMap((p) =>
+          p.ok ? [] : [{ id: letterId(p), kind, messageId: p.messageId, source: p.source, code: p.rejection.code, message: p.rejection.message, payload: p.payload }],
+        ),
+        stamp,
+      );
+      if (resubmittedLetterId && results.length === 1) {
+        await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
+      }
+      return results;
+    });
+
+    let next = 0;
+    const results = prepared.map((p, index): IngestResult => {
+      if (!p.ok) {
+        return {
+          index,
+          messageId: p.messageId,
+          customerId: null,
+          outcome: 'REJECTED',
+          error: p.rejection,
+          conflicts: [],
+          droppedIdentifiers: [],
+          deadLetterId: letterId(p),
+        };
+      }
+      const result = unitResults[next++];
+      return {
+        index,
+        messageId: p.unit.messageId,
+        customerId: result.customerId,
+        outcome: result.outcome,
+        error: null,
+        conflicts: result.conflicts,
+        droppedIdentifiers: p.unit.dropped,
+        deadLetterId: null,
+      };
+    });
+    this.count(kind, results);
+    return results;
+  }
+
+  private count(kind: DeadLetterKind, results: IngestResult[]) {
+    for (const result of results) {
+      this.metrics.ingested.inc({ kind, outcome: result.outcome });
+      if (result.outcome === 'DUPLICATE') continue;
+      for (const dropped of result.droppedIdentifiers) this.metrics.identifiersDropped.inc(dropped);
+    }
+  }
+}

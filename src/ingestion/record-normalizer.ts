@@ -1,0 +1,75 @@
+import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
+import { isIdentifierType } from '../identity/identifier-type';
+import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
+import { IdentifierCollector } from './identifier-collector';
+import { optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
+import { profileObservations } from './profile-observations';
+import { reject } from './rejection';
+
+export type RawSourceRecord = {
+  source?: string | null;
+  externalId?: string | null;
+  updatedAt?: string | null;
+  attributes?: unknown;
+  identifiers?: { type: string; value: string }[] | null;
+  consents?: { purpose: string; status: string; occurredAt?: string | null }[] | null;
+};
+
+const CONSENT_STATUSES = ['GRANTED', 'DENIED', 'WITHDRAWN'] as const;
+
+export const recordKey = (source: string, externalId: string) => `RECORD:${source}:${externalId}`;
+
+/** A CRM, support or shop record; its own key resolves it to the customer it described before. */
+export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNormalizer, now: Date): WorkUnit {
+  const source = requiredText(raw.source, 'source', 64).toLowerCase();
+  const externalId = requiredText(raw.externalId, 'externalId', 256);
+  if (raw.updatedAt === null || raw.updatedAt === undefined) {
+    reject('MISSING_FIELD', 'updatedAt is required: it orders versions of a record and makes a replay idempotent');
+  }
+  const updatedAt = timestamp(raw.updatedAt, 'updatedAt', now);
+  const attributes = optionalObject(raw.attributes, 'attributes');
+
+  const ids = new IdentifierCollector(normalizer);
+  for (const [index, identifier] of (raw.identifiers ?? []).entries()) {
+    if (!isIdentifierType(identifier.type)) {
+      reject('INVALID_IDENTIFIER_TYPE', `identifiers[${index}].type "${identifier.type}" is not an IdentifierType`);
+    }
+    ids.add(identifier.type as never, identifier.value);
+  }
+  // Contact details in the attributes identify the person too, unless the record lists them itself.
+  const listed = new Set((raw.identifiers ?? []).map((i) => i.type));
+  if (!listed.has('EMAIL')) ids.add('EMAIL', optionalText(attributes.email, 'attributes.email', 320));
+  if (!listed.has('PHONE')) ids.add('PHONE', optionalText(attributes.phone, 'attributes.phone', 64));
+  const identifiers = ids.requireAny();
+
+  const consents: ConsentStatement[] = (raw.consents ?? []).map((consent, index) => {
+    const status = String(consent.status).toUpperCase();
+    if (!(CONSENT_STATUSES as readonly string[]).includes(status)) {
+      reject('INVALID_FIELD', `consents[${index}].status must be one of ${CONSENT_STATUSES.join(', ')}`);
+    }
+    const purpose = requiredText(consent.purpose, `consents[${index}].purpose`, 64).toLowerCase();
+    return {
+      purpose,
+      status: status as ConsentStatement['status'],
+      occurredAt: consent.occurredAt ? timestamp(consent.occurredAt, `consents[${index}].occurredAt`, now) : updatedAt,
+    };
+  });
+
+  const key = recordKey(source, externalId);
+  return {
+    messageId: `${key}@${updatedAt}`,
+    item: {
+      causeKind: 'RECORD',
+      cause: key,
+      source,
+      occurredAt: updatedAt,
+      identifiers,
+      recordKey: key,
+      observations: profileObservations(attributes, normalizer),
+    },
+    device: null,
+    consents,
+    sourceRecord: { key, source, externalId, attributes: JSON.stringify(attributes) },
+    dropped: ids.dropped,
+  };
+}

@@ -1,0 +1,14 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** Structured logs; identifier values and tokens are redacted wherever they appear in a logged object. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    redact: {
+      paths: ['*.email', '*.phone', '*.value', '*.traits', '*.authorization', 'req.headers.authorization'],
+      censor: '[redacted]',
+    },
+  });
+}
