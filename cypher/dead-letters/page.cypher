@@ -7,4 +7,4 @@ WHERE ($status IS NULL OR d.status = $status)
        OR (d.createdAt = datetime($afterCreatedAt) AND d.id > $afterId))
 RETURN d {.*} AS letter
 ORDER BY d.createdAt, d.id
-LIMIT $limit
+LIMIT toInteger($limit)

@@ -1,0 +1,3 @@
+UNWIND $keys AS key
+MATCH (:Identifier {key: key})-[:IDENTIFIES]->(c:Customer)
+RETURN key, c.id AS customerId

@@ -1,0 +1,96 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { IdentifierTypeEnum } from '../identity/identifier-type';
+import type { AppContext } from '../server/context';
+import { BadUserInputError } from '../shared/errors';
+import { toCustomer, toLinkedIdentifier } from './customer.mapper';
+import {
+  ConsentRecord,
+  Customer,
+  CustomerDevice,
+  IdentityConflict,
+  LinkedIdentifier,
+  MergeRecord,
+  SourceRecordType,
+} from './customer.type';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, { nullable: true, description: 'A customer by id; an absorbed id returns its survivor.' })
+  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
+    const row = await loaders.customer.load(id);
+    return row ? toCustomer(row, id) : null;
+  }
+
+  @Query(() => Customer, { nullable: true, description: 'A customer by any identifier; the value is normalised first.' })
+  async customerByIdentifier(
+    @Arg('type', () => IdentifierTypeEnum) type: IdentifierTypeEnum,
+    @Arg('value') value: string,
+    @Ctx() { loaders, services }: AppContext,
+  ): Promise<Customer | null> {
+    const normalized = services.normalizer.normalize(type, value);
+    if (!normalized.ok) {
+      throw new BadUserInputError(`value is not a usable ${type} (${normalized.dropped.reason.toLowerCase()})`, {
+        argument: 'value',
+        reason: normalized.dropped.reason,
+      });
+    }
+    const id = await loaders.customerIdByIdentifierKey.load(normalized.identifier.key);
+    if (!id) return null;
+    const row = await loaders.customer.load(id);
+    return row ? toCustomer(row, id) : null;
+  }
+
+  @FieldResolver(() => [LinkedIdentifier], { description: 'Identifiers that resolve to this customer, each with why.' })
+  async identifiers(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<LinkedIdentifier[]> {
+    return (await loaders.identifiers.load(customer.id)).map(toLinkedIdentifier);
+  }
+
+  @FieldResolver(() => [CustomerDevice])
+  async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
+    return (await loaders.devices.load(customer.id)).map(
+      ({ device, firstSeen, lastSeen, customersUsing }) => ({ ...device, firstSeen, lastSeen, customersUsing }) as CustomerDevice,
+    );
+  }
+
+  @FieldResolver(() => [ConsentRecord], { description: 'The current statement per purpose: the newest by occurredAt.' })
+  async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
+    const history = (await loaders.consents.load(customer.id)).map((row) => row.consent as unknown as ConsentRecord);
+    const current = new Map<string, ConsentRecord>();
+    for (const statement of history) if (!current.has(statement.purpose)) current.set(statement.purpose, statement);
+    return [...current.values()];
+  }
+
+  @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
+  async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
+    return (await loaders.consents.load(customer.id)).map((row) => row.consent as unknown as ConsentRecord);
+  }
+
+  @FieldResolver(() => [SourceRecordType])
+  async sourceRecords(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<SourceRecordType[]> {
+    return (await loaders.sourceRecords.load(customer.id)).map(({ record }) => ({
+      ...(record as unknown as SourceRecordType),
+      attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
+    }));
+  }
+
+  @FieldResolver(() => [MergeRecord], { description: 'Every merge this customer or a profile merged into it took part in.' })
+  async mergeHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<MergeRecord[]> {
+    return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => {
+      const absorbed = merge.absorbed as { customerId: string; viaType: string | null; viaValue: string | null; viaRecordKey: string | null }[];
+      return {
+        ...(merge as unknown as MergeRecord),
+        absorbed: absorbed.map((a) => ({
+          customerId: a.customerId,
+          viaIdentifierType: a.viaType as IdentifierTypeEnum | null,
+          viaIdentifierValue: a.viaValue,
+          viaRecordKey: a.viaRecordKey,
+        })),
+      };
+    });
+  }
+
+  @FieldResolver(() => [IdentityConflict], { description: 'Identifiers merge protection refused, on either side.' })
+  async conflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<IdentityConflict[]> {
+    return (await loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);
+  }
+}

@@ -1,0 +1,52 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { IdentityEventInput } from '../ingestion/identity-event.input';
+import { IngestResult } from '../ingestion/ingest-result.type';
+import { SourceRecordInput } from '../ingestion/source-record.input';
+import type { AppContext } from '../server/context';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
+import { AppError, BadUserInputError, NotFoundError } from '../shared/errors';
+import type { DeadLetter } from './dead-letter';
+import { DeadLetterConnection, DeadLetterStatusEnum, DeadLetterType } from './dead-letter.type';
+
+const present = (letter: DeadLetter) => ({ ...letter, payload: JSON.parse(letter.payload) as unknown });
+
+@Resolver(() => DeadLetterType)
+export class DeadLetterResolver {
+  @Query(() => DeadLetterConnection, { description: 'Rejected events and records, oldest first.' })
+  async deadLetters(
+    @Ctx() { services }: AppContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('status', () => DeadLetterStatusEnum, { nullable: true }) status?: DeadLetterStatusEnum | null,
+    @Arg('source', () => String, { nullable: true }) source?: string | null,
+  ): Promise<Connection<ReturnType<typeof present>>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, 2);
+    const rows = await services.deadLetters.page({
+      limit: size + 1,
+      after: cursor ? { createdAt: cursor[0], id: cursor[1] } : null,
+      status: status ?? null,
+      source: source?.toLowerCase() ?? null,
+    });
+    return toConnection(rows.map(present), size, (l) => [l.createdAt.toISOString(), l.id]);
+  }
+
+  @Mutation(() => IngestResult, {
+    description: 'Runs a dead letter again, as stored or corrected (pass event or record, matching its kind).',
+  })
+  async resubmitDeadLetter(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { services }: AppContext,
+    @Arg('event', () => IdentityEventInput, { nullable: true }) event?: IdentityEventInput | null,
+    @Arg('record', () => SourceRecordInput, { nullable: true }) record?: SourceRecordInput | null,
+  ): Promise<IngestResult> {
+    const letter = await services.deadLetters.byId(id);
+    if (!letter) throw new NotFoundError(`No dead letter ${id}`);
+    if (letter.status === 'RESOLVED') throw new AppError('CONFLICT', `Dead letter ${id} was already resubmitted successfully`);
+    if ((event && letter.kind !== 'EVENT') || (record && letter.kind !== 'RECORD') || (event && record)) {
+      throw new BadUserInputError(`Dead letter ${id} holds a ${letter.kind}; pass only ${letter.kind === 'EVENT' ? 'event' : 'record'}`);
+    }
+    const payload = event ?? record ?? JSON.parse(letter.payload);
+    return (await services.ingestion.resubmit(letter.kind, id, payload)) as IngestResult;
+  }
+}

@@ -1,0 +1,7 @@
+import { registerEnumType } from 'type-graphql';
+
+export enum CauseKindEnum {
+  EVENT = 'EVENT',
+  RECORD = 'RECORD',
+}
+registerEnumType(CauseKindEnum, { name: 'CauseKind', description: 'What brought data in: an event or a source record.' });

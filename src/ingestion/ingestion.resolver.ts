@@ -1,0 +1,39 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { AppContext } from '../server/context';
+import { IdentityEventInput } from './identity-event.input';
+import { IngestPayload } from './ingest-result.type';
+import type { IngestResult } from './ingestion.service';
+import { SourceRecordInput } from './source-record.input';
+
+const summarize = (results: IngestResult[]): IngestPayload => {
+  const count = (outcome: IngestResult['outcome']) => results.filter((r) => r.outcome === outcome).length;
+  return {
+    results: results as IngestPayload['results'],
+    created: count('CREATED'),
+    linked: count('LINKED'),
+    merged: count('MERGED'),
+    duplicate: count('DUPLICATE'),
+    rejected: count('REJECTED'),
+  };
+};
+
+@Resolver()
+export class IngestionResolver {
+  @Mutation(() => IngestPayload, {
+    description: 'Resolves up to INGEST_MAX_BATCH (1,000) events in one transaction; each gets its own result.',
+  })
+  async ingestEvents(
+    @Arg('events', () => [IdentityEventInput]) events: IdentityEventInput[],
+    @Ctx() { services }: AppContext,
+  ): Promise<IngestPayload> {
+    return summarize(await services.ingestion.ingestEvents(events));
+  }
+
+  @Mutation(() => IngestPayload, { description: 'Resolves CRM, support or shop records through the same path as events.' })
+  async upsertSourceRecords(
+    @Arg('records', () => [SourceRecordInput]) records: SourceRecordInput[],
+    @Ctx() { services }: AppContext,
+  ): Promise<IngestPayload> {
+    return summarize(await services.ingestion.upsertSourceRecords(records));
+  }
+}

@@ -1,0 +1,44 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Field, InputType } from 'type-graphql';
+
+@InputType({ description: 'An identifier given as type and raw value; it is normalised before it resolves.' })
+export class IdentifierInput {
+  @Field({ description: 'One of the IdentifierType values; checked per record so a wrong one rejects only its record.' })
+  type!: string;
+
+  @Field()
+  value!: string;
+}
+
+@InputType({ description: 'A consent statement carried by a record.' })
+export class ConsentStatementInput {
+  @Field()
+  purpose!: string;
+
+  @Field({ description: 'GRANTED, DENIED or WITHDRAWN.' })
+  status!: string;
+
+  @Field(() => String, { nullable: true, description: 'Defaults to the record updatedAt.' })
+  occurredAt?: string | null;
+}
+
+@InputType({ description: 'A CRM, support or e-commerce record describing one customer.' })
+export class SourceRecordInput {
+  @Field(() => String, { nullable: true, description: 'The system it comes from, e.g. crm, support, ecommerce.' })
+  source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Its id in that system; source + externalId identify the record.' })
+  externalId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Required: when the record last changed (ISO-8601); orders versions.' })
+  updatedAt?: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Attributes; profile ones (firstName, email, address...) feed the golden record.' })
+  attributes?: unknown;
+
+  @Field(() => [IdentifierInput], { nullable: true })
+  identifiers?: IdentifierInput[] | null;
+
+  @Field(() => [ConsentStatementInput], { nullable: true })
+  consents?: ConsentStatementInput[] | null;
+}

@@ -1,0 +1,20 @@
+import { randomUUID } from 'node:crypto';
+import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
+import type { CustomerRepository } from '../customers/customer.repository';
+import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
+import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
+import type { IngestionService } from '../ingestion/ingestion.service';
+
+export type AppServices = {
+  ingestion: IngestionService;
+  deadLetters: DeadLetterRepository;
+  customers: CustomerRepository;
+  normalizer: IdentifierNormalizer;
+};
+
+export type AppContext = { requestId: string; services: AppServices; loaders: CustomerLoaders };
+
+/** One context per HTTP request (and later per WebSocket operation): fresh loaders, so no cache outlives it. */
+export function createContext(services: AppServices, requestId: string = randomUUID()): AppContext {
+  return { requestId, services, loaders: createCustomerLoaders(services.customers) };
+}

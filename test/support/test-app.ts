@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createApp, type App } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config/config';
+import type { IdentityRules } from '../../src/identity/identity-rules';
+import { Database } from '../../src/infra/neo4j/database';
+import { createLogger } from '../../src/observability/logger';
+
+export type TestApp = App & { db: Database; config: Config; close(): Promise<void> };
+
+/** An app wired to the run's real Neo4j, as `npm start` wires it; tests isolate by unique values, never by wiping. */
+export async function startTestApp(options: { env?: Record<string, string>; rules?: IdentityRules; clock?: () => Date } = {}): Promise<TestApp> {
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', SEED_ON_START: 'false', ...options.env });
+  const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);
+  const app = await createApp({ config, db, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), rules: options.rules, clock: options.clock });
+  return Object.assign(app, {
+    db,
+    config,
+    async close() {
+      await app.stop();
+      await db.close();
+    },
+  });
+}
+
+/** A prefix unique to one test, for ids, emails and sources it creates. */
+export const unique = (label = 't') => `${label}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+/** Runs an operation and fails loudly on GraphQL errors, returning data. */
+export async function gql<T = any>(app: App, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await app.execute<T>(query, variables);
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  const { data, errors } = response.body.singleResult;
+  if (errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(errors, null, 2)}`);
+  return data as T;
+}
+
+/** Runs an operation expected to fail, returning its errors. */
+export async function gqlErrors(app: App, query: string, variables?: Record<string, unknown>) {
+  const response = await app.execute(query, variables);
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return { data: response.body.singleResult.data, errors: response.body.singleResult.errors ?? [] };
+}
