@@ -1,0 +1,3 @@
+MATCH (c:Customer)
+RETURN c.id AS id
+LIMIT 1
