@@ -13,8 +13,8 @@ describe('concurrent batches touching the same identifiers', () => {
     const u = unique();
     // Eight writers race on one email and one anonymous id; each also brings an identifier of its own.
     const batches = Array.from({ length: 8 }, (_, i) => [
-      { messageId: `${u}-${i}`, type: 'IDENTIFY', anonymousId: `${u}-anon-${i}`, traits: { email: `${u}@race.test` } },
-      { messageId: `${u}-${i}-b`, type: 'TRACK', event: 'Clicked', anonymousId: `${u}-shared-anon` },
+      { messageId: `${u}-${i}`, type: 'IDENTIFY', anonymousId: `${u}-anon-${i}`, traits: { email: `${u}@race.test` }, userId: `${u}-user` },
+      { messageId: `${u}-${i}-b`, type: 'TRACK', event: 'Clicked', anonymousId: `${u}-shared-anon`, userId: `${u}-user` },
     ]);
     const results = await Promise.all(batches.map((batch) => app.services.ingestion.ingestEvents(batch)));
     const outcomes = results.flat().map((r) => r.outcome);
@@ -26,7 +26,7 @@ describe('concurrent batches touching the same identifiers', () => {
     });
     const customer = byEmail.customerByIdentifier;
     const values = customer.identifiers.map((i: { value: string }) => i.value).sort();
-    expect(values).toEqual([`${u}@race.test`, `${u}-shared-anon`, ...batches.map((_, i) => `${u}-anon-${i}`)].sort());
+    expect(values).toEqual([`${u}@race.test`, `${u}-shared-anon`, `${u}-user`, ...batches.map((_, i) => `${u}-anon-${i}`)].sort());
     // Every result, whichever customer it created at the time, now resolves to that one survivor.
     const resolved = await Promise.all(
       results.flat().map(async (r) => (await gql(app, `query($id: ID!) { customer(id: $id) { id } }`, { id: r.customerId })).customer.id),
