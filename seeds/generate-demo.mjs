@@ -347,7 +347,6 @@ function addRecord(source, owner, updatedMs, body, idGroup = owner.key) {
   return record;
 }
 
-const CONSENT_PURPOSES = ['analytics', 'personalization', 'marketing_email', 'marketing_sms', 'data_sale'];
 function crmConsents(createdMs) {
   const statements = [];
   const occurredAt = iso(createdMs - int(0, 20) * DAY - int(1, 8) * HOUR);
@@ -363,15 +362,15 @@ function crmConsents(createdMs) {
 const phoneAt = (p, ms) => (p.phoneChangedAt && ms < p.phoneChangedAt ? p.oldPhone : p.phone);
 const addressAt = (p, ms) => (p.movedAt && ms < p.movedAt ? p.oldAddress : p.address);
 
-function crmAttributes(p, address = p.address, phone = p.phone) {
+function crmAttributes(p) {
   return {
     firstName: p.firstName,
     lastName: p.lastName,
     email: p.email,
-    ...(phone ? { phone: COUNTRIES[p.country].crmFormat(phone) } : {}),
+    phone: COUNTRIES[p.country].crmFormat(p.phone),
     ...(chance(0.85) ? { birthday: p.birthday } : {}),
     ...(p.company ? { company: p.company } : {}),
-    address: { ...address },
+    address: { ...p.address },
     lifecycleStage: pick(['customer', 'customer', 'customer', 'lead', 'vip']),
   };
 }
@@ -757,26 +756,53 @@ function anonymousVisitor() {
 
 /** Payloads the API must refuse into the dead-letter queue, each for one reason. */
 function badEvents(someone) {
-  const bad = (ms, body, reason) => emit(ms, body, { _bad: reason });
-  bad(at('2026-02-03T11:00:00Z'), { noMessageId: true, type: 'TRACK', userId: someone.userId, event: 'Order Completed', properties: { orderId: 'ORD-39999', total: 59.8, currency: 'EUR' }, source: 'web' }, 'MISSING_MESSAGE_ID: server-side integration forgot messageId');
-  bad(at('2026-02-17T09:30:00Z'), { type: 'TRACK', userId: someone.userId, properties: { value: 12 }, source: 'web' }, 'MISSING_FIELD: TRACK without event');
-  bad(at('2026-03-01T12:00:00Z'), { type: 'PAGE', anonymousId: `anon-${uuid()}`, name: 'Home', source: 'web', timestamp: 'yesterday' }, 'INVALID_TIMESTAMP: "yesterday"');
-  bad(at('2026-03-12T08:15:00Z'), { type: 'IDENTIFY', userId: 'anonymous', traits: { plan: 'free' }, source: 'web' }, 'NO_IDENTIFIERS: userId "anonymous" is blocked and nothing else identifies');
-  bad(at('2026-04-02T10:45:00Z'), { type: 'EXPLODE', userId: someone.userId, source: 'mobile' }, 'INVALID_TYPE: "EXPLODE"');
-  bad(at('2026-04-19T16:20:00Z'), { type: 'ALIAS', userId: someone.userId, source: 'mobile' }, 'MISSING_FIELD: ALIAS without previousId');
-  bad(at('2026-05-06T13:10:00Z'), { type: 'PAGE', name: 'Checkout', source: 'web' }, 'MISSING_FIELD: neither userId nor anonymousId');
-  bad(at('2026-05-28T20:05:00Z'), { type: 'PAGE', anonymousId: `anon-${uuid()}`, name: 'Home', source: 'web', context: consentContext({ analytics: 'yes' }) }, 'INVALID_FIELD: consent preference "yes" is not a boolean');
+  const cases = [
+    ['2026-02-03T11:00:00Z', 'MISSING_MESSAGE_ID: server-side integration forgot messageId', {
+      noMessageId: true, type: 'TRACK', userId: someone.userId, event: 'Order Completed',
+      properties: { orderId: 'ORD-39999', total: 59.8, currency: 'EUR' }, source: 'web',
+    }],
+    ['2026-02-17T09:30:00Z', 'MISSING_FIELD: TRACK without event', {
+      type: 'TRACK', userId: someone.userId, properties: { value: 12 }, source: 'web',
+    }],
+    ['2026-03-01T12:00:00Z', 'INVALID_TIMESTAMP: "yesterday"', {
+      type: 'PAGE', anonymousId: `anon-${uuid()}`, name: 'Home', source: 'web', timestamp: 'yesterday',
+    }],
+    ['2026-03-12T08:15:00Z', 'NO_IDENTIFIERS: userId "anonymous" is blocked and nothing else identifies', {
+      type: 'IDENTIFY', userId: 'anonymous', traits: { plan: 'free' }, source: 'web',
+    }],
+    ['2026-04-02T10:45:00Z', 'INVALID_TYPE: "EXPLODE"', { type: 'EXPLODE', userId: someone.userId, source: 'mobile' }],
+    ['2026-04-19T16:20:00Z', 'MISSING_FIELD: ALIAS without previousId', { type: 'ALIAS', userId: someone.userId, source: 'mobile' }],
+    ['2026-05-06T13:10:00Z', 'MISSING_FIELD: neither userId nor anonymousId', { type: 'PAGE', name: 'Checkout', source: 'web' }],
+    ['2026-05-28T20:05:00Z', 'INVALID_FIELD: consent preference "yes" is not a boolean', {
+      type: 'PAGE', anonymousId: `anon-${uuid()}`, name: 'Home', source: 'web', context: consentContext({ analytics: 'yes' }),
+    }],
+  ];
+  for (const [when, reason, body] of cases) emit(at(when), body, { _bad: reason });
 }
 
 /** Good events carrying placeholder values a tracking setup leaks: the value is dropped, the event still resolves. */
 function blockedValues(web, mobileUser, visitorAnonymousId) {
-  const mark = (event, note) => Object.assign(event, { _blocked: note });
-  mark(emit(at('2026-02-09T10:10:00Z'), { type: 'PAGE', userId: 'null', anonymousId: visitorAnonymousId, name: 'Sale', source: 'web', context: webContext(null) }), `userId "null" blocked; resolves by anonymousId ${visitorAnonymousId}`);
-  mark(emit(at('2026-03-03T19:25:00Z'), { type: 'IDENTIFY', userId: web[0].userId, traits: { email: 'test@', firstName: web[0].firstName }, source: 'web', context: webContext(web[0]) }), `email "test@" invalid; resolves by userId ${web[0].userId}`);
-  mark(emit(at('2026-03-21T07:50:00Z'), { type: 'IDENTIFY', userId: web[1].userId, traits: { phone: '000-000' }, source: 'web', context: webContext(web[1]) }), `phone "000-000" blocked; resolves by userId ${web[1].userId}`);
-  mark(emit(at('2026-04-11T21:35:00Z'), { type: 'PAGE', userId: 'undefined', anonymousId: web[2].anonymousIds[0], name: 'Blog', source: 'web', context: webContext(web[2]) }), `userId "undefined" blocked; resolves by anonymousId to ${web[2].userId}`);
   const zeroDevice = { ...mobileUser.devices[0], id: '00000000-0000-0000-0000-000000000000' };
-  mark(emit(at('2026-05-14T12:00:00Z'), { type: 'SCREEN', userId: mobileUser.userId, name: 'Home', source: 'mobile', context: deviceContext(zeroDevice) }), `all-zero device id blocked; resolves by userId ${mobileUser.userId}`);
+  const cases = [
+    ['2026-02-09T10:10:00Z', `userId "null" blocked; resolves by anonymousId ${visitorAnonymousId}`, {
+      type: 'PAGE', userId: 'null', anonymousId: visitorAnonymousId, name: 'Sale', source: 'web', context: webContext(null),
+    }],
+    ['2026-03-03T19:25:00Z', `email "test@" invalid; resolves by userId ${web[0].userId}`, {
+      type: 'IDENTIFY', userId: web[0].userId, traits: { email: 'test@', firstName: web[0].firstName }, source: 'web',
+      context: webContext(web[0]),
+    }],
+    ['2026-03-21T07:50:00Z', `phone "000-000" blocked; resolves by userId ${web[1].userId}`, {
+      type: 'IDENTIFY', userId: web[1].userId, traits: { phone: '000-000' }, source: 'web', context: webContext(web[1]),
+    }],
+    ['2026-04-11T21:35:00Z', `userId "undefined" blocked; resolves by anonymousId to ${web[2].userId}`, {
+      type: 'PAGE', userId: 'undefined', anonymousId: web[2].anonymousIds[0], name: 'Blog', source: 'web',
+      context: webContext(web[2]),
+    }],
+    ['2026-05-14T12:00:00Z', `all-zero device id blocked; resolves by userId ${mobileUser.userId}`, {
+      type: 'SCREEN', userId: mobileUser.userId, name: 'Home', source: 'mobile', context: deviceContext(zeroDevice),
+    }],
+  ];
+  for (const [when, note, body] of cases) emit(at(when), body, { _blocked: note });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -844,8 +870,10 @@ const outEvents = events.map((e) => {
 });
 
 mkdirSync(OUT_DIR, { recursive: true });
-writeFileSync(path.join(OUT_DIR, 'records.json'), `${JSON.stringify(outRecords, null, 2)}\n`);
-writeFileSync(path.join(OUT_DIR, 'events.json'), `${JSON.stringify(outEvents, null, 2)}\n`);
+// One item per line: still a JSON array, but grep for an id shows the whole item and diffs stay small.
+const jsonLines = (items) => `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]\n`;
+writeFileSync(path.join(OUT_DIR, 'records.json'), jsonLines(outRecords));
+writeFileSync(path.join(OUT_DIR, 'events.json'), jsonLines(outEvents));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Summary: the numbers and ids the README quotes
@@ -860,7 +888,9 @@ const say = (text = '') => lines.push(text);
 say(`records: ${outRecords.length} ${JSON.stringify(tally(outRecords, (r) => r.source))}`);
 say(`events: ${outEvents.length} ${JSON.stringify(tally(outEvents, (e) => e.type))} by source ${JSON.stringify(tally(outEvents, (e) => e.source))}`);
 say(`people: ${people.length + visitors.length} (${people.length} named, ${visitors.length} anonymous-only visitors)`);
-say(`  with CRM record ${new Set(records.filter((r) => r.source === 'crm').map((r) => r._owner)).size}, shop ${new Set(records.filter((r) => r.source === 'ecommerce').map((r) => r._owner)).size}, support ${new Set(records.filter((r) => r.source === 'support').map((r) => r._owner)).size}, userId ${people.filter((p) => p.userId).length}, phone app ${people.filter((p) => p.devices.length > 0).length}`);
+const peopleIn = (source) => new Set(records.filter((r) => r.source === source).map((r) => r._owner)).size;
+say(`  with CRM record ${peopleIn('crm')}, shop ${peopleIn('ecommerce')}, support ${peopleIn('support')}, ` +
+  `userId ${people.filter((p) => p.userId).length}, phone app ${people.filter((p) => p.devices.length > 0).length}`);
 say(`  by country ${JSON.stringify(tally(people, (p) => p.country))}`);
 say(`time span: records ${outRecords[0].updatedAt} .. ${outRecords.at(-1).updatedAt}; events ${events.find((e) => !e._bad)?.timestamp} .. ${events.at(-1).timestamp}`);
 say();
