@@ -1,0 +1,29 @@
+import { IdentifierNormalizer } from '../../src/identity/identifier-normalizer';
+
+describe('identifier normalisation', () => {
+  const normalizer = new IdentifierNormalizer({ defaultRegion: 'DE', blockedPatterns: ['^test@'] });
+  const value = (type: Parameters<IdentifierNormalizer['normalize']>[0], raw: string) => {
+    const result = normalizer.normalize(type, raw);
+    return result.ok ? result.identifier.value : result.dropped.reason;
+  };
+
+  it('lower-cases and trims email, and refuses what is not an address', () => {
+    expect(value('EMAIL', '  Anna.Schmidt@Example.COM ')).toBe('anna.schmidt@example.com');
+    expect(value('EMAIL', 'anna@')).toBe('INVALID');
+  });
+
+  it('writes phones in E.164, national numbers in the configured default region', () => {
+    expect(value('PHONE', '030 1234567')).toBe('+49301234567');
+    expect(value('PHONE', '+1 (415) 555-2671')).toBe('+14155552671');
+    expect(value('PHONE', '12')).toBe('INVALID');
+  });
+
+  it.each(['', '   ', '0', '0000-000', '-1', 'null', 'NULL', 'anonymous', 'undefined'])('blocks the placeholder %p', (raw) => {
+    expect(value('USER_ID', raw)).toBe('BLOCKED');
+  });
+
+  it('applies configured blocked patterns after the defaults', () => {
+    expect(value('EMAIL', 'test@example.com')).toBe('BLOCKED');
+    expect(value('USER_ID', 'u-42')).toBe('u-42');
+  });
+});
