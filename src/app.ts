@@ -66,6 +66,8 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     schema,
     formatError: formatError(logger),
     introspection: true,
+    // main.ts owns signals: it stops Apollo, then the database, then the Neo4j it started, in that order.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
   });
   await apollo.start();

@@ -30,6 +30,7 @@ async function main() {
       logger.info({ signal }, 'shutting down');
       await app.stop();
       await stop();
+      logger.info('stopped');
       process.exit(0);
     };
     process.on('SIGINT', () => void shutdown('SIGINT'));

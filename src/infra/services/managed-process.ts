@@ -9,6 +9,8 @@ type StartOptions = {
   command: string;
   args: string[];
   cwd?: string;
+  /** Keep the child's stdin open as a lifeline: a child that watches it stops when this process dies. */
+  stdinLifeline?: boolean;
   /** Resolves the start once a line of the child's output matches. */
   ready: RegExp;
   timeoutMs: number;
@@ -29,7 +31,10 @@ function installExitHook() {
 
 export async function startManagedProcess(options: StartOptions): Promise<ManagedProcess> {
   installExitHook();
-  const child = spawn(options.command, options.args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    stdio: [options.stdinLifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   const tail: string[] = [];
   let exited = false;
