@@ -1,21 +1,22 @@
-// Reads which active customers own the batch's identifier and record keys, and write-locks them (SET), in id
-// order, so that no other batch can merge them or add identifiers until this one commits.
-UNWIND $keys AS key
-CALL (key) {
+// Finds the active customers owning the batch's identifier and record keys and write-locks them (SET), in id
+// order, so no other batch can merge them or link identifiers to them until this one commits. Identifier
+// counts are read after the lock, so they are exact; owners-of.cypher then checks no key moved meanwhile.
+CALL () {
+  UNWIND $identifierKeys AS key
   MATCH (:Identifier {key: key})-[:IDENTIFIES]->(c:Customer)
-  RETURN c
-  UNION
+  RETURN key, c
+  UNION ALL
+  UNWIND $recordKeys AS key
   MATCH (:SourceRecord {key: key})-[:DESCRIBES]->(c:Customer)
-  RETURN c
+  RETURN key, c
 }
-WITH key, c
+WITH c, collect(key) AS keys
 ORDER BY c.id
 SET c.resolvedAt = datetime($now)
-WITH key, c
+WITH c, keys
 CALL (c) {
-  OPTIONAL MATCH (c)<-[:IDENTIFIES]-(i:Identifier)
+  MATCH (c)<-[:IDENTIFIES]-(i:Identifier)
   WITH i.type AS type, count(i) AS n
-  WHERE type IS NOT NULL
   RETURN collect({type: type, n: n}) AS counts
 }
-RETURN key, c.id AS customerId, c.createdAt AS createdAt, c.candidates AS candidates, counts
+RETURN c.id AS customerId, c.createdAt AS createdAt, c.candidates AS candidates, counts, keys

@@ -30,3 +30,7 @@ export const isIdentifierType = (value: string): value is IdentifierType =>
 
 /** The graph-wide unique key of an identifier: its type and normalised value. */
 export const identifierKey = (type: IdentifierType, value: string) => `${type}:${value}`;
+
+/** Source records resolve by their own key too; it never collides with an identifier key (no such type). */
+export const RECORD_KEY_PREFIX = 'RECORD:';
+export const recordKey = (source: string, externalId: string) => `${RECORD_KEY_PREFIX}${source}:${externalId}`;

@@ -1,15 +1,15 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Tx } from '../infra/neo4j/database';
-import type { IdentifierType } from './identifier-type';
+import { RECORD_KEY_PREFIX, type IdentifierType } from './identifier-type';
 import type { Candidates } from './profile-attributes';
 import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
 
 export type OwnerRow = {
-  key: string;
   customerId: string;
   createdAt: Date;
   candidates: string | null;
   counts: { type: IdentifierType; n: number }[];
+  keys: string[];
 };
 
 export type SourceRecordWrite = {
@@ -49,6 +49,7 @@ export class IdentityRepository {
     this.q = registry.bind({
       findIngested: 'identity/find-ingested',
       lockOwners: 'identity/lock-owners',
+      ownersOf: 'identity/owners-of',
       createCustomers: 'identity/create-customers',
       absorbCustomers: 'identity/absorb-customers',
       linkIdentifiers: 'identity/link-identifiers',
@@ -78,7 +79,14 @@ export class IdentityRepository {
   /** Owners of the keys, write-locked; see lock-owners.cypher. */
   async lockOwners(tx: Tx, keys: string[], now: string): Promise<OwnerRow[]> {
     if (keys.length === 0) return [];
-    return tx.rows<OwnerRow>(this.q.lockOwners, { keys, now });
+    return tx.rows<OwnerRow>(this.q.lockOwners, { ...splitKeys(keys), now });
+  }
+
+  /** Current owner of each key that has one. */
+  async ownersOf(tx: Tx, keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await tx.rows<{ key: string; customerId: string }>(this.q.ownersOf, splitKeys(keys));
+    return new Map(rows.map((row) => [row.key, row.customerId]));
   }
 
   async apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string): Promise<void> {
@@ -160,6 +168,12 @@ export class IdentityRepository {
   }
 }
 
+/** Identifier and record keys live in different indexes; looking each up only where it can be is cheaper. */
+const splitKeys = (keys: string[]) => ({
+  identifierKeys: keys.filter((key) => !key.startsWith(RECORD_KEY_PREFIX)),
+  recordKeys: keys.filter((key) => key.startsWith(RECORD_KEY_PREFIX)),
+});
+
 /** One row per identifier with the earliest and latest time it was seen in the batch. */
 function seenRanges(touches: { key: string; occurredAt: string }[]) {
   const ranges = new Map<string, { key: string; firstSeen: string; lastSeen: string }>();
@@ -178,15 +192,13 @@ export function snapshotFrom(rows: OwnerRow[]) {
   const owners = new Map<string, string>();
   const customers = new Map<string, CustomerSnapshot>();
   for (const row of rows) {
-    owners.set(row.key, row.customerId);
-    if (!customers.has(row.customerId)) {
-      customers.set(row.customerId, {
-        id: row.customerId,
-        createdAt: row.createdAt.toISOString(),
-        counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
-        candidates: row.candidates ? (JSON.parse(row.candidates) as Candidates) : {},
-      });
-    }
+    for (const key of row.keys) owners.set(key, row.customerId);
+    customers.set(row.customerId, {
+      id: row.customerId,
+      createdAt: row.createdAt.toISOString(),
+      counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
+      candidates: row.candidates ? (JSON.parse(row.candidates) as Candidates) : {},
+    });
   }
   return { owners, customers };
 }

@@ -138,18 +138,17 @@ export class ResolutionService {
   }
 
   /**
-   * Locks the owners of `keys` and re-reads until no owner changed between the read and the lock: after that,
-   * nothing this batch depends on can change before it commits.
+   * Locks the owners of `keys` (reading their identifier counts under the lock), then checks that no key changed
+   * hands between the read and the lock; if one did, locks again. Keys without an owner need no check: creating
+   * them collides on the unique constraint if another batch got there first, and the transaction is retried.
    */
   private async lockedSnapshot(tx: Tx, keys: string[], now: string): Promise<Snapshot> {
-    let locked = new Set<string>();
     for (let round = 0; round < MAX_LOCK_ROUNDS; round++) {
-      const rows = await this.repository.lockOwners(tx, keys, now);
-      const snapshot = snapshotFrom(rows);
-      const owners = new Set(snapshot.owners.values());
-      if ([...owners].every((id) => locked.has(id))) return snapshot;
-      locked = new Set([...locked, ...owners]);
+      const snapshot = snapshotFrom(await this.repository.lockOwners(tx, keys, now));
+      const owned = [...snapshot.owners.keys()];
+      const current = await this.repository.ownersOf(tx, owned);
+      if (owned.every((key) => current.get(key) === snapshot.owners.get(key))) return snapshot;
     }
-    throw new RetryableConflict(`Owners of ${keys.length} identifiers kept changing after ${MAX_LOCK_ROUNDS} lock rounds`);
+    throw new RetryableConflict(`Owners of ${keys.length} keys kept changing after ${MAX_LOCK_ROUNDS} lock rounds`);
   }
 }

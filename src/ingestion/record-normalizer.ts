@@ -1,5 +1,5 @@
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { isIdentifierType } from '../identity/identifier-type';
+import { isIdentifierType, recordKey } from '../identity/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
 import { optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
@@ -16,8 +16,6 @@ export type RawSourceRecord = {
 };
 
 const CONSENT_STATUSES = ['GRANTED', 'DENIED', 'WITHDRAWN'] as const;
-
-export const recordKey = (source: string, externalId: string) => `RECORD:${source}:${externalId}`;
 
 /** A CRM, support or shop record; its own key resolves it to the customer it described before. */
 export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNormalizer, now: Date): WorkUnit {

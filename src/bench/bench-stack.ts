@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../app';
+import { loadConfig } from '../config/config';
+import { Database } from '../infra/neo4j/database';
+import { provideNeo4j, type Neo4jEndpoint } from '../infra/services/neo4j-service';
+import { createLogger } from '../observability/logger';
+
+export type BenchStack = { app: App; url: string; neo4j: Neo4jEndpoint; close(): Promise<void> };
+
+/**
+ * The API as `npm start` runs it, on a Neo4j chosen the same way (NEO4J_URI, testcontainers, embedded) but, when
+ * embedded, on a fresh data directory so figures never depend on what an earlier run left behind.
+ */
+export async function startBenchStack(): Promise<BenchStack> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-neo4j-'));
+  const config = loadConfig({ ...process.env, NEO4J_LOCAL_DATA_DIR: dataDir, SEED_ON_START: 'false', LOG_LEVEL: 'warn' });
+  const logger = createLogger('warn');
+  const neo4j = await provideNeo4j(config.neo4j, (message) => process.stderr.write(`${message}\n`));
+  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
+  await db.waitUntilReachable();
+  const app = await createApp({ config, db, logger });
+  const url = await app.listen('127.0.0.1', 0);
+  return {
+    app,
+    url,
+    neo4j,
+    async close() {
+      await app.stop();
+      await db.close();
+      await neo4j.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function machineConditions(neo4j: Neo4jEndpoint): string {
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return [
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, load ${load}`,
+    `node ${process.version}; Neo4j from ${neo4j.origin} (${neo4j.uri}); client and server share the machine`,
+  ].join('\n');
+}
+
+export const progress = (label: string, done: number, total: number) =>
+  process.stderr.write(`\r${label}: ${done}/${total} (${Math.round((100 * done) / total)}%)   ${done === total ? '\n' : ''}`);

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import type { RawEvent } from '../ingestion/event-normalizer';
+import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
+import { syntheticEvents } from './synthetic-events';
+
+const INGEST = `mutation($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { rejected } }`;
+
+type Run = { path: 'service' | 'http'; batch: number; events: number; seconds: number; outcomes: Record<string, number> };
+
+async function run(stack: BenchStack, path: Run['path'], batch: number, events: RawEvent[]): Promise<Run> {
+  const outcomes: Record<string, number> = {};
+  const label = `${path} batch ${batch}`;
+  const started = performance.now();
+  for (let start = 0; start < events.length; start += batch) {
+    const slice = events.slice(start, start + batch);
+    if (path === 'service') {
+      for (const result of await stack.app.services.ingestion.ingestEvents(slice)) {
+        outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+      }
+    } else {
+      const response = await fetch(`${stack.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: INGEST, variables: { events: slice } }),
+      });
+      const body = (await response.json()) as { errors?: unknown; data?: { ingestEvents: { rejected: number } } };
+      if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+      outcomes.REJECTED = (outcomes.REJECTED ?? 0) + body.data!.ingestEvents.rejected;
+    }
+    const done = Math.min(start + batch, events.length);
+    if (done === events.length || Math.floor(done / 5000) !== Math.floor(start / 5000)) progress(label, done, events.length);
+  }
+  return { path, batch, events: events.length, seconds: (performance.now() - started) / 1000, outcomes };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '50000' },
+      'per-event': { type: 'string', default: '3000' },
+      paths: { type: 'string', default: 'service,http' },
+      batches: { type: 'string', default: '1,100,1000' },
+    },
+  });
+  const total = Number(values.events);
+  const perEvent = Number(values['per-event']);
+  const batches = values.batches!.split(',').map(Number);
+  const paths = values.paths!.split(',') as Run['path'][];
+  const stack = await startBenchStack();
+  const runs: Run[] = [];
+  try {
+    for (const path of paths) {
+      for (const batch of batches) {
+        // One call per event is slow by nature; a smaller sample gives the same rate in reasonable time.
+        const count = batch === 1 ? Math.min(perEvent, total) : total;
+        const events = syntheticEvents(count, `bench-${path}-${batch}-${Date.now().toString(36)}`);
+        runs.push(await run(stack, path, batch, events));
+      }
+    }
+    console.log(`\nbench:ingest — synthetic identity events (~30% share identifiers: links and merges)\n${machineConditions(stack.neo4j)}\n`);
+    console.log('path     batch   events   seconds   events/s   x per-event   outcomes');
+    for (const r of runs) {
+      const base = runs.find((x) => x.path === r.path && x.batch === 1);
+      const rate = r.events / r.seconds;
+      const ratio = base ? (rate / (base.events / base.seconds)).toFixed(1) : 'n/a';
+      const outcomes = Object.entries(r.outcomes).map(([k, v]) => `${k}=${v}`).join(' ');
+      console.log(
+        `${r.path.padEnd(8)} ${String(r.batch).padStart(5)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(1).padStart(9)} ${rate
+          .toFixed(0)
+          .padStart(10)} ${ratio.padStart(13)}   ${outcomes}`,
+      );
+    }
+    console.log('\ntargets: >= 5,000 events/s at batch 1,000; batched >= 20x per-event');
+  } finally {
+    await stack.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
