@@ -5,13 +5,24 @@ import { syntheticEvents } from './synthetic-events';
 
 const INGEST = `mutation($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { rejected } }`;
 
-type Run = { path: 'service' | 'http'; batch: number; events: number; seconds: number; outcomes: Record<string, number> };
+type Run = {
+  path: 'service' | 'http';
+  batch: number;
+  events: number;
+  seconds: number;
+  outcomes: Record<string, number>;
+  /** Mean ms per call over the first and the last tenth of the run: equal when work does not grow with the data. */
+  firstTenthMs: number;
+  lastTenthMs: number;
+};
 
 async function run(stack: BenchStack, path: Run['path'], batch: number, events: RawEvent[]): Promise<Run> {
   const outcomes: Record<string, number> = {};
   const label = `${path} batch ${batch}`;
   const started = performance.now();
+  const callMs: number[] = [];
   for (let start = 0; start < events.length; start += batch) {
+    const callStarted = performance.now();
     const slice = events.slice(start, start + batch);
     if (path === 'service') {
       for (const result of await stack.app.services.ingestion.ingestEvents(slice)) {
@@ -27,10 +38,21 @@ async function run(stack: BenchStack, path: Run['path'], batch: number, events: 
       if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
       outcomes.REJECTED = (outcomes.REJECTED ?? 0) + body.data!.ingestEvents.rejected;
     }
+    callMs.push(performance.now() - callStarted);
     const done = Math.min(start + batch, events.length);
     if (done === events.length || Math.floor(done / 5000) !== Math.floor(start / 5000)) progress(label, done, events.length);
   }
-  return { path, batch, events: events.length, seconds: (performance.now() - started) / 1000, outcomes };
+  const tenth = Math.max(1, Math.floor(callMs.length / 10));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    path,
+    batch,
+    events: events.length,
+    seconds: (performance.now() - started) / 1000,
+    outcomes,
+    firstTenthMs: mean(callMs.slice(0, tenth)),
+    lastTenthMs: mean(callMs.slice(-tenth)),
+  };
 }
 
 async function main() {
@@ -49,6 +71,8 @@ async function main() {
   const stack = await startBenchStack();
   const runs: Run[] = [];
   try {
+    // Warm the JVM and the query caches first, so the first measured run is not also the cold one.
+    await run(stack, 'service', 1000, syntheticEvents(5000, `bench-warmup-${Date.now().toString(36)}`));
     for (const path of paths) {
       for (const batch of batches) {
         // One call per event is slow by nature; a smaller sample gives the same rate in reasonable time.
@@ -58,7 +82,7 @@ async function main() {
       }
     }
     console.log(`\nbench:ingest — synthetic identity events (~30% share identifiers: links and merges)\n${machineConditions(stack.neo4j)}\n`);
-    console.log('path     batch   events   seconds   events/s   x per-event   outcomes');
+    console.log('path     batch   events   seconds   events/s   x per-event   ms/call first..last tenth   outcomes');
     for (const r of runs) {
       const base = runs.find((x) => x.path === r.path && x.batch === 1);
       const rate = r.events / r.seconds;
@@ -67,7 +91,7 @@ async function main() {
       console.log(
         `${r.path.padEnd(8)} ${String(r.batch).padStart(5)} ${String(r.events).padStart(8)} ${r.seconds.toFixed(1).padStart(9)} ${rate
           .toFixed(0)
-          .padStart(10)} ${ratio.padStart(13)}   ${outcomes}`,
+          .padStart(10)} ${ratio.padStart(13)}   ${`${r.firstTenthMs.toFixed(1)} .. ${r.lastTenthMs.toFixed(1)}`.padStart(24)}   ${outcomes}`,
       );
     }
     console.log('\ntargets: >= 5,000 events/s at batch 1,000; batched >= 20x per-event');

@@ -1,0 +1,48 @@
+import { startTestApp, unique, type TestApp } from '../support/test-app';
+
+/** The transport as clients see it: real HTTP against the express + Apollo server. */
+describe('HTTP endpoints', () => {
+  let app: TestApp;
+  let url: string;
+  beforeAll(async () => {
+    app = await startTestApp();
+    url = await app.listen('127.0.0.1', 0);
+  });
+  afterAll(() => app.close());
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('ingests and reads back over POST /graphql', async () => {
+    const u = unique();
+    const ingest = await post({
+      query: `mutation($e: [IdentityEventInput!]!) { ingestEvents(events: $e) { created results { customerId } } }`,
+      variables: { e: [{ messageId: u, type: 'IDENTIFY', userId: `${u}-user`, traits: { email: `${u}@http.test` } }] },
+    });
+    expect(ingest.status).toBe(200);
+    const { data } = (await ingest.json()) as { data: { ingestEvents: { created: number; results: { customerId: string }[] } } };
+    expect(data.ingestEvents.created).toBe(1);
+
+    const read = await post({ query: `{ customerByIdentifier(type: EMAIL, value: "${u.toUpperCase()}@HTTP.TEST") { id } }` });
+    expect(((await read.json()) as { data: { customerByIdentifier: { id: string } } }).data.customerByIdentifier.id).toBe(
+      data.ingestEvents.results[0].customerId,
+    );
+  });
+
+  it('answers malformed operations with a 400 and a stable code', async () => {
+    const response = await post({ query: '{ customer(id: 1, nope: true) { id } }' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('reports liveness, readiness and metrics', async () => {
+    expect(await (await fetch(`${url}/health/live`)).json()).toEqual({ status: 'live' });
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('# TYPE c360_ingested_total counter');
+    expect(metrics).toMatch(/c360_ingested_total\{kind="EVENT",outcome="CREATED"\} [1-9]/);
+  });
+});
