@@ -71,8 +71,11 @@ async function main() {
   const stack = await startBenchStack();
   const runs: Run[] = [];
   try {
-    // Warm the JVM and the query caches first, so the first measured run is not also the cold one.
-    await run(stack, 'service', 1000, syntheticEvents(5000, `bench-warmup-${Date.now().toString(36)}`));
+    // Warm the JVM and the query caches at every batch size first, so no measured run is also the cold one.
+    const warmup = syntheticEvents(6000, `bench-warmup-${Date.now().toString(36)}`);
+    await run(stack, 'service', 1000, warmup.slice(0, 4000));
+    await run(stack, 'service', 100, warmup.slice(4000, 5000));
+    await run(stack, 'service', 1, warmup.slice(5000));
     for (const path of paths) {
       for (const batch of batches) {
         // One call per event is slow by nature; a smaller sample gives the same rate in reasonable time.

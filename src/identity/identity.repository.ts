@@ -56,7 +56,8 @@ export class IdentityRepository {
       touchIdentifiers: 'identity/touch-identifiers',
       recordMerges: 'identity/record-merges',
       recordConflicts: 'identity/record-conflicts',
-      upsertSourceRecords: 'identity/upsert-source-records',
+      createSourceRecords: 'identity/create-source-records',
+      updateSourceRecords: 'identity/update-source-records',
       attachDevices: 'identity/attach-devices',
       recordConsents: 'identity/record-consents',
       recordIngestions: 'identity/record-ingestions',
@@ -143,8 +144,12 @@ export class IdentityRepository {
     );
   }
 
-  async upsertSourceRecords(tx: Tx, records: SourceRecordWrite[], now: string) {
-    if (records.length > 0) await tx.rows(this.q.upsertSourceRecords, { records, now });
+  /** `existing` tells which keys already had a record when the batch read them under lock. */
+  async writeSourceRecords(tx: Tx, records: SourceRecordWrite[], existing: (key: string) => boolean, now: string) {
+    const fresh = records.filter((r) => !existing(r.key));
+    const known = records.filter((r) => existing(r.key));
+    if (fresh.length > 0) await tx.rows(this.q.createSourceRecords, { records: fresh, now });
+    if (known.length > 0) await tx.rows(this.q.updateSourceRecords, { records: known, now });
   }
 
   async attachDevices(tx: Tx, devices: DeviceWrite[], now: string) {

@@ -9,6 +9,16 @@ import { planResolution } from './resolution-planner';
 import type { Snapshot } from './resolution-plan';
 import type { UnitResult, WorkUnit } from './work-unit';
 
+/** One write per record: a batch may carry several versions of it; the newest wins, the last on a tie. */
+function newestVersions<R extends { key: string; updatedAt: string }>(records: R[]): R[] {
+  const newest = new Map<string, R>();
+  for (const record of records) {
+    const current = newest.get(record.key);
+    if (!current || record.updatedAt >= current.updatedAt) newest.set(record.key, record);
+  }
+  return [...newest.values()];
+}
+
 /** Lock rounds before giving up and retrying the transaction: owners keep moving only under heavy contention. */
 const MAX_LOCK_ROUNDS = 5;
 
@@ -60,13 +70,14 @@ export class ResolutionService {
 
     await this.repository.apply(tx, plan, this.options.ruleVersion, now);
     const customerOf = (i: number) => plan.finalCustomerOf(plan.items[i].customerId);
-    await this.repository.upsertSourceRecords(
+    await this.repository.writeSourceRecords(
       tx,
-      fresh.flatMap(({ unit }, i) =>
-        unit.sourceRecord
-          ? [{ ...unit.sourceRecord, customerId: customerOf(i), updatedAt: unit.item.occurredAt }]
-          : [],
+      newestVersions(
+        fresh.flatMap(({ unit }, i) =>
+          unit.sourceRecord ? [{ ...unit.sourceRecord, customerId: customerOf(i), updatedAt: unit.item.occurredAt }] : [],
+        ),
       ),
+      (key) => snapshot.owners.has(key),
       now,
     );
     await this.repository.attachDevices(

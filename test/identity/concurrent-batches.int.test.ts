@@ -34,3 +34,35 @@ describe('concurrent batches touching the same identifiers', () => {
     expect(new Set(resolved)).toEqual(new Set([customer.id]));
   });
 });
+
+describe('concurrent versions of a record seen for the first time', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('end as one record describing one customer', async () => {
+    const u = unique();
+    const versions = Array.from({ length: 5 }, (_, i) => ({
+      source: 'crm',
+      externalId: `${u}-rec`,
+      updatedAt: `2026-01-0${i + 1}T00:00:00Z`,
+      identifiers: [{ type: 'EMAIL', value: `${u}-v${i}@rec.test` }],
+      attributes: { city: `City${i}` },
+    }));
+    const results = await Promise.all(versions.map((v) => app.services.ingestion.upsertSourceRecords([v])));
+    expect(results.flat().map((r) => r.error)).toEqual(versions.map(() => null));
+
+    const owners = await Promise.all(
+      versions.map(async (_, i) =>
+        (await gql(app, `query($v: String!) { customerByIdentifier(type: EMAIL, value: $v) { id sourceRecords { externalId attributes } city } }`, {
+          v: `${u}-v${i}@rec.test`,
+        })).customerByIdentifier,
+      ),
+    );
+    expect(new Set(owners.map((o) => o.id)).size).toBe(1);
+    expect(owners[0].sourceRecords).toEqual([{ externalId: `${u}-rec`, attributes: { city: 'City4' } }]);
+    expect(owners[0].city).toBe('City4');
+  });
+});
