@@ -43,7 +43,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
 
   const identityRepository = new IdentityRepository(registry);
   const activeRules = rules ?? identityRules(config.identity.limits, config.identity.priority);
-  const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(identityRepository, tx, activeRules));
+  const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(identityRepository, tx, activeRules, config.identity));
   const normalizer = new IdentifierNormalizer(config.identity);
   const metrics = createMetrics();
   const deadLetters = new DeadLetterRepository(db, registry);

@@ -1,10 +1,8 @@
-// Keyset pagination on (createdAt, id): stable while new letters arrive.
+// Keyset pagination on sortKey (creation time, then id): stable while letters arrive, and read in index order.
 MATCH (d:DeadLetter)
-WHERE ($status IS NULL OR d.status = $status)
+WHERE d.sortKey > $after
+  AND ($status IS NULL OR d.status = $status)
   AND ($source IS NULL OR d.source = $source)
-  AND ($afterCreatedAt IS NULL
-       OR d.createdAt > datetime($afterCreatedAt)
-       OR (d.createdAt = datetime($afterCreatedAt) AND d.id > $afterId))
 RETURN d {.*} AS letter
-ORDER BY d.createdAt, d.id
+ORDER BY d.sortKey
 LIMIT toInteger($limit)

@@ -1,19 +1,23 @@
+// One Conflict per customer, refused identifier, other customer and reason: a shared tablet refused on every
+// event counts up instead of piling up nodes.
 UNWIND $conflicts AS row
 MATCH (c:Customer {id: row.customerId})
-CREATE (x:Conflict {
-  id: row.id,
-  at: datetime($now),
-  reason: row.reason,
-  identifierType: row.identifierType,
-  identifierValue: row.identifierValue,
-  limit: row.limit,
-  causeKind: row.causeKind,
-  cause: row.cause,
-  ruleVersion: $ruleVersion
-})
-CREATE (x)-[:CONFLICT_ON]->(c)
+MERGE (x:Conflict {key: row.key})
+ON CREATE SET
+  x.id = row.id,
+  x.at = datetime($now),
+  x.reason = row.reason,
+  x.identifierType = row.identifierType,
+  x.identifierValue = row.identifierValue,
+  x.limit = row.limit,
+  x.causeKind = row.causeKind,
+  x.cause = row.cause,
+  x.ruleVersion = $ruleVersion,
+  x.count = 0
+SET x.count = x.count + 1, x.lastAt = datetime($now), x.lastCause = row.cause
+MERGE (x)-[:CONFLICT_ON]->(c)
 WITH x, row
 CALL (x, row) {
   MATCH (other:Customer {id: row.otherCustomerId})
-  CREATE (x)-[:CONFLICTS_WITH]->(other)
+  MERGE (x)-[:CONFLICTS_WITH]->(other)
 }

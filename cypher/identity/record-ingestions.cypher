@@ -1,6 +1,6 @@
 UNWIND $ingestions AS row
 CREATE (:Ingestion {
-  messageId: row.messageId,
+  key: row.key,
   causeKind: row.causeKind,
   customerId: row.customerId,
   outcome: row.outcome,

@@ -7,3 +7,4 @@ SET r.attributes = CASE WHEN newer THEN row.attributes ELSE r.attributes END,
     r.updatedAt = CASE WHEN newer THEN datetime(row.updatedAt) ELSE r.updatedAt END,
     r.receivedAt = datetime($now),
     c.updatedAt = datetime($now)
+RETURN count(*) AS matched

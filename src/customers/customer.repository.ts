@@ -1,3 +1,4 @@
+import type { CauseKind } from '../identity/cause-kind';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 
@@ -18,7 +19,7 @@ export type IdentifierRow = {
     lastSeen: Date;
     linkedAt: Date;
     source: string;
-    causeKind: 'EVENT' | 'RECORD';
+    causeKind: CauseKind;
     cause: string;
     ruleVersion: number;
     originalCustomerId?: string | null;

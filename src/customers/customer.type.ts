@@ -192,6 +192,15 @@ export class IdentityConflict {
   @Field(() => Int)
   ruleVersion!: number;
 
+  @Field(() => Int, { description: 'How many items were refused the same way; `at`/`cause` are the first, `lastAt`/`lastCause` the latest.' })
+  count!: number;
+
+  @Field()
+  lastAt!: Date;
+
+  @Field()
+  lastCause!: string;
+
   @Field(() => ID, { description: 'The customer the refused identifier came with.' })
   customerId!: string;
 

@@ -4,7 +4,8 @@ import type { DeadLetter, DeadLetterStatus, NewDeadLetter } from './dead-letter'
 
 export type DeadLetterPageArgs = {
   limit: number;
-  after: { createdAt: string; id: string } | null;
+  /** sortKey of the last letter of the previous page. */
+  after: string | null;
   status: DeadLetterStatus | null;
   source: string | null;
 };
@@ -37,8 +38,7 @@ export class DeadLetterRepository {
       limit: args.limit,
       status: args.status,
       source: args.source,
-      afterCreatedAt: args.after?.createdAt ?? null,
-      afterId: args.after?.id ?? null,
+      after: args.after ?? '',
     });
     return rows.map((row) => withDefaults(row.letter));
   }

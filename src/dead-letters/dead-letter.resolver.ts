@@ -21,14 +21,14 @@ export class DeadLetterResolver {
     @Arg('source', () => String, { nullable: true }) source?: string | null,
   ): Promise<Connection<ReturnType<typeof present>>> {
     const size = pageSize(first);
-    const cursor = decodeCursor(after, 2);
+    const cursor = decodeCursor(after, 1);
     const rows = await services.deadLetters.page({
       limit: size + 1,
-      after: cursor ? { createdAt: cursor[0], id: cursor[1] } : null,
+      after: cursor?.[0] ?? null,
       status: status ?? null,
       source: source?.toLowerCase() ?? null,
     });
-    return toConnection(rows.map(present), size, (l) => [l.createdAt.toISOString(), l.id]);
+    return toConnection(rows.map(present), size, (l) => [l.sortKey]);
   }
 
   @Mutation(() => IngestResult, {

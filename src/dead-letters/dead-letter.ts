@@ -1,9 +1,10 @@
-export type DeadLetterKind = 'EVENT' | 'RECORD';
+import type { CauseKind } from '../identity/cause-kind';
+
 export type DeadLetterStatus = 'OPEN' | 'RESOLVED';
 
 export type DeadLetter = {
   id: string;
-  kind: DeadLetterKind;
+  kind: CauseKind;
   messageId: string | null;
   source: string | null;
   code: string;
@@ -14,6 +15,7 @@ export type DeadLetter = {
   createdAt: Date;
   updatedAt: Date;
   resolvedCustomerId: string | null;
+  sortKey: string;
 };
 
 export type NewDeadLetter = Pick<DeadLetter, 'id' | 'kind' | 'messageId' | 'source' | 'code' | 'message' | 'payload'>;

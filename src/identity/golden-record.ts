@@ -1,3 +1,4 @@
+import { rankIn } from '../shared/rank';
 import { PROFILE_ATTRIBUTES, type Candidate, type Candidates, type GoldenRecord, type Observations } from './profile-attributes';
 
 /**
@@ -32,10 +33,7 @@ export function combine(all: Candidates[]): Candidates {
 
 /** Survivorship: the source earliest in the priority list wins; among equals, the most recent value. */
 export function goldenRecord(candidates: Candidates, sourcePriority: string[]): GoldenRecord {
-  const rank = (source: string) => {
-    const index = sourcePriority.indexOf(source);
-    return index === -1 ? sourcePriority.length : index;
-  };
+  const rank = rankIn(sourcePriority);
   const better = (a: Candidate, b: Candidate) =>
     rank(a.source) - rank(b.source) || (a.at === b.at ? a.source.localeCompare(b.source) : a.at > b.at ? -1 : 1);
   const values: Observations = {};

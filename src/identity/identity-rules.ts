@@ -8,8 +8,6 @@ export type IdentityRules = {
   priority: IdentifierType[];
 };
 
-export type VersionedRules = IdentityRules & { version: number };
-
 export const DEFAULT_LIMITS: Record<IdentifierType, number> = {
   USER_ID: 1,
   CRM_ID: 1,

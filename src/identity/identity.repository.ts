@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Tx } from '../infra/neo4j/database';
+import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { RECORD_KEY_PREFIX, type IdentifierType } from './identifier-type';
+import type { Attachments } from './plan-attachments';
 import type { Candidates } from './profile-attributes';
 import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
 
@@ -39,7 +41,7 @@ export type ConsentWrite = {
   causeKind: string;
   cause: string;
 };
-export type IngestionWrite = { messageId: string; causeKind: string; customerId: string; outcome: string };
+export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string };
 
 /** The write side of identity resolution: one UNWIND statement per kind of change in a batch. */
 export class IdentityRepository {
@@ -71,10 +73,11 @@ export class IdentityRepository {
     return row.version;
   }
 
-  async findIngested(tx: Tx, messageIds: string[]): Promise<Map<string, string>> {
-    if (messageIds.length === 0) return new Map();
-    const rows = await tx.rows<{ messageId: string; customerId: string }>(this.q.findIngested, { messageIds });
-    return new Map(rows.map((row) => [row.messageId, row.customerId]));
+  /** Idempotency keys applied before -> the customer each resolved to (its survivor today). */
+  async findIngested(tx: Tx, keys: string[]): Promise<Map<string, string>> {
+    if (keys.length === 0) return new Map();
+    const rows = await tx.rows<{ key: string; customerId: string }>(this.q.findIngested, { keys });
+    return new Map(rows.map((row) => [row.key, row.customerId]));
   }
 
   /** Owners of the keys, write-locked; see lock-owners.cypher. */
@@ -131,6 +134,7 @@ export class IdentityRepository {
       this.q.recordConflicts,
       'conflicts',
       plan.conflicts.map((conflict) => ({
+        key: conflictKey(conflict),
         id: conflict.id,
         customerId: conflict.customerId,
         otherCustomerId: conflict.otherCustomerId,
@@ -144,34 +148,29 @@ export class IdentityRepository {
     );
   }
 
-  /** `existing` tells which keys already had a record when the batch read them under lock. */
-  async writeSourceRecords(tx: Tx, records: SourceRecordWrite[], existing: (key: string) => boolean, now: string) {
-    const fresh = records.filter((r) => !existing(r.key));
-    const known = records.filter((r) => existing(r.key));
-    if (fresh.length > 0) await tx.rows(this.q.createSourceRecords, { records: fresh, now });
-    if (known.length > 0) await tx.rows(this.q.updateSourceRecords, { records: known, now });
-  }
-
-  async attachDevices(tx: Tx, devices: DeviceWrite[], now: string) {
-    if (devices.length > 0) await tx.rows(this.q.attachDevices, { devices, now });
-  }
-
-  async recordConsents(tx: Tx, consents: ConsentWrite[], now: string) {
-    if (consents.length > 0) await tx.rows(this.q.recordConsents, { consents, now });
-  }
-
-  async recordIngestions(tx: Tx, ingestions: IngestionWrite[], now: string) {
-    if (ingestions.length > 0) await tx.rows(this.q.recordIngestions, { ingestions, now });
-  }
-
-  async updateProfiles(
-    tx: Tx,
-    profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; lineage: string }[],
-    now: string,
-  ) {
-    if (profiles.length > 0) await tx.rows(this.q.updateProfiles, { profiles, now });
+  /** Writes what hangs off the customers; `existing` tells which record keys had a record when read under lock. */
+  async attach(tx: Tx, rows: Attachments, existing: (recordKey: string) => boolean, now: string): Promise<void> {
+    const run = async (query: string, name: string, list: unknown[]) => {
+      if (list.length > 0) await tx.rows(query, { [name]: list, now });
+    };
+    await run(this.q.createSourceRecords, 'records', rows.sourceRecords.filter((r) => !existing(r.key)));
+    const updated = rows.sourceRecords.filter((r) => existing(r.key));
+    if (updated.length > 0) {
+      const [{ matched }] = await tx.rows<{ matched: number }>(this.q.updateSourceRecords, { records: updated, now });
+      if (matched !== updated.length) throw new RetryableConflict('a source record moved while its batch held the lock');
+    }
+    await run(this.q.attachDevices, 'devices', rows.devices);
+    await run(this.q.recordConsents, 'consents', rows.consents);
+    await run(this.q.updateProfiles, 'profiles', rows.profiles);
+    await run(this.q.recordIngestions, 'ingestions', rows.ingestions);
   }
 }
+
+/** The same refusal again (same customers, identifier and reason) is one Conflict; hashed, as it holds a value. */
+const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
+  createHash('sha256')
+    .update([c.customerId, c.identifier.key, c.otherCustomerId ?? '', c.reason].join('\n'))
+    .digest('hex');
 
 /** Identifier and record keys live in different indexes; looking each up only where it can be is cheaper. */
 const splitKeys = (keys: string[]) => ({

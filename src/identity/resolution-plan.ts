@@ -2,7 +2,9 @@ import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { IdentifierType } from './identifier-type';
 import type { Candidates, Observations } from './profile-attributes';
 
-export type CauseKind = 'EVENT' | 'RECORD';
+import type { CauseKind } from './cause-kind';
+
+export type { CauseKind };
 export type ResolvedOutcome = 'CREATED' | 'LINKED' | 'MERGED';
 
 /** One accepted event or source record, normalised and ready to resolve. */

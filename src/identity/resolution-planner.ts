@@ -1,3 +1,4 @@
+import { rankIn } from '../shared/rank';
 import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { IdentifierType } from './identifier-type';
 import type { IdentityRules } from './identity-rules';
@@ -44,10 +45,7 @@ export function planResolution(
     while (mergedInto.has(current)) current = mergedInto.get(current)!;
     return current;
   };
-  const priority = (type: IdentifierType) => {
-    const index = rules.priority.indexOf(type);
-    return index === -1 ? rules.priority.length : index;
-  };
+  const priority = rankIn(rules.priority);
   const older = (a: Customer, b: Customer) => (a.createdAt === b.createdAt ? a.id < b.id : a.createdAt < b.createdAt);
   /** A join breaks a limit when a type ends above its limit and above what either side held alone. */
   const breach = (left: Counts, right: Counts): IdentifierType | null => {
@@ -73,6 +71,8 @@ export function planResolution(
     const via = new Map<string, { identifier: NormalizedIdentifier | null; recordKey: string | null }>();
     let counts: Counts = {};
     const fresh: NormalizedIdentifier[] = [];
+    /** Known identifiers this item resolved through; a refused one was not seen on this customer's behalf. */
+    const seen: NormalizedIdentifier[] = [];
     const itemConflicts: Omit<PlannedConflict, 'customerId'>[] = [];
 
     const recordOwner = item.recordKey ? owners.get(item.recordKey) : undefined;
@@ -90,8 +90,10 @@ export function planResolution(
       const ownerId = owners.get(identifier.key);
       if (ownerId !== undefined) {
         const owner = survivorOf(ownerId);
-        plan.touches.push({ key: identifier.key, occurredAt: item.occurredAt });
-        if (group.includes(owner)) continue;
+        if (group.includes(owner)) {
+          seen.push(identifier);
+          continue;
+        }
         const broken = breach(counts, customers.get(owner)!.counts);
         if (broken) {
           itemConflicts.push({
@@ -108,6 +110,7 @@ export function planResolution(
         group.push(owner);
         counts = add(counts, customers.get(owner)!.counts);
         via.set(owner, { identifier, recordKey: null });
+        seen.push(identifier);
       } else {
         if (breach(counts, { [identifier.type]: 1 })) {
           itemConflicts.push({
@@ -161,6 +164,7 @@ export function planResolution(
       outcome = 'MERGED';
     }
 
+    for (const identifier of seen) plan.touches.push({ key: identifier.key, occurredAt: item.occurredAt });
     for (const identifier of fresh) {
       owners.set(identifier.key, customer.id);
       customer.counts = add(customer.counts, { [identifier.type]: 1 });

@@ -5,7 +5,9 @@ export type ConsentStatement = { purpose: string; status: 'GRANTED' | 'DENIED' |
 
 /** An accepted event or source record: what resolution needs, plus what hangs off the customer it resolves to. */
 export type WorkUnit = {
-  /** Idempotency key: the event's messageId, or the record's key and version. */
+  /** `EVENT:<messageId>` or `RECORD:<source>:<externalId>@<updatedAt>`: an item with a key seen before is a DUPLICATE. */
+  idempotencyKey: string;
+  /** The event's messageId, or `<record key>@<updatedAt>`, as the caller will recognise it. */
   messageId: string;
   item: ResolutionItem;
   device: {

@@ -71,6 +71,7 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
   const usableDevice = identifiers.find((i) => i.type === 'DEVICE_ID');
 
   return {
+    idempotencyKey: `EVENT:${messageId}`,
     messageId: messageId!,
     type,
     event,

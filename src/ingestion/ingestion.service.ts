@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeadLetterKind } from '../dead-letters/dead-letter';
+import type { CauseKind } from '../identity/cause-kind';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ResolutionService } from '../identity/resolution.service';
@@ -8,7 +8,9 @@ import type { Database } from '../infra/neo4j/database';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError } from '../shared/errors';
 import { normalizeEvent, type RawEvent } from './event-normalizer';
-import { normalizeRecord, type RawSourceRecord } from './record-normalizer';
+import { recordKey } from '../identity/identifier-type';
+import { lenientText } from './payload-fields';
+import { normalizeRecord, recordVersionKey, type RawSourceRecord } from './record-normalizer';
 import { RejectedInput, type Rejection } from './rejection';
 
 export type IngestOutcome = UnitResult['outcome'] | 'REJECTED';
@@ -34,7 +36,6 @@ type Path = {
   describe(raw: RawEvent | RawSourceRecord): { messageId: string | null; source: string | null };
 };
 
-const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 
 /** Batch ingestion of events and source records: validation per item, resolution and dead letters in one transaction. */
 export class IngestionService {
@@ -57,27 +58,27 @@ export class IngestionService {
   }
 
   /** Re-runs a dead letter's payload (or a corrected one) through the same path; success resolves the letter. */
-  async resubmit(kind: DeadLetterKind, deadLetterId: string, payload: RawEvent | RawSourceRecord): Promise<IngestResult> {
+  async resubmit(kind: CauseKind, deadLetterId: string, payload: RawEvent | RawSourceRecord): Promise<IngestResult> {
     const [result] = await this.ingest(kind, [payload], deadLetterId);
     return result;
   }
 
-  private readonly paths: Record<DeadLetterKind, Path> = {
+  private readonly paths: Record<CauseKind, Path> = {
     EVENT: {
       normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.normalizer, now),
-      describe: (raw) => ({ messageId: text((raw as RawEvent).messageId), source: text(raw.source)?.toLowerCase() ?? null }),
+      describe: (raw) => ({ messageId: lenientText((raw as RawEvent).messageId), source: lenientText(raw.source)?.toLowerCase() ?? null }),
     },
     RECORD: {
       normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.normalizer, now),
       describe: (raw) => {
-        const { source, externalId, updatedAt } = raw as RawSourceRecord;
-        const key = [source, externalId, updatedAt].map(text);
-        return { messageId: key.every(Boolean) ? key.join(':') : null, source: key[0]?.toLowerCase() ?? null };
+        const [source, externalId, updatedAt] = [raw.source?.toLowerCase(), (raw as RawSourceRecord).externalId, (raw as RawSourceRecord).updatedAt].map(lenientText);
+        const messageId = source && externalId && updatedAt ? recordVersionKey(recordKey(source, externalId), updatedAt) : null;
+        return { messageId, source };
       },
     },
   };
 
-  private async ingest(kind: DeadLetterKind, raws: (RawEvent | RawSourceRecord)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
+  private async ingest(kind: CauseKind, raws: (RawEvent | RawSourceRecord)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
     const { normalize, describe } = this.paths[kind];
     if (raws.length === 0) return [];
     if (raws.length > this.maxBatch) {
@@ -145,7 +146,7 @@ export class IngestionService {
     return results;
   }
 
-  private count(kind: DeadLetterKind, results: IngestResult[]) {
+  private count(kind: CauseKind, results: IngestResult[]) {
     for (const result of results) {
       this.metrics.ingested.inc({ kind, outcome: result.outcome });
       if (result.outcome === 'DUPLICATE') continue;

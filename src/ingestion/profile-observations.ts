@@ -1,13 +1,8 @@
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { Observations } from '../identity/profile-attributes';
-import { isObject, type JsonObject } from './payload-fields';
+import { isObject, lenientText, type JsonObject } from './payload-fields';
 
-const text = (value: unknown): string | undefined => {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed.slice(0, 512);
-};
+const text = (value: unknown): string | undefined => lenientText(value)?.slice(0, 512);
 
 const first = (source: JsonObject, ...names: string[]) => {
   for (const name of names) {

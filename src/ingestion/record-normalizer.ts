@@ -1,5 +1,8 @@
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import { isIdentifierType, recordKey } from '../identity/identifier-type';
+
+/** A record version: its key and when it changed. */
+export const recordVersionKey = (key: string, updatedAt: string) => `${key}@${updatedAt}`;
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
 import { optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
@@ -55,7 +58,8 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
 
   const key = recordKey(source, externalId);
   return {
-    messageId: `${key}@${updatedAt}`,
+    idempotencyKey: recordVersionKey(key, updatedAt),
+    messageId: recordVersionKey(key, updatedAt),
     item: {
       causeKind: 'RECORD',
       cause: key,

@@ -1,9 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { Neo4jError } from 'neo4j-driver';
+import { isTemporaryFailure } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
-
-const UNAVAILABLE = new Set(['ServiceUnavailable', 'SessionExpired']);
 
 /**
  * The one place errors meet clients: typed errors keep their code, a lost database becomes SERVICE_UNAVAILABLE,
@@ -13,8 +11,13 @@ export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
-    if (original instanceof Neo4jError && UNAVAILABLE.has(original.code)) {
-      return { ...formatted, message: 'The database is unavailable; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } };
+    if (isTemporaryFailure(original)) {
+      logger.warn({ err: original, path: formatted.path }, 'temporary database failure');
+      return {
+        ...formatted,
+        message: 'The database is unavailable or busy; retry shortly (writes are idempotent by messageId)',
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+      };
     }
     if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
       logger.error({ err: original, path: formatted.path }, 'unexpected error in a resolver');

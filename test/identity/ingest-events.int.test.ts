@@ -269,6 +269,60 @@ describe('ingestEvents against the real Neo4j', () => {
     ]);
   });
 
+  it('reports the final customer of every item, the same on first delivery and on replay', async () => {
+    const u = unique();
+    const old = await ingest([{ messageId: `${u}-old`, type: 'IDENTIFY', userId: `${u}-user` }]);
+    const batch = [
+      { messageId: `${u}-1`, type: 'PAGE', anonymousId: `${u}-anon` },
+      { messageId: `${u}-2`, type: 'IDENTIFY', anonymousId: `${u}-anon`, userId: `${u}-user` },
+    ];
+    const first = await ingest(batch);
+    expect(first.results.map((r: { outcome: string }) => r.outcome)).toEqual(['CREATED', 'MERGED']);
+    const survivor = old.results[0].customerId;
+    expect(first.results.map((r: { customerId: string }) => r.customerId)).toEqual([survivor, survivor]);
+    const replay = await ingest(batch);
+    expect(replay.results.map((r: { customerId: string }) => r.customerId)).toEqual([survivor, survivor]);
+  });
+
+  it('never lets an event shadow a record with the same key, or the other way round', async () => {
+    const u = unique();
+    const record = { source: 'crm', externalId: `${u}-r`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-r` }] };
+    const [recorded] = (await gql(app, `mutation($r: [SourceRecordInput!]!) { upsertSourceRecords(records: $r) { results { outcome messageId } } }`, { r: [record] }))
+      .upsertSourceRecords.results;
+    expect(recorded.outcome).toBe('CREATED');
+    const { results } = await ingest([{ messageId: recorded.messageId, type: 'IDENTIFY', userId: `${u}-u` }]);
+    expect(results[0].outcome).toBe('CREATED');
+  });
+
+  it('rejects impossible and far-future timestamps', async () => {
+    const u = unique();
+    const { results } = await ingest([
+      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-a`, timestamp: '2026-02-31T00:00:00Z' },
+      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-b`, timestamp: '2999-01-01T00:00:00Z' },
+      { messageId: `${u}-3`, type: 'IDENTIFY', userId: `${u}-c`, timestamp: '2026-02-28T23:59:59+01:00' },
+    ]);
+    expect(results.map((r: { outcome: string; error: { code: string } | null }) => [r.outcome, r.error?.code ?? null])).toEqual([
+      ['REJECTED', 'INVALID_TIMESTAMP'],
+      ['REJECTED', 'INVALID_TIMESTAMP'],
+      ['CREATED', null],
+    ]);
+  });
+
+  it('counts a refusal repeated by later events on one conflict', async () => {
+    const u = unique();
+    const device = { id: `${u}-tablet` };
+    await ingest([{ messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-mum`, context: { device } }]);
+    const son = await ingest([
+      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-son`, context: { device } },
+      { messageId: `${u}-3`, type: 'SCREEN', userId: `${u}-son`, context: { device } },
+    ]);
+    await ingest([{ messageId: `${u}-4`, type: 'SCREEN', userId: `${u}-son`, context: { device } }]);
+    const { customer } = await gql(app, `query($id: ID!) { customer(id: $id) { conflicts { identifierType count cause lastCause } } }`, {
+      id: son.results[0].customerId,
+    });
+    expect(customer.conflicts).toEqual([{ identifierType: 'DEVICE_ID', count: 3, cause: `${u}-2`, lastCause: `${u}-4` }]);
+  });
+
   it('refuses an oversized batch as a whole with BAD_USER_INPUT and changes nothing', async () => {
     const u = unique();
     const events = Array.from({ length: 1001 }, (_, i) => ({ messageId: `${u}-${i}`, type: 'IDENTIFY', userId: `${u}-${i}` }));

@@ -22,7 +22,7 @@ describe('services the project starts itself', () => {
       let db = Database.connect(first.uri, 'neo4j', undefined, 'neo4j');
       await db.waitUntilReachable();
       const applied = await migrate(db, registry);
-      expect(applied.map((m) => m.version)).toEqual([0, 1, 2]);
+      expect(applied.map((m) => m.version)).toEqual([0, 1, 2, 3]);
       await db.close();
       await first.process.stop();
       expect(() => process.kill(first.process.pid, 0)).toThrow();
@@ -33,7 +33,7 @@ describe('services the project starts itself', () => {
       // The versions recorded before the restart are still there, so nothing is applied twice.
       expect(await migrate(db, registry)).toEqual([]);
       const versions = await db.read<{ version: number }>(registry.get('migrations/applied-versions'));
-      expect(versions.map((v) => v.version).sort()).toEqual([0, 1, 2]);
+      expect(versions.map((v) => v.version).sort()).toEqual([0, 1, 2, 3]);
       await db.close();
       await second.process.stop();
     } finally {

@@ -14,6 +14,11 @@ export class RetryableConflict extends Error {}
 
 const MAX_ATTEMPTS = 8;
 
+/** Still failing after the retries: contention or a database briefly away; the caller may safely try again. */
+export function isTemporaryFailure(error: unknown): boolean {
+  return isRetryableConflict(error) || (error instanceof Neo4jError && error.retryable);
+}
+
 function isRetryableConflict(error: unknown): boolean {
   if (error instanceof RetryableConflict) return true;
   // A concurrent writer created the same unique key first: re-reading the graph resolves it.

@@ -41,7 +41,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions, log?: (message
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const classpath = [jar, path.join(launcherDir, 'target', 'lib', '*')].join(path.delimiter);
-  const process = await startManagedProcess({
+  const child = await startManagedProcess({
     name: 'Neo4j (embedded launcher)',
     command: 'java',
     args: [
@@ -64,5 +64,5 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions, log?: (message
     timeoutMs: 180_000,
     stopTimeoutMs: 60_000,
   });
-  return { uri: `bolt://127.0.0.1:${port}`, process };
+  return { uri: `bolt://127.0.0.1:${port}`, process: child };
 }

@@ -1,0 +1,67 @@
+import { v7 as uuidv7 } from 'uuid';
+import { goldenRecord } from './golden-record';
+import type { ConsentWrite, DeviceWrite, IngestionWrite, SourceRecordWrite } from './identity.repository';
+import { PROFILE_ATTRIBUTES } from './profile-attributes';
+import type { ResolutionPlan } from './resolution-plan';
+import type { WorkUnit } from './work-unit';
+
+export type Attachments = {
+  sourceRecords: SourceRecordWrite[];
+  devices: DeviceWrite[];
+  consents: ConsentWrite[];
+  profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; lineage: string }[];
+  ingestions: IngestionWrite[];
+};
+
+/**
+ * What hangs off the customers once the plan is applied, as write rows. Everything goes to the item's final
+ * customer: a later item of the same batch may have merged the one it resolved to at the time.
+ */
+export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourcePriority: string[]): Attachments {
+  const customerOf = (i: number) => plan.finalCustomerOf(plan.items[i].customerId);
+  return {
+    sourceRecords: newestVersions(
+      units.flatMap((unit, i) =>
+        unit.sourceRecord ? [{ ...unit.sourceRecord, customerId: customerOf(i), updatedAt: unit.item.occurredAt }] : [],
+      ),
+    ),
+    devices: units.flatMap((unit, i) =>
+      unit.device ? [{ ...unit.device, customerId: customerOf(i), occurredAt: unit.item.occurredAt }] : [],
+    ),
+    consents: units.flatMap((unit, i) =>
+      unit.consents.map((consent) => ({
+        ...consent,
+        id: uuidv7(),
+        customerId: customerOf(i),
+        source: unit.item.source,
+        causeKind: unit.item.causeKind,
+        cause: unit.item.cause,
+      })),
+    ),
+    profiles: plan.profiles.map(({ customerId, candidates }) => {
+      const golden = goldenRecord(candidates, sourcePriority);
+      return {
+        customerId,
+        golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a) => [a, golden.values[a] ?? null])),
+        candidates: JSON.stringify(candidates),
+        lineage: JSON.stringify(golden.lineage),
+      };
+    }),
+    ingestions: units.map((unit, i) => ({
+      key: unit.idempotencyKey,
+      causeKind: unit.item.causeKind,
+      customerId: customerOf(i),
+      outcome: plan.items[i].outcome,
+    })),
+  };
+}
+
+/** One write per record: a batch may carry several versions of it; the newest wins, the last on a tie. */
+function newestVersions<R extends { key: string; updatedAt: string }>(records: R[]): R[] {
+  const newest = new Map<string, R>();
+  for (const record of records) {
+    const current = newest.get(record.key);
+    if (!current || record.updatedAt >= current.updatedAt) newest.set(record.key, record);
+  }
+  return [...newest.values()];
+}
