@@ -64,7 +64,7 @@ const environment = z.object({
   NEO4J_PASSWORD: z.string().optional(),
   NEO4J_DATABASE: z.string().default('neo4j'),
   NEO4J_LOCAL_DATA_DIR: z.string().default('.data/neo4j'),
-  NEO4J_LOCAL_PAGECACHE_MB: z.coerce.number().int().min(16).default(256),
+  NEO4J_LOCAL_PAGECACHE_MB: z.coerce.number().int().min(16).default(512),
   NEO4J_LOCAL_HEAP: z.string().regex(/^\d+[mg]$/i, 'a JVM heap size such as 1g or 768m').default('1g'),
   REDIS_URL: z.string().url().optional(),
   SEED_ON_START: booleanFlag.default('true'),
