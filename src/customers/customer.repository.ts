@@ -26,6 +26,15 @@ export type IdentifierRow = {
   };
 };
 
+export type CustomerPageArgs = {
+  limit: number;
+  after: string | null;
+  status: 'ACTIVE' | 'MERGED';
+  updatedSince: Date | null;
+  country: string | null;
+  identifierType: string | null;
+};
+
 const related = {
   identifiers: 'customers/identifiers',
   devices: 'customers/devices',
@@ -44,13 +53,31 @@ export class CustomerRepository {
     private readonly db: Database,
     registry: CypherRegistry,
   ) {
-    this.q = registry.bind({ byIds: 'customers/by-ids', byIdentifierKeys: 'customers/by-identifier-keys', ...related });
+    this.q = registry.bind({
+      byIds: 'customers/by-ids',
+      byIdentifierKeys: 'customers/by-identifier-keys',
+      page: 'customers/page',
+      ...related,
+    });
   }
 
   /** Keyed by the id asked for; an absorbed id maps to its survivor's row. */
   async byIds(ids: readonly string[]): Promise<Map<string, CustomerRow>> {
     const rows = await this.db.read<{ askedId: string; customer: CustomerRow }>(this.q.byIds, { ids });
     return new Map(rows.map((row) => [row.askedId, row.customer]));
+  }
+
+  /** A page of customers in creation order, after the customer id `after`. */
+  async page(args: CustomerPageArgs): Promise<CustomerRow[]> {
+    const rows = await this.db.read<{ customer: CustomerRow }>(this.q.page, {
+      limit: args.limit,
+      after: args.after ?? '',
+      status: args.status,
+      updatedSince: args.updatedSince?.toISOString() ?? null,
+      country: args.country,
+      identifierType: args.identifierType,
+    });
+    return rows.map((row) => row.customer);
   }
 
   async customerIdsByIdentifierKeys(keys: readonly string[]): Promise<Map<string, string>> {

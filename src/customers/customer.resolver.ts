@@ -1,11 +1,14 @@
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import type { AppContext } from '../server/context';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
+import { CustomerFilter } from './customer-filter.input';
 import { toCustomer, toLinkedIdentifier } from './customer.mapper';
 import {
   ConsentRecord,
   Customer,
+  CustomerConnection,
   CustomerDevice,
   IdentityConflict,
   LinkedIdentifier,
@@ -19,6 +22,31 @@ export class CustomerResolver {
   async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
     const row = await loaders.customer.load(id);
     return row ? toCustomer(row, id) : null;
+  }
+
+  @Query(() => CustomerConnection, { description: 'Customers in creation order, a page at a time.' })
+  async customers(
+    @Ctx() { services, loaders }: AppContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
+  ): Promise<Connection<Customer>> {
+    const size = pageSize(first);
+    const rows = await services.customers.page({
+      limit: size + 1,
+      after: decodeCursor(after, 1)?.[0] ?? null,
+      status: filter?.status ?? 'ACTIVE',
+      updatedSince: filter?.updatedSince ?? null,
+      country: filter?.country ?? null,
+      identifierType: filter?.hasIdentifierType ?? null,
+    });
+    // Later field reads of these customers in the same request need no further query.
+    for (const row of rows) loaders.customer.prime(row.id, row);
+    return toConnection(
+      rows.map((row) => toCustomer(row, row.id)),
+      size,
+      (customer) => [customer.id],
+    );
   }
 
   @Query(() => Customer, { nullable: true, description: 'A customer by any identifier; the value is normalised first.' })

@@ -1,8 +1,9 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
 import { CauseKindEnum } from '../identity/cause-kind';
+import { ConnectionType } from '../shared/connection';
 
 export enum CustomerStatusEnum {
   ACTIVE = 'ACTIVE',
@@ -223,7 +224,8 @@ export class AttributeLineage {
   cause!: string;
 }
 
-@ObjectType({ description: 'A unified customer profile.' })
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A unified customer profile; a federation entity keyed by id.' })
 export class Customer {
   @Field(() => ID)
   id!: string;
@@ -279,3 +281,5 @@ export class Customer {
   @Field(() => [AttributeLineage], { description: 'For each golden attribute: which source and when.' })
   attributeLineage!: AttributeLineage[];
 }
+
+export const CustomerConnection = ConnectionType(Customer, 'Customer');

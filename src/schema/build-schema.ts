@@ -1,12 +1,28 @@
 import 'reflect-metadata';
-import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { parse, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
+import { customerReference } from '../customers/customer.reference';
 import { CustomerResolver } from '../customers/customer.resolver';
 import { DeadLetterResolver } from '../dead-letters/dead-letter.resolver';
 import { IngestionResolver } from '../ingestion/ingestion.resolver';
 
 export const resolvers = [CustomerResolver, IngestionResolver, DeadLetterResolver] as const;
 
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...resolvers], validate: false });
+const FEDERATION_LINK = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+`;
+
+/**
+ * The code-first schema as an Apollo Federation 2 subgraph: type-graphql builds it, then @apollo/subgraph adds
+ * `_service` and `_entities`, with Customer entities resolved through the request's loader.
+ */
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers: [...resolvers], validate: false });
+  const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  return buildSubgraphSchema({
+    typeDefs: parse(FEDERATION_LINK + printSchemaWithDirectives(schema)),
+    resolvers: { ...resolverMap, Customer: { ...resolverMap.Customer, ...customerReference } } as never,
+  });
 }

@@ -1,9 +1,9 @@
-import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { printSubgraphSchema } from '@apollo/subgraph';
 import { lexicographicSortSchema, type GraphQLSchema } from 'graphql';
 import path from 'node:path';
 
 export const schemaFile = path.resolve(__dirname, '..', '..', 'schema.graphql');
 
-/** The checked-in SDL: sorted, so it changes only when the schema does. */
+/** The checked-in subgraph SDL (what a supergraph composes): sorted, so it changes only when the schema does. */
 export const printSchemaFile = (schema: GraphQLSchema) =>
-  `# Generated from the code by \`npm run schema:print\`; a test fails when it is stale. Do not edit.\n\n${printSchemaWithDirectives(lexicographicSortSchema(schema))}\n`;
+  `# Generated from the code by \`npm run schema:print\`; a test fails when it is stale. Do not edit.\n\n${printSubgraphSchema(lexicographicSortSchema(schema))}\n`;

@@ -1,0 +1,10 @@
+import type { AppContext } from '../server/context';
+import { toCustomer } from './customer.mapper';
+
+/** How the supergraph fetches a Customer entity by its key: through the same batched loader as every read. */
+export const customerReference = {
+  async __resolveReference(reference: { id: string }, { loaders }: AppContext) {
+    const row = await loaders.customer.load(reference.id);
+    return row ? toCustomer(row, reference.id) : null;
+  },
+};

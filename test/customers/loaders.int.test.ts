@@ -1,0 +1,72 @@
+import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
+
+/** Reads must cost a constant number of Neo4j queries, however many customers they touch. */
+describe('per-request DataLoaders', () => {
+  let app: TestApp;
+  let ids: string[];
+  beforeAll(async () => {
+    app = await startTestApp();
+    const u = unique();
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      messageId: `${u}-${i}`,
+      type: 'IDENTIFY',
+      userId: `${u}-user-${i}`,
+      traits: { email: `${u}-${i}@loaders.test`, firstName: `N${i}` },
+      context: { device: { id: `${u}-dev-${i}`, model: 'Pixel 8' }, consent: { categoryPreferences: { analytics: i % 2 === 0 } } },
+    }));
+    ids = (await app.services.ingestion.ingestEvents(events)).map((r) => r.customerId!);
+  });
+  afterAll(() => app.close());
+
+  async function countQueries(run: () => Promise<unknown>) {
+    let queries = 0;
+    const stop = app.db.onQuery(() => queries++);
+    try {
+      await run();
+    } finally {
+      stop();
+    }
+    return queries;
+  }
+
+  const byIds = (list: string[]) =>
+    `{ ${list
+      .map((id, i) => `c${i}: customer(id: "${id}") { id firstName identifiers { type value } devices { id } consents { purpose status } }`)
+      .join('\n')} }`;
+
+  it('reads 100 customers by id with identifiers, devices and consents in 4 queries', async () => {
+    let data: Record<string, { id: string; identifiers: unknown[]; devices: unknown[]; consents: unknown[] }> = {};
+    const queries = await countQueries(async () => {
+      data = await gql(app, byIds(ids));
+    });
+    expect(Object.keys(data)).toHaveLength(100);
+    expect(Object.values(data).every((c) => c.identifiers.length === 3 && c.devices.length === 1 && c.consents.length === 1)).toBe(true);
+    expect(queries).toBe(4);
+    expect(await countQueries(() => gql(app, byIds(ids.slice(0, 10))))).toBe(queries);
+  });
+
+  it('pages through customers with their relations in a constant number of queries', async () => {
+    const page = (first: number) =>
+      `{ customers(first: ${first}) { edges { cursor node { id identifiers { type } devices { id } consents { purpose } } } pageInfo { hasNextPage endCursor } } }`;
+    let data: { customers: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } | undefined;
+    const queries = await countQueries(async () => {
+      data = await gql(app, page(100));
+    });
+    expect(data!.customers.edges).toHaveLength(100);
+    expect(queries).toBe(4);
+    expect(await countQueries(() => gql(app, page(5)))).toBe(queries);
+  });
+
+  it('pages by cursor without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 3; i++) {
+      const { customers }: { customers: { edges: { node: { id: string } }[]; pageInfo: { endCursor: string } } } = await gql(app, `query($after: String) { customers(first: 7, after: $after) { edges { node { id } } pageInfo { endCursor hasNextPage } } }`, { after });
+      seen.push(...customers.edges.map((e: { node: { id: string } }) => e.node.id));
+      after = customers.pageInfo.endCursor;
+    }
+    const { customers: all } = await gql(app, `{ customers(first: 21) { edges { node { id } } } }`);
+    expect(seen).toEqual(all.edges.map((e: { node: { id: string } }) => e.node.id));
+    expect(new Set(seen).size).toBe(21);
+  });
+});
