@@ -22,6 +22,11 @@ import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
 import { createContext, type AppContext, type AppServices } from './server/context';
+import { ChangePublisher } from './changes/change-publisher';
+import { createAppPubSub } from './changes/pubsub';
+import { graphiqlRouter } from './graphiql/graphiql.router';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { formatError } from './server/format-error';
 
 export type AppOptions = {
@@ -52,16 +57,32 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     { rules: activeRules, ruleVersion, sourcePriority: config.identity.sourcePriority },
     clock,
   );
+  const pubSub = createAppPubSub();
   const services: AppServices = {
-    ingestion: new IngestionService(db, resolution, deadLetters, normalizer, metrics, config.ingest.maxBatch, clock),
+    ingestion: new IngestionService(
+      db,
+      resolution,
+      deadLetters,
+      normalizer,
+      metrics,
+      new ChangePublisher(pubSub, clock),
+      config.ingest.maxBatch,
+      clock,
+    ),
     deadLetters,
     customers: new CustomerRepository(db, registry),
     normalizer,
   };
 
-  const schema = await buildAppSchema();
+  const schema = await buildAppSchema(pubSub);
   const app = express();
   const httpServer = http.createServer(app);
+  // Subscriptions over graphql-ws on the same server and path as queries.
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { context?: AppContext }>(
+    { schema, context: () => createContext(services) },
+    wsServer,
+  );
   const apollo = new ApolloServer<AppContext>({
     schema,
     formatError: formatError(logger),
@@ -73,10 +94,13 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
       // GraphiQL is served offline at /graphiql/; Apollo's landing page would load from a CDN.
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
     ],
   });
   await apollo.start();
 
+  app.use('/graphiql', graphiqlRouter());
+  app.get('/graphiql', (_req, res) => res.redirect(301, '/graphiql/'));
   app.get('/health/live', (_req, res) => void res.json({ status: 'live' }));
   app.get('/health/ready', async (_req, res) => {
     try {

@@ -7,7 +7,19 @@ import type { IdentityRules } from './identity-rules';
 import { planAttachments } from './plan-attachments';
 import { planResolution } from './resolution-planner';
 import type { Snapshot } from './resolution-plan';
-import type { UnitResult, WorkUnit } from './work-unit';
+import type { ResolutionPlan } from './resolution-plan';
+import type { ChangedCustomer, UnitResult, WorkUnit } from './work-unit';
+
+/** Every customer the plan touched: created, updated (linked, merged into, attributes) or absorbed. */
+function changedCustomers(plan: ResolutionPlan): ChangedCustomer[] {
+  const created = new Set(plan.newCustomers.map((c) => c.id));
+  const absorbed = new Map(plan.absorptions.map((a) => [a.absorbedId, a.survivorId]));
+  const touched = new Set([...plan.items.map((i) => plan.finalCustomerOf(i.customerId)), ...plan.profiles.map((p) => p.customerId)]);
+  return [
+    ...[...touched].map((customerId) => ({ customerId, change: created.has(customerId) ? ('CREATED' as const) : ('UPDATED' as const), mergedInto: null })),
+    ...[...absorbed].map(([customerId, survivor]) => ({ customerId, change: 'MERGED' as const, mergedInto: survivor })),
+  ];
+}
 
 /** Lock rounds before giving up and retrying the transaction: owners keep moving only under heavy contention. */
 const MAX_LOCK_ROUNDS = 5;
@@ -37,7 +49,7 @@ export class ResolutionService {
     return repository.ensureRuleSet(tx, hash, canonical);
   }
 
-  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<UnitResult[]> {
+  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<{ results: UnitResult[]; changed: ChangedCustomer[] }> {
     const now = this.clock().toISOString();
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
@@ -48,6 +60,7 @@ export class ResolutionService {
     });
 
     const results = new Map<WorkUnit, UnitResult>();
+    const changed: ChangedCustomer[] = [];
     if (fresh.length > 0) {
       const items = fresh.map((unit) => unit.item);
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
@@ -55,6 +68,7 @@ export class ResolutionService {
       const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7());
       await this.repository.apply(tx, plan, this.options.ruleVersion, now);
       await this.repository.attach(tx, planAttachments(fresh, plan, this.options.sourcePriority), (key) => snapshot.owners.has(key), now);
+      changed.push(...changedCustomers(plan));
       fresh.forEach((unit, i) =>
         results.set(unit, {
           customerId: plan.finalCustomerOf(plan.items[i].customerId),
@@ -69,12 +83,13 @@ export class ResolutionService {
       );
     }
     // A repeat, earlier or within this batch, reports the customer its first copy resolved to.
-    return units.map((unit) => {
+    const ordered = units.map((unit): UnitResult => {
       const own = results.get(unit);
       if (own) return own;
       const customerId = applied.get(unit.idempotencyKey) ?? results.get(units[firstOf.get(unit.idempotencyKey)!])!.customerId;
       return { customerId, outcome: 'DUPLICATE', conflicts: [] };
     });
+    return { results: ordered, changed };
   }
 
   /**

@@ -5,6 +5,7 @@ import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identi
 import type { ResolutionService } from '../identity/resolution.service';
 import type { UnitResult, WorkUnit } from '../identity/work-unit';
 import type { Database } from '../infra/neo4j/database';
+import type { ChangePublisher } from '../changes/change-publisher';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError } from '../shared/errors';
 import { normalizeEvent, type RawEvent } from './event-normalizer';
@@ -45,6 +46,7 @@ export class IngestionService {
     private readonly deadLetters: DeadLetterRepository,
     private readonly normalizer: IdentifierNormalizer,
     private readonly metrics: Metrics,
+    private readonly changes: ChangePublisher,
     private readonly maxBatch: number,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -100,8 +102,9 @@ export class IngestionService {
       resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
-    const unitResults = await this.db.write(async (tx) => {
-      const results = await this.resolution.resolveIn(tx, accepted);
+    const { results: unitResults, changed } = await this.db.write(async (tx) => {
+      const resolved = await this.resolution.resolveIn(tx, accepted);
+      const results = resolved.results;
       const stamp = this.clock().toISOString();
       await this.deadLetters.record(
         tx,
@@ -113,8 +116,10 @@ export class IngestionService {
       if (resubmittedLetterId && results.length === 1) {
         await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
       }
-      return results;
+      return resolved;
     });
+    // Only after commit: a listener must never hear of a change that was rolled back.
+    this.changes.publish(changed);
 
     let next = 0;
     const results = prepared.map((p, index): IngestResult => {

@@ -4,11 +4,13 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { customerReference } from '../customers/customer.reference';
+import { CustomerChangeResolver } from '../changes/customer-change.resolver';
+import { createAppPubSub, type AppPubSub } from '../changes/pubsub';
 import { CustomerResolver } from '../customers/customer.resolver';
 import { DeadLetterResolver } from '../dead-letters/dead-letter.resolver';
 import { IngestionResolver } from '../ingestion/ingestion.resolver';
 
-export const resolvers = [CustomerResolver, IngestionResolver, DeadLetterResolver] as const;
+export const resolvers = [CustomerResolver, IngestionResolver, DeadLetterResolver, CustomerChangeResolver] as const;
 
 const FEDERATION_LINK = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
@@ -18,8 +20,8 @@ const FEDERATION_LINK = `
  * The code-first schema as an Apollo Federation 2 subgraph: type-graphql builds it, then @apollo/subgraph adds
  * `_service` and `_entities`, with Customer entities resolved through the request's loader.
  */
-export async function buildAppSchema(): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers: [...resolvers], validate: false });
+export async function buildAppSchema(pubSub: AppPubSub = createAppPubSub()): Promise<GraphQLSchema> {
+  const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub });
   const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   return buildSubgraphSchema({
     typeDefs: parse(FEDERATION_LINK + printSchemaWithDirectives(schema)),

@@ -12,9 +12,23 @@ export type AppServices = {
   normalizer: IdentifierNormalizer;
 };
 
-export type AppContext = { requestId: string; services: AppServices; loaders: CustomerLoaders };
+export type AppContext = {
+  requestId: string;
+  services: AppServices;
+  loaders: CustomerLoaders;
+  /** A subscription lives across many events: each event starts with empty loaders, so none reads stale data. */
+  renewLoaders(): void;
+};
 
-/** One context per HTTP request (and later per WebSocket operation): fresh loaders, so no cache outlives it. */
+/** One context per HTTP request and per WebSocket operation: fresh loaders, so no cache outlives it. */
 export function createContext(services: AppServices, requestId: string = randomUUID()): AppContext {
-  return { requestId, services, loaders: createCustomerLoaders(services.customers) };
+  const context: AppContext = {
+    requestId,
+    services,
+    loaders: createCustomerLoaders(services.customers),
+    renewLoaders() {
+      context.loaders = createCustomerLoaders(services.customers);
+    },
+  };
+  return context;
 }

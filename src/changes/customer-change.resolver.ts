@@ -1,0 +1,25 @@
+import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { toCustomer } from '../customers/customer.mapper';
+import { Customer } from '../customers/customer.type';
+import type { AppContext } from '../server/context';
+import type { CustomerChange } from './customer-change';
+import { CustomerChangeEvent } from './customer-change.type';
+
+@Resolver(() => CustomerChangeEvent)
+export class CustomerChangeResolver {
+  @Subscription(() => CustomerChangeEvent, {
+    description: 'Changes to one customer (the id asked for): created, updated, or merged into another.',
+    topics: 'CUSTOMER_CHANGED',
+    topicId: ({ args }) => (args as { id: string }).id,
+  })
+  customerChanged(@Arg('id', () => ID) _id: string, @Root() change: CustomerChange, @Ctx() context: AppContext): CustomerChangeEvent {
+    context.renewLoaders();
+    return { ...change, at: new Date(change.at) } as CustomerChangeEvent;
+  }
+
+  @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now (the survivor after a merge).' })
+  async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
+    const row = await loaders.customer.load(change.customerId);
+    return row ? toCustomer(row, change.customerId) : null;
+  }
+}

@@ -1,0 +1,63 @@
+import { Router } from 'express';
+import path from 'node:path';
+
+/** Files of a package, found through its package.json: React's `exports` map hides umd/. */
+const packageFile = (name: string, file: string) => path.join(path.dirname(require.resolve(`${name}/package.json`)), file);
+
+const ASSETS: Record<string, string> = {
+  'react.production.min.js': packageFile('react', 'umd/react.production.min.js'),
+  'react-dom.production.min.js': packageFile('react-dom', 'umd/react-dom.production.min.js'),
+  'graphiql.min.js': packageFile('graphiql', 'dist/index.umd.js'),
+  'graphiql.min.css': packageFile('graphiql', 'dist/style.css'),
+  'graphql-ws.min.js': packageFile('graphql-ws', 'umd/graphql-ws.min.js'),
+};
+
+const DEFAULT_QUERY = `# Customer-360 GraphiQL: queries and mutations over HTTP, subscriptions over graphql-ws.
+query ProfileByEmail {
+  customerByIdentifier(type: EMAIL, value: "anna.schmidt@example.com") {
+    id firstName lastName city
+    identifiers { type value why { summary } }
+    mergeHistory { at cause }
+  }
+}
+`;
+
+const page = () => `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <title>Customer-360 GraphiQL</title>
+  <link rel="stylesheet" href="assets/graphiql.min.css" />
+  <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading…</div>
+  <script src="assets/react.production.min.js"></script>
+  <script src="assets/react-dom.production.min.js"></script>
+  <script src="assets/graphql-ws.min.js"></script>
+  <script src="assets/graphiql.min.js"></script>
+  <script>
+    const http = new URL('../graphql', window.location.href);
+    const ws = new URL(http);
+    ws.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
+    const fetcher = GraphiQL.createFetcher({ url: http.href, wsClient: graphqlWs.createClient({ url: ws.href }) });
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, shouldPersistHeaders: false }),
+    );
+  </script>
+</body>
+</html>`;
+
+/** GraphiQL served by the API itself, every asset from node_modules: it works offline and behind strict networks. */
+export function graphiqlRouter(): Router {
+  const router = Router();
+  const html = page();
+  router.get('/', (_req, res) => void res.type('html').send(html));
+  router.get('/assets/:file', (req, res) => {
+    const file = ASSETS[req.params.file];
+    if (!file) return void res.sendStatus(404);
+    res.sendFile(file, { maxAge: '1h' });
+  });
+  return router;
+}
+
