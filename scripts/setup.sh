@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, once, what the project needs on this machine: npm packages, the embedded Neo4j launcher (unless
-# NEO4J_URI points elsewhere), and with --with-redis the redis-server binary (unless REDIS_URL is set).
+# NEO4J_URI points elsewhere), and with --for-tests the redis-server binary (unless REDIS_URL is set) and the
+# Chromium that the GraphiQL browser test drives (unless CHROMIUM_PATH is set).
 # Run by `npm start` and `npm test` before anything else, so both work on a fresh clone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,11 @@ if [ -z "${NEO4J_URI:-}" ] && [ ! -f tools/neo4j-local/target/neo4j-local.jar ];
   mvn -B -q -f tools/neo4j-local/pom.xml package
 fi
 
-if [ "${1:-}" = "--with-redis" ] && [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null; then
-  apt_install "redis-server" redis-server "set REDIS_URL to a running Redis."
+if [ "${1:-}" = "--for-tests" ]; then
+  if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null; then
+    apt_install "redis-server" redis-server "set REDIS_URL to a running Redis."
+  fi
+  if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+    apt_install "Chromium (for the GraphiQL browser test)" chromium "set CHROMIUM_PATH to a Chromium or Chrome binary."
+  fi
 fi
