@@ -20,6 +20,7 @@ import { migrate } from './infra/neo4j/migrations';
 import { IngestionService } from './ingestion/ingestion.service';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import { requestObserver } from './observability/request-observer.plugin';
 import { buildAppSchema } from './schema/build-schema';
 import { createContext, type AppContext, type AppServices } from './server/context';
 import { ChangePublisher } from './changes/change-publisher';
@@ -51,6 +52,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
   const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(identityRepository, tx, activeRules, config.identity));
   const normalizer = new IdentifierNormalizer(config.identity);
   const metrics = createMetrics();
+  db.onQuery((query, elapsedMs) => metrics.neo4jQueryDuration.observe({ query: registry.nameOf(query) }, elapsedMs / 1000));
   const deadLetters = new DeadLetterRepository(db, registry);
   const resolution = new ResolutionService(
     identityRepository,
@@ -95,6 +97,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      requestObserver(logger, metrics),
     ],
   });
   await apollo.start();
@@ -117,7 +120,12 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     '/graphql',
     express.json({ limit: '16mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, req.header('x-request-id') ?? randomUUID()),
+      context: async ({ req, res }) => {
+        // A caller's request id is kept (tracing across services); otherwise one is made. Either way it is echoed.
+        const requestId = req.header('x-request-id') ?? randomUUID();
+        res.setHeader('x-request-id', requestId);
+        return createContext(services, requestId);
+      },
     }),
   );
 

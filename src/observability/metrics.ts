@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app instance, so tests that build several apps never share counters. */
 export function createMetrics() {
@@ -10,6 +10,26 @@ export function createMetrics() {
       name: 'c360_ingested_total',
       help: 'Events and source records ingested, by kind and outcome',
       labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: 'c360_graphql_request_duration_seconds',
+      help: 'GraphQL request latency by operation name and type',
+      labelNames: ['operation', 'type'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'c360_graphql_errors_total',
+      help: 'GraphQL errors returned, by extensions.code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    neo4jQueryDuration: new Histogram({
+      name: 'c360_neo4j_query_duration_seconds',
+      help: 'Time of each Cypher statement, by its file name under cypher/',
+      labelNames: ['query'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     }),
     identifiersDropped: new Counter({

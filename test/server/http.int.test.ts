@@ -1,11 +1,13 @@
+import { createLogger } from '../../src/observability/logger';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
 /** The transport as clients see it: real HTTP against the express + Apollo server. */
 describe('HTTP endpoints', () => {
   let app: TestApp;
   let url: string;
+  const logLines: string[] = [];
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ logger: createLogger('info', { write: (line: string) => void logLines.push(line) }) });
     url = await app.listen('127.0.0.1', 0);
   });
   afterAll(() => app.close());
@@ -34,6 +36,26 @@ describe('HTTP endpoints', () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('logs each request with its id and operation, and never the identifiers in it', async () => {
+    const u = unique();
+    const response = await post(
+      { query: `query LookUp($v: String!) { customerByIdentifier(type: EMAIL, value: $v) { id email } }`, variables: { v: `${u}@pii.test` } },
+      { 'x-request-id': `req-${u}` },
+    );
+    expect(response.headers.get('x-request-id')).toBe(`req-${u}`);
+    const line = logLines.map((l) => JSON.parse(l)).find((entry) => entry.requestId === `req-${u}`);
+    expect(line).toMatchObject({ msg: 'graphql request', operation: 'LookUp', type: 'query', errors: [] });
+    expect(logLines.join('\n')).not.toContain(`${u}@pii.test`);
+  });
+
+  it('counts request latency by operation, errors by code and Neo4j time by query', async () => {
+    await post({ query: 'query Broken { customers(first: 0) { edges { cursor } } }' });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/c360_graphql_request_duration_seconds_count\{operation="Broken",type="query"\} [1-9]/);
+    expect(metrics).toMatch(/c360_graphql_errors_total\{code="BAD_USER_INPUT"\} [1-9]/);
+    expect(metrics).toMatch(/c360_neo4j_query_duration_seconds_count\{query="identity\/lock-owners"\} [1-9]/);
   });
 
   it('reports liveness, readiness and metrics', async () => {

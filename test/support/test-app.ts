@@ -4,15 +4,18 @@ import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config/config';
 import type { IdentityRules } from '../../src/identity/identity-rules';
 import { Database } from '../../src/infra/neo4j/database';
-import { createLogger } from '../../src/observability/logger';
+import { createLogger, type Logger } from '../../src/observability/logger';
 
 export type TestApp = App & { db: Database; config: Config; close(): Promise<void> };
 
 /** An app wired to the run's real Neo4j, as `npm start` wires it; tests isolate by unique values, never by wiping. */
-export async function startTestApp(options: { env?: Record<string, string>; rules?: IdentityRules; clock?: () => Date } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; rules?: IdentityRules; clock?: () => Date; logger?: Logger } = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', SEED_ON_START: 'false', ...options.env });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);
-  const app = await createApp({ config, db, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), rules: options.rules, clock: options.clock });
+  const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const app = await createApp({ config, db, logger, rules: options.rules, clock: options.clock });
   return Object.assign(app, {
     db,
     config,

@@ -26,9 +26,16 @@ export function listCypherFiles(root = cypherRoot): CypherFile[] {
 /** Query text loaded once at start; asking for a name that has no file fails at once, not on first use. */
 export class CypherRegistry {
   private readonly queries: Map<string, string>;
+  private readonly names: Map<string, string>;
 
   constructor(root = cypherRoot) {
     this.queries = new Map(listCypherFiles(root).map((file) => [file.name, file.text]));
+    this.names = new Map([...this.queries].map(([name, text]) => [text, name]));
+  }
+
+  /** The file name of a query text, for metrics; statements not from a file (migrations' DDL) are 'other'. */
+  nameOf(text: string): string {
+    return this.names.get(text) ?? 'other';
   }
 
   get(name: string): string {
