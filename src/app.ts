@@ -106,10 +106,11 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
   app.get('/graphiql', (_req, res) => res.redirect(301, '/graphiql/'));
   app.get('/health/live', (_req, res) => void res.json({ status: 'live' }));
   app.get('/health/ready', async (_req, res) => {
+    if (!db.available) return void res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });
     try {
       await db.driver.getServerInfo();
       res.json({ status: 'ready' });
-    } catch (error) {
+    } catch {
       res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });
     }
   });

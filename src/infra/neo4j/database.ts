@@ -12,11 +12,22 @@ export type QueryListener = (query: string, elapsedMs: number) => void;
 /** Thrown by a unit of work that saw the graph change under it; the whole transaction is run again. */
 export class RetryableConflict extends Error {}
 
+/** Neo4j is known to be unreachable: requests fail at once instead of each waiting out connection retries. */
+export class DatabaseUnavailable extends Error {
+  constructor(since: number) {
+    super(`Neo4j unreachable since ${new Date(since).toISOString()}`);
+  }
+}
+
+const CONNECTIVITY_CODES = new Set(['ServiceUnavailable', 'SessionExpired']);
+const isConnectivityError = (error: unknown) => error instanceof Neo4jError && CONNECTIVITY_CODES.has(error.code);
+const PROBE_INTERVAL_MS = 500;
+
 const MAX_ATTEMPTS = 8;
 
 /** Still failing after the retries: contention or a database briefly away; the caller may safely try again. */
 export function isTemporaryFailure(error: unknown): boolean {
-  return isRetryableConflict(error) || (error instanceof Neo4jError && error.retryable);
+  return error instanceof DatabaseUnavailable || isRetryableConflict(error) || (error instanceof Neo4jError && error.retryable);
 }
 
 function isRetryableConflict(error: unknown): boolean {
@@ -27,6 +38,8 @@ function isRetryableConflict(error: unknown): boolean {
 
 export class Database {
   private readonly listeners = new Set<QueryListener>();
+  private unavailableSince: number | null = null;
+  private probe: NodeJS.Timeout | undefined;
 
   constructor(
     readonly driver: Driver,
@@ -39,8 +52,10 @@ export class Database {
     const driver = neo4j.driver(uri, auth, {
       disableLosslessIntegers: true,
       maxConnectionPoolSize: 64,
-      connectionAcquisitionTimeout: 10_000,
-      maxTransactionRetryTime: 15_000,
+      // Short, so that when Neo4j goes away the first request learns it in seconds, and the rest at once.
+      connectionTimeout: 3_000,
+      connectionAcquisitionTimeout: 5_000,
+      maxTransactionRetryTime: 5_000,
     });
     return new Database(driver, database);
   }
@@ -59,15 +74,24 @@ export class Database {
     }
   }
 
+  /** False from the first connectivity failure until a background probe reaches Neo4j again. */
+  get available(): boolean {
+    return this.unavailableSince === null;
+  }
+
   onQuery(listener: QueryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
   async read<T>(query: string, params: Params = {}): Promise<T[]> {
+    this.failFastWhileUnavailable();
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
       return await session.executeRead((tx) => this.wrap(tx).rows<T>(query, params));
+    } catch (error) {
+      this.noteFailure(error);
+      throw error;
     } finally {
       await session.close();
     }
@@ -79,10 +103,12 @@ export class Database {
    */
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      this.failFastWhileUnavailable();
       const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
       try {
         return await session.executeWrite((tx) => work(this.wrap(tx)));
       } catch (error) {
+        this.noteFailure(error);
         if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
         await sleep(Math.random() * 20 * attempt);
       } finally {
@@ -92,7 +118,27 @@ export class Database {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.probe);
     await this.driver.close();
+  }
+
+  private failFastWhileUnavailable() {
+    if (this.unavailableSince !== null) throw new DatabaseUnavailable(this.unavailableSince);
+  }
+
+  /** On a connectivity failure, flip to unavailable and probe in the background until Neo4j answers again. */
+  private noteFailure(error: unknown) {
+    if (!isConnectivityError(error) || this.unavailableSince !== null) return;
+    this.unavailableSince = Date.now();
+    const tick = async () => {
+      try {
+        await this.driver.getServerInfo({ database: this.database });
+        this.unavailableSince = null;
+      } catch {
+        this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
+      }
+    };
+    this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
   }
 
   private wrap(tx: ManagedTransaction): Tx {
