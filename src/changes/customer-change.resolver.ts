@@ -19,7 +19,7 @@ export class CustomerChangeResolver {
 
   @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now (the survivor after a merge).' })
   async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
-    const row = await loaders.customer.load(change.customerId);
-    return row ? toCustomer(row, change.customerId) : null;
+    const profile = await loaders.profile.load(change.customerId);
+    return profile ? toCustomer(profile.customer, change.customerId) : null;
   }
 }

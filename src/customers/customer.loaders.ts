@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CustomerRepository, CustomerRow, Relation } from './customer.repository';
+import type { CustomerRepository, ProfileRow, Relation } from './customer.repository';
 
 /** Per-request loaders: however many customers a query touches, each kind of read is one Cypher query. */
 export function createCustomerLoaders(repository: CustomerRepository) {
@@ -8,18 +8,19 @@ export function createCustomerLoaders(repository: CustomerRepository) {
       const grouped = await repository.relation<Row>(name, ids);
       return ids.map((id) => grouped.get(id) ?? []);
     });
+  const profile = new DataLoader<string, ProfileRow | null>(async (ids) => {
+    const rows = await repository.profilesByIds(ids);
+    return ids.map((id) => rows.get(id) ?? null);
+  });
   return {
-    customer: new DataLoader<string, CustomerRow | null>(async (ids) => {
-      const rows = await repository.byIds(ids);
-      return ids.map((id) => rows.get(id) ?? null);
+    /** By customer id (an absorbed id gives the survivor's profile). */
+    profile,
+    /** By identifier key; what it finds also answers later loads of the same customer by id. */
+    profileByIdentifierKey: new DataLoader<string, ProfileRow | null>(async (keys) => {
+      const rows = await repository.profilesByIdentifierKeys(keys);
+      for (const row of rows.values()) profile.prime(row.customer.id, row);
+      return keys.map((key) => rows.get(key) ?? null);
     }),
-    customerIdByIdentifierKey: new DataLoader<string, string | null>(async (keys) => {
-      const ids = await repository.customerIdsByIdentifierKeys(keys);
-      return keys.map((key) => ids.get(key) ?? null);
-    }),
-    identifiers: relation<import('./customer.repository').IdentifierRow>('identifiers'),
-    devices: relation<{ customerId: string; device: Record<string, string | null>; firstSeen: Date; lastSeen: Date; customersUsing: number }>('devices'),
-    consents: relation<{ customerId: string; consent: Record<string, unknown> }>('consents'),
     sourceRecords: relation<{ customerId: string; record: Record<string, unknown> }>('sourceRecords'),
     mergeHistory: relation<{ customerId: string; merge: Record<string, unknown> }>('mergeHistory'),
     conflicts: relation<{ customerId: string; conflict: Record<string, unknown> }>('conflicts'),

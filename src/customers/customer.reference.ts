@@ -4,7 +4,7 @@ import { toCustomer } from './customer.mapper';
 /** How the supergraph fetches a Customer entity by its key: through the same batched loader as every read. */
 export const customerReference = {
   async __resolveReference(reference: { id: string }, { loaders }: AppContext) {
-    const row = await loaders.customer.load(reference.id);
-    return row ? toCustomer(row, reference.id) : null;
+    const profile = await loaders.profile.load(reference.id);
+    return profile ? toCustomer(profile.customer, reference.id) : null;
   },
 };

@@ -11,7 +11,6 @@ export type CustomerRow = {
 } & Record<string, unknown>;
 
 export type IdentifierRow = {
-  customerId: string;
   type: string;
   value: string;
   link: {
@@ -26,6 +25,16 @@ export type IdentifierRow = {
   };
 };
 
+export type DeviceRow = { device: Record<string, string | null>; firstSeen: Date; lastSeen: Date; customersUsing: number };
+
+/** A customer with the relations nearly every read asks for, fetched together in one query. */
+export type ProfileRow = {
+  customer: CustomerRow;
+  identifiers: IdentifierRow[];
+  devices: DeviceRow[];
+  consents: Record<string, unknown>[];
+};
+
 export type CustomerPageArgs = {
   limit: number;
   after: string | null;
@@ -36,16 +45,13 @@ export type CustomerPageArgs = {
 };
 
 const related = {
-  identifiers: 'customers/identifiers',
-  devices: 'customers/devices',
-  consents: 'customers/consents',
   sourceRecords: 'customers/source-records',
   mergeHistory: 'customers/merge-history',
   conflicts: 'customers/conflicts',
 } as const;
 export type Relation = keyof typeof related;
 
-/** Batched reads of customers and what hangs off them: one query per kind of thing, for many customers. */
+/** Batched reads of customers and what hangs off them: one query per kind of read, for many customers. */
 export class CustomerRepository {
   private readonly q;
 
@@ -54,17 +60,22 @@ export class CustomerRepository {
     registry: CypherRegistry,
   ) {
     this.q = registry.bind({
-      byIds: 'customers/by-ids',
-      byIdentifierKeys: 'customers/by-identifier-keys',
+      profilesByIds: 'customers/profiles-by-ids',
+      profilesByIdentifierKeys: 'customers/profiles-by-identifier-keys',
       page: 'customers/page',
       ...related,
     });
   }
 
-  /** Keyed by the id asked for; an absorbed id maps to its survivor's row. */
-  async byIds(ids: readonly string[]): Promise<Map<string, CustomerRow>> {
-    const rows = await this.db.read<{ askedId: string; customer: CustomerRow }>(this.q.byIds, { ids });
-    return new Map(rows.map((row) => [row.askedId, row.customer]));
+  /** Keyed by the id asked for; an absorbed id maps to its survivor's profile. */
+  async profilesByIds(ids: readonly string[]): Promise<Map<string, ProfileRow>> {
+    const rows = await this.db.read<{ askedId: string; profile: ProfileRow }>(this.q.profilesByIds, { ids });
+    return new Map(rows.map((row) => [row.askedId, row.profile]));
+  }
+
+  async profilesByIdentifierKeys(keys: readonly string[]): Promise<Map<string, ProfileRow>> {
+    const rows = await this.db.read<{ key: string; profile: ProfileRow }>(this.q.profilesByIdentifierKeys, { keys });
+    return new Map(rows.map((row) => [row.key, row.profile]));
   }
 
   /** A page of customers in creation order, after the customer id `after`. */
@@ -78,11 +89,6 @@ export class CustomerRepository {
       identifierType: args.identifierType,
     });
     return rows.map((row) => row.customer);
-  }
-
-  async customerIdsByIdentifierKeys(keys: readonly string[]): Promise<Map<string, string>> {
-    const rows = await this.db.read<{ key: string; customerId: string }>(this.q.byIdentifierKeys, { keys });
-    return new Map(rows.map((row) => [row.key, row.customerId]));
   }
 
   /** Rows of one relation for many customers, grouped by customer id in the order the query sorted them. */

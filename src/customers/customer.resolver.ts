@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import type { AppContext } from '../server/context';
+import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
 import { CustomerFilter } from './customer-filter.input';
@@ -16,17 +17,21 @@ import {
   SourceRecordType,
 } from './customer.type';
 
+/** Every statement, newest first within each purpose (the query sorts them). */
+const consentStatements = async (loaders: CustomerLoaders, customerId: string) =>
+  ((await loaders.profile.load(customerId))?.consents ?? []) as unknown as ConsentRecord[];
+
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Query(() => Customer, { nullable: true, description: 'A customer by id; an absorbed id returns its survivor.' })
   async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
-    const row = await loaders.customer.load(id);
-    return row ? toCustomer(row, id) : null;
+    const profile = await loaders.profile.load(id);
+    return profile ? toCustomer(profile.customer, id) : null;
   }
 
   @Query(() => CustomerConnection, { description: 'Customers in creation order, a page at a time.' })
   async customers(
-    @Ctx() { services, loaders }: AppContext,
+    @Ctx() { services }: AppContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
@@ -40,8 +45,6 @@ export class CustomerResolver {
       country: filter?.country ?? null,
       identifierType: filter?.hasIdentifierType ?? null,
     });
-    // Later field reads of these customers in the same request need no further query.
-    for (const row of rows) loaders.customer.prime(row.id, row);
     return toConnection(
       rows.map((row) => toCustomer(row, row.id)),
       size,
@@ -62,27 +65,25 @@ export class CustomerResolver {
         reason: normalized.dropped.reason,
       });
     }
-    const id = await loaders.customerIdByIdentifierKey.load(normalized.identifier.key);
-    if (!id) return null;
-    const row = await loaders.customer.load(id);
-    return row ? toCustomer(row, id) : null;
+    const profile = await loaders.profileByIdentifierKey.load(normalized.identifier.key);
+    return profile ? toCustomer(profile.customer, profile.customer.id) : null;
   }
 
   @FieldResolver(() => [LinkedIdentifier], { description: 'Identifiers that resolve to this customer, each with why.' })
   async identifiers(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<LinkedIdentifier[]> {
-    return (await loaders.identifiers.load(customer.id)).map(toLinkedIdentifier);
+    return ((await loaders.profile.load(customer.id))?.identifiers ?? []).map(toLinkedIdentifier);
   }
 
   @FieldResolver(() => [CustomerDevice])
   async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
-    return (await loaders.devices.load(customer.id)).map(
+    return ((await loaders.profile.load(customer.id))?.devices ?? []).map(
       ({ device, firstSeen, lastSeen, customersUsing }) => ({ ...device, firstSeen, lastSeen, customersUsing }) as CustomerDevice,
     );
   }
 
   @FieldResolver(() => [ConsentRecord], { description: 'The current statement per purpose: the newest by occurredAt.' })
   async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
-    const history = (await loaders.consents.load(customer.id)).map((row) => row.consent as unknown as ConsentRecord);
+    const history = await consentStatements(loaders, customer.id);
     const current = new Map<string, ConsentRecord>();
     for (const statement of history) if (!current.has(statement.purpose)) current.set(statement.purpose, statement);
     return [...current.values()];
@@ -90,7 +91,7 @@ export class CustomerResolver {
 
   @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
   async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
-    return (await loaders.consents.load(customer.id)).map((row) => row.consent as unknown as ConsentRecord);
+    return consentStatements(loaders, customer.id);
   }
 
   @FieldResolver(() => [SourceRecordType])

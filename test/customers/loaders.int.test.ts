@@ -34,15 +34,26 @@ describe('per-request DataLoaders', () => {
       .map((id, i) => `c${i}: customer(id: "${id}") { id firstName identifiers { type value } devices { id } consents { purpose status } }`)
       .join('\n')} }`;
 
-  it('reads 100 customers by id with identifiers, devices and consents in 4 queries', async () => {
+  it('reads 100 customers by id with identifiers, devices and consents in one query', async () => {
     let data: Record<string, { id: string; identifiers: unknown[]; devices: unknown[]; consents: unknown[] }> = {};
     const queries = await countQueries(async () => {
       data = await gql(app, byIds(ids));
     });
     expect(Object.keys(data)).toHaveLength(100);
     expect(Object.values(data).every((c) => c.identifiers.length === 3 && c.devices.length === 1 && c.consents.length === 1)).toBe(true);
-    expect(queries).toBe(4);
+    expect(queries).toBe(1);
     expect(await countQueries(() => gql(app, byIds(ids.slice(0, 10))))).toBe(queries);
+  });
+
+  it('answers a profile lookup by identifier, with identifiers, devices and consents, in one query', async () => {
+    const { customerByIdentifier } = await gql(app, `{ customerByIdentifier(type: USER_ID, value: "x") { id } }`);
+    expect(customerByIdentifier).toBeNull();
+    const first = (await gql(app, byIds([ids[0]]))).c0;
+    const lookUp = `{ customerByIdentifier(type: EMAIL, value: "${first.identifiers.find((i: { type: string }) => i.type === 'EMAIL').value}") {
+      id identifiers { type value } devices { id } consents { purpose status } } }`;
+    let found: { customerByIdentifier: { id: string } } | undefined;
+    expect(await countQueries(async () => void (found = await gql(app, lookUp)))).toBe(1);
+    expect(found!.customerByIdentifier.id).toBe(ids[0]);
   });
 
   it('pages through customers with their relations in a constant number of queries', async () => {
@@ -53,7 +64,8 @@ describe('per-request DataLoaders', () => {
       data = await gql(app, page(100));
     });
     expect(data!.customers.edges).toHaveLength(100);
-    expect(queries).toBe(4);
+    // The page, then the profiles of all its customers.
+    expect(queries).toBe(2);
     expect(await countQueries(() => gql(app, page(5)))).toBe(queries);
   });
 
