@@ -1,33 +1,37 @@
 // A customer with what most reads ask for (identifiers, devices, consents) in one query: a profile read costs
-// one round trip. An absorbed id resolves to its survivor. The tail is shared with profiles-by-identifier-keys.
+// one round trip. Rarer, heavier details (why an identifier is linked, device sharing, attribute lineage) have
+// loaders of their own, so a plain profile read never pays for them. An absorbed id resolves to its survivor. The tail is shared with profiles-by-identifier-keys.
 UNWIND $ids AS askedId
 MATCH (asked:Customer {id: askedId})
 OPTIONAL MATCH (asked)-[:MERGED_INTO]->(survivor:Customer)
 WITH askedId, coalesce(survivor, asked) AS c
 CALL (c) {
-  OPTIONAL MATCH (c)<-[link:IDENTIFIES]-(i:Identifier)
+  OPTIONAL MATCH (absorbed:Customer)-[:MERGED_INTO]->(c)
+  WITH c, collect(absorbed) AS absorbed
+  RETURN [c] + absorbed AS profiles
+}
+CALL (c) {
+  MATCH (c)<-[link:IDENTIFIES]-(i:Identifier)
   WITH i, link ORDER BY i.type, i.value
-  RETURN collect(CASE WHEN i IS NULL THEN null ELSE {type: i.type, value: i.value, link: link {.*}} END) AS identifiers
+  RETURN collect({type: i.type, value: i.value, firstSeen: link.firstSeen, lastSeen: link.lastSeen}) AS identifiers
 }
-CALL (c) {
-  OPTIONAL MATCH (c)<-[:MERGED_INTO*0..1]-(:Customer)<-[u:USED_BY]-(d:Device)
+// Devices and consents stay on the profile that gave them: read them from the survivor and every absorbed one.
+CALL (profiles) {
+  UNWIND profiles AS p
+  MATCH (p)<-[u:USED_BY]-(d:Device)
   WITH d, min(u.firstSeen) AS firstSeen, max(u.lastSeen) AS lastSeen
-  WHERE d IS NOT NULL
-  CALL (d) {
-    MATCH (d)-[:USED_BY]->(user:Customer)
-    RETURN count(DISTINCT coalesce(user.mergedInto, user.id)) AS customersUsing
-  }
-  WITH d, firstSeen, lastSeen, customersUsing ORDER BY lastSeen DESC
-  RETURN collect({device: d {.id, .type, .model, .manufacturer, .os}, firstSeen: firstSeen, lastSeen: lastSeen, customersUsing: customersUsing}) AS devices
+  ORDER BY lastSeen DESC
+  RETURN collect({device: d {.id, .type, .model, .manufacturer, .os}, firstSeen: firstSeen, lastSeen: lastSeen}) AS devices
 }
-CALL (c) {
-  OPTIONAL MATCH (c)<-[:MERGED_INTO*0..1]-(profile:Customer)-[:GAVE_CONSENT]->(k:Consent)
-  WITH profile, k ORDER BY k.purpose, k.occurredAt DESC, k.recordedAt DESC
-  RETURN collect(CASE WHEN k IS NULL THEN null ELSE k {.*, profileId: profile.id} END) AS consents
+CALL (profiles) {
+  UNWIND profiles AS p
+  MATCH (p)-[:GAVE_CONSENT]->(k:Consent)
+  WITH p, k ORDER BY k.purpose, k.occurredAt DESC, k.recordedAt DESC
+  RETURN collect(k {.*, profileId: p.id}) AS consents
 }
 RETURN askedId, {
   customer: c {
-    .id, .status, .createdAt, .updatedAt, .attributeLineage,
+    .id, .status, .createdAt, .updatedAt,
     .firstName, .lastName, .email, .phone, .birthday, .gender, .company,
     .street, .city, .postalCode, .state, .country
   },

@@ -7,25 +7,23 @@ export type CustomerRow = {
   status: 'ACTIVE' | 'MERGED';
   createdAt: Date;
   updatedAt: Date;
-  attributeLineage: string | null;
 } & Record<string, unknown>;
 
-export type IdentifierRow = {
-  type: string;
-  value: string;
-  link: {
-    firstSeen: Date;
-    lastSeen: Date;
-    linkedAt: Date;
-    source: string;
-    causeKind: CauseKind;
-    cause: string;
-    ruleVersion: number;
-    originalCustomerId?: string | null;
-  };
+export type IdentifierRow = { type: string; value: string; firstSeen: Date; lastSeen: Date };
+
+/** Why an identifier belongs to its customer: the properties of its IDENTIFIES relationship. */
+export type LinkRow = {
+  firstSeen: Date;
+  lastSeen: Date;
+  linkedAt: Date;
+  source: string;
+  causeKind: CauseKind;
+  cause: string;
+  ruleVersion: number;
+  originalCustomerId?: string | null;
 };
 
-export type DeviceRow = { device: Record<string, string | null>; firstSeen: Date; lastSeen: Date; customersUsing: number };
+export type DeviceRow = { device: Record<string, string | null>; firstSeen: Date; lastSeen: Date };
 
 /** A customer with the relations nearly every read asks for, fetched together in one query. */
 export type ProfileRow = {
@@ -63,6 +61,9 @@ export class CustomerRepository {
       profilesByIds: 'customers/profiles-by-ids',
       profilesByIdentifierKeys: 'customers/profiles-by-identifier-keys',
       page: 'customers/page',
+      identifierLinks: 'customers/identifier-links',
+      deviceUsage: 'customers/device-usage',
+      attributeLineage: 'customers/attribute-lineage',
       ...related,
     });
   }
@@ -76,6 +77,22 @@ export class CustomerRepository {
   async profilesByIdentifierKeys(keys: readonly string[]): Promise<Map<string, ProfileRow>> {
     const rows = await this.db.read<{ key: string; profile: ProfileRow }>(this.q.profilesByIdentifierKeys, { keys });
     return new Map(rows.map((row) => [row.key, row.profile]));
+  }
+
+  async identifierLinks(keys: readonly string[]): Promise<Map<string, LinkRow>> {
+    const rows = await this.db.read<{ key: string; link: LinkRow }>(this.q.identifierLinks, { keys });
+    return new Map(rows.map((row) => [row.key, row.link]));
+  }
+
+  async deviceUsage(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.db.read<{ deviceId: string; customersUsing: number }>(this.q.deviceUsage, { ids });
+    return new Map(rows.map((row) => [row.deviceId, row.customersUsing]));
+  }
+
+  /** The golden record's lineage as stored: JSON written by the resolution service. */
+  async attributeLineage(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const rows = await this.db.read<{ customerId: string; lineage: string | null }>(this.q.attributeLineage, { ids });
+    return new Map(rows.map((row) => [row.customerId, row.lineage]));
   }
 
   /** A page of customers in creation order, after the customer id `after`. */

@@ -5,8 +5,9 @@ import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
 import { CustomerFilter } from './customer-filter.input';
-import { toCustomer, toLinkedIdentifier } from './customer.mapper';
+import { toAttributeLineage, toCustomer, toLinkedIdentifier } from './customer.mapper';
 import {
+  AttributeLineage,
   ConsentRecord,
   Customer,
   CustomerConnection,
@@ -77,7 +78,7 @@ export class CustomerResolver {
   @FieldResolver(() => [CustomerDevice])
   async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
     return ((await loaders.profile.load(customer.id))?.devices ?? []).map(
-      ({ device, firstSeen, lastSeen, customersUsing }) => ({ ...device, firstSeen, lastSeen, customersUsing }) as CustomerDevice,
+      ({ device, firstSeen, lastSeen }) => ({ ...device, firstSeen, lastSeen }) as CustomerDevice,
     );
   }
 
@@ -92,6 +93,11 @@ export class CustomerResolver {
   @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
   async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
     return consentStatements(loaders, customer.id);
+  }
+
+  @FieldResolver(() => [AttributeLineage], { description: 'For each golden attribute: which source and when.' })
+  async attributeLineage(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<AttributeLineage[]> {
+    return toAttributeLineage(await loaders.attributeLineage.load(customer.id));
   }
 
   @FieldResolver(() => [SourceRecordType])

@@ -51,9 +51,6 @@ export class LinkedIdentifier {
 
   @Field()
   lastSeen!: Date;
-
-  @Field(() => LinkExplanation)
-  why!: LinkExplanation;
 }
 
 @ObjectType()
@@ -78,9 +75,6 @@ export class CustomerDevice {
 
   @Field()
   lastSeen!: Date;
-
-  @Field(() => Int, { description: 'How many customers use this device; above 1 it is shared.' })
-  customersUsing!: number;
 }
 
 @ObjectType({ description: 'One consent statement.' })
@@ -277,9 +271,6 @@ export class Customer {
 
   @Field(() => String, { nullable: true })
   country!: string | null;
-
-  @Field(() => [AttributeLineage], { description: 'For each golden attribute: which source and when.' })
-  attributeLineage!: AttributeLineage[];
 }
 
 export const CustomerConnection = ConnectionType(Customer, 'Customer');

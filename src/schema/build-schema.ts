@@ -6,11 +6,20 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import { customerReference } from '../customers/customer.reference';
 import { CustomerChangeResolver } from '../changes/customer-change.resolver';
 import { createAppPubSub, type AppPubSub } from '../changes/pubsub';
+import { CustomerDeviceResolver } from '../customers/customer-device.resolver';
 import { CustomerResolver } from '../customers/customer.resolver';
+import { LinkedIdentifierResolver } from '../customers/linked-identifier.resolver';
 import { DeadLetterResolver } from '../dead-letters/dead-letter.resolver';
 import { IngestionResolver } from '../ingestion/ingestion.resolver';
 
-export const resolvers = [CustomerResolver, IngestionResolver, DeadLetterResolver, CustomerChangeResolver] as const;
+export const resolvers = [
+  CustomerResolver,
+  LinkedIdentifierResolver,
+  CustomerDeviceResolver,
+  IngestionResolver,
+  DeadLetterResolver,
+  CustomerChangeResolver,
+] as const;
 
 const FEDERATION_LINK = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])

@@ -2,13 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-export type ManagedProcess = { pid: number; stop(): Promise<void> };
+export type ManagedProcess = { pid: number; /** The output line that signalled readiness. */ readyLine: string; stop(): Promise<void> };
 
 type StartOptions = {
   name: string;
   command: string;
   args: string[];
   cwd?: string;
+  env?: NodeJS.ProcessEnv;
   /** Keep the child's stdin open as a lifeline: a child that watches it stops when this process dies. */
   stdinLifeline?: boolean;
   /** Resolves the start once a line of the child's output matches. */
@@ -33,6 +34,7 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
   installExitHook();
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
+    env: options.env,
     stdio: [options.stdinLifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -43,7 +45,7 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
     running.delete(child);
   });
 
-  await new Promise<void>((resolve, reject) => {
+  const readyLine = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${options.name} did not become ready within ${options.timeoutMs} ms. Last output:\n${tail.join('\n')}`));
@@ -54,7 +56,7 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
         if (tail.length > 40) tail.shift();
         if (options.ready.test(line)) {
           clearTimeout(timer);
-          resolve();
+          resolve(line);
         }
       }
     };
@@ -75,6 +77,7 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
 
   return {
     pid: child.pid!,
+    readyLine,
     async stop() {
       if (exited) return;
       const exit = once(child, 'exit');

@@ -1,0 +1,3 @@
+UNWIND $ids AS customerId
+MATCH (c:Customer {id: customerId})
+RETURN customerId, c.attributeLineage AS lineage

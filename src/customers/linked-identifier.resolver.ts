@@ -1,0 +1,15 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { identifierKey, type IdentifierType } from '../identity/identifier-type';
+import type { AppContext } from '../server/context';
+import { toLinkExplanation } from './customer.mapper';
+import { LinkedIdentifier, LinkExplanation } from './customer.type';
+
+@Resolver(() => LinkedIdentifier)
+export class LinkedIdentifierResolver {
+  @FieldResolver(() => LinkExplanation, { description: 'Why this identifier belongs to the customer.' })
+  async why(@Root() identifier: LinkedIdentifier, @Ctx() { loaders }: AppContext): Promise<LinkExplanation> {
+    const link = await loaders.identifierLink.load(identifierKey(identifier.type as IdentifierType, identifier.value));
+    if (!link) throw new Error(`identifier ${identifier.type} has no link`);
+    return toLinkExplanation(link);
+  }
+}
