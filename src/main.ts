@@ -39,7 +39,7 @@ async function main() {
 
     const app = await createApp({ config, db, logger });
     started.push({ name: 'the API', stop: () => app.stop() });
-    if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, db, logger);
+    if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, app.services.customers, logger);
     const url = await app.listen(config.http.host, config.http.port);
     logger.info(`Customer-360 API ready: GraphQL at ${url}/graphql, health at ${url}/health/ready, metrics at ${url}/metrics`);
   } catch (error) {

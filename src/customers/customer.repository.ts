@@ -61,6 +61,7 @@ export class CustomerRepository {
       profilesByIds: 'customers/profiles-by-ids',
       profilesByIdentifierKeys: 'customers/profiles-by-identifier-keys',
       page: 'customers/page',
+      anyCustomer: 'customers/any-customer',
       identifierLinks: 'customers/identifier-links',
       deviceUsage: 'customers/device-usage',
       attributeLineage: 'customers/attribute-lineage',
@@ -77,6 +78,10 @@ export class CustomerRepository {
   async profilesByIdentifierKeys(keys: readonly string[]): Promise<Map<string, ProfileRow>> {
     const rows = await this.db.read<{ key: string; profile: ProfileRow }>(this.q.profilesByIdentifierKeys, { keys });
     return new Map(rows.map((row) => [row.key, row.profile]));
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.read(this.q.anyCustomer)).length === 0;
   }
 
   async identifierLinks(keys: readonly string[]): Promise<Map<string, LinkRow>> {

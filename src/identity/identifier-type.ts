@@ -1,8 +1,5 @@
 import { registerEnumType } from 'type-graphql';
 
-export const IDENTIFIER_TYPES = ['USER_ID', 'CRM_ID', 'EMAIL', 'PHONE', 'ANONYMOUS_ID', 'DEVICE_ID'] as const;
-export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
-
 export enum IdentifierTypeEnum {
   USER_ID = 'USER_ID',
   CRM_ID = 'CRM_ID',
@@ -11,6 +8,10 @@ export enum IdentifierTypeEnum {
   ANONYMOUS_ID = 'ANONYMOUS_ID',
   DEVICE_ID = 'DEVICE_ID',
 }
+
+/** The enum is the one list of types; the string union is what the domain code passes around. */
+export type IdentifierType = `${IdentifierTypeEnum}`;
+export const IDENTIFIER_TYPES = Object.values(IdentifierTypeEnum) as IdentifierType[];
 
 registerEnumType(IdentifierTypeEnum, {
   name: 'IdentifierType',

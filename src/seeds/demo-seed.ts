@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database } from '../infra/neo4j/database';
+import type { CustomerRepository } from '../customers/customer.repository';
 import type { RawEvent } from '../ingestion/event-normalizer';
 import type { IngestionService, IngestResult } from '../ingestion/ingestion.service';
 import type { RawSourceRecord } from '../ingestion/record-normalizer';
@@ -35,9 +34,8 @@ export async function seedDemo(ingestion: IngestionService, logger: Logger): Pro
   return tally;
 }
 
-export async function seedDemoIfEmpty(ingestion: IngestionService, db: Database, logger: Logger): Promise<void> {
-  const [any] = await db.read(new CypherRegistry().get('seeds/any-customer'));
-  if (any) {
+export async function seedDemoIfEmpty(ingestion: IngestionService, customers: CustomerRepository, logger: Logger): Promise<void> {
+  if (!(await customers.isEmpty())) {
     logger.info('database already holds customers: demo data not loaded');
     return;
   }
