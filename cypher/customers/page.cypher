@@ -6,7 +6,7 @@ WHERE c.id > $after
   AND ($country IS NULL OR c.country = $country)
   AND ($identifierType IS NULL OR EXISTS { (c)<-[:IDENTIFIES]-(:Identifier {type: $identifierType}) })
 RETURN c {
-  .id, .status, .createdAt, .updatedAt,
+  .id, .status, createdAt: c.createdAt.epochMillis, updatedAt: c.updatedAt.epochMillis,
   .firstName, .lastName, .email, .phone, .birthday, .gender, .company,
   .street, .city, .postalCode, .state, .country
 } AS customer

@@ -1,6 +1,8 @@
 // A customer with what most reads ask for (identifiers, devices, consents) in one query: a profile read costs
 // one round trip. Rarer, heavier details (why an identifier is linked, device sharing, attribute lineage) have
-// loaders of their own, so a plain profile read never pays for them. An absorbed id resolves to its survivor. The tail is shared with profiles-by-identifier-keys.
+// loaders of their own, so a plain profile read never pays for them. Times come as epoch milliseconds: decoding
+// zoned DateTime values costs the server and the driver more than the rest of the read (measured).
+// An absorbed id resolves to its survivor. The tail is shared with profiles-by-identifier-keys.
 UNWIND $ids AS askedId
 MATCH (asked:Customer {id: askedId})
 OPTIONAL MATCH (asked)-[:MERGED_INTO]->(survivor:Customer)
@@ -13,7 +15,7 @@ CALL (c) {
 CALL (c) {
   MATCH (c)<-[link:IDENTIFIES]-(i:Identifier)
   WITH i, link ORDER BY i.type, i.value
-  RETURN collect({type: i.type, value: i.value, firstSeen: link.firstSeen, lastSeen: link.lastSeen}) AS identifiers
+  RETURN collect({type: i.type, value: i.value, firstSeen: link.firstSeen.epochMillis, lastSeen: link.lastSeen.epochMillis}) AS identifiers
 }
 // Devices and consents stay on the profile that gave them: read them from the survivor and every absorbed one.
 CALL (profiles) {
@@ -21,17 +23,20 @@ CALL (profiles) {
   MATCH (p)<-[u:USED_BY]-(d:Device)
   WITH d, min(u.firstSeen) AS firstSeen, max(u.lastSeen) AS lastSeen
   ORDER BY lastSeen DESC
-  RETURN collect({device: d {.id, .type, .model, .manufacturer, .os}, firstSeen: firstSeen, lastSeen: lastSeen}) AS devices
+  RETURN collect({device: d {.id, .type, .model, .manufacturer, .os}, firstSeen: firstSeen.epochMillis, lastSeen: lastSeen.epochMillis}) AS devices
 }
 CALL (profiles) {
   UNWIND profiles AS p
   MATCH (p)-[:GAVE_CONSENT]->(k:Consent)
   WITH p, k ORDER BY k.purpose, k.occurredAt DESC, k.recordedAt DESC
-  RETURN collect(k {.*, profileId: p.id}) AS consents
+  RETURN collect(k {
+    .id, .purpose, .status, .source, .causeKind, .cause,
+    occurredAt: k.occurredAt.epochMillis, recordedAt: k.recordedAt.epochMillis, profileId: p.id
+  }) AS consents
 }
 RETURN askedId, {
   customer: c {
-    .id, .status, .createdAt, .updatedAt,
+    .id, .status, createdAt: c.createdAt.epochMillis, updatedAt: c.updatedAt.epochMillis,
     .firstName, .lastName, .email, .phone, .birthday, .gender, .company,
     .street, .city, .postalCode, .state, .country
   },

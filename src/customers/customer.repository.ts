@@ -33,6 +33,23 @@ export type ProfileRow = {
   consents: Record<string, unknown>[];
 };
 
+/** Profile reads send times as epoch milliseconds (cheaper than zoned DateTimes); they become Dates here. */
+type Millis<T> = { [K in keyof T]: T[K] extends Date ? number : T[K] };
+type WireProfile = {
+  customer: Millis<CustomerRow>;
+  identifiers: Millis<IdentifierRow>[];
+  devices: Millis<DeviceRow>[];
+  consents: Record<string, unknown>[];
+};
+const date = (millis: number) => new Date(millis);
+const customerFromWire = (c: Millis<CustomerRow>): CustomerRow => ({ ...c, createdAt: date(c.createdAt), updatedAt: date(c.updatedAt) });
+const profileFromWire = (p: WireProfile): ProfileRow => ({
+  customer: customerFromWire(p.customer),
+  identifiers: p.identifiers.map((i) => ({ ...i, firstSeen: date(i.firstSeen), lastSeen: date(i.lastSeen) })),
+  devices: p.devices.map((d) => ({ ...d, firstSeen: date(d.firstSeen), lastSeen: date(d.lastSeen) })),
+  consents: p.consents.map((k) => ({ ...k, occurredAt: date(k.occurredAt as number), recordedAt: date(k.recordedAt as number) })),
+});
+
 export type CustomerPageArgs = {
   limit: number;
   after: string | null;
@@ -71,13 +88,13 @@ export class CustomerRepository {
 
   /** Keyed by the id asked for; an absorbed id maps to its survivor's profile. */
   async profilesByIds(ids: readonly string[]): Promise<Map<string, ProfileRow>> {
-    const rows = await this.db.read<{ askedId: string; profile: ProfileRow }>(this.q.profilesByIds, { ids });
-    return new Map(rows.map((row) => [row.askedId, row.profile]));
+    const rows = await this.db.read<{ askedId: string; profile: WireProfile }>(this.q.profilesByIds, { ids });
+    return new Map(rows.map((row) => [row.askedId, profileFromWire(row.profile)]));
   }
 
   async profilesByIdentifierKeys(keys: readonly string[]): Promise<Map<string, ProfileRow>> {
-    const rows = await this.db.read<{ key: string; profile: ProfileRow }>(this.q.profilesByIdentifierKeys, { keys });
-    return new Map(rows.map((row) => [row.key, row.profile]));
+    const rows = await this.db.read<{ key: string; profile: WireProfile }>(this.q.profilesByIdentifierKeys, { keys });
+    return new Map(rows.map((row) => [row.key, profileFromWire(row.profile)]));
   }
 
   async isEmpty(): Promise<boolean> {
@@ -102,7 +119,7 @@ export class CustomerRepository {
 
   /** A page of customers in creation order, after the customer id `after`. */
   async page(args: CustomerPageArgs): Promise<CustomerRow[]> {
-    const rows = await this.db.read<{ customer: CustomerRow }>(this.q.page, {
+    const rows = await this.db.read<{ customer: Millis<CustomerRow> }>(this.q.page, {
       limit: args.limit,
       after: args.after ?? '',
       status: args.status,
@@ -110,7 +127,7 @@ export class CustomerRepository {
       country: args.country,
       identifierType: args.identifierType,
     });
-    return rows.map((row) => row.customer);
+    return rows.map((row) => customerFromWire(row.customer));
   }
 
   /** Rows of one relation for many customers, grouped by customer id in the order the query sorted them. */
