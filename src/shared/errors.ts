@@ -28,9 +28,3 @@ export class NotFoundError extends AppError {
     super('NOT_FOUND', message, details);
   }
 }
-
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super('SERVICE_UNAVAILABLE', message);
-  }
-}

@@ -1,5 +1,6 @@
 import { listCypherFiles } from '../../src/infra/neo4j/cypher-registry';
 import { Database } from '../../src/infra/neo4j/database';
+import { schemaStatements } from '../../src/infra/neo4j/migrations';
 
 /** Every .cypher file is parsed and planned by the real Neo4j: syntax, labels and parameters are checked. */
 describe('every Cypher file', () => {
@@ -12,14 +13,7 @@ describe('every Cypher file', () => {
   const files = listCypherFiles();
   const statements = files.flatMap((file) =>
     file.name.startsWith('schema/')
-      ? file.text
-          .split('\n')
-          .filter((line) => !line.trim().startsWith('//'))
-          .join('\n')
-          .split(';')
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .map((text, i) => ({ name: `${file.name} #${i + 1}`, text }))
+      ? schemaStatements(file.text).map((text, i) => ({ name: `${file.name} #${i + 1}`, text }))
       : [{ name: file.name, text: file.text }],
   );
 

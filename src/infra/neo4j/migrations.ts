@@ -6,7 +6,7 @@ import type { Database } from './database';
 export type AppliedMigration = { version: number; name: string };
 
 /** Splits a schema file into statements; schema files hold only DDL, one statement per `;`. */
-const statements = (text: string) =>
+export const schemaStatements = (text: string) =>
   text
     .split('\n')
     .filter((line) => !line.trim().startsWith('//'))
@@ -30,7 +30,7 @@ export async function migrate(db: Database, registry: CypherRegistry): Promise<A
   const newlyApplied: AppliedMigration[] = [];
   for (const file of files.filter((f) => !appliedVersions.has(f.version))) {
     // Schema statements may not share a transaction with writes: each runs on its own.
-    for (const statement of statements(file.text)) await db.write((tx) => tx.rows(statement));
+    for (const statement of schemaStatements(file.text)) await db.write((tx) => tx.rows(statement));
     const checksum = createHash('sha256').update(file.text).digest('hex');
     await db.write((tx) =>
       tx.rows(registry.get('migrations/record-version'), { version: file.version, name: file.name, checksum }),
