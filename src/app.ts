@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { ChangePublisher } from './changes/change-publisher';
 import { createAppPubSub } from './changes/pubsub';
 import type { Config } from './config/config';
+import { tokenSettings } from './auth/auth-settings';
+import { ANONYMOUS, type Principal } from './auth/principal';
+import { TokenMinter } from './auth/token-minter';
+import { TokenVerifier } from './auth/token-verifier';
 import { CustomerRepository } from './customers/customer.repository';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
 import { IdentifierNormalizer } from './identity/identifier-normalizer';
@@ -65,8 +69,10 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     normalizer,
   };
 
+  const tokens = tokenSettings(config.auth);
+  const verifier = new TokenVerifier(tokens);
   const schema = await buildAppSchema(pubSub);
-  const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger });
+  const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger, verifier });
 
   return {
     services,
@@ -75,9 +81,12 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     schema,
     apollo,
     httpServer,
-    /** Runs an operation in-process, with a fresh context, as a request would. */
-    execute: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
-      apollo.executeOperation<T>({ query, variables }, { contextValue: createContext(services) }),
+    verifier,
+    /** Mints HS256 tokens (dev mode, tests); null when tokens come from an identity provider's JWKS. */
+    minter: tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null,
+    /** Runs an operation in-process, with a fresh context, as a request by `principal` would. */
+    execute: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, principal: Principal = ANONYMOUS) =>
+      apollo.executeOperation<T>({ query, variables }, { contextValue: createContext(services, principal) }),
     async listen(host: string, port: number): Promise<string> {
       httpServer.listen(port, host);
       await once(httpServer, 'listening');

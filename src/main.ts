@@ -42,11 +42,27 @@ async function main() {
     if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, app.services.customers, logger);
     const url = await app.listen(config.http.host, config.http.port);
     logger.info(`Customer-360 API ready: GraphQL at ${url}/graphql, health at ${url}/health/ready, metrics at ${url}/metrics`);
+    if (config.auth.devMode && app.minter) printDevTokens(await app.minter.devTokens(), url);
   } catch (error) {
     if (stopping) return;
     await stopAll();
     throw error;
   }
+}
+
+/** Dev mode only: a ready bearer token per role, so a new user can call the API at once (`npm run token` mints more). */
+function printDevTokens(tokens: Record<string, string>, url: string) {
+  const lines = Object.entries(tokens).map(([role, token]) => `  ${role.padEnd(9)} ${token}`);
+  console.log(
+    [
+      '',
+      'Dev mode: tokens valid for 8 hours (send as "Authorization: Bearer <token>"; GraphiQL has the admin one preset):',
+      ...lines,
+      `Example: curl -s ${url}/graphql -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+      `           -d '{"query":"{ customerByIdentifier(type: EMAIL, value: \\"anna.schmidt@example.com\\") { id firstName email } }"}'`,
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -54,7 +54,8 @@ const regexList = z
     return patterns as string[];
   });
 
-const environment = z.object({
+const environment = z
+  .object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -84,11 +85,33 @@ const environment = z.object({
       if (unknown.length > 0) ctx.addIssue({ code: 'custom', message: `unknown identifier types: ${unknown.join(', ')}` });
       return order as IdentifierType[];
     }),
+  AUTH_DEV_MODE: booleanFlag.default('false'),
+  AUTH_JWT_SECRET: z.string().min(32, 'at least 32 characters (HS256 needs a 256-bit secret)').optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_ISSUER: z.string().default('customer360'),
+  AUTH_AUDIENCE: z.string().default('customer360-api'),
+  AUTH_DEV_SECRET_FILE: z.string().default('.data/dev-jwt-secret'),
   SOURCE_PRIORITY: z
     .string()
     .default('crm,support,ecommerce,mobile,web')
     .transform((value) => csv(value).map((source) => source.toLowerCase())),
-});
+  })
+  .superRefine((e, ctx) => {
+    // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
+    if (!e.AUTH_DEV_MODE && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWT_SECRET'],
+        message: 'set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL, or AUTH_DEV_MODE=true for local development',
+      });
+    }
+    if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
+    }
+    if (e.AUTH_DEV_MODE && e.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_MODE'], message: 'dev mode is refused when NODE_ENV=production' });
+    }
+  });
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -103,6 +126,14 @@ export type Config = Readonly<{
   };
   redis: { url?: string };
   seedOnStart: boolean;
+  auth: {
+    devMode: boolean;
+    secret?: string;
+    jwksUrl?: string;
+    issuer: string;
+    audience: string;
+    devSecretFile: string;
+  };
   ingest: { maxBatch: number };
   identity: {
     defaultRegion: string;
@@ -136,6 +167,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     redis: { url: e.REDIS_URL },
     seedOnStart: e.SEED_ON_START,
+    auth: {
+      devMode: e.AUTH_DEV_MODE,
+      secret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_ISSUER,
+      audience: e.AUTH_AUDIENCE,
+      devSecretFile: e.AUTH_DEV_SECRET_FILE,
+    },
     ingest: { maxBatch: e.INGEST_MAX_BATCH },
     identity: {
       defaultRegion: e.IDENTITY_DEFAULT_REGION,

@@ -4,6 +4,7 @@ import type { CustomerRepository } from '../customers/customer.repository';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { IngestionService } from '../ingestion/ingestion.service';
+import { ANONYMOUS, type Principal } from '../auth/principal';
 
 export type AppServices = {
   ingestion: IngestionService;
@@ -14,6 +15,8 @@ export type AppServices = {
 
 export type AppContext = {
   requestId: string;
+  /** Who is asking: verified once per HTTP request or WebSocket connection. */
+  principal: Principal;
   services: AppServices;
   loaders: CustomerLoaders;
   /** A subscription lives across many events: each event starts with empty loaders, so none reads stale data. */
@@ -21,9 +24,10 @@ export type AppContext = {
 };
 
 /** One context per HTTP request and per WebSocket operation: fresh loaders, so no cache outlives it. */
-export function createContext(services: AppServices, requestId: string = randomUUID()): AppContext {
+export function createContext(services: AppServices, principal: Principal = ANONYMOUS, requestId: string = randomUUID()): AppContext {
   const context: AppContext = {
     requestId,
+    principal,
     services,
     loaders: createCustomerLoaders(services.customers),
     renewLoaders() {

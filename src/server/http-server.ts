@@ -4,10 +4,13 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
+import { ANONYMOUS, type Principal } from '../auth/principal';
+import { TokenVerifier } from '../auth/token-verifier';
 import { graphiqlRouter } from '../graphiql/graphiql.router';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
@@ -16,18 +19,59 @@ import { requestObserver } from '../observability/request-observer.plugin';
 import { createContext, type AppContext, type AppServices } from './context';
 import { formatError } from './format-error';
 
-type Transport = { schema: GraphQLSchema; services: AppServices; db: Database; metrics: Metrics; logger: Logger };
+type Transport = {
+  schema: GraphQLSchema;
+  services: AppServices;
+  db: Database;
+  metrics: Metrics;
+  logger: Logger;
+  verifier: TokenVerifier;
+};
+
+type SocketExtra = { principal?: Principal; expiryTimer?: NodeJS.Timeout };
+
+/** The token a graphql-ws client sends in connection_init: `{ Authorization: "Bearer …" }` or `{ token: "…" }`. */
+function connectionToken(params: Record<string, unknown> | undefined): string | null {
+  const header = params?.Authorization ?? params?.authorization;
+  if (typeof header === 'string') return TokenVerifier.bearerToken(header);
+  return typeof params?.token === 'string' ? params.token : null;
+}
 
 /**
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
  */
-export async function createHttpServer({ schema, services, db, metrics, logger }: Transport) {
+export async function createHttpServer({ schema, services, db, metrics, logger, verifier }: Transport) {
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { context?: AppContext }>(
-    { schema, context: () => createContext(services) },
+  const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
+    {
+      schema,
+      // A bad token refuses the connection (graphql-ws closes it with 4403 Forbidden); none means anonymous.
+      onConnect: async ({ connectionParams, extra }) => {
+        try {
+          const token = connectionToken(connectionParams);
+          extra.principal = token ? await verifier.verify(token) : ANONYMOUS;
+        } catch (error) {
+          logger.info({ reason: (error as Error).message }, 'websocket connection refused');
+          return false;
+        }
+        const expiresAt = extra.principal.expiresAt;
+        if (expiresAt) {
+          // An expired token ends the connection and with it every subscription it carried.
+          const socket = (extra as unknown as { socket: import('ws').WebSocket }).socket;
+          extra.expiryTimer = setTimeout(
+            () => socket.close(CloseCode.Forbidden, 'Forbidden: token expired'),
+            Math.max(0, expiresAt.getTime() - Date.now()),
+          );
+          extra.expiryTimer.unref();
+        }
+        return true;
+      },
+      onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
+      context: ({ extra }) => createContext(services, extra.principal ?? ANONYMOUS),
+    },
     wsServer,
   );
   const apollo = new ApolloServer<AppContext>({
@@ -70,7 +114,9 @@ export async function createHttpServer({ schema, services, db, metrics, logger }
         // A caller's request id is kept (tracing across services); otherwise one is made. Either way it is echoed.
         const requestId = req.header('x-request-id') ?? randomUUID();
         res.setHeader('x-request-id', requestId);
-        return createContext(services, requestId);
+        const token = TokenVerifier.bearerToken(req.header('authorization'));
+        const principal = token ? await verifier.verify(token) : ANONYMOUS;
+        return createContext(services, principal, requestId);
       },
     }),
   );

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../../src/config/config';
 
 describe('configuration', () => {
   it('has working defaults', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ AUTH_DEV_MODE: 'true' });
     expect(config.identity).toMatchObject({ defaultRegion: 'US', sourcePriority: ['crm', 'support', 'ecommerce', 'mobile', 'web'] });
     expect(config.http.port).toBe(4000);
     expect(Object.isFrozen(config)).toBe(true);
@@ -24,9 +24,18 @@ describe('configuration', () => {
   });
 
   it('parses identity limits, priority and blocked patterns', () => {
-    const config = loadConfig({ IDENTITY_LIMITS: 'EMAIL=2, PHONE=3', IDENTITY_PRIORITY: 'CRM_ID,USER_ID', IDENTITY_BLOCKED_PATTERNS: '["^test@"]' });
+    const config = loadConfig({ AUTH_DEV_MODE: 'true', IDENTITY_LIMITS: 'EMAIL=2, PHONE=3', IDENTITY_PRIORITY: 'CRM_ID,USER_ID', IDENTITY_BLOCKED_PATTERNS: '["^test@"]' });
     expect(config.identity.limits).toEqual({ EMAIL: 2, PHONE: 3 });
     expect(config.identity.priority).toEqual(['CRM_ID', 'USER_ID']);
     expect(config.identity.blockedPatterns).toEqual(['^test@']);
+  });
+
+  it('has no default token secret outside an explicit dev mode', () => {
+    expect(() => loadConfig({})).toThrow(/AUTH_JWT_SECRET: set AUTH_JWT_SECRET \(HS256\) or AUTH_JWKS_URL/);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_DEV_MODE: 'true' })).toThrow(/dev mode is refused when NODE_ENV=production/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json' }).auth.jwksUrl).toBe(
+      'https://idp.example.com/.well-known/jwks.json',
+    );
   });
 });

@@ -42,7 +42,7 @@ describe('services the project starts itself', () => {
   });
 
   it('uses NEO4J_URI as given, starting nothing', async () => {
-    const config = loadConfig({ NEO4J_URI: 'bolt://db.internal:7687', NEO4J_PASSWORD: 'pw-from-env' });
+    const config = loadConfig({ AUTH_DEV_MODE: 'true', NEO4J_URI: 'bolt://db.internal:7687', NEO4J_PASSWORD: 'pw-from-env' });
     const endpoint = await provideNeo4j(config.neo4j, quiet);
     expect(endpoint).toMatchObject({ uri: 'bolt://db.internal:7687', password: 'pw-from-env', origin: 'NEO4J_URI' });
   });

@@ -16,6 +16,7 @@ import { provideRedis } from '../../src/infra/services/redis-service';
 export default async function globalSetup() {
   const log = (message: string) => process.stderr.write(`[test services] ${message}\n`);
   const config = loadConfig({
+    AUTH_DEV_MODE: 'true',
     ...process.env,
     NEO4J_LOCAL_DATA_DIR: process.env.NEO4J_LOCAL_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'c360-test-neo4j-')),
   });

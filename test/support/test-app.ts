@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { createApp, type App } from '../../src/app';
+import { principalOf, type Principal } from '../../src/auth/principal';
+import type { Role } from '../../src/auth/roles';
 import { loadConfig, type Config } from '../../src/config/config';
 import type { IdentityRules } from '../../src/identity/identity-rules';
 import { Database } from '../../src/infra/neo4j/database';
@@ -12,7 +14,7 @@ export type TestApp = App & { db: Database; config: Config; close(): Promise<voi
 export async function startTestApp(
   options: { env?: Record<string, string>; rules?: IdentityRules; clock?: () => Date; logger?: Logger } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', SEED_ON_START: 'false', ...options.env });
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', SEED_ON_START: 'false', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = await createApp({ config, db, logger, rules: options.rules, clock: options.clock });
@@ -26,12 +28,25 @@ export async function startTestApp(
   });
 }
 
+export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters';
+
+/** A principal as a verified token of this role would give, for in-process operations. */
+export const as = (role: Role, claims: { purpose?: string; subject?: string } = {}): Principal =>
+  principalOf({ subject: claims.subject ?? `test-${role}`, roles: [role], purpose: claims.purpose });
+
+/** The principal in-process test operations run as unless they say otherwise. */
+export const ADMIN = as('admin');
+
+/** A bearer token for HTTP and WebSocket clients. */
+export const tokenFor = (app: App, role: Role, claims: { purpose?: string; ttlSeconds?: number } = {}) =>
+  app.minter!.mint({ role, ...claims });
+
 /** A prefix unique to one test, for ids, emails and sources it creates. */
 export const unique = (label = 't') => `${label}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 /** Runs an operation and fails loudly on GraphQL errors, returning data. */
-export async function gql<T = any>(app: App, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await app.execute<T>(query, variables);
+export async function gql<T = any>(app: App, query: string, variables?: Record<string, unknown>, principal: Principal = ADMIN): Promise<T> {
+  const response = await app.execute<T>(query, variables, principal);
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   const { data, errors } = response.body.singleResult;
   if (errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(errors, null, 2)}`);
@@ -39,8 +54,8 @@ export async function gql<T = any>(app: App, query: string, variables?: Record<s
 }
 
 /** Runs an operation expected to fail, returning its errors. */
-export async function gqlErrors(app: App, query: string, variables?: Record<string, unknown>) {
-  const response = await app.execute(query, variables);
+export async function gqlErrors(app: App, query: string, variables?: Record<string, unknown>, principal: Principal = ADMIN) {
+  const response = await app.execute(query, variables, principal);
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { data: response.body.singleResult.data, errors: response.body.singleResult.errors ?? [] };
 }

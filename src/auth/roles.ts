@@ -1,0 +1,43 @@
+/**
+ * Who may do what. A role is a named bundle of scopes; rules check scopes, never role names, so a token can also
+ * carry extra scopes granted by the identity provider (the `scope` claim).
+ */
+export const SCOPES = [
+  'customers:read', // non-PII profile data: ids, status, devices, links, merge history
+  'pii:read', // PII values in clear (each read is audited)
+  'pii:masked', // PII values masked (j***@e***.com)
+  'ingest:write', // ingestEvents, upsertSourceRecords, resubmitDeadLetter
+  'deadletters:read',
+  'consent:write',
+  'privacy:export', // exportCustomerData
+  'privacy:erase', // eraseCustomer
+  'audit:read', // auditLog
+  'segments:read',
+  'segments:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ROLES = ['admin', 'steward', 'analyst', 'marketer', 'service'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The scope matrix, documented in the README; change both together. */
+export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
+  admin: SCOPES,
+  steward: [
+    'customers:read',
+    'pii:read',
+    'ingest:write',
+    'deadletters:read',
+    'consent:write',
+    'privacy:export',
+    'privacy:erase',
+    'audit:read',
+    'segments:read',
+  ],
+  analyst: ['customers:read', 'pii:masked', 'segments:read'],
+  marketer: ['customers:read', 'pii:masked', 'segments:read', 'segments:write'],
+  service: ['customers:read', 'pii:read', 'ingest:write', 'consent:write', 'segments:read'],
+};
+
+export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
+export const isScope = (value: unknown): value is Scope => (SCOPES as readonly unknown[]).includes(value);
