@@ -71,8 +71,10 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
 
   const tokens = tokenSettings(config.auth);
   const verifier = new TokenVerifier(tokens);
+  const minter = tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null;
+  const graphiqlToken = config.auth.devMode && minter ? () => minter.mint({ role: 'admin', subject: 'graphiql-dev' }) : undefined;
   const schema = await buildAppSchema(pubSub);
-  const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger, verifier });
+  const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger, verifier, graphiqlToken });
 
   return {
     services,
@@ -83,7 +85,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     httpServer,
     verifier,
     /** Mints HS256 tokens (dev mode, tests); null when tokens come from an identity provider's JWKS. */
-    minter: tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null,
+    minter,
     /** Runs an operation in-process, with a fresh context, as a request by `principal` would. */
     execute: <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, principal: Principal = ANONYMOUS) =>
       apollo.executeOperation<T>({ query, variables }, { contextValue: createContext(services, principal) }),

@@ -5,6 +5,12 @@ WHERE c.id > $after
   AND ($updatedSince IS NULL OR c.updatedAt >= datetime($updatedSince))
   AND ($country IS NULL OR c.country = $country)
   AND ($identifierType IS NULL OR EXISTS { (c)<-[:IDENTIFIES]-(:Identifier {type: $identifierType}) })
+  // A principal acting for a purpose sees only customers whose newest statement for it (on the customer or any
+  // profile merged into it; same order as profile reads) is GRANTED.
+  AND ($purpose IS NULL OR COLLECT {
+    MATCH (c)<-[:MERGED_INTO*0..1]-(:Customer)-[:GAVE_CONSENT]->(k:Consent {purpose: $purpose})
+    RETURN k.status ORDER BY k.occurredAt DESC, k.recordedAt DESC LIMIT 1
+  } = ['GRANTED'])
 RETURN c {
   .id, .status, createdAt: c.createdAt.epochMillis, updatedAt: c.updatedAt.epochMillis,
   .firstName, .lastName, .email, .phone, .birthday, .gender, .company,

@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
 import { toCustomer } from '../customers/customer.mapper';
+import { assertAdmitted } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';
 import type { AppContext } from '../server/context';
 import type { CustomerChange } from './customer-change';
@@ -7,6 +9,7 @@ import { CustomerChangeEvent } from './customer-change.type';
 
 @Resolver(() => CustomerChangeEvent)
 export class CustomerChangeResolver {
+  @Pseudonymous()
   @Subscription(() => CustomerChangeEvent, {
     description: 'Changes to one customer (the id asked for): created, updated, or merged into another.',
     topics: 'CUSTOMER_CHANGED',
@@ -17,9 +20,12 @@ export class CustomerChangeResolver {
     return { ...change, at: new Date(change.at) } as CustomerChangeEvent;
   }
 
+  @Pseudonymous()
   @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now (the survivor after a merge).' })
-  async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
+  async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
-    return profile ? toCustomer(profile.customer, change.customerId) : null;
+    if (!profile) return null;
+    assertAdmitted(principal, profile);
+    return toCustomer(profile.customer, change.customerId);
   }
 }

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
 
 export enum CustomerChangeKindEnum {
   CREATED = 'CREATED',
@@ -12,15 +13,19 @@ registerEnumType(CustomerChangeKindEnum, {
 
 @ObjectType({ description: 'A change to one customer profile.' })
 export class CustomerChangeEvent {
+  @Pseudonymous()
   @Field(() => ID)
   customerId!: string;
 
+  @Pseudonymous()
   @Field(() => CustomerChangeKindEnum)
   change!: CustomerChangeKindEnum;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true })
   mergedInto!: string | null;
 
+  @Pseudonymous()
   @Field()
   at!: Date;
 }

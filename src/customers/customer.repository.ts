@@ -57,6 +57,8 @@ export type CustomerPageArgs = {
   updatedSince: Date | null;
   country: string | null;
   identifierType: string | null;
+  /** Only customers whose current consent for this purpose is GRANTED. */
+  purpose: string | null;
 };
 
 const related = {
@@ -126,6 +128,7 @@ export class CustomerRepository {
       updatedSince: args.updatedSince?.toISOString() ?? null,
       country: args.country,
       identifierType: args.identifierType,
+      purpose: args.purpose,
     });
     return rows.map((row) => customerFromWire(row.customer));
   }

@@ -1,9 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import type { AppContext } from '../server/context';
 import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
+import { assertAdmitted } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
 import { toAttributeLineage, toCustomer, toLinkedIdentifier } from './customer.mapper';
 import {
@@ -24,15 +26,19 @@ const consentStatements = async (loaders: CustomerLoaders, customerId: string) =
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  @Pseudonymous()
   @Query(() => Customer, { nullable: true, description: 'A customer by id; an absorbed id returns its survivor.' })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders }: AppContext): Promise<Customer | null> {
+  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(id);
-    return profile ? toCustomer(profile.customer, id) : null;
+    if (!profile) return null;
+    assertAdmitted(principal, profile);
+    return toCustomer(profile.customer, id);
   }
 
+  @Pseudonymous()
   @Query(() => CustomerConnection, { description: 'Customers in creation order, a page at a time.' })
   async customers(
-    @Ctx() { services }: AppContext,
+    @Ctx() { services, principal }: AppContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
@@ -45,6 +51,7 @@ export class CustomerResolver {
       updatedSince: filter?.updatedSince ?? null,
       country: filter?.country ?? null,
       identifierType: filter?.hasIdentifierType ?? null,
+      purpose: principal.purpose,
     });
     return toConnection(
       rows.map((row) => toCustomer(row, row.id)),
@@ -53,11 +60,12 @@ export class CustomerResolver {
     );
   }
 
+  @Pseudonymous()
   @Query(() => Customer, { nullable: true, description: 'A customer by any identifier; the value is normalised first.' })
   async customerByIdentifier(
     @Arg('type', () => IdentifierTypeEnum) type: IdentifierTypeEnum,
     @Arg('value') value: string,
-    @Ctx() { loaders, services }: AppContext,
+    @Ctx() { loaders, services, principal }: AppContext,
   ): Promise<Customer | null> {
     const normalized = services.normalizer.normalize(type, value);
     if (!normalized.ok) {
@@ -67,14 +75,18 @@ export class CustomerResolver {
       });
     }
     const profile = await loaders.profileByIdentifierKey.load(normalized.identifier.key);
-    return profile ? toCustomer(profile.customer, profile.customer.id) : null;
+    if (!profile) return null;
+    assertAdmitted(principal, profile);
+    return toCustomer(profile.customer, profile.customer.id);
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [LinkedIdentifier], { description: 'Identifiers that resolve to this customer, each with why.' })
   async identifiers(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<LinkedIdentifier[]> {
     return ((await loaders.profile.load(customer.id))?.identifiers ?? []).map(toLinkedIdentifier);
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [CustomerDevice])
   async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
     return ((await loaders.profile.load(customer.id))?.devices ?? []).map(
@@ -82,6 +94,7 @@ export class CustomerResolver {
     );
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [ConsentRecord], { description: 'The current statement per purpose: the newest by occurredAt.' })
   async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
     const history = await consentStatements(loaders, customer.id);
@@ -90,16 +103,19 @@ export class CustomerResolver {
     return [...current.values()];
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
   async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
     return consentStatements(loaders, customer.id);
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [AttributeLineage], { description: 'For each golden attribute: which source and when.' })
   async attributeLineage(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<AttributeLineage[]> {
     return toAttributeLineage(await loaders.attributeLineage.load(customer.id));
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [SourceRecordType])
   async sourceRecords(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<SourceRecordType[]> {
     return (await loaders.sourceRecords.load(customer.id)).map(({ record }) => ({
@@ -108,6 +124,7 @@ export class CustomerResolver {
     }));
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [MergeRecord], { description: 'Every merge this customer or a profile merged into it took part in.' })
   async mergeHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<MergeRecord[]> {
     return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => {
@@ -124,6 +141,7 @@ export class CustomerResolver {
     });
   }
 
+  @Pseudonymous()
   @FieldResolver(() => [IdentityConflict], { description: 'Identifiers merge protection refused, on either side.' })
   async conflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<IdentityConflict[]> {
     return (await loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);

@@ -1,4 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
+import { Aggregated, Pii, Pseudonymous } from '../policy/classification';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
@@ -16,204 +17,263 @@ registerEnumType(CustomerStatusEnum, {
 
 @ObjectType({ description: 'Why an identifier belongs to this customer.' })
 export class LinkExplanation {
+  @Pseudonymous()
   @Field(() => CauseKindEnum)
   causeKind!: CauseKindEnum;
 
+  @Pseudonymous()
   @Field({ description: 'The messageId of the event, or the key of the source record, that linked it.' })
   cause!: string;
 
+  @Pseudonymous()
   @Field()
   source!: string;
 
+  @Pseudonymous()
   @Field()
   linkedAt!: Date;
 
+  @Pseudonymous()
   @Field(() => Int, { description: 'Version of the MatchRuleSet in force.' })
   ruleVersion!: number;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true, description: 'Set when it was linked to a profile later merged into this one.' })
   mergedFrom!: string | null;
 
+  @Pseudonymous()
   @Field({ description: 'The same, in one sentence.' })
   summary!: string;
 }
 
 @ObjectType()
 export class LinkedIdentifier {
+  @Pseudonymous()
   @Field(() => IdentifierTypeEnum)
   type!: IdentifierTypeEnum;
 
-  @Field()
+  @Pii('identifier')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   value!: string;
 
+  @Pseudonymous()
   @Field()
   firstSeen!: Date;
 
+  @Pseudonymous()
   @Field()
   lastSeen!: Date;
 }
 
 @ObjectType()
 export class CustomerDevice {
+  @Pseudonymous()
   @Field(() => ID)
   id!: string;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   type!: string | null;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   model!: string | null;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   manufacturer!: string | null;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   os!: string | null;
 
+  @Pseudonymous()
   @Field()
   firstSeen!: Date;
 
+  @Pseudonymous()
   @Field()
   lastSeen!: Date;
 }
 
 @ObjectType({ description: 'One consent statement.' })
 export class ConsentRecord {
+  @Pseudonymous()
   @Field()
   purpose!: string;
 
+  @Pseudonymous()
   @Field({ description: 'GRANTED, DENIED or WITHDRAWN.' })
   status!: string;
 
+  @Pseudonymous()
   @Field()
   source!: string;
 
+  @Pseudonymous()
   @Field({ description: 'When the person said it; the newest statement per purpose is the current one.' })
   occurredAt!: Date;
 
+  @Pseudonymous()
   @Field()
   recordedAt!: Date;
 
+  @Pseudonymous()
   @Field(() => ID, { description: 'The profile it was given on (before any merge).' })
   profileId!: string;
 
+  @Pseudonymous()
   @Field()
   cause!: string;
 }
 
 @ObjectType()
 export class SourceRecordType {
+  @Pseudonymous()
   @Field()
   source!: string;
 
+  @Pseudonymous()
   @Field()
   externalId!: string;
 
+  @Pseudonymous()
   @Field()
   updatedAt!: Date;
 
+  @Pseudonymous()
   @Field()
   receivedAt!: Date;
 
-  @Field(() => GraphQLJSON)
+  @Pii('json')
+  @Field(() => GraphQLJSON, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   attributes!: unknown;
 }
 
 @ObjectType()
 export class AbsorbedCustomer {
+  @Pseudonymous()
   @Field(() => ID)
   customerId!: string;
 
+  @Pseudonymous()
   @Field(() => IdentifierTypeEnum, { nullable: true, description: 'The identifier that tied it to the survivor.' })
   viaIdentifierType!: IdentifierTypeEnum | null;
 
+  @Pii('identifier')
   @Field(() => String, { nullable: true })
   viaIdentifierValue!: string | null;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true, description: 'Set when a source record tied it to the survivor.' })
   viaRecordKey!: string | null;
 }
 
 @ObjectType({ description: 'One merge: which customers became one, when, why, under which rules.' })
 export class MergeRecord {
+  @Pseudonymous()
   @Field(() => ID)
   id!: string;
 
+  @Pseudonymous()
   @Field()
   at!: Date;
 
+  @Pseudonymous()
   @Field(() => Int)
   ruleVersion!: number;
 
+  @Pseudonymous()
   @Field(() => CauseKindEnum)
   causeKind!: CauseKindEnum;
 
+  @Pseudonymous()
   @Field()
   cause!: string;
 
+  @Pseudonymous()
   @Field(() => ID)
   survivorId!: string;
 
+  @Pseudonymous()
   @Field(() => [AbsorbedCustomer])
   absorbed!: AbsorbedCustomer[];
 }
 
 @ObjectType({ description: 'An identifier that merge protection refused to link.' })
 export class IdentityConflict {
+  @Pseudonymous()
   @Field(() => ID)
   id!: string;
 
+  @Pseudonymous()
   @Field()
   at!: Date;
 
+  @Pseudonymous()
   @Field(() => ConflictReasonEnum)
   reason!: ConflictReasonEnum;
 
+  @Pseudonymous()
   @Field(() => IdentifierTypeEnum)
   identifierType!: IdentifierTypeEnum;
 
-  @Field()
+  @Pii('identifier')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   identifierValue!: string;
 
+  @Pseudonymous()
   @Field(() => Int)
   limit!: number;
 
+  @Pseudonymous()
   @Field(() => CauseKindEnum)
   causeKind!: CauseKindEnum;
 
+  @Pseudonymous()
   @Field()
   cause!: string;
 
+  @Pseudonymous()
   @Field(() => Int)
   ruleVersion!: number;
 
+  @Aggregated()
   @Field(() => Int, { description: 'How many items were refused the same way; `at`/`cause` are the first, `lastAt`/`lastCause` the latest.' })
   count!: number;
 
+  @Pseudonymous()
   @Field()
   lastAt!: Date;
 
+  @Pseudonymous()
   @Field()
   lastCause!: string;
 
+  @Pseudonymous()
   @Field(() => ID, { description: 'The customer the refused identifier came with.' })
   customerId!: string;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true, description: 'The customer that already holds it.' })
   otherCustomerId!: string | null;
 }
 
 @ObjectType({ description: 'Where a golden attribute value came from.' })
 export class AttributeLineage {
+  @Pseudonymous()
   @Field()
   attribute!: string;
 
+  @Pseudonymous()
   @Field()
   source!: string;
 
+  @Pseudonymous()
   @Field({ description: 'When the source observed it.' })
   observedAt!: Date;
 
+  @Pseudonymous()
   @Field({ description: 'The event messageId or source record key it came with.' })
   cause!: string;
 }
@@ -221,54 +281,71 @@ export class AttributeLineage {
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A unified customer profile; a federation entity keyed by id.' })
 export class Customer {
+  @Pseudonymous()
   @Field(() => ID)
   id!: string;
 
+  @Pseudonymous()
   @Field(() => CustomerStatusEnum)
   status!: CustomerStatusEnum;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true, description: 'The id asked for, when it was merged into this customer.' })
   redirectedFrom!: string | null;
 
+  @Pseudonymous()
   @Field()
   createdAt!: Date;
 
+  @Pseudonymous()
   @Field()
   updatedAt!: Date;
 
+  @Pii('name')
   @Field(() => String, { nullable: true })
   firstName!: string | null;
 
+  @Pii('name')
   @Field(() => String, { nullable: true })
   lastName!: string | null;
 
+  @Pii('email')
   @Field(() => String, { nullable: true, description: 'Golden email (not necessarily the only EMAIL identifier).' })
   email!: string | null;
 
+  @Pii('phone')
   @Field(() => String, { nullable: true })
   phone!: string | null;
 
+  @Pii('birthdate')
   @Field(() => String, { nullable: true })
   birthday!: string | null;
 
+  @Pii('redact')
   @Field(() => String, { nullable: true })
   gender!: string | null;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   company!: string | null;
 
+  @Pii('redact')
   @Field(() => String, { nullable: true })
   street!: string | null;
 
+  @Pii('locality')
   @Field(() => String, { nullable: true })
   city!: string | null;
 
+  @Pii('redact')
   @Field(() => String, { nullable: true })
   postalCode!: string | null;
 
+  @Pii('locality')
   @Field(() => String, { nullable: true })
   state!: string | null;
 
+  @Pii('locality')
   @Field(() => String, { nullable: true })
   country!: string | null;
 }

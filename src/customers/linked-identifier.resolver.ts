@@ -1,4 +1,5 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
 import { identifierKey, type IdentifierType } from '../identity/identifier-type';
 import type { AppContext } from '../server/context';
 import { toLinkExplanation } from './customer.mapper';
@@ -6,6 +7,7 @@ import { LinkedIdentifier, LinkExplanation } from './customer.type';
 
 @Resolver(() => LinkedIdentifier)
 export class LinkedIdentifierResolver {
+  @Pseudonymous()
   @FieldResolver(() => LinkExplanation, { description: 'Why this identifier belongs to the customer.' })
   async why(@Root() identifier: LinkedIdentifier, @Ctx() { loaders }: AppContext): Promise<LinkExplanation> {
     const link = await loaders.identifierLink.load(identifierKey(identifier.type as IdentifierType, identifier.value));

@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
 import { IdentityEventInput } from '../ingestion/identity-event.input';
 import { IngestResult } from '../ingestion/ingest-result.type';
 import { SourceRecordInput } from '../ingestion/source-record.input';
@@ -12,6 +13,7 @@ const present = (letter: DeadLetter) => ({ ...letter, payload: JSON.parse(letter
 
 @Resolver(() => DeadLetterType)
 export class DeadLetterResolver {
+  @Pseudonymous()
   @Query(() => DeadLetterConnection, { description: 'Rejected events and records, oldest first.' })
   async deadLetters(
     @Ctx() { services }: AppContext,
@@ -31,6 +33,7 @@ export class DeadLetterResolver {
     return toConnection(rows.map(present), size, (l) => [l.sortKey]);
   }
 
+  @Pseudonymous()
   @Mutation(() => IngestResult, {
     description: 'Runs a dead letter again, as stored or corrected (pass event or record, matching its kind).',
   })

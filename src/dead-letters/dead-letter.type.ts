@@ -1,4 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
+import { Pii, Pseudonymous } from '../policy/classification';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CauseKindEnum } from '../identity/cause-kind';
 import { ConnectionType } from '../shared/connection';
@@ -14,39 +15,51 @@ registerEnumType(DeadLetterStatusEnum, {
 
 @ObjectType({ description: 'A rejected event or record, kept with its reason until it is resubmitted.' })
 export class DeadLetterType {
+  @Pseudonymous()
   @Field(() => ID)
   id!: string;
 
+  @Pseudonymous()
   @Field(() => CauseKindEnum)
   kind!: CauseKindEnum;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   messageId!: string | null;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   source!: string | null;
 
+  @Pseudonymous()
   @Field({ description: 'The rejection code of the latest attempt.' })
   code!: string;
 
+  @Pseudonymous()
   @Field()
   message!: string;
 
-  @Field(() => GraphQLJSON, { description: 'The payload as received.' })
+  @Pii('json')
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The payload as received (PII: null with an error when the reader may not see it).' })
   payload!: unknown;
 
+  @Pseudonymous()
   @Field(() => DeadLetterStatusEnum)
   status!: DeadLetterStatusEnum;
 
+  @Pseudonymous()
   @Field(() => Int)
   attempts!: number;
 
+  @Pseudonymous()
   @Field()
   createdAt!: Date;
 
+  @Pseudonymous()
   @Field()
   updatedAt!: Date;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true })
   resolvedCustomerId!: string | null;
 }

@@ -22,7 +22,7 @@ query ProfileByEmail {
 }
 `;
 
-const page = () => `<!doctype html>
+const page = (defaultHeaders: string) => `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8" />
@@ -40,19 +40,37 @@ const page = () => `<!doctype html>
     const http = new URL('../graphql', window.location.href);
     const ws = new URL(http);
     ws.protocol = http.protocol === 'https:' ? 'wss:' : 'ws:';
-    const fetcher = GraphiQL.createFetcher({ url: http.href, wsClient: graphqlWs.createClient({ url: ws.href }) });
+    const defaultHeaders = ${JSON.stringify(defaultHeaders)};
+    // The headers editor feeds HTTP requests; the WebSocket sends the same headers in connection_init when it opens.
+    let headers = {};
+    const readHeaders = (text) => { try { headers = JSON.parse(text || '{}'); } catch { /* still being typed */ } };
+    readHeaders(defaultHeaders);
+    const wsClient = graphqlWs.createClient({ url: ws.href, lazy: true, connectionParams: () => headers });
+    const fetcher = GraphiQL.createFetcher({ url: http.href, wsClient });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
-      React.createElement(GraphiQL, { fetcher, defaultQuery: ${JSON.stringify(DEFAULT_QUERY)}, shouldPersistHeaders: false }),
+      React.createElement(GraphiQL, {
+        fetcher,
+        defaultQuery: ${JSON.stringify(DEFAULT_QUERY)},
+        defaultHeaders,
+        onEditHeaders: readHeaders,
+        shouldPersistHeaders: false,
+      }),
     );
   </script>
 </body>
 </html>`;
 
-/** GraphiQL served by the API itself, every asset from node_modules: it works offline and behind strict networks. */
-export function graphiqlRouter(): Router {
+/**
+ * GraphiQL served by the API itself, every asset from node_modules: it works offline and behind strict networks.
+ * In dev mode `devToken` presets an Authorization header; otherwise the user pastes their own.
+ */
+export function graphiqlRouter(devToken?: () => Promise<string>): Router {
   const router = Router();
-  const html = page();
-  router.get('/', (_req, res) => void res.type('html').send(html));
+  const blank = page('{\n  "Authorization": "Bearer <your token>"\n}');
+  router.get('/', async (_req, res) => {
+    const html = devToken ? page(JSON.stringify({ Authorization: `Bearer ${await devToken()}` }, null, 2)) : blank;
+    res.type('html').send(html);
+  });
   router.get('/assets/:file', (req, res) => {
     const file = ASSETS[req.params.file];
     if (!file) return void res.sendStatus(404);

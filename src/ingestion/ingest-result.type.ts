@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Aggregated, Pseudonymous } from '../policy/classification';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 
 export enum IngestOutcomeEnum {
@@ -39,81 +40,103 @@ registerEnumType(ConflictReasonEnum, {
 
 @ObjectType()
 export class IngestError {
+  @Pseudonymous()
   @Field({ description: 'Stable code: MISSING_MESSAGE_ID, INVALID_TYPE, MISSING_FIELD, INVALID_FIELD, INVALID_TIMESTAMP, INVALID_IDENTIFIER_TYPE, NO_IDENTIFIERS.' })
   code!: string;
 
+  @Pseudonymous()
   @Field()
   message!: string;
 }
 
 @ObjectType({ description: 'An identifier value dropped before resolution (its value is not echoed).' })
 export class DroppedIdentifier {
+  @Pseudonymous()
   @Field(() => IdentifierTypeEnum)
   type!: IdentifierTypeEnum;
 
+  @Pseudonymous()
   @Field(() => DropReasonEnum)
   reason!: DropReasonEnum;
 }
 
 @ObjectType({ description: 'An identifier that merge protection refused to link.' })
 export class IngestConflict {
+  @Pseudonymous()
   @Field(() => IdentifierTypeEnum)
   identifierType!: IdentifierTypeEnum;
 
+  @Pseudonymous()
   @Field(() => ConflictReasonEnum)
   reason!: ConflictReasonEnum;
 
+  @Pseudonymous()
   @Field(() => Int)
   limit!: number;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true, description: 'The customer that already holds the identifier.' })
   otherCustomerId!: string | null;
 }
 
 @ObjectType()
 export class IngestResult {
+  @Pseudonymous()
   @Field(() => Int, { description: 'Position in the input list.' })
   index!: number;
 
+  @Pseudonymous()
   @Field(() => String, { nullable: true })
   messageId!: string | null;
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true, description: 'The customer it resolved to (at the time of this item).' })
   customerId!: string | null;
 
+  @Pseudonymous()
   @Field(() => IngestOutcomeEnum)
   outcome!: IngestOutcomeEnum;
 
+  @Pseudonymous()
   @Field(() => IngestError, { nullable: true })
   error!: IngestError | null;
 
+  @Pseudonymous()
   @Field(() => [IngestConflict])
   conflicts!: IngestConflict[];
 
+  @Pseudonymous()
   @Field(() => [DroppedIdentifier])
   droppedIdentifiers!: DroppedIdentifier[];
 
+  @Pseudonymous()
   @Field(() => ID, { nullable: true, description: 'Set when REJECTED: the dead letter that keeps the payload.' })
   deadLetterId!: string | null;
 }
 
 @ObjectType()
 export class IngestPayload {
+  @Pseudonymous()
   @Field(() => [IngestResult])
   results!: IngestResult[];
 
+  @Aggregated()
   @Field(() => Int)
   created!: number;
 
+  @Aggregated()
   @Field(() => Int)
   linked!: number;
 
+  @Aggregated()
   @Field(() => Int)
   merged!: number;
 
+  @Aggregated()
   @Field(() => Int)
   duplicate!: number;
 
+  @Aggregated()
   @Field(() => Int)
   rejected!: number;
 }

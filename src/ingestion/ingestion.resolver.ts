@@ -1,4 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
 import type { AppContext } from '../server/context';
 import { IdentityEventInput } from './identity-event.input';
 import { IngestPayload } from './ingest-result.type';
@@ -19,6 +20,7 @@ const summarize = (results: IngestResult[]): IngestPayload => {
 
 @Resolver()
 export class IngestionResolver {
+  @Pseudonymous()
   @Mutation(() => IngestPayload, {
     description: 'Resolves up to INGEST_MAX_BATCH (1,000) events in one transaction; each gets its own result.',
   })
@@ -29,6 +31,7 @@ export class IngestionResolver {
     return summarize(await services.ingestion.ingestEvents(events));
   }
 
+  @Pseudonymous()
   @Mutation(() => IngestPayload, { description: 'Resolves CRM, support or shop records through the same path as events.' })
   async upsertSourceRecords(
     @Arg('records', () => [SourceRecordInput]) records: SourceRecordInput[],

@@ -11,6 +11,9 @@ import { CustomerResolver } from '../customers/customer.resolver';
 import { LinkedIdentifierResolver } from '../customers/linked-identifier.resolver';
 import { DeadLetterResolver } from '../dead-letters/dead-letter.resolver';
 import { IngestionResolver } from '../ingestion/ingestion.resolver';
+import { applyPolicy } from '../policy/apply-policy';
+import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
+import { PolicyCatalog } from '../policy/policy-catalog';
 
 export const resolvers = [
   CustomerResolver,
@@ -19,6 +22,7 @@ export const resolvers = [
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,
+  DataDictionaryResolver,
 ] as const;
 
 const FEDERATION_LINK = `
@@ -27,13 +31,17 @@ const FEDERATION_LINK = `
 
 /**
  * The code-first schema as an Apollo Federation 2 subgraph: type-graphql builds it, then @apollo/subgraph adds
- * `_service` and `_entities`, with Customer entities resolved through the request's loader.
+ * `_service` and `_entities`, with Customer entities resolved through the request's loader. The policy layer goes
+ * over the finished subgraph, so it also covers `_entities` and subscriptions.
  */
 export async function buildAppSchema(pubSub: AppPubSub = createAppPubSub()): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub });
+  // Classifications live in the code-first schema's extensions, which printing to SDL drops: read them first.
+  const catalog = PolicyCatalog.fromCodeFirstSchema(schema);
   const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
-  return buildSubgraphSchema({
+  const subgraph = buildSubgraphSchema({
     typeDefs: parse(FEDERATION_LINK + printSchemaWithDirectives(schema)),
     resolvers: { ...resolverMap, Customer: { ...resolverMap.Customer, ...customerReference } } as never,
   });
+  return applyPolicy(subgraph, catalog);
 }

@@ -26,6 +26,8 @@ type Transport = {
   metrics: Metrics;
   logger: Logger;
   verifier: TokenVerifier;
+  /** Dev mode: a fresh admin token preset in GraphiQL's headers. */
+  graphiqlToken?: () => Promise<string>;
 };
 
 type SocketExtra = { principal?: Principal; expiryTimer?: NodeJS.Timeout };
@@ -41,7 +43,7 @@ function connectionToken(params: Record<string, unknown> | undefined): string | 
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
  */
-export async function createHttpServer({ schema, services, db, metrics, logger, verifier }: Transport) {
+export async function createHttpServer({ schema, services, db, metrics, logger, verifier, graphiqlToken }: Transport) {
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -91,7 +93,7 @@ export async function createHttpServer({ schema, services, db, metrics, logger, 
   });
   await apollo.start();
 
-  app.use('/graphiql', graphiqlRouter());
+  app.use('/graphiql', graphiqlRouter(graphiqlToken));
   app.get('/graphiql', (_req, res) => res.redirect(301, '/graphiql/'));
   app.get('/health/live', (_req, res) => void res.json({ status: 'live' }));
   app.get('/health/ready', async (_req, res) => {

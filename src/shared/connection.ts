@@ -1,11 +1,14 @@
 import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { Pseudonymous, Public } from '../policy/classification';
 import { BadUserInputError } from './errors';
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
+  @Public()
   @Field()
   hasNextPage!: boolean;
 
+  @Public()
   @Field(() => String, { nullable: true })
   endCursor!: string | null;
 }
@@ -17,25 +20,29 @@ export type Connection<T> = { edges: Edge<T>[]; pageInfo: PageInfo; totalCount?:
 export function ConnectionType<T extends object>(node: ClassType<T>, name: string) {
   @ObjectType(`${name}Edge`)
   class EdgeType {
+    @Pseudonymous()
     @Field()
     cursor!: string;
 
+    @Pseudonymous()
     @Field(() => node)
     node!: T;
   }
 
   @ObjectType(`${name}Connection`)
   class ConnectionClass {
+    @Public()
     @Field(() => [EdgeType])
     edges!: EdgeType[];
 
+    @Public()
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
   }
   return ConnectionClass;
 }
 
-export const MAX_PAGE_SIZE = 500;
+export const MAX_PAGE_SIZE = 1000;
 
 export function pageSize(first: number | null | undefined, fallback = 20): number {
   const size = first ?? fallback;

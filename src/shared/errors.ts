@@ -28,3 +28,9 @@ export class NotFoundError extends AppError {
     super('NOT_FOUND', message, details);
   }
 }
+
+export class ForbiddenError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('FORBIDDEN', message, details);
+  }
+}

@@ -1,10 +1,11 @@
-import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
+import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { startTestApp, unique, type TestApp } from '../support/test-app';
+import type { Role } from '../../src/auth/roles';
+import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
 /** A platform team's view: this API composed with another subgraph (orders) behind an Apollo gateway. */
 describe('Federation 2 subgraph', () => {
@@ -47,6 +48,14 @@ describe('Federation 2 subgraph', () => {
 
     gateway = new ApolloServer({
       gateway: new ApolloGateway({
+        // The supergraph passes the caller's token on; each subgraph enforces its own policy.
+        buildService: ({ url }) =>
+          new RemoteGraphQLDataSource<{ authorization?: string }>({
+            url,
+            willSendRequest({ request, context }) {
+              if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+            },
+          }),
         supergraphSdl: new IntrospectAndCompose({
           subgraphs: [
             { name: 'customers', url: customersUrl },
@@ -63,11 +72,16 @@ describe('Federation 2 subgraph', () => {
     await app.close();
   });
 
-  const run = async (query: string) => {
-    const response = await gateway.executeOperation({ query });
+  const execute = async (query: string, role: Role = 'admin') => {
+    const authorization = `Bearer ${await tokenFor(app, role)}`;
+    const response = await gateway.executeOperation({ query }, { contextValue: { authorization } });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
-    expect(response.body.singleResult.errors).toBeUndefined();
-    return response.body.singleResult.data as Record<string, any>;
+    return response.body.singleResult;
+  };
+  const run = async (query: string, role: Role = 'admin') => {
+    const result = await execute(query, role);
+    expect(result.errors).toBeUndefined();
+    return result.data as Record<string, any>;
   };
 
   it('answers one query across both subgraphs, starting from a customer', async () => {
@@ -90,5 +104,16 @@ describe('Federation 2 subgraph', () => {
       email: `${u}@fed.test`,
       identifiers: [{ type: 'EMAIL' }, { type: 'USER_ID' }],
     });
+  });
+
+  it('applies the subgraph policy to entities fetched for the other subgraph', async () => {
+    const query = `{ recentOrders { id customer { id email } } }`;
+    const analyst = await run(query, 'analyst');
+    expect(analyst.recentOrders[0].customer).toEqual({ id: customerId, email: `${u[0]}***@f***.test` });
+
+    const anonymous = await gateway.executeOperation({ query });
+    if (anonymous.body.kind !== 'single') throw new Error('expected a single result');
+    expect(anonymous.body.singleResult.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(anonymous.body.singleResult.data)).not.toContain(`${u}@fed.test`);
   });
 });

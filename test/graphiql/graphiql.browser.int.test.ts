@@ -12,7 +12,8 @@ describe('GraphiQL at /graphiql/', () => {
   const u = unique();
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Dev mode presets an admin token in GraphiQL's headers, as `npm start` does.
+    app = await startTestApp({ env: { AUTH_DEV_MODE: 'true' } });
     url = await app.listen('127.0.0.1', 0);
     await app.services.ingestion.ingestEvents([
       { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-u`, traits: { email: `${u}@graphiql.test`, firstName: 'Katherine' } },

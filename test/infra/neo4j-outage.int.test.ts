@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalNeo4j, type LocalNeo4j } from '../../src/infra/neo4j/neo4j-local-launcher';
 import { freePort } from '../../src/infra/services/managed-process';
-import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
 /** Neo4j goes away and comes back: the API says so at once, then recovers without a restart. */
 describe('when Neo4j is unavailable', () => {
@@ -31,7 +31,7 @@ describe('when Neo4j is unavailable', () => {
   const lookUp = async () => {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokenFor(app, 'admin')}` },
       body: JSON.stringify({ query: `{ customerByIdentifier(type: USER_ID, value: "${u}-u") { firstName } }` }),
     });
     return (await response.json()) as { data?: { customerByIdentifier: { firstName: string } | null }; errors?: { extensions: Record<string, unknown> }[] };

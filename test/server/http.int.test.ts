@@ -1,19 +1,25 @@
 import { createLogger } from '../../src/observability/logger';
-import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
 /** The transport as clients see it: real HTTP against the express + Apollo server. */
 describe('HTTP endpoints', () => {
   let app: TestApp;
   let url: string;
+  let token: string;
   const logLines: string[] = [];
   beforeAll(async () => {
     app = await startTestApp({ logger: createLogger('info', { write: (line: string) => void logLines.push(line) }) });
     url = await app.listen('127.0.0.1', 0);
+    token = await tokenFor(app, 'admin');
   });
   afterAll(() => app.close());
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: JSON.stringify(body),
+    });
 
   it('ingests and reads back over POST /graphql', async () => {
     const u = unique();

@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
 /** Real-time clients subscribe over graphql-ws on the same server and path as queries. */
 describe('customerChanged over graphql-ws', () => {
@@ -9,7 +9,14 @@ describe('customerChanged over graphql-ws', () => {
   beforeAll(async () => {
     app = await startTestApp();
     const url = await app.listen('127.0.0.1', 0);
-    client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+    const token = await tokenFor(app, 'admin');
+    client = createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: 0,
+      connectionParams: { Authorization: `Bearer ${token}` },
+    });
   });
   afterAll(async () => {
     await client.dispose();

@@ -1,0 +1,81 @@
+import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
+import { shield } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import type { AppContext } from '../server/context';
+import { ForbiddenError } from '../shared/errors';
+import { CLASSIFICATION_RULES, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
+import type { MaskKind } from './classification';
+import { mask } from './masks';
+import { attachCatalog, type PolicyCatalog } from './policy-catalog';
+
+const ROOT_TYPES = new Set(Object.keys(OPERATION_RULES));
+
+/** The rule in force for one field: the operation table for entry points, the classification for everything else. */
+export function ruleFor(catalog: PolicyCatalog, typeName: string, fieldName: string): AccessRule | undefined {
+  if (ROOT_TYPES.has(typeName)) return OPERATION_RULES[typeName as keyof typeof OPERATION_RULES][fieldName];
+  const classification = catalog.field(typeName, fieldName)?.classification;
+  return classification ? CLASSIFICATION_RULES[classification] : undefined;
+}
+
+function shieldRules(schema: GraphQLSchema, catalog: PolicyCatalog): IRules {
+  const tree: Record<string, Record<string, AccessRule['shield']>> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const fieldName of Object.keys(type.getFields())) {
+      const access = ruleFor(catalog, type.name, fieldName);
+      if (access) (tree[type.name] ??= {})[fieldName] = access.shield;
+    }
+  }
+  return tree as IRules;
+}
+
+/** PII comes in clear with `pii:read`, masked with `pii:masked` (shield has already refused everyone else). */
+function maskingMiddleware(catalog: PolicyCatalog) {
+  const middleware: Record<string, Record<string, IMiddlewareFunction>> = {};
+  for (const field of catalog.piiFields()) {
+    const kind = field.mask as MaskKind;
+    (middleware[field.typeName] ??= {})[field.fieldName] = async (resolve, parent, args, context: AppContext, info) => {
+      const value = await resolve(parent, args, context, info);
+      if (value === null || value === undefined || context.principal.scopes.has('pii:read')) return value;
+      return mask(kind, value, parent as Record<string, unknown>);
+    };
+  }
+  return middleware;
+}
+
+/**
+ * graphql-middleware wraps a subscription field's `resolve` (run per event), not its `subscribe`: check the
+ * operation rule when the subscription starts, so a refused client never holds a live subscription.
+ */
+function guardSubscriptions(schema: GraphQLSchema) {
+  const subscriptionType = schema.getSubscriptionType();
+  if (!subscriptionType) return;
+  for (const field of Object.values(subscriptionType.getFields())) {
+    const subscribe = field.subscribe;
+    const access = OPERATION_RULES.Subscription[field.name];
+    if (!subscribe) continue;
+    field.subscribe = ((parent, args, context: AppContext, info) => {
+      const decision = access ? access.check(context.principal) : false;
+      if (decision !== true) throw decision || new Error('operation not permitted');
+      return subscribe(parent, args, context, info);
+    }) as GraphQLFieldResolver<unknown, AppContext>;
+  }
+}
+
+/**
+ * The policy layer over the finished subgraph schema (so `_entities` and subscriptions are covered): shield with
+ * deny as fallback, then masking, then the subscription guard.
+ */
+export function applyPolicy(schema: GraphQLSchema, catalog: PolicyCatalog): GraphQLSchema {
+  const permissions = shield(shieldRules(schema, catalog), {
+    fallbackRule: DENY_UNLISTED,
+    // Errors our resolvers throw on purpose (BAD_USER_INPUT, NOT_FOUND) pass through; format-error masks the rest.
+    allowExternalErrors: true,
+    debug: false,
+    fallbackError: () => new ForbiddenError('no access rule covers this field'),
+  });
+  const guarded = applyMiddleware(schema, permissions, maskingMiddleware(catalog));
+  guardSubscriptions(guarded);
+  return attachCatalog(guarded, catalog);
+}

@@ -1,0 +1,41 @@
+import { Extensions } from 'type-graphql';
+
+/**
+ * Every field of the schema carries exactly one classification, declared with these decorators on the field itself
+ * (or on the resolver method that defines it), so the data dictionary and the access rules cannot drift from the code.
+ */
+export type Classification = 'PII' | 'PSEUDONYMOUS' | 'AGGREGATED' | 'PUBLIC';
+
+/** How a PII value is shown to a principal allowed only masked values. */
+export type MaskKind =
+  | 'email' // j***@e***.com
+  | 'phone' // +49*******12
+  | 'name' // initial: A.
+  | 'birthdate' // year only
+  | 'locality' // city / country: kept, it is what an address is reduced to
+  | 'redact' // street, postal code, free text: ***
+  | 'identifier' // by the identifier's type: email and phone masks, other ids redacted
+  | 'json'; // keys kept, every value redacted
+
+export type FieldPolicy = Readonly<{
+  classification: Classification;
+  /** Only for PII. */
+  mask?: MaskKind;
+  /** Overrides the type's retention for this field. */
+  retention?: string;
+}>;
+
+export type TypePolicy = Readonly<{ owner: string; retention: string }>;
+
+export const FIELD_POLICY = 'fieldPolicy';
+export const TYPE_POLICY = 'typePolicy';
+
+const classify = (policy: FieldPolicy) => Extensions({ [FIELD_POLICY]: policy });
+
+export const Pii = (mask: MaskKind, options: { retention?: string } = {}) => classify({ classification: 'PII', mask, ...options });
+export const Pseudonymous = (options: { retention?: string } = {}) => classify({ classification: 'PSEUDONYMOUS', ...options });
+export const Aggregated = () => classify({ classification: 'AGGREGATED' });
+export const Public = () => classify({ classification: 'PUBLIC' });
+
+/** Who answers for a type's data and how long it is kept; on the class, next to @ObjectType. */
+export const DataOwner = (owner: string, retention: string) => Extensions({ [TYPE_POLICY]: { owner, retention } satisfies TypePolicy });

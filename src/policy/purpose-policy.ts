@@ -1,0 +1,28 @@
+import type { Principal } from '../auth/principal';
+import type { ProfileRow } from '../customers/customer.repository';
+import { ForbiddenError } from '../shared/errors';
+
+type Statement = { purpose?: unknown; status?: unknown };
+
+/** The current status for a purpose: the first statement, as profile reads list them newest first per purpose. */
+export function currentConsentStatus(statements: readonly Statement[], purpose: string): string | null {
+  const newest = statements.find((statement) => statement.purpose === purpose);
+  return newest ? String(newest.status) : null;
+}
+
+/**
+ * A principal acting for a purpose sees a customer only while that customer's current consent for the purpose is
+ * GRANTED; no statement at all is not consent. Principals without a purpose are bound by their scopes alone.
+ */
+export const admits = (principal: Principal, profile: Pick<ProfileRow, 'consents'>): boolean =>
+  principal.purpose === null || currentConsentStatus(profile.consents, principal.purpose) === 'GRANTED';
+
+/** Single reads refuse a customer the purpose does not cover; lists leave such customers out instead. */
+export function assertAdmitted(principal: Principal, profile: Pick<ProfileRow, 'consents'>): void {
+  if (!admits(principal, profile)) {
+    throw new ForbiddenError(`this customer has not granted consent for ${principal.purpose}`, {
+      reason: 'NO_CONSENT',
+      purpose: principal.purpose,
+    });
+  }
+}
