@@ -1,0 +1,22 @@
+import { mask, maskEmail, maskName, maskPhone } from '../../src/policy/masks';
+
+describe('PII masks', () => {
+  it('keeps the shape an analyst needs and nothing more', () => {
+    expect(maskEmail('jane.doe@example.com')).toBe('j***@e***.com');
+    expect(maskPhone('+4915112345612')).toBe('+49*********12');
+    expect(maskPhone('+493023125678')).toBe('+49********78');
+    expect(maskPhone('+14155550123')).toBe('+1********23');
+    expect(maskName('Anna Maria')).toBe('A. M.');
+    expect(mask('birthdate', '1985-03-14')).toBe('1985');
+    expect(mask('redact', 'Unter den Linden 1')).toBe('***');
+    expect(mask('locality', 'Berlin')).toBe('Berlin');
+    expect(mask('identifier', 'u-1001', { type: 'USER_ID' })).toBe('***');
+    expect(mask('identifier', 'a@b.de', { type: 'EMAIL' })).toBe('a***@b***.de');
+    expect(mask('json', { email: 'x@y.z', address: { city: 'Berlin' }, tags: ['a'], n: null })).toEqual({
+      email: '***',
+      address: { city: '***' },
+      tags: ['***'],
+      n: null,
+    });
+  });
+});
