@@ -30,12 +30,14 @@ export type AppOptions = {
   /** Overrides the configured match rules (tests switch merge protection off). */
   rules?: IdentityRules;
   clock?: () => Date;
+  /** Benchmarks only: the schema without its policy layer, to measure what the layer costs. Never in a server. */
+  withoutPolicyLayer?: boolean;
 };
 
 export type App = Awaited<ReturnType<typeof createApp>>;
 
 /** The composition root: migrations, services, schema and server, for `npm start`, tests and benchmarks alike. */
-export async function createApp({ config, db, logger, rules, clock }: AppOptions) {
+export async function createApp({ config, db, logger, rules, clock, withoutPolicyLayer = false }: AppOptions) {
   const registry = new CypherRegistry();
   const applied = await migrate(db, registry);
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => `${m.version}-${m.name}`) }, 'schema migrations applied');
@@ -73,7 +75,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
   const verifier = new TokenVerifier(tokens);
   const minter = tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null;
   const graphiqlToken = config.auth.devMode && minter ? () => minter.mint({ role: 'admin', subject: 'graphiql-dev' }) : undefined;
-  const schema = await buildAppSchema(pubSub);
+  const schema = await buildAppSchema(pubSub, { policy: !withoutPolicyLayer });
   const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger, verifier, graphiqlToken });
 
   return {

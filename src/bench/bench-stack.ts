@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,16 @@ import { Database } from '../infra/neo4j/database';
 import { provideNeo4j, type Neo4jEndpoint } from '../infra/services/neo4j-service';
 import { createLogger } from '../observability/logger';
 
-export type BenchStack = { app: App; url: string; neo4j: Neo4jEndpoint; close(): Promise<void> };
+export type BenchStack = {
+  app: App;
+  url: string;
+  neo4j: Neo4jEndpoint;
+  /** A service-role token for HTTP calls. */
+  token: string;
+  /** Signs tokens for the read servers the benchmarks start in processes of their own. */
+  secret: string;
+  close(): Promise<void>;
+};
 
 /**
  * The API as `npm start` runs it, on a Neo4j chosen the same way (NEO4J_URI, testcontainers, embedded) but, when
@@ -16,7 +26,14 @@ export type BenchStack = { app: App; url: string; neo4j: Neo4jEndpoint; close():
  */
 export async function startBenchStack(): Promise<BenchStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-neo4j-'));
-  const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env, NEO4J_LOCAL_DATA_DIR: dataDir, SEED_ON_START: 'false', LOG_LEVEL: 'warn' });
+  const secret = randomBytes(32).toString('base64url');
+  const config = loadConfig({
+    ...process.env,
+    AUTH_JWT_SECRET: secret,
+    NEO4J_LOCAL_DATA_DIR: dataDir,
+    SEED_ON_START: 'false',
+    LOG_LEVEL: 'warn',
+  });
   const logger = createLogger('warn');
   const neo4j = await provideNeo4j(config.neo4j, (message) => process.stderr.write(`${message}\n`));
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
@@ -27,6 +44,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     app,
     url,
     neo4j,
+    secret,
+    token: await app.minter!.mint({ role: 'service', subject: 'bench' }),
     async close() {
       await app.stop();
       await db.close();

@@ -31,7 +31,7 @@ async function run(stack: BenchStack, path: Run['path'], batch: number, events: 
     } else {
       const response = await fetch(`${stack.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.token}` },
         body: JSON.stringify({ query: INGEST, variables: { events: slice } }),
       });
       const body = (await response.json()) as { errors?: unknown; data?: { ingestEvents: { rejected: number } } };

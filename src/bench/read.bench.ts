@@ -1,8 +1,12 @@
+import 'reflect-metadata';
 import autocannon from 'autocannon';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RawEvent } from '../ingestion/event-normalizer';
 import { startManagedProcess } from '../infra/services/managed-process';
+import type { Role } from '../auth/roles';
+import { TokenMinter } from '../auth/token-minter';
+import { encodeCursor } from '../shared/connection';
 import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
 
 const QUERY = `query Profile($type: IdentifierType!, $value: String!) {
@@ -10,6 +14,16 @@ const QUERY = `query Profile($type: IdentifierType!, $value: String!) {
     id firstName lastName email identifiers { type value } devices { id model } consents { purpose status }
   }
 }`;
+
+/** The policy layer's worst case: one request, 1,000 customers, each with PII fields and nested identifiers. */
+const LIST_QUERY = `query List($after: String) {
+  customers(first: 1000, after: $after) {
+    edges { node { id firstName lastName email phone city country identifiers { type value } consents { purpose status } } }
+  }
+}`;
+
+type Server = 'full' | 'unguarded' | 'baseline';
+type Run = { server: Server; role: Role; label: string };
 
 type Measured = { rps: number; p50: number; p90: number; p99: number; errors: number; non2xx: number };
 
@@ -42,15 +56,23 @@ function randomLookup(customers: number) {
   return JSON.stringify({ query: QUERY, variables, operationName: 'Profile' });
 }
 
-async function load(url: string, customers: number, options: { connections: number; seconds: number; rate?: number }): Promise<Measured> {
+/** A page of 1,000 customers starting at a random one of the first pages (cursors are customer ids). */
+function randomPage(firstIds: string[]) {
+  const after = firstIds[Math.floor(Math.random() * firstIds.length)];
+  return JSON.stringify({ query: LIST_QUERY, variables: { after: encodeCursor([after]) }, operationName: 'List' });
+}
+
+type Load = { connections: number; seconds: number; rate?: number; token: string; body: () => string };
+
+async function load(url: string, options: Load): Promise<Measured> {
   const result = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     connections: options.connections,
     duration: options.seconds,
     overallRate: options.rate,
-    requests: [{ setupRequest: (request) => ({ ...request, body: randomLookup(customers) }) }],
+    requests: [{ setupRequest: (request) => ({ ...request, body: options.body() }) }],
   });
   return {
     rps: result.requests.average,
@@ -62,56 +84,114 @@ async function load(url: string, customers: number, options: { connections: numb
   };
 }
 
+/** Starts one server under test in a process of its own, against the seeded Neo4j, and runs `measure` on it. */
+async function withServer<T>(stack: BenchStack, server: Server, measure: (url: string) => Promise<T>): Promise<T> {
+  const child = await startManagedProcess({
+    name: `read benchmark server (${server})`,
+    command: process.execPath,
+    args: [path.join(__dirname, 'read-server.command.js'), server],
+    env: {
+      ...process.env,
+      AUTH_JWT_SECRET: stack.secret,
+      NEO4J_URI: stack.neo4j.uri,
+      NEO4J_USER: stack.neo4j.user,
+      ...(stack.neo4j.password ? { NEO4J_PASSWORD: stack.neo4j.password } : {}),
+    },
+    ready: /^READY /,
+    timeoutMs: 60_000,
+  });
+  try {
+    return await measure(child.readyLine.replace(/^READY /, '').trim());
+  } finally {
+    await child.stop();
+  }
+}
+
+const row = (label: string, mode: string, m: Measured) =>
+  `${label.padEnd(26)} ${mode.padEnd(18)} ${m.rps.toFixed(1).padStart(8)} ${String(m.p50).padStart(8)} ${String(m.p90).padStart(8)} ${String(m.p99).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.non2xx).padStart(8)}`;
+const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'non-2xx'.padStart(8)}`;
+
+/** Issue 3: one profile by identifier, full stack against the bare baseline, at a fixed rate and at saturation. */
+async function profileScenario(stack: BenchStack, minter: TokenMinter, o: { customers: number; seconds: number; rate: number; connections: number }) {
+  const token = await minter.mint({ role: 'service', subject: 'bench' });
+  const body = () => randomLookup(o.customers);
+  const rows: { server: Server; mode: string; m: Measured }[] = [];
+  for (const server of ['full', 'baseline'] as const) {
+    await withServer(stack, server, async (url) => {
+      process.stderr.write(`${server}: warming up...\n`);
+      await load(url, { connections: o.connections, seconds: 5, token, body });
+      process.stderr.write(`${server}: ${o.rate} requests/s for ${o.seconds} s...\n`);
+      rows.push({ server, mode: `fixed ${o.rate} req/s`, m: await load(url, { connections: 16, seconds: o.seconds, rate: o.rate, token, body }) });
+      process.stderr.write(`${server}: ${o.connections} connections, as fast as it goes, for ${o.seconds} s...\n`);
+      rows.push({ server, mode: `${o.connections} connections`, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
+    });
+  }
+  console.log(`\nbench:read — customerByIdentifier with identifiers, devices and consents over HTTP, ${o.customers} customers, service token`);
+  console.log(`${machineConditions(stack.neo4j)}; load generator (autocannon) on the same machine\n`);
+  console.log(HEADER);
+  for (const { server, mode, m } of rows) console.log(row(server, mode, m));
+  const saturated = (server: string) => rows.find((r) => r.server === server && r.mode.endsWith('connections'))!.m.rps;
+  console.log(`\nfull-stack saturation throughput / baseline: ${(saturated('full') / saturated('baseline')).toFixed(2)}x`);
+  console.log('targets: p99 <= 10 ms at 500 req/s; full stack >= 0.8x the baseline at saturation');
+}
+
+/** Issue 4: the policy layer's cost on a 1,000-customer list, with and without the layer, in one run. */
+async function policyScenario(stack: BenchStack, minter: TokenMinter, o: { seconds: number; connections: number }) {
+  const firstIds = (await stack.app.services.customers.page({
+    limit: 50, after: null, status: 'ACTIVE', updatedSince: null, country: null, identifierType: null, purpose: null,
+  })).map((c) => c.id);
+  const body = () => randomPage(firstIds);
+  const runs: Run[] = [
+    { server: 'unguarded', role: 'service', label: 'without policy layer' },
+    { server: 'full', role: 'service', label: 'policy, clear (service)' },
+    { server: 'full', role: 'analyst', label: 'policy, masked (analyst)' },
+  ];
+  const results: { run: Run; m: Measured }[] = [];
+  for (const server of ['unguarded', 'full'] as const) {
+    await withServer(stack, server, async (url) => {
+      for (const run of runs.filter((r) => r.server === server)) {
+        const token = await minter.mint({ role: run.role, subject: 'bench' });
+        process.stderr.write(`${run.label}: warming up...\n`);
+        await load(url, { connections: o.connections, seconds: 5, token, body });
+        process.stderr.write(`${run.label}: ${o.connections} connections for ${o.seconds} s...\n`);
+        results.push({ run, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
+      }
+    });
+  }
+  console.log(`\nbench:read --scenario policy — customers(first: 1000) with PII fields, identifiers and consents over HTTP`);
+  console.log(`${machineConditions(stack.neo4j)}; load generator (autocannon) on the same machine\n`);
+  console.log(HEADER);
+  for (const { run, m } of results) console.log(row(run.label, `${o.connections} connections`, m));
+  const base = results.find((r) => r.run.server === 'unguarded')!.m.rps;
+  for (const { run, m } of results.filter((r) => r.run.server === 'full')) {
+    console.log(`overhead ${run.label}: ${(base / m.rps).toFixed(2)}x (time per request with / without the layer)`);
+  }
+  console.log('target: overhead <= 1.25x');
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
+      scenario: { type: 'string', default: 'profile' },
       customers: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '20' },
       rate: { type: 'string', default: '500' },
-      connections: { type: 'string', default: '32' },
+      connections: { type: 'string' },
     },
   });
+  const scenario = values.scenario;
+  if (scenario !== 'profile' && scenario !== 'policy') throw new Error('--scenario is profile (default) or policy');
   const customers = Number(values.customers);
   const seconds = Number(values.seconds);
-  const rate = Number(values.rate);
-  const connections = Number(values.connections);
   const stack = await startBenchStack();
-  const rows: { server: string; mode: string; m: Measured }[] = [];
+  const minter = stack.app.minter!;
   try {
     await seed(stack, customers);
-    // Both servers run in a process of their own against the same seeded Neo4j; the load comes from this one.
-    for (const server of ['full', 'baseline'] as const) {
-      const child = await startManagedProcess({
-        name: `read benchmark server (${server})`,
-        command: process.execPath,
-        args: [path.join(__dirname, 'read-server.command.js'), server],
-        env: { ...process.env, NEO4J_URI: stack.neo4j.uri, NEO4J_USER: stack.neo4j.user, ...(stack.neo4j.password ? { NEO4J_PASSWORD: stack.neo4j.password } : {}) },
-        ready: /^READY /,
-        timeoutMs: 60_000,
-      });
-      const url = child.readyLine.replace(/^READY /, '').trim();
-      try {
-        process.stderr.write(`${server}: warming up...\n`);
-        await load(url, customers, { connections, seconds: 5 });
-        process.stderr.write(`${server}: ${rate} requests/s for ${seconds} s...\n`);
-        rows.push({ server, mode: `fixed ${rate} req/s`, m: await load(url, customers, { connections: 16, seconds, rate }) });
-        process.stderr.write(`${server}: ${connections} connections, as fast as it goes, for ${seconds} s...\n`);
-        rows.push({ server, mode: `${connections} connections`, m: await load(url, customers, { connections, seconds }) });
-      } finally {
-        await child.stop();
-      }
+    if (scenario === 'profile') {
+      await profileScenario(stack, minter, { customers, seconds, rate: Number(values.rate), connections: Number(values.connections ?? 32) });
+    } else {
+      await policyScenario(stack, minter, { seconds, connections: Number(values.connections ?? 4) });
     }
-    console.log(`\nbench:read — customerByIdentifier with identifiers, devices and consents over HTTP, ${customers} customers`);
-    console.log(`${machineConditions(stack.neo4j)}; load generator (autocannon) on the same machine\n`);
-    console.log('server     mode                 req/s    p50 ms   p90 ms   p99 ms   errors   non-2xx');
-    for (const { server, mode, m } of rows) {
-      console.log(
-        `${server.padEnd(10)} ${mode.padEnd(18)} ${m.rps.toFixed(0).padStart(7)} ${String(m.p50).padStart(9)} ${String(m.p90).padStart(8)} ${String(m.p99).padStart(8)} ${String(m.errors).padStart(8)} ${String(m.non2xx).padStart(9)}`,
-      );
-    }
-    const saturated = (server: string) => rows.find((r) => r.server === server && r.mode.endsWith('connections'))!.m.rps;
-    console.log(`\nfull-stack saturation throughput / baseline: ${(saturated('full') / saturated('baseline')).toFixed(2)}x`);
-    console.log('targets: p99 <= 10 ms at 500 req/s; full stack >= 0.8x the baseline at saturation');
   } finally {
     await stack.close();
   }

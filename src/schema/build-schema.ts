@@ -13,7 +13,7 @@ import { DeadLetterResolver } from '../dead-letters/dead-letter.resolver';
 import { IngestionResolver } from '../ingestion/ingestion.resolver';
 import { applyPolicy } from '../policy/apply-policy';
 import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
-import { PolicyCatalog } from '../policy/policy-catalog';
+import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
 
 export const resolvers = [
   CustomerResolver,
@@ -34,7 +34,10 @@ const FEDERATION_LINK = `
  * `_service` and `_entities`, with Customer entities resolved through the request's loader. The policy layer goes
  * over the finished subgraph, so it also covers `_entities` and subscriptions.
  */
-export async function buildAppSchema(pubSub: AppPubSub = createAppPubSub()): Promise<GraphQLSchema> {
+export async function buildAppSchema(
+  pubSub: AppPubSub = createAppPubSub(),
+  options: { policy: boolean } = { policy: true },
+): Promise<GraphQLSchema> {
   const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub });
   // Classifications live in the code-first schema's extensions, which printing to SDL drops: read them first.
   const catalog = PolicyCatalog.fromCodeFirstSchema(schema);
@@ -43,5 +46,5 @@ export async function buildAppSchema(pubSub: AppPubSub = createAppPubSub()): Pro
     typeDefs: parse(FEDERATION_LINK + printSchemaWithDirectives(schema)),
     resolvers: { ...resolverMap, Customer: { ...resolverMap.Customer, ...customerReference } } as never,
   });
-  return applyPolicy(subgraph, catalog);
+  return options.policy ? applyPolicy(subgraph, catalog) : attachCatalog(subgraph, catalog);
 }
