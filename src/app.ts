@@ -22,6 +22,7 @@ import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
+import { OperationRateLimiter } from './server/rate-limiter';
 
 export type AppOptions = {
   config: Config;
@@ -72,7 +73,8 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
   const tokens = tokenSettings(config.auth);
   const verifier = new TokenVerifier(tokens);
   const schema = await buildAppSchema(pubSub);
-  const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger, verifier });
+  const rateLimiter = await OperationRateLimiter.create(config.limits.rate, config.redis.url, logger);
+  const { apollo, httpServer } = await createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter });
 
   return {
     services,
@@ -82,6 +84,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     apollo,
     httpServer,
     verifier,
+    rateLimiter,
     /** Mints HS256 tokens (dev mode, tests); null when tokens come from an identity provider's JWKS. */
     minter: tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null,
     /** Runs an operation in-process, with a fresh context, as a request by `principal` would. */
@@ -99,6 +102,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
         httpServer.close();
         await once(httpServer, 'close');
       }
+      await rateLimiter.close();
     },
   };
 }

@@ -16,7 +16,7 @@ export type BenchStack = { app: App; url: string; neo4j: Neo4jEndpoint; close():
  */
 export async function startBenchStack(): Promise<BenchStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-neo4j-'));
-  const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env, NEO4J_LOCAL_DATA_DIR: dataDir, SEED_ON_START: 'false', LOG_LEVEL: 'warn' });
+  const config = loadConfig({ AUTH_DEV_MODE: 'true', RATE_LIMIT_POINTS: '0', ...process.env, NEO4J_LOCAL_DATA_DIR: dataDir, SEED_ON_START: 'false', LOG_LEVEL: 'warn' });
   const logger = createLogger('warn');
   const neo4j = await provideNeo4j(config.neo4j, (message) => process.stderr.write(`${message}\n`));
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);

@@ -13,7 +13,7 @@ async function main() {
   // Exit normally on a signal, so `node --cpu-prof` can write its profile.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));
   const mode = process.argv[2];
-  const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env, LOG_LEVEL: 'warn', SEED_ON_START: 'false' });
+  const config = loadConfig({ AUTH_DEV_MODE: 'true', RATE_LIMIT_POINTS: '0', ...process.env, LOG_LEVEL: 'warn', SEED_ON_START: 'false' });
   if (mode === 'baseline') {
     const server = await startBaselineServer(config.neo4j.uri!, config.neo4j.user, config.neo4j.password);
     console.log(`READY ${server.url}`);
