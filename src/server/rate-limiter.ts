@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { once } from 'node:events';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config/config';
@@ -56,7 +57,13 @@ export class OperationRateLimiter {
 
   /** Ends the Redis connection; the app's stop calls it, so no socket outlives the app. */
   async close(): Promise<void> {
-    if (this.redis && this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis?.disconnect());
+    const redis = this.redis;
+    if (!redis || redis.status === 'end') return;
+    if (redis.status !== 'ready') return redis.disconnect(); // still (re)connecting: nothing to say goodbye to
+    // quit() resolves on Redis's reply; the socket is gone only at 'end'.
+    const ended = once(redis, 'end');
+    await redis.quit().catch(() => redis.disconnect());
+    await ended;
   }
 
   get redisStatus(): string | null {
