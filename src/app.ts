@@ -22,6 +22,7 @@ import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
+import { OperationRateLimiter } from './server/rate-limiter';
 
 export type AppOptions = {
   config: Config;
@@ -76,7 +77,18 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const minter = tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null;
   const graphiqlToken = config.auth.devMode && minter ? () => minter.mint({ role: 'admin', subject: 'graphiql-dev' }) : undefined;
   const schema = await buildAppSchema(pubSub, { policy: !withoutPolicyLayer });
-  const { apollo, httpServer } = await createHttpServer({ schema, services, db, metrics, logger, verifier, graphiqlToken });
+  const rateLimiter = await OperationRateLimiter.create(config.limits.rate, config.redis.url, logger);
+  const { apollo, httpServer } = await createHttpServer({
+    config,
+    schema,
+    services,
+    db,
+    metrics,
+    logger,
+    verifier,
+    rateLimiter,
+    graphiqlToken,
+  });
 
   return {
     services,
@@ -86,6 +98,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     apollo,
     httpServer,
     verifier,
+    rateLimiter,
     /** Mints HS256 tokens (dev mode, tests); null when tokens come from an identity provider's JWKS. */
     minter,
     /** Runs an operation in-process, with a fresh context, as a request by `principal` would. */
@@ -103,6 +116,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
         httpServer.close();
         await once(httpServer, 'close');
       }
+      await rateLimiter.close();
     },
   };
 }

@@ -28,6 +28,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-neo4j-'));
   const secret = randomBytes(32).toString('base64url');
   const config = loadConfig({
+    RATE_LIMIT_POINTS: '0',
     ...process.env,
     AUTH_JWT_SECRET: secret,
     NEO4J_LOCAL_DATA_DIR: dataDir,

@@ -15,7 +15,7 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));
   const mode = process.argv[2];
   // AUTH_JWT_SECRET comes from the benchmark, which signs the tokens its load carries.
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', SEED_ON_START: 'false' });
+  const config = loadConfig({ RATE_LIMIT_POINTS: '0', ...process.env, LOG_LEVEL: 'warn', SEED_ON_START: 'false' });
   if (mode === 'baseline') {
     const server = await startBaselineServer(config.neo4j.uri!, config.neo4j.user, config.neo4j.password);
     console.log(`READY ${server.url}`);

@@ -11,6 +11,8 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+const positiveInt = z.coerce.number().int().min(1);
+
 const identifierLimits = z
   .string()
   .optional()
@@ -95,6 +97,15 @@ const environment = z
     .string()
     .default('crm,support,ecommerce,mobile,web')
     .transform((value) => csv(value).map((source) => source.toLowerCase())),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(6),
+  GRAPHQL_MAX_ALIASES: positiveInt.default(15),
+  GRAPHQL_MAX_DIRECTIVES: positiveInt.default(50),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(1000),
+  GRAPHQL_MAX_COST: positiveInt.default(5000),
+  HTTP_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
+  WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_DURATION_SECONDS: positiveInt.default(60),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -135,6 +146,14 @@ export type Config = Readonly<{
     devSecretFile: string;
   };
   ingest: { maxBatch: number };
+  limits: {
+    /** Per operation, checked before anything executes (see src/server/operation-limits.ts). */
+    operation: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
+    httpMaxBodyBytes: number;
+    wsMaxMessageBytes: number;
+    /** Operations per principal per window; 0 switches rate limiting off (benchmarks). */
+    rate: { points: number; durationSeconds: number };
+  };
   identity: {
     defaultRegion: string;
     blockedPatterns: string[];
@@ -176,6 +195,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devSecretFile: e.AUTH_DEV_SECRET_FILE,
     },
     ingest: { maxBatch: e.INGEST_MAX_BATCH },
+    limits: {
+      operation: {
+        maxDepth: e.GRAPHQL_MAX_DEPTH,
+        maxAliases: e.GRAPHQL_MAX_ALIASES,
+        maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+        maxTokens: e.GRAPHQL_MAX_TOKENS,
+        maxCost: e.GRAPHQL_MAX_COST,
+      },
+      httpMaxBodyBytes: e.HTTP_MAX_BODY_BYTES,
+      wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      rate: { points: e.RATE_LIMIT_POINTS, durationSeconds: e.RATE_LIMIT_DURATION_SECONDS },
+    },
     identity: {
       defaultRegion: e.IDENTITY_DEFAULT_REGION,
       blockedPatterns: e.IDENTITY_BLOCKED_PATTERNS,

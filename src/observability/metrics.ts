@@ -38,6 +38,12 @@ export function createMetrics() {
       labelNames: ['type', 'reason'] as const,
       registers: [registry],
     }),
+    limitRejections: new Counter({
+      name: 'c360_limit_rejections_total',
+      help: 'Requests refused by an abuse limit before anything ran, by limit and transport (http, ws)',
+      labelNames: ['limit', 'transport'] as const,
+      registers: [registry],
+    }),
   };
 }
 

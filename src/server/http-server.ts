@@ -1,8 +1,8 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -11,6 +11,7 @@ import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
+import type { Config } from '../config/config';
 import { graphiqlRouter } from '../graphiql/graphiql.router';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
@@ -18,14 +19,18 @@ import type { Metrics } from '../observability/metrics';
 import { requestObserver } from '../observability/request-observer.plugin';
 import { createContext, type AppContext, type AppServices } from './context';
 import { formatError } from './format-error';
+import { OperationLimits } from './operation-limits';
+import { RateLimitedError, rateLimitKey, type OperationRateLimiter } from './rate-limiter';
 
 type Transport = {
+  config: Config;
   schema: GraphQLSchema;
   services: AppServices;
   db: Database;
   metrics: Metrics;
   logger: Logger;
   verifier: TokenVerifier;
+  rateLimiter: OperationRateLimiter;
   /** Dev mode: a fresh admin token preset in GraphiQL's headers. */
   graphiqlToken?: () => Promise<string>;
 };
@@ -39,17 +44,51 @@ function connectionToken(params: Record<string, unknown> | undefined): string | 
   return typeof params?.token === 'string' ? params.token : null;
 }
 
+/** A body over the limit is refused before it is parsed, as JSON a GraphQL client can read. */
+function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandler {
+  return (error, _req, res, next) => {
+    if ((error as { type?: string }).type !== 'entity.too.large') return next(error);
+    metrics.limitRejections.inc({ limit: 'body', transport: 'http' });
+    res.status(413).json({
+      errors: [{ message: `Request body larger than ${maxBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', maxBytes } }],
+    });
+  };
+}
+
 /**
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
  */
-export async function createHttpServer({ schema, services, db, metrics, logger, verifier, graphiqlToken }: Transport) {
+export async function createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter, graphiqlToken }: Transport) {
+  const production = config.env === 'production';
+  const limits = new OperationLimits(config.limits.operation, production, metrics);
   const app = express();
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
+  wsServer.on('connection', (socket) =>
+    socket.on('error', (error: Error & { code?: string }) => {
+      // ws has already closed the socket with 1009 (message too big); this only counts it.
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.limitRejections.inc({ limit: 'message_size', transport: 'ws' });
+    }),
+  );
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
+      // Apollo's validation, limits and CSRF checks never see this path: every operation (graphql-ws carries
+      // queries and mutations too) is rate limited, parsed and validated here with the same rules.
+      onSubscribe: async (ctx, _id, payload) => {
+        const principal = ctx.extra.principal ?? ANONYMOUS;
+        const request = (ctx.extra as unknown as { request: http.IncomingMessage }).request;
+        const decision = await rateLimiter.consume(rateLimitKey(principal, request.socket.remoteAddress));
+        if (!decision.allowed) {
+          metrics.limitRejections.inc({ limit: 'rate', transport: 'ws' });
+          return [new RateLimitedError(decision.retryAfterSeconds)];
+        }
+        const checked = limits.check(schema, payload.query);
+        if ('errors' in checked) return checked.errors;
+        // No contextValue: graphql-ws then builds it with `context` below, per operation.
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
+      },
       // A bad token refuses the connection (graphql-ws closes it with 4403 Forbidden); none means anonymous.
       onConnect: async ({ connectionParams, extra }) => {
         try {
@@ -79,7 +118,12 @@ export async function createHttpServer({ schema, services, db, metrics, logger, 
   const apollo = new ApolloServer<AppContext>({
     schema,
     formatError: formatError(logger),
-    introspection: true,
+    introspection: !production,
+    includeStacktraceInErrorResponses: config.env === 'development',
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules('http'),
     // main.ts owns signals: it stops Apollo, then the database, then the Neo4j it started, in that order.
     stopOnTerminationSignals: false,
     plugins: [
@@ -89,6 +133,7 @@ export async function createHttpServer({ schema, services, db, metrics, logger, 
       ApolloServerPluginInlineTraceDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestObserver(logger, metrics),
+      ...limits.apolloPlugins(),
     ],
   });
   await apollo.start();
@@ -110,7 +155,8 @@ export async function createHttpServer({ schema, services, db, metrics, logger, 
   });
   app.use(
     '/graphql',
-    express.json({ limit: '16mb' }),
+    express.json({ limit: config.limits.httpMaxBodyBytes }),
+    payloadTooLarge(config.limits.httpMaxBodyBytes, metrics),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         // A caller's request id is kept (tracing across services); otherwise one is made. Either way it is echoed.
@@ -118,6 +164,13 @@ export async function createHttpServer({ schema, services, db, metrics, logger, 
         res.setHeader('x-request-id', requestId);
         const token = TokenVerifier.bearerToken(req.header('authorization'));
         const principal = token ? await verifier.verify(token) : ANONYMOUS;
+        // Before parsing: an operation over budget costs the server nothing more than this lookup.
+        const decision = await rateLimiter.consume(rateLimitKey(principal, req.ip));
+        if (!decision.allowed) {
+          metrics.limitRejections.inc({ limit: 'rate', transport: 'http' });
+          const retryAfter = String(decision.retryAfterSeconds);
+          throw new RateLimitedError(decision.retryAfterSeconds, { http: { status: 429, headers: new HeaderMap([['retry-after', retryAfter]]) } });
+        }
         return createContext(services, principal, requestId);
       },
     }),

@@ -5,7 +5,9 @@ describe('per-request DataLoaders', () => {
   let app: TestApp;
   let ids: string[];
   beforeAll(async () => {
-    app = await startTestApp();
+    // 100 aliased profiles and pages of 100 are past the default abuse limits (aliases 15, tokens 1,000, cost
+    // 5,000): raised here, as a deployment with such reads would, since this file measures batching, not limits.
+    app = await startTestApp({ env: { GRAPHQL_MAX_ALIASES: '100', GRAPHQL_MAX_TOKENS: '5000', GRAPHQL_MAX_COST: '10000' } });
     const u = unique();
     const events = Array.from({ length: 100 }, (_, i) => ({
       messageId: `${u}-${i}`,

@@ -38,4 +38,34 @@ describe('configuration', () => {
       'https://idp.example.com/.well-known/jwks.json',
     );
   });
+
+  it('has abuse limits with graphql-armor defaults, each set by its own variable', () => {
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).limits).toEqual({
+      operation: { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000 },
+      httpMaxBodyBytes: 1048576,
+      wsMaxMessageBytes: 65536,
+      rate: { points: 1200, durationSeconds: 60 },
+    });
+    const tuned = loadConfig({
+      AUTH_DEV_MODE: 'true',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '30',
+      GRAPHQL_MAX_DIRECTIVES: '10',
+      GRAPHQL_MAX_TOKENS: '5000',
+      GRAPHQL_MAX_COST: '20000',
+      HTTP_MAX_BODY_BYTES: '4194304',
+      WS_MAX_MESSAGE_BYTES: '1024',
+      RATE_LIMIT_POINTS: '0',
+      RATE_LIMIT_DURATION_SECONDS: '1',
+    });
+    expect(tuned.limits).toEqual({
+      operation: { maxDepth: 8, maxAliases: 30, maxDirectives: 10, maxTokens: 5000, maxCost: 20000 },
+      httpMaxBodyBytes: 4194304,
+      wsMaxMessageBytes: 1024,
+      rate: { points: 0, durationSeconds: 1 },
+    });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', GRAPHQL_MAX_DEPTH: '0', RATE_LIMIT_POINTS: '-1', HTTP_MAX_BODY_BYTES: '1mb' })).toThrow(
+      /GRAPHQL_MAX_DEPTH[\s\S]*HTTP_MAX_BODY_BYTES[\s\S]*RATE_LIMIT_POINTS/,
+    );
+  });
 });
