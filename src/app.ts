@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditTrail } from './audit/audit-trail';
 import { ChangePublisher } from './changes/change-publisher';
 import { createAppPubSub } from './changes/pubsub';
 import type { Config } from './config/config';
@@ -67,6 +69,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     deadLetters,
     customers: new CustomerRepository(db, registry),
     normalizer,
+    audit: new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock }),
   };
 
   const tokens = tokenSettings(config.auth);
@@ -93,12 +96,14 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
       const address = httpServer.address() as AddressInfo;
       return `http://${host}:${address.port}`;
     },
+    /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
       await apollo.stop();
       if (httpServer.listening) {
         httpServer.close();
         await once(httpServer, 'close');
       }
+      await services.audit.stop();
     },
   };
 }

@@ -95,6 +95,9 @@ const environment = z
     .string()
     .default('crm,support,ecommerce,mobile,web')
     .transform((value) => csv(value).map((source) => source.toLowerCase())),
+  AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  AUDIT_MAX_BUFFER: z.coerce.number().int().min(1000).default(200000),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -142,6 +145,7 @@ export type Config = Readonly<{
     priority: IdentifierType[];
     sourcePriority: string[];
   };
+  audit: { batchSize: number; flushIntervalMs: number; maxBuffer: number };
 }>;
 
 export class ConfigError extends Error {}
@@ -183,5 +187,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       priority: e.IDENTITY_PRIORITY,
       sourcePriority: e.SOURCE_PRIORITY,
     },
+    audit: { batchSize: e.AUDIT_BATCH_SIZE, flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS, maxBuffer: e.AUDIT_MAX_BUFFER },
   });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditTrail } from '../audit/audit-trail';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
@@ -11,6 +12,8 @@ export type AppServices = {
   deadLetters: DeadLetterRepository;
   customers: CustomerRepository;
   normalizer: IdentifierNormalizer;
+  /** Records every PII read; written in batches, flushed by the app's stop(). */
+  audit: AuditTrail;
 };
 
 export type AppContext = {
