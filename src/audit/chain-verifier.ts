@@ -71,3 +71,12 @@ export async function verifyChain(repository: AuditRepository, options: VerifyOp
   if (head && toSeq === headSeq && checked > 0 && expectedPrev !== head.hash) return broken(toSeq, 'HEAD_MISMATCH');
   return { ok: true, chain, checked, fromSeq, toSeq };
 }
+
+/** One line for an operator: OK with the count, or where the chain breaks and what that means. */
+export function describeVerdict(verdict: ChainVerdict): string {
+  if (verdict.ok) {
+    const range = verdict.checked === 0 ? 'no entries' : `seq ${verdict.fromSeq}..${verdict.toSeq}`;
+    return `OK: audit chain "${verdict.chain}" intact, ${verdict.checked} entries verified (${range})`;
+  }
+  return `BROKEN: audit chain "${verdict.chain}" at seq ${verdict.seq}: ${verdict.problem}, ${verdict.detail} (${verdict.checked} entries verified before it)`;
+}
