@@ -19,7 +19,7 @@ registerEnumType(AuditDecisionEnum, {
   valuesConfig: { ALLOWED_CLEAR: { description: 'The value was returned in clear.' } },
 });
 
-@ObjectType({ description: 'One read of a PII field of a customer: who, when, which field, why, and the decision. Never the value.' })
+@ObjectType('AuditEntry', { description: 'One read of a PII field of a customer: who, when, which field, why, and the decision. Never the value.' })
 export class AuditEntryType {
   @Field({ description: 'When the read happened (UTC).' })
   at!: Date;

@@ -4,7 +4,7 @@ export type Logger = pino.Logger;
 
 /**
  * Keys whose values are personal data or secrets, wherever they sit in a logged object (up to three levels deep):
- * profile attributes, identifier values, whole event traits and record attributes, GraphQL variables, tokens.
+ * profile attributes, identifier values, whole event traits and record attributes, GraphQL variables, tokens, IP addresses.
  */
 const SENSITIVE_KEYS = [
   'email',
@@ -25,6 +25,7 @@ const SENSITIVE_KEYS = [
   'authorization',
   'cookie',
   'token',
+  'ip',
 ];
 export const REDACTED_PATHS = SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]).concat([
   'req.headers.authorization',
