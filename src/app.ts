@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { AuditRepository } from './audit/audit.repository';
+import { AuditTrail } from './audit/audit-trail';
 import { ChangePublisher } from './changes/change-publisher';
 import { createAppPubSub } from './changes/pubsub';
 import type { Config } from './config/config';
@@ -70,6 +72,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     deadLetters,
     customers: new CustomerRepository(db, registry),
     normalizer,
+    audit: new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock }),
   };
 
   const tokens = tokenSettings(config.auth);
@@ -110,6 +113,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       const address = httpServer.address() as AddressInfo;
       return `http://${host}:${address.port}`;
     },
+    /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
       await apollo.stop();
       if (httpServer.listening) {
@@ -117,6 +121,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
         await once(httpServer, 'close');
       }
       await rateLimiter.close();
+      await services.audit.stop();
     },
   };
 }

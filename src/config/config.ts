@@ -106,6 +106,9 @@ const environment = z
   WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_DURATION_SECONDS: positiveInt.default(60),
+  AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  AUDIT_MAX_BUFFER: z.coerce.number().int().min(1000).default(200000),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -161,6 +164,7 @@ export type Config = Readonly<{
     priority: IdentifierType[];
     sourcePriority: string[];
   };
+  audit: { batchSize: number; flushIntervalMs: number; maxBuffer: number };
 }>;
 
 export class ConfigError extends Error {}
@@ -214,5 +218,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       priority: e.IDENTITY_PRIORITY,
       sourcePriority: e.SOURCE_PRIORITY,
     },
+    audit: { batchSize: e.AUDIT_BATCH_SIZE, flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS, maxBuffer: e.AUDIT_MAX_BUFFER },
   });
 }

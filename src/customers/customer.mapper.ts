@@ -6,8 +6,8 @@ export function toCustomer(row: CustomerRow, askedId: string): Customer {
   return { ...(row as unknown as Customer), redirectedFrom: row.id === askedId ? null : askedId };
 }
 
-export function toLinkedIdentifier(row: IdentifierRow): LinkedIdentifier {
-  return { type: row.type as LinkedIdentifier['type'], value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen };
+export function toLinkedIdentifier(row: IdentifierRow, customerId: string): LinkedIdentifier {
+  return { type: row.type as LinkedIdentifier['type'], value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen, customerId };
 }
 
 export function toLinkExplanation(link: LinkRow): LinkExplanation {

@@ -83,7 +83,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [LinkedIdentifier], { description: 'Identifiers that resolve to this customer, each with why.' })
   async identifiers(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<LinkedIdentifier[]> {
-    return ((await loaders.profile.load(customer.id))?.identifiers ?? []).map(toLinkedIdentifier);
+    return ((await loaders.profile.load(customer.id))?.identifiers ?? []).map((row) => toLinkedIdentifier(row, customer.id));
   }
 
   @Pseudonymous()
@@ -121,6 +121,7 @@ export class CustomerResolver {
     return (await loaders.sourceRecords.load(customer.id)).map(({ record }) => ({
       ...(record as unknown as SourceRecordType),
       attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
+      customerId: customer.id,
     }));
   }
 

@@ -63,6 +63,9 @@ export class LinkedIdentifier {
   @Pseudonymous()
   @Field()
   lastSeen!: Date;
+
+  /** Not in the schema: whose identifier this is, for the audit of clear reads. */
+  customerId!: string;
 }
 
 @ObjectType()
@@ -148,6 +151,9 @@ export class SourceRecordType {
   @Pii('json')
   @Field(() => GraphQLJSON, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   attributes!: unknown;
+
+  /** Not in the schema: whose record this is, for the audit of clear reads. */
+  customerId!: string;
 }
 
 @ObjectType()

@@ -2,14 +2,66 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Structured logs; identifier values and tokens are redacted wherever they appear in a logged object. */
+/**
+ * Keys whose values are personal data or secrets, wherever they sit in a logged object (up to three levels deep):
+ * profile attributes, identifier values, whole event traits and record attributes, GraphQL variables, tokens, IP addresses.
+ */
+const SENSITIVE_KEYS = [
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'birthday',
+  'address',
+  'value',
+  'values',
+  'viaValue',
+  'identifierValue',
+  'identifiers',
+  'traits',
+  'attributes',
+  'payload',
+  'variables',
+  'authorization',
+  'cookie',
+  'token',
+  'ip',
+];
+export const REDACTED_PATHS = SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]).concat([
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.headers.authorization',
+]);
+
+const QUOTED = /'[^']*'|"[^"]*"/g;
+const EMAIL = /[^\s'"`()<>]+@[^\s'"`()<>]+/g;
+const LONG_NUMBER = /\+?\d[\d ().-]{5,}\d/g;
+
+/** Error messages may quote the offending value (Neo4j's constraint and type errors do): quoted text, addresses and numbers go. */
+export const scrubMessage = (message: string) =>
+  message.replace(QUOTED, '[redacted]').replace(EMAIL, '[redacted]').replace(LONG_NUMBER, '[redacted]');
+
+type SerializedError = { type: string; code?: unknown; message: string; stack: string; cause?: SerializedError };
+
+/** Type, code, scrubbed message and the stack's frames; never the error's other properties, which may hold values. */
+export function safeError(error: unknown, depth = 0): SerializedError | unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? scrubMessage(error) : error;
+  const type = error.constructor?.name ?? 'Error';
+  const message = scrubMessage(error.message);
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const code = (error as { code?: unknown }).code;
+  const serialized: SerializedError = { type, message, stack: [`${type}: ${message}`, ...frames].join('\n') };
+  if (code !== undefined) serialized.code = code;
+  if (error.cause !== undefined && depth < 3) serialized.cause = safeError(error.cause, depth + 1) as SerializedError;
+  return serialized;
+}
+
+/** Structured logs that carry no personal data: sensitive keys are redacted and errors are scrubbed. */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level,
-    redact: {
-      paths: ['*.email', '*.phone', '*.value', '*.traits', '*.authorization', 'req.headers.authorization'],
-      censor: '[redacted]',
-    },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: { err: (error: unknown) => safeError(error) },
   };
   return destination ? pino(options, destination) : pino(options);
 }

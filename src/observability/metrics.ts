@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app instance, so tests that build several apps never share counters. */
 export function createMetrics() {
@@ -42,6 +42,27 @@ export function createMetrics() {
       name: 'c360_limit_rejections_total',
       help: 'Requests refused by an abuse limit before anything ran, by limit and transport (http, ws)',
       labelNames: ['limit', 'transport'] as const,
+      registers: [registry],
+    }),
+    auditWritten: new Counter({
+      name: 'c360_audit_entries_written_total',
+      help: 'Audit entries committed to the chain in Neo4j',
+      registers: [registry],
+    }),
+    auditBuffered: new Gauge({
+      name: 'c360_audit_buffered_entries',
+      help: 'Audit entries recorded but not yet written (updated at each flush tick)',
+      registers: [registry],
+    }),
+    auditFlushDuration: new Histogram({
+      name: 'c360_audit_flush_duration_seconds',
+      help: 'Time to write one batch of audit entries, lock of the chain head included',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    auditFlushFailures: new Counter({
+      name: 'c360_audit_flush_failures_total',
+      help: 'Batches of audit entries that could not be written (kept in the buffer and retried)',
       registers: [registry],
     }),
   };

@@ -69,6 +69,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     customers: needs('customers:read'),
     deadLetters: needs('deadletters:read'),
     dataDictionary: AUTHENTICATED,
+    auditLog: needs('audit:read'),
     _entities: needs('customers:read'),
     // The SDL is what a gateway composes; it holds no data.
     _service: ANYONE,

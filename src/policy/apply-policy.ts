@@ -4,6 +4,7 @@ import { shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
+import { auditEntryFor } from '../audit/audit-read';
 import { CLASSIFICATION_RULES, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
 import type { MaskKind } from './classification';
 import { mask } from './masks';
@@ -30,15 +31,30 @@ function shieldRules(schema: GraphQLSchema, catalog: PolicyCatalog): IRules {
   return tree as IRules;
 }
 
-/** PII comes in clear with `pii:read`, masked with `pii:masked` (shield has already refused everyone else). */
+/** Whose data a PII value is: the customer itself, or the customer a nested row was read for. */
+const ownerOf = (typeName: string, parent: Record<string, unknown>): string | null =>
+  (typeName === 'Customer' ? parent.id : (parent.customerId ?? parent.resolvedCustomerId ?? null)) as string | null;
+
+/**
+ * PII comes in clear with `pii:read`, and each clear read is audited (once per customer and field in a request);
+ * masked with `pii:masked`. Shield has already refused everyone else.
+ */
 function maskingMiddleware(catalog: PolicyCatalog) {
   const middleware: Record<string, Record<string, IMiddlewareFunction>> = {};
   for (const field of catalog.piiFields()) {
     const kind = field.mask as MaskKind;
+    const qualified = `${field.typeName}.${field.fieldName}`;
     (middleware[field.typeName] ??= {})[field.fieldName] = async (resolve, parent, args, context: AppContext, info) => {
       const value = await resolve(parent, args, context, info);
-      if (value === null || value === undefined || context.principal.scopes.has('pii:read')) return value;
-      return mask(kind, value, parent as Record<string, unknown>);
+      if (value === null || value === undefined) return value;
+      if (!context.principal.scopes.has('pii:read')) return mask(kind, value, parent as Record<string, unknown>);
+      const customerId = ownerOf(field.typeName, parent as Record<string, unknown>);
+      const key = `${customerId} ${qualified}`;
+      if (!context.auditedReads.has(key)) {
+        context.auditedReads.add(key);
+        context.services.audit.record(auditEntryFor(context, info, customerId, 'ALLOWED_CLEAR'));
+      }
+      return value;
     };
   }
   return middleware;

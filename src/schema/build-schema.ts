@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
+import { AuditResolver } from '../audit/audit.resolver';
 import { customerReference } from '../customers/customer.reference';
 import { CustomerChangeResolver } from '../changes/customer-change.resolver';
 import { createAppPubSub, type AppPubSub } from '../changes/pubsub';
@@ -23,6 +24,7 @@ export const resolvers = [
   DeadLetterResolver,
   CustomerChangeResolver,
   DataDictionaryResolver,
+  AuditResolver,
 ] as const;
 
 const FEDERATION_LINK = `

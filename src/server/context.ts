@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditTrail } from '../audit/audit-trail';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
@@ -11,6 +12,8 @@ export type AppServices = {
   deadLetters: DeadLetterRepository;
   customers: CustomerRepository;
   normalizer: IdentifierNormalizer;
+  /** Records every PII read; written in batches, flushed by the app's stop(). */
+  audit: AuditTrail;
 };
 
 export type AppContext = {
@@ -19,7 +22,12 @@ export type AppContext = {
   principal: Principal;
   services: AppServices;
   loaders: CustomerLoaders;
-  /** A subscription lives across many events: each event starts with empty loaders, so none reads stale data. */
+  /** `customerId Type.field` already audited in this request (or subscription event): one entry each. */
+  auditedReads: Set<string>;
+  /**
+   * A subscription lives across many events: each event starts with empty loaders, so none reads stale data, and
+   * is audited as a read of its own.
+   */
   renewLoaders(): void;
 };
 
@@ -30,8 +38,10 @@ export function createContext(services: AppServices, principal: Principal = ANON
     principal,
     services,
     loaders: createCustomerLoaders(services.customers),
+    auditedReads: new Set(),
     renewLoaders() {
       context.loaders = createCustomerLoaders(services.customers);
+      context.auditedReads = new Set();
     },
   };
   return context;

@@ -175,5 +175,17 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       },
     }),
   );
+  // Express would print a failed request's error to stderr, and a malformed JSON body's error quotes the body.
+  app.use((error: { status?: number; statusCode?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status ?? error.statusCode ?? 500;
+    if (status >= 500) logger.error({ err: error }, 'http request failed');
+    res.status(status).json({
+      errors: [
+        status < 500
+          ? { message: 'The request body is not valid JSON or is too large', extensions: { code: 'BAD_USER_INPUT' } }
+          : { message: 'Internal error', extensions: { code: 'INTERNAL' } },
+      ],
+    });
+  });
   return { apollo, httpServer };
 }

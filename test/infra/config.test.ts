@@ -23,6 +23,17 @@ describe('configuration', () => {
     expect(message).toContain('IDENTITY_DEFAULT_REGION');
   });
 
+  it('has audit batching defaults and refuses an unusable flush setting', () => {
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).audit).toEqual({ batchSize: 1000, flushIntervalMs: 250, maxBuffer: 200000 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_BATCH_SIZE: '200', AUDIT_FLUSH_INTERVAL_MS: '1000' }).audit).toMatchObject({
+      batchSize: 200,
+      flushIntervalMs: 1000,
+    });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_BATCH_SIZE: '0', AUDIT_FLUSH_INTERVAL_MS: 'soon' })).toThrow(
+      /AUDIT_BATCH_SIZE[\s\S]*AUDIT_FLUSH_INTERVAL_MS/,
+    );
+  });
+
   it('parses identity limits, priority and blocked patterns', () => {
     const config = loadConfig({ AUTH_DEV_MODE: 'true', IDENTITY_LIMITS: 'EMAIL=2, PHONE=3', IDENTITY_PRIORITY: 'CRM_ID,USER_ID', IDENTITY_BLOCKED_PATTERNS: '["^test@"]' });
     expect(config.identity.limits).toEqual({ EMAIL: 2, PHONE: 3 });

@@ -163,4 +163,26 @@ describe('field-level PII policy', () => {
       'steward',
     ]);
   });
+
+  it('audits each clear read of a PII field once per request, never a masked one, and never the value', async () => {
+    const u2 = unique('aud');
+    const [{ customerId: id }] = await app.services.ingestion.ingestEvents([
+      { messageId: `${u2}-1`, type: 'IDENTIFY', userId: `${u2}-u`, traits: { email: `${u2}@audit.test`, firstName: 'Ida' } },
+    ]);
+    const query = `query($id: ID!) { customer(id: $id) { email again: email firstName identifiers { value } } }`;
+    await gql(app, query, { id }, as('analyst'));
+    await gql(app, query, { id }, as('steward', { subject: `steward-${u2}` }));
+    await app.services.audit.flush();
+    const { auditLog } = await gql(app, `query($id: ID!) { auditLog(customerId: $id, first: 50) { edges { node { subject field decision channel customerId purpose } } } }`, {
+      id,
+    });
+    const entries = auditLog.edges.map((e: { node: unknown }) => e.node);
+    expect(entries.map((e: { field: string }) => e.field).sort()).toEqual(['Customer.email', 'Customer.firstName', 'LinkedIdentifier.value']);
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ subject: `steward-${u2}`, decision: 'ALLOWED_CLEAR', channel: 'QUERY', customerId: id, purpose: null });
+    }
+    expect(JSON.stringify(entries)).not.toContain(`${u2}@audit.test`);
+    const refused = await gqlErrors(app, `query($id: ID!) { auditLog(customerId: $id) { edges { cursor } } }`, { id }, as('analyst'));
+    expect(refused.errors[0].extensions?.code).toBe('FORBIDDEN');
+  });
 });

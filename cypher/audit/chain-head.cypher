@@ -1,0 +1,2 @@
+MATCH (h:AuditChain {id: $chain})
+RETURN h.seq AS seq, h.hash AS hash

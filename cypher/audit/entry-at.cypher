@@ -1,0 +1,2 @@
+MATCH (e:AuditEntry {chain: $chain, seq: toInteger($seq)})
+RETURN e {.*} AS entry

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+
+/** Where the value was read: a query or mutation result, a subscription event, or a data export. */
+export type AuditChannel = 'QUERY' | 'SUBSCRIPTION' | 'EXPORT';
+
+/** What the policy decided for that read; denials are recorded too, with a reason. */
+export type AuditDecision = 'ALLOWED_CLEAR' | 'MASKED' | 'DENIED';
+
+/**
+ * One read of a PII field, as recorded: who, which field of which customer, why and with what outcome.
+ * Never the value: the customer is named by id only.
+ */
+export type AuditEntryInput = {
+  subject: string;
+  roles: readonly string[];
+  /** When the read happened; the trail stamps it (UTC) when left out. */
+  at?: Date;
+  typeName: string;
+  fieldName: string;
+  /** Null when a denial happened before any customer was known. */
+  customerId: string | null;
+  purpose: string | null;
+  decision: AuditDecision;
+  /** Why a read was denied or masked (e.g. NO_CONSENT); null for a plain clear read. */
+  reason?: string | null;
+  requestId: string;
+  channel: AuditChannel;
+};
+
+/** An entry as stored in its chain. */
+export type AuditRecord = {
+  chain: string;
+  seq: number;
+  prevHash: string;
+  hash: string;
+  subject: string;
+  roles: string[];
+  at: Date;
+  typeName: string;
+  fieldName: string;
+  customerId: string | null;
+  purpose: string | null;
+  decision: AuditDecision;
+  reason: string | null;
+  requestId: string;
+  channel: AuditChannel;
+};
+
+export type ChainedFields = Omit<AuditRecord, 'prevHash' | 'hash'>;
+
+/** The prevHash of a chain's first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const isoOf = (at: unknown) => (at instanceof Date ? at.toISOString() : String(at));
+const orNull = (value: unknown) => (value === undefined ? null : value);
+
+/**
+ * The hashed form of an entry: every field, in a fixed order, as JSON. Anything an editor changes (even a type,
+ * such as a number for a string) changes these bytes.
+ */
+export function canonicalJson(entry: ChainedFields): string {
+  return JSON.stringify([
+    entry.chain,
+    entry.seq,
+    isoOf(entry.at),
+    entry.subject,
+    entry.roles,
+    entry.typeName,
+    entry.fieldName,
+    orNull(entry.customerId),
+    orNull(entry.purpose),
+    entry.decision,
+    orNull(entry.reason),
+    entry.requestId,
+    entry.channel,
+  ]);
+}
+
+export const chainHash = (prevHash: string, entry: ChainedFields): string =>
+  createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
+
+/** A stored row to a record: absent properties (Neo4j stores no nulls) become null. */
+export function toAuditRecord(row: Record<string, unknown>): AuditRecord {
+  return {
+    ...(row as unknown as AuditRecord),
+    customerId: (row.customerId as string | undefined) ?? null,
+    purpose: (row.purpose as string | undefined) ?? null,
+    reason: (row.reason as string | undefined) ?? null,
+    roles: (row.roles as string[] | undefined) ?? [],
+  };
+}

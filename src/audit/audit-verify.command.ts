@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config';
+import { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import { Database } from '../infra/neo4j/database';
+import { provideNeo4j } from '../infra/services/neo4j-service';
+import { createLogger } from '../observability/logger';
+import { AuditRepository } from './audit.repository';
+import { describeVerdict, verifyChain } from './chain-verifier';
+
+const positive = (raw: string | undefined, name: string) => {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+};
+
+/**
+ * `npm run audit:verify [-- --from 1 --to 5000 --chain main]`: walks the audit chain in the configured (or
+ * embedded) Neo4j and prints OK with the count, or the first broken entry; exits 1 when the chain is broken.
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { from: { type: 'string' }, to: { type: 'string' }, chain: { type: 'string', default: 'main' } } });
+  const fromSeq = positive(values.from, 'from');
+  const toSeq = positive(values.to, 'to');
+  const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env });
+  const logger = createLogger(config.logLevel);
+  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
+  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
+  try {
+    await db.waitUntilReachable();
+    const verdict = await verifyChain(new AuditRepository(db, new CypherRegistry()), { chain: values.chain, fromSeq, toSeq });
+    console.log(describeVerdict(verdict));
+    return verdict.ok ? 0 : 1;
+  } finally {
+    await db.close();
+    await neo4j.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,75 @@
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import { chainHash, GENESIS_HASH, toAuditRecord, type AuditRecord, type ChainedFields } from './audit-entry';
+
+export type ChainHead = { seq: number; hash: string };
+
+/** Stored entries: appended to a chain a batch per transaction, read by customer or in chain order. */
+export class AuditRepository {
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+  ) {
+    this.q = registry.bind({
+      lockHead: 'audit/lock-chain-head',
+      append: 'audit/append-entries',
+      advanceHead: 'audit/advance-chain-head',
+      head: 'audit/chain-head',
+      page: 'audit/chain-page',
+      entryAt: 'audit/entry-at',
+      customerLog: 'audit/customer-log',
+      entriesForCustomers: 'audit/entries-for-customers',
+    });
+  }
+
+  /**
+   * Appends entries after the chain's head in one transaction: the head is locked first, so writers in several
+   * API instances take turns and each batch continues exactly where the last committed one ended.
+   */
+  async append(chain: string, entries: Omit<ChainedFields, 'chain' | 'seq'>[]): Promise<ChainHead> {
+    return this.db.write(async (tx) => {
+      const [head] = await tx.rows<ChainHead>(this.q.lockHead, { chain, genesis: GENESIS_HASH });
+      let { seq, hash } = head;
+      const rows = entries.map((entry) => {
+        seq += 1;
+        const fields: ChainedFields = { ...entry, chain, seq };
+        const prevHash = hash;
+        hash = chainHash(prevHash, fields);
+        return { ...fields, at: fields.at.toISOString(), prevHash, hash };
+      });
+      await tx.rows(this.q.append, { entries: rows });
+      await tx.rows(this.q.advanceHead, { chain, seq, hash });
+      return { seq, hash };
+    });
+  }
+
+  async head(chain: string): Promise<ChainHead | null> {
+    const [head] = await this.db.read<ChainHead>(this.q.head, { chain });
+    return head ?? null;
+  }
+
+  /** Raw stored properties, in seq order, for verification: nothing is defaulted, so nothing is hidden. */
+  async chainPage(chain: string, after: number, to: number, limit: number): Promise<Record<string, unknown>[]> {
+    const rows = await this.db.read<{ entry: Record<string, unknown> }>(this.q.page, { chain, after, to, limit });
+    return rows.map((row) => row.entry);
+  }
+
+  async entryAt(chain: string, seq: number): Promise<Record<string, unknown> | null> {
+    const [row] = await this.db.read<{ entry: Record<string, unknown> }>(this.q.entryAt, { chain, seq });
+    return row?.entry ?? null;
+  }
+
+  /** One customer's entries, newest first, with seq below `before`. */
+  async customerLog(chain: string, customerId: string, before: number, limit: number): Promise<AuditRecord[]> {
+    const rows = await this.db.read<{ entry: Record<string, unknown> }>(this.q.customerLog, { chain, customerId, before, limit });
+    return rows.map((row) => toAuditRecord(row.entry));
+  }
+
+  async entriesForCustomers(chain: string, customerIds: readonly string[]): Promise<AuditRecord[]> {
+    if (customerIds.length === 0) return [];
+    const rows = await this.db.read<{ entry: Record<string, unknown> }>(this.q.entriesForCustomers, { chain, customerIds });
+    return rows.map((row) => toAuditRecord(row.entry));
+  }
+}

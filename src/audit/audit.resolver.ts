@@ -1,0 +1,34 @@
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Pseudonymous } from '../policy/classification';
+import type { AppContext } from '../server/context';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
+import { BadUserInputError } from '../shared/errors';
+import type { AuditRecord } from './audit-entry';
+import { AuditEntryConnection, AuditEntryType } from './audit-entry.type';
+
+const present = (record: AuditRecord) =>
+  ({ ...record, field: `${record.typeName}.${record.fieldName}` }) as unknown as AuditEntryType & { seq: number };
+
+function beforeSeq(after: string | null | undefined): number {
+  const cursor = decodeCursor(after, 1);
+  if (!cursor) return Number.MAX_SAFE_INTEGER;
+  const seq = Number(cursor[0]);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new BadUserInputError('after is not a cursor returned by this API', { argument: 'after' });
+  return seq;
+}
+
+@Resolver(() => AuditEntryType)
+export class AuditResolver {
+  @Pseudonymous()
+  @Query(() => AuditEntryConnection, { description: "Every audited read of one customer's PII fields, newest first." })
+  async auditLog(
+    @Arg('customerId', () => ID) customerId: string,
+    @Ctx() { services }: AppContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<Connection<AuditEntryType & { seq: number }>> {
+    const size = pageSize(first);
+    const rows = await services.audit.customerLog(customerId, beforeSeq(after), size + 1);
+    return toConnection(rows.map(present), size, (entry) => [String(entry.seq)]);
+  }
+}

@@ -1,0 +1,137 @@
+import { AuditBacklogError } from '../../src/audit/audit-trail';
+import { verifyChain } from '../../src/audit/chain-verifier';
+import type { Database } from '../../src/infra/neo4j/database';
+import { unique } from '../support/test-app';
+import { clearRead, connectTestDb, privateTrail } from './audit-builders';
+
+describe('AuditTrail: buffered, batched, chained writes', () => {
+  let db: Database;
+  beforeAll(() => {
+    db = connectTestDb();
+  });
+  afterAll(() => db.close());
+
+  /** Counts the append statements a trail runs: each one is a batched UNWIND. */
+  const countAppends = (registry: { nameOf(query: string): string }) => {
+    const counter = { appends: 0 };
+    const off = db.onQuery((query) => {
+      if (registry.nameOf(query) === 'audit/append-entries') counter.appends += 1;
+    });
+    return Object.assign(counter, { off });
+  };
+
+  it('records without touching the database, and stop() writes every buffered entry (no loss on clean shutdown)', async () => {
+    const { trail, repository, chain } = privateTrail(db);
+    const customers = Array.from({ length: 2_500 }, () => unique('c'));
+    for (const customerId of customers) trail.record(clearRead(customerId));
+    expect(trail.buffered).toBe(2_500);
+    expect(await repository.head(chain)).toBeNull();
+
+    await trail.stop();
+
+    expect(trail.buffered).toBe(0);
+    expect(await verifyChain(repository, { chain })).toEqual({ ok: true, chain, checked: 2_500, fromSeq: 1, toSeq: 2_500 });
+    const stored = await trail.entriesFor(customers);
+    expect(new Set(stored.map((entry) => entry.customerId))).toEqual(new Set(customers));
+    expect(() => trail.record(clearRead(customers[0]))).toThrow(/stopped/);
+  });
+
+  it('writes 5,000 entries in batches of the configured size, as one valid chain in the order they were recorded', async () => {
+    const { trail, repository, registry, metrics, chain } = privateTrail(db, { batchSize: 1_000 });
+    const counter = countAppends(registry);
+    const customerId = unique('c');
+    for (let i = 0; i < 5_000; i++) trail.record(clearRead(customerId, { requestId: `req-${i}` }));
+    await trail.flush();
+    counter.off();
+
+    expect(counter.appends).toBe(5);
+    expect(await repository.head(chain)).toMatchObject({ seq: 5_000 });
+    expect(await verifyChain(repository, { chain, pageSize: 700 })).toMatchObject({ ok: true, checked: 5_000 });
+    const stored = await trail.entriesFor([customerId]);
+    expect(stored.map((entry) => entry.requestId)).toEqual(Array.from({ length: 5_000 }, (_, i) => `req-${i}`));
+    expect(stored.map((entry) => entry.seq)).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
+    expect(await metrics.registry.getSingleMetricAsString('c360_audit_entries_written_total')).toMatch(/ 5000$/m);
+    expect(await metrics.registry.getSingleMetricAsString('c360_audit_flush_duration_seconds')).toMatch(/_count 5$/m);
+    await trail.stop();
+  });
+
+  it('turns a request reading email and phone of 1,000 customers into two batched writes, not 2,000', async () => {
+    const { trail, repository, registry, chain } = privateTrail(db, { batchSize: 1_000 });
+    const counter = countAppends(registry);
+    const requestId = unique('req-');
+    const customers = Array.from({ length: 1_000 }, () => unique('c'));
+    for (const customerId of customers) {
+      trail.record(clearRead(customerId, { fieldName: 'email', requestId }));
+      trail.record(clearRead(customerId, { fieldName: 'phone', requestId }));
+    }
+    await trail.stop();
+    counter.off();
+
+    expect(counter.appends).toBe(2);
+    const stored = await trail.entriesFor(customers);
+    expect(stored).toHaveLength(2_000);
+    expect(stored.filter((entry) => entry.fieldName === 'phone')).toHaveLength(1_000);
+    expect(await verifyChain(repository, { chain })).toMatchObject({ ok: true, checked: 2_000 });
+  });
+
+  it('keeps one unbroken chain when two API instances append to it at the same time', async () => {
+    const first = privateTrail(db, { batchSize: 40 });
+    const second = privateTrail(db, { batchSize: 40, chain: first.chain });
+    const [a, b] = [unique('a'), unique('b')];
+    for (let i = 0; i < 400; i++) {
+      first.trail.record(clearRead(a, { requestId: `a-${i}` }));
+      second.trail.record(clearRead(b, { requestId: `b-${i}` }));
+    }
+    await Promise.all([first.trail.stop(), second.trail.stop()]);
+
+    expect(await verifyChain(first.repository, { chain: first.chain })).toMatchObject({ ok: true, checked: 800 });
+    // Each instance's entries keep their own order, interleaved by batch with the other's.
+    const byA = await first.trail.entriesFor([a]);
+    expect(byA.map((entry) => entry.requestId)).toEqual(Array.from({ length: 400 }, (_, i) => `a-${i}`));
+    expect(new Set([...byA, ...(await first.trail.entriesFor([b]))].map((entry) => entry.seq)).size).toBe(800);
+  });
+
+  it('writes on its own when a batch fills up or the interval passes, without flush()', async () => {
+    const bySize = privateTrail(db, { batchSize: 10 });
+    const byTime = privateTrail(db, { batchSize: 1_000, flushIntervalMs: 50 });
+    const [c, d] = [unique('c'), unique('d')];
+    for (let i = 0; i < 10; i++) bySize.trail.record(clearRead(c));
+    byTime.trail.record(clearRead(d));
+
+    const written = async (trail: typeof bySize.trail, customerId: string, count: number) => {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        if ((await trail.entriesFor([customerId])).length === count) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    };
+    expect(await written(bySize.trail, c, 10)).toBe(true);
+    expect(await written(byTime.trail, d, 1)).toBe(true);
+    await Promise.all([bySize.trail.stop(), byTime.trail.stop()]);
+  });
+
+  it('keeps entries it could not write, and refuses new reads once the backlog is full', async () => {
+    // Nothing listens on port 1: every write fails, as when Neo4j is away.
+    const unreachable = connectTestDb('bolt://127.0.0.1:1');
+    const { trail, metrics } = privateTrail(unreachable, { maxBuffer: 50 });
+    try {
+      for (let i = 0; i < 50; i++) trail.record(clearRead(unique('c')));
+      await expect(trail.flush()).rejects.toThrow();
+      expect(trail.buffered).toBe(50);
+      expect(await metrics.registry.getSingleMetricAsString('c360_audit_flush_failures_total')).toMatch(/ 1$/m);
+
+      let refusal: unknown;
+      try {
+        trail.record(clearRead(unique('c')));
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(AuditBacklogError);
+      expect((refusal as AuditBacklogError).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      await expect(trail.stop()).rejects.toThrow();
+      expect(trail.buffered).toBe(50);
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
