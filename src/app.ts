@@ -7,6 +7,9 @@ import { tokenSettings } from './auth/auth-settings';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { TokenMinter } from './auth/token-minter';
 import { TokenVerifier } from './auth/token-verifier';
+import { ConsentPurposes } from './consent/consent-purposes';
+import { ConsentRepository } from './consent/consent.repository';
+import { ConsentService } from './consent/consent.service';
 import { CustomerRepository } from './customers/customer.repository';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
 import { IdentifierNormalizer } from './identity/identifier-normalizer';
@@ -47,26 +50,23 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
   const metrics = createMetrics();
   db.onQuery((query, elapsedMs) => metrics.neo4jQueryDuration.observe({ query: registry.nameOf(query) }, elapsedMs / 1000));
   const deadLetters = new DeadLetterRepository(db, registry);
+  const consentRepository = new ConsentRepository(registry);
+  const consentPurposes = new ConsentPurposes(config.consent.purposes);
   const resolution = new ResolutionService(
     identityRepository,
+    consentRepository,
     { rules: activeRules, ruleVersion, sourcePriority: config.identity.sourcePriority },
     clock,
   );
   const pubSub = createAppPubSub();
+  const changes = new ChangePublisher(pubSub, clock);
   const services: AppServices = {
-    ingestion: new IngestionService(
-      db,
-      resolution,
-      deadLetters,
-      normalizer,
-      metrics,
-      new ChangePublisher(pubSub, clock),
-      config.ingest.maxBatch,
-      clock,
-    ),
+    ingestion: new IngestionService(db, resolution, deadLetters, normalizer, metrics, changes, consentPurposes, config.ingest.maxBatch, clock),
     deadLetters,
     customers: new CustomerRepository(db, registry),
     normalizer,
+    consent: new ConsentService(db, consentRepository, consentPurposes, changes, clock),
+    consentPurposes,
   };
 
   const tokens = tokenSettings(config.auth);
@@ -76,6 +76,8 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
 
   return {
     services,
+    /** In-process events (customer and consent changes) for consumers in this process, e.g. segments. */
+    pubSub,
     metrics,
     ruleVersion,
     schema,

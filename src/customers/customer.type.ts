@@ -1,5 +1,6 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConsentStatusEnum } from '../consent/consent-status';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
 import { CauseKindEnum } from '../identity/cause-kind';
@@ -77,15 +78,18 @@ export class CustomerDevice {
   lastSeen!: Date;
 }
 
-@ObjectType({ description: 'One consent statement.' })
+@ObjectType({ description: 'One consent statement, with where it came from.' })
 export class ConsentRecord {
-  @Field()
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'One of CONSENT_PURPOSES (consentPurposes).' })
   purpose!: string;
 
-  @Field({ description: 'GRANTED, DENIED or WITHDRAWN.' })
-  status!: string;
+  @Field(() => ConsentStatusEnum)
+  status!: ConsentStatusEnum;
 
-  @Field()
+  @Field({ description: 'The system or channel that reported it (web, crm, preference-center...).' })
   source!: string;
 
   @Field({ description: 'When the person said it; the newest statement per purpose is the current one.' })
@@ -97,7 +101,7 @@ export class ConsentRecord {
   @Field(() => ID, { description: 'The profile it was given on (before any merge).' })
   profileId!: string;
 
-  @Field()
+  @Field({ description: 'The event messageId or source record key it came with, or who recorded it through setConsent.' })
   cause!: string;
 }
 

@@ -5,6 +5,7 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { customerReference } from '../customers/customer.reference';
 import { CustomerChangeResolver } from '../changes/customer-change.resolver';
+import { ConsentResolver } from '../consent/consent.resolver';
 import { createAppPubSub, type AppPubSub } from '../changes/pubsub';
 import { CustomerDeviceResolver } from '../customers/customer-device.resolver';
 import { CustomerResolver } from '../customers/customer.resolver';
@@ -19,6 +20,7 @@ export const resolvers = [
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,
+  ConsentResolver,
 ] as const;
 
 const FEDERATION_LINK = `

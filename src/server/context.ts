@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
+import type { ConsentPurposes } from '../consent/consent-purposes';
+import type { ConsentService } from '../consent/consent.service';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
@@ -11,6 +13,8 @@ export type AppServices = {
   deadLetters: DeadLetterRepository;
   customers: CustomerRepository;
   normalizer: IdentifierNormalizer;
+  consent: ConsentService;
+  consentPurposes: ConsentPurposes;
 };
 
 export type AppContext = {
