@@ -23,6 +23,8 @@ import { IngestionService } from './ingestion/ingestion.service';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
+import { RetentionJob } from './retention/retention-job';
+import { scheduleRetention } from './retention/retention-schedule';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
 
@@ -69,6 +71,10 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     consentPurposes,
   };
 
+  const retention = new RetentionJob(db, registry, config.retention, logger, clock);
+  const retentionSchedule =
+    retention.enabled && config.retention.intervalMinutes > 0 ? scheduleRetention(retention, config.retention.intervalMinutes, logger) : null;
+
   const tokens = tokenSettings(config.auth);
   const verifier = new TokenVerifier(tokens);
   const schema = await buildAppSchema(pubSub);
@@ -78,6 +84,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     services,
     /** In-process events (customer and consent changes) for consumers in this process, e.g. segments. */
     pubSub,
+    retention,
     metrics,
     ruleVersion,
     schema,
@@ -96,6 +103,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
       return `http://${host}:${address.port}`;
     },
     async stop(): Promise<void> {
+      await retentionSchedule?.stop();
       await apollo.stop();
       if (httpServer.listening) {
         httpServer.close();
