@@ -9,6 +9,9 @@ import { tokenSettings } from './auth/auth-settings';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { TokenMinter } from './auth/token-minter';
 import { TokenVerifier } from './auth/token-verifier';
+import { ConsentPurposes } from './consent/consent-purposes';
+import { ConsentRepository } from './consent/consent.repository';
+import { ConsentService } from './consent/consent.service';
 import { CustomerRepository } from './customers/customer.repository';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
 import { IdentifierNormalizer } from './identity/identifier-normalizer';
@@ -22,6 +25,8 @@ import { IngestionService } from './ingestion/ingestion.service';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
+import { RetentionJob } from './retention/retention-job';
+import { scheduleRetention } from './retention/retention-schedule';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
 import { OperationRateLimiter } from './server/rate-limiter';
@@ -52,28 +57,29 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const metrics = createMetrics();
   db.onQuery((query, elapsedMs) => metrics.neo4jQueryDuration.observe({ query: registry.nameOf(query) }, elapsedMs / 1000));
   const deadLetters = new DeadLetterRepository(db, registry);
+  const consentRepository = new ConsentRepository(registry);
+  const consentPurposes = new ConsentPurposes(config.consent.purposes);
   const resolution = new ResolutionService(
     identityRepository,
+    consentRepository,
     { rules: activeRules, ruleVersion, sourcePriority: config.identity.sourcePriority },
     clock,
   );
   const pubSub = createAppPubSub();
+  const changes = new ChangePublisher(pubSub, clock);
   const services: AppServices = {
-    ingestion: new IngestionService(
-      db,
-      resolution,
-      deadLetters,
-      normalizer,
-      metrics,
-      new ChangePublisher(pubSub, clock),
-      config.ingest.maxBatch,
-      clock,
-    ),
+    ingestion: new IngestionService(db, resolution, deadLetters, normalizer, metrics, changes, consentPurposes, config.ingest.maxBatch, clock),
     deadLetters,
     customers: new CustomerRepository(db, registry),
     normalizer,
     audit: new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock }),
+    consent: new ConsentService(db, consentRepository, consentPurposes, changes, clock),
+    consentPurposes,
   };
+
+  const retention = new RetentionJob(db, registry, config.retention, logger, clock);
+  const retentionSchedule =
+    retention.enabled && config.retention.intervalMinutes > 0 ? scheduleRetention(retention, config.retention.intervalMinutes, logger) : null;
 
   const tokens = tokenSettings(config.auth);
   const verifier = new TokenVerifier(tokens);
@@ -95,6 +101,9 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
 
   return {
     services,
+    /** In-process events (customer and consent changes) for consumers in this process, e.g. segments. */
+    pubSub,
+    retention,
     metrics,
     ruleVersion,
     schema,
@@ -115,6 +124,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     },
     /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
+      await retentionSchedule?.stop();
       await apollo.stop();
       if (httpServer.listening) {
         httpServer.close();

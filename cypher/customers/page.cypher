@@ -6,10 +6,12 @@ WHERE c.id > $after
   AND ($country IS NULL OR c.country = $country)
   AND ($identifierType IS NULL OR EXISTS { (c)<-[:IDENTIFIES]-(:Identifier {type: $identifierType}) })
   // A principal acting for a purpose sees only customers whose newest statement for it (on the customer or any
-  // profile merged into it; same order as profile reads) is GRANTED.
+  // profile merged into it; the order of consent/current.cypher) is GRANTED.
   AND ($purpose IS NULL OR COLLECT {
     MATCH (c)<-[:MERGED_INTO*0..1]-(:Customer)-[:GAVE_CONSENT]->(k:Consent {purpose: $purpose})
-    RETURN k.status ORDER BY k.occurredAt DESC, k.recordedAt DESC LIMIT 1
+    RETURN k.status
+    ORDER BY k.occurredAt DESC, CASE k.status WHEN 'WITHDRAWN' THEN 2 WHEN 'DENIED' THEN 1 ELSE 0 END DESC, k.recordedAt DESC, k.id DESC
+    LIMIT 1
   } = ['GRANTED'])
 RETURN c {
   .id, .status, createdAt: c.createdAt.epochMillis, updatedAt: c.updatedAt.epochMillis,

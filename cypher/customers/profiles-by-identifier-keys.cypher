@@ -22,7 +22,9 @@ CALL (profiles) {
 CALL (profiles) {
   UNWIND profiles AS p
   MATCH (p)-[:GAVE_CONSENT]->(k:Consent)
-  WITH p, k ORDER BY k.purpose, k.occurredAt DESC, k.recordedAt DESC
+  // In force first: newest occurredAt, then the more restrictive status, then the later recorded (as consent/current).
+  WITH p, k
+  ORDER BY k.purpose, k.occurredAt DESC, CASE k.status WHEN 'WITHDRAWN' THEN 2 WHEN 'DENIED' THEN 1 ELSE 0 END DESC, k.recordedAt DESC, k.id DESC
   RETURN collect(k {
     .id, .purpose, .status, .source, .causeKind, .cause,
     occurredAt: k.occurredAt.epochMillis, recordedAt: k.recordedAt.epochMillis, profileId: p.id

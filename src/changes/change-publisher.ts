@@ -1,7 +1,8 @@
 import type { ChangedCustomer } from '../identity/work-unit';
+import type { ConsentChange } from './consent-change';
 import type { AppPubSub } from './pubsub';
 
-/** Turns what a committed batch changed into CUSTOMER_CHANGED events. */
+/** Turns what a committed transaction changed into events; call it only after the commit. */
 export class ChangePublisher {
   constructor(
     private readonly pubSub: AppPubSub,
@@ -11,5 +12,12 @@ export class ChangePublisher {
   publish(changed: ChangedCustomer[]): void {
     const at = this.clock().toISOString();
     for (const change of changed) this.pubSub.publish('CUSTOMER_CHANGED', change.customerId, { ...change, at });
+  }
+
+  publishConsent(changes: ConsentChange[]): void {
+    for (const change of changes) {
+      this.pubSub.publish('CONSENT_CHANGED', change);
+      this.pubSub.publish('CUSTOMER_CONSENT_CHANGED', change.customerId, change);
+    }
   }
 }

@@ -1,9 +1,15 @@
 import { createPubSub } from '@graphql-yoga/subscription';
+import type { ConsentChange } from './consent-change';
 import type { CustomerChange } from './customer-change';
 
-/** The typed topics of the in-process PubSub, keyed by customer id. */
+/** The typed topics of the in-process PubSub. */
 export type Topics = {
+  /** Keyed by customer id. */
   CUSTOMER_CHANGED: [customerId: string, payload: CustomerChange];
+  /** Every consent change, for in-process consumers that follow all customers (segments, audiences). */
+  CONSENT_CHANGED: [payload: ConsentChange];
+  /** The same events keyed by customer id, for subscribers of one customer. */
+  CUSTOMER_CONSENT_CHANGED: [customerId: string, payload: ConsentChange];
 };
 
 export const createAppPubSub = () => createPubSub<Topics>();

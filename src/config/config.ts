@@ -56,6 +56,21 @@ const regexList = z
     return patterns as string[];
   });
 
+/** Days to keep a data class; 0 (the default) keeps it forever. */
+const retentionDays = z.coerce.number().int().min(0).default(0);
+
+/** Consent purposes: lower-case words joined by underscores, as ingestion derives them from category names. */
+const consentPurposes = z
+  .string()
+  .default('analytics,personalization,marketing_email,marketing_sms,data_sale')
+  .transform((value, ctx) => {
+    const purposes = csv(value).map((purpose) => purpose.toLowerCase());
+    const malformed = purposes.filter((purpose) => !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(purpose));
+    if (malformed.length > 0) ctx.addIssue({ code: 'custom', message: `purposes must look like marketing_email: ${malformed.join(', ')}` });
+    if (purposes.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one purpose is needed' });
+    return [...new Set(purposes)];
+  });
+
 const environment = z
   .object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -109,6 +124,12 @@ const environment = z
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
   AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
   AUDIT_MAX_BUFFER: z.coerce.number().int().min(1000).default(200000),
+  CONSENT_PURPOSES: consentPurposes,
+  RETENTION_ANONYMOUS_PROFILE_DAYS: retentionDays,
+  RETENTION_SOURCE_RECORD_DAYS: retentionDays,
+  RETENTION_DEAD_LETTER_DAYS: retentionDays,
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -165,7 +186,19 @@ export type Config = Readonly<{
     sourcePriority: string[];
   };
   audit: { batchSize: number; flushIntervalMs: number; maxBuffer: number };
+  consent: { purposes: string[] };
+  retention: RetentionSettings;
 }>;
+
+export type RetentionSettings = {
+  /** 0 keeps the class forever. */
+  anonymousProfileDays: number;
+  sourceRecordDays: number;
+  deadLetterDays: number;
+  /** How often the app process applies retention; 0 never (run `npm run retention` from a scheduler instead). */
+  intervalMinutes: number;
+  batchSize: number;
+};
 
 export class ConfigError extends Error {}
 
@@ -219,5 +252,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sourcePriority: e.SOURCE_PRIORITY,
     },
     audit: { batchSize: e.AUDIT_BATCH_SIZE, flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS, maxBuffer: e.AUDIT_MAX_BUFFER },
+    consent: { purposes: e.CONSENT_PURPOSES },
+    retention: {
+      anonymousProfileDays: e.RETENTION_ANONYMOUS_PROFILE_DAYS,
+      sourceRecordDays: e.RETENTION_SOURCE_RECORD_DAYS,
+      deadLetterDays: e.RETENTION_DEAD_LETTER_DAYS,
+      intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
+      batchSize: e.RETENTION_BATCH_SIZE,
+    },
   });
 }

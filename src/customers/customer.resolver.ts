@@ -1,6 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { consentConflicts } from '../consent/consent-conflicts';
+import { ConsentConflict } from '../consent/consent.type';
 import type { AppContext } from '../server/context';
 import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
@@ -20,7 +22,7 @@ import {
   SourceRecordType,
 } from './customer.type';
 
-/** Every statement, newest first within each purpose (the query sorts them). */
+/** Every statement, by purpose, the one in force first (the query sorts them by the consent rules). */
 const consentStatements = async (loaders: CustomerLoaders, customerId: string) =>
   ((await loaders.profile.load(customerId))?.consents ?? []) as unknown as ConsentRecord[];
 
@@ -95,7 +97,9 @@ export class CustomerResolver {
   }
 
   @Pseudonymous()
-  @FieldResolver(() => [ConsentRecord], { description: 'The current statement per purpose: the newest by occurredAt.' })
+  @FieldResolver(() => [ConsentRecord], {
+    description: 'The statement in force per purpose: the newest by occurredAt (on a tie the more restrictive), across merged profiles.',
+  })
   async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
     const history = await consentStatements(loaders, customer.id);
     const current = new Map<string, ConsentRecord>();
@@ -107,6 +111,12 @@ export class CustomerResolver {
   @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
   async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
     return consentStatements(loaders, customer.id);
+  }
+
+  @Pseudonymous()
+  @FieldResolver(() => [ConsentConflict], { description: 'Purposes on which the profiles merged into this customer disagree.' })
+  async consentConflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentConflict[]> {
+    return consentConflicts(await consentStatements(loaders, customer.id));
   }
 
   @Pseudonymous()

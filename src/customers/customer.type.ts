@@ -1,6 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Aggregated, Pii, Pseudonymous } from '../policy/classification';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ConsentStatusEnum } from '../consent/consent-status';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
 import { CauseKindEnum } from '../identity/cause-kind';
@@ -99,18 +100,22 @@ export class CustomerDevice {
   lastSeen!: Date;
 }
 
-@ObjectType({ description: 'One consent statement.' })
+@ObjectType({ description: 'One consent statement, with where it came from.' })
 export class ConsentRecord {
   @Pseudonymous()
-  @Field()
+  @Field(() => ID)
+  id!: string;
+
+  @Pseudonymous()
+  @Field({ description: 'One of CONSENT_PURPOSES (consentPurposes).' })
   purpose!: string;
 
   @Pseudonymous()
-  @Field({ description: 'GRANTED, DENIED or WITHDRAWN.' })
-  status!: string;
+  @Field(() => ConsentStatusEnum)
+  status!: ConsentStatusEnum;
 
   @Pseudonymous()
-  @Field()
+  @Field({ description: 'The system or channel that reported it (web, crm, preference-center...).' })
   source!: string;
 
   @Pseudonymous()
@@ -126,7 +131,7 @@ export class ConsentRecord {
   profileId!: string;
 
   @Pseudonymous()
-  @Field()
+  @Field({ description: 'The event messageId or source record key it came with, or who recorded it through setConsent.' })
   cause!: string;
 }
 

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
+import type { ConsentChange } from '../changes/consent-change';
+import { consentChanges } from '../consent/consent-changes';
+import type { ConsentRepository } from '../consent/consent.repository';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import type { NormalizerOptions } from './identifier-normalizer';
 import { IdentityRepository, snapshotFrom } from './identity.repository';
@@ -21,6 +24,13 @@ function changedCustomers(plan: ResolutionPlan): ChangedCustomer[] {
   ];
 }
 
+/** Customers whose consent in force may change: those given statements, and survivors that took in other profiles. */
+function consentWatch(units: WorkUnit[], plan: ResolutionPlan): string[] {
+  const given = units.flatMap((unit, i) => (unit.consents.length > 0 ? [plan.finalCustomerOf(plan.items[i].customerId)] : []));
+  const survivors = plan.absorptions.map((a) => plan.finalCustomerOf(a.survivorId));
+  return [...new Set([...given, ...survivors])];
+}
+
 /** Lock rounds before giving up and retrying the transaction: owners keep moving only under heavy contention. */
 const MAX_LOCK_ROUNDS = 5;
 
@@ -33,6 +43,7 @@ export type ResolutionOptions = { rules: IdentityRules; ruleVersion: number; sou
 export class ResolutionService {
   constructor(
     private readonly repository: IdentityRepository,
+    private readonly consents: ConsentRepository,
     private readonly options: ResolutionOptions,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -49,7 +60,7 @@ export class ResolutionService {
     return repository.ensureRuleSet(tx, hash, canonical);
   }
 
-  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<{ results: UnitResult[]; changed: ChangedCustomer[] }> {
+  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<{ results: UnitResult[]; changed: ChangedCustomer[]; consentChanged: ConsentChange[] }> {
     const now = this.clock().toISOString();
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
@@ -61,14 +72,19 @@ export class ResolutionService {
 
     const results = new Map<WorkUnit, UnitResult>();
     const changed: ChangedCustomer[] = [];
+    const consentChanged: ConsentChange[] = [];
     if (fresh.length > 0) {
       const items = fresh.map((unit) => unit.item);
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
       const snapshot = await this.lockedSnapshot(tx, keys, now);
       const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7());
+      // Read under the batch's locks, before and after, so the difference is this batch's alone.
+      const watched = consentWatch(fresh, plan);
+      const consentBefore = await this.consents.current(tx, watched);
       await this.repository.apply(tx, plan, this.options.ruleVersion, now);
       await this.repository.attach(tx, planAttachments(fresh, plan, this.options.sourcePriority), (key) => snapshot.owners.has(key), now);
       changed.push(...changedCustomers(plan));
+      consentChanged.push(...consentChanges(consentBefore, await this.consents.current(tx, watched)));
       fresh.forEach((unit, i) =>
         results.set(unit, {
           customerId: plan.finalCustomerOf(plan.items[i].customerId),
@@ -89,7 +105,7 @@ export class ResolutionService {
       const customerId = applied.get(unit.idempotencyKey) ?? results.get(units[firstOf.get(unit.idempotencyKey)!])!.customerId;
       return { customerId, outcome: 'DUPLICATE', conflicts: [] };
     });
-    return { results: ordered, changed };
+    return { results: ordered, changed, consentChanged };
   }
 
   /**

@@ -1,7 +1,8 @@
+import type { ConsentStatus } from '../consent/consent-status';
 import type { DroppedIdentifier } from './identifier-normalizer';
 import type { ResolutionItem } from './resolution-plan';
 
-export type ConsentStatement = { purpose: string; status: 'GRANTED' | 'DENIED' | 'WITHDRAWN'; occurredAt: string };
+export type ConsentStatement = { purpose: string; status: ConsentStatus; occurredAt: string };
 
 /** An accepted event or source record: what resolution needs, plus what hangs off the customer it resolves to. */
 export type WorkUnit = {

@@ -1,3 +1,4 @@
+import { purposeOf, type ConsentPurposes } from '../consent/consent-purposes';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
@@ -26,17 +27,20 @@ export type RawEvent = {
 export type NormalizedEvent = WorkUnit & { type: EventType; event: string | null };
 
 /** Segment's consent spec: context.consent.categoryPreferences = { Advertising: true, ... }. */
-function consentStatements(context: JsonObject, occurredAt: string): ConsentStatement[] {
+function consentStatements(context: JsonObject, occurredAt: string, purposes: ConsentPurposes): ConsentStatement[] {
   const consent = optionalObject(context.consent, 'context.consent');
   const preferences = optionalObject(consent.categoryPreferences, 'context.consent.categoryPreferences');
   return Object.entries(preferences).map(([category, value]) => {
     if (typeof value !== 'boolean') reject('INVALID_FIELD', `context.consent.categoryPreferences.${category} must be true or false`);
-    const purpose = category.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_');
+    const purpose = purposeOf(category);
+    if (!purposes.has(purpose)) {
+      reject('UNKNOWN_CONSENT_PURPOSE', `context.consent.categoryPreferences.${category}: "${purpose}" is not one of ${purposes.list.join(', ')}`);
+    }
     return { purpose, status: value ? 'GRANTED' : 'DENIED', occurredAt };
   });
 }
 
-export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, now: Date): NormalizedEvent {
+export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, now: Date, purposes: ConsentPurposes): NormalizedEvent {
   const messageId = optionalText(raw.messageId, 'messageId', 256)?.trim();
   if (!messageId) reject('MISSING_MESSAGE_ID', 'messageId is required: it makes a retried delivery safe');
   const type = (optionalText(raw.type, 'type', 32) ?? '').trim().toUpperCase() as EventType;
@@ -92,7 +96,7 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
           os,
         }
       : null,
-    consents: consentStatements(context, occurredAt),
+    consents: consentStatements(context, occurredAt, purposes),
     sourceRecord: null,
     dropped: ids.dropped,
   };

@@ -41,7 +41,7 @@ registerEnumType(ConflictReasonEnum, {
 @ObjectType()
 export class IngestError {
   @Pseudonymous()
-  @Field({ description: 'Stable code: MISSING_MESSAGE_ID, INVALID_TYPE, MISSING_FIELD, INVALID_FIELD, INVALID_TIMESTAMP, INVALID_IDENTIFIER_TYPE, NO_IDENTIFIERS.' })
+  @Field({ description: 'Stable code: MISSING_MESSAGE_ID, INVALID_TYPE, MISSING_FIELD, INVALID_FIELD, INVALID_TIMESTAMP, INVALID_IDENTIFIER_TYPE, NO_IDENTIFIERS, UNKNOWN_CONSENT_PURPOSE.' })
   code!: string;
 
   @Pseudonymous()

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CauseKind } from '../identity/cause-kind';
+import type { ConsentPurposes } from '../consent/consent-purposes';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ResolutionService } from '../identity/resolution.service';
@@ -47,6 +48,7 @@ export class IngestionService {
     private readonly normalizer: IdentifierNormalizer,
     private readonly metrics: Metrics,
     private readonly changes: ChangePublisher,
+    private readonly purposes: ConsentPurposes,
     private readonly maxBatch: number,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -67,11 +69,11 @@ export class IngestionService {
 
   private readonly paths: Record<CauseKind, Path> = {
     EVENT: {
-      normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.normalizer, now),
+      normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.normalizer, now, this.purposes),
       describe: (raw) => ({ messageId: lenientText((raw as RawEvent).messageId), source: lenientText(raw.source)?.toLowerCase() ?? null }),
     },
     RECORD: {
-      normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.normalizer, now),
+      normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.normalizer, now, this.purposes),
       describe: (raw) => {
         const [source, externalId, updatedAt] = [raw.source?.toLowerCase(), (raw as RawSourceRecord).externalId, (raw as RawSourceRecord).updatedAt].map(lenientText);
         const messageId = source && externalId && updatedAt ? recordVersionKey(recordKey(source, externalId), updatedAt) : null;
@@ -102,7 +104,7 @@ export class IngestionService {
       resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
-    const { results: unitResults, changed } = await this.db.write(async (tx) => {
+    const { results: unitResults, changed, consentChanged } = await this.db.write(async (tx) => {
       const resolved = await this.resolution.resolveIn(tx, accepted);
       const results = resolved.results;
       const stamp = this.clock().toISOString();
@@ -120,6 +122,7 @@ export class IngestionService {
     });
     // Only after commit: a listener must never hear of a change that was rolled back.
     this.changes.publish(changed);
+    this.changes.publishConsent(consentChanged);
 
     let next = 0;
     const results = prepared.map((p, index): IngestResult => {

@@ -1,3 +1,5 @@
+import { purposeOf, type ConsentPurposes } from '../consent/consent-purposes';
+import { CONSENT_STATUSES, isConsentStatus } from '../consent/consent-status';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import { isIdentifierType, recordKey } from '../identity/identifier-type';
 
@@ -18,10 +20,8 @@ export type RawSourceRecord = {
   consents?: { purpose: string; status: string; occurredAt?: string | null }[] | null;
 };
 
-const CONSENT_STATUSES = ['GRANTED', 'DENIED', 'WITHDRAWN'] as const;
-
 /** A CRM, support or shop record; its own key resolves it to the customer it described before. */
-export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNormalizer, now: Date): WorkUnit {
+export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNormalizer, now: Date, purposes: ConsentPurposes): WorkUnit {
   const source = requiredText(raw.source, 'source', 64).toLowerCase();
   const externalId = requiredText(raw.externalId, 'externalId', 256);
   if (raw.updatedAt === null || raw.updatedAt === undefined) {
@@ -45,10 +45,11 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
 
   const consents: ConsentStatement[] = (raw.consents ?? []).map((consent, index) => {
     const status = String(consent.status).toUpperCase();
-    if (!(CONSENT_STATUSES as readonly string[]).includes(status)) {
-      reject('INVALID_FIELD', `consents[${index}].status must be one of ${CONSENT_STATUSES.join(', ')}`);
+    if (!isConsentStatus(status)) reject('INVALID_FIELD', `consents[${index}].status must be one of ${CONSENT_STATUSES.join(', ')}`);
+    const purpose = purposeOf(requiredText(consent.purpose, `consents[${index}].purpose`, 64));
+    if (!purposes.has(purpose)) {
+      reject('UNKNOWN_CONSENT_PURPOSE', `consents[${index}].purpose "${purpose}" is not one of ${purposes.list.join(', ')}`);
     }
-    const purpose = requiredText(consent.purpose, `consents[${index}].purpose`, 64).toLowerCase();
     return {
       purpose,
       status: status as ConsentStatement['status'],

@@ -6,7 +6,9 @@ export type RejectionCode =
   | 'INVALID_FIELD'
   | 'INVALID_TIMESTAMP'
   | 'INVALID_IDENTIFIER_TYPE'
-  | 'NO_IDENTIFIERS';
+  | 'NO_IDENTIFIERS'
+  /** Not in CONSENT_PURPOSES: the whole item waits in the dead-letter queue, to be resubmitted once it is configured. */
+  | 'UNKNOWN_CONSENT_PURPOSE';
 
 export type Rejection = { code: RejectionCode; message: string };
 

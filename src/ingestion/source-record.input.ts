@@ -10,12 +10,12 @@ export class IdentifierInput {
   value!: string;
 }
 
-@InputType({ description: 'A consent statement carried by a record.' })
+@InputType({ description: 'A consent statement carried by a record; checked per record, so a wrong one rejects only its record.' })
 export class ConsentStatementInput {
-  @Field()
+  @Field({ description: 'One of consentPurposes; another rejects the record (UNKNOWN_CONSENT_PURPOSE).' })
   purpose!: string;
 
-  @Field({ description: 'GRANTED, DENIED or WITHDRAWN.' })
+  @Field({ description: 'GRANTED, DENIED or WITHDRAWN (any case); another rejects the record (INVALID_FIELD).' })
   status!: string;
 
   @Field(() => String, { nullable: true, description: 'Defaults to the record updatedAt.' })

@@ -70,6 +70,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     deadLetters: needs('deadletters:read'),
     dataDictionary: AUTHENTICATED,
     auditLog: needs('audit:read'),
+    consentPurposes: AUTHENTICATED,
     _entities: needs('customers:read'),
     // The SDL is what a gateway composes; it holds no data.
     _service: ANYONE,
@@ -78,9 +79,11 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     ingestEvents: needs('ingest:write'),
     upsertSourceRecords: needs('ingest:write'),
     resubmitDeadLetter: needs('ingest:write'),
+    setConsent: needs('consent:write'),
   },
   Subscription: {
     customerChanged: needs('customers:read'),
+    consentChanged: needs('customers:read'),
   },
 };
 

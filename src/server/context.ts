@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditTrail } from '../audit/audit-trail';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
+import type { ConsentPurposes } from '../consent/consent-purposes';
+import type { ConsentService } from '../consent/consent.service';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
@@ -14,6 +16,8 @@ export type AppServices = {
   normalizer: IdentifierNormalizer;
   /** Records every PII read; written in batches, flushed by the app's stop(). */
   audit: AuditTrail;
+  consent: ConsentService;
+  consentPurposes: ConsentPurposes;
 };
 
 export type AppContext = {

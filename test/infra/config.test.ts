@@ -79,4 +79,16 @@ describe('configuration', () => {
       /GRAPHQL_MAX_DEPTH[\s\S]*HTTP_MAX_BODY_BYTES[\s\S]*RATE_LIMIT_POINTS/,
     );
   });
+
+  it('parses consent purposes and retention windows, off by default', () => {
+    const defaults = loadConfig({ AUTH_DEV_MODE: 'true' });
+    expect(defaults.consent.purposes).toEqual(['analytics', 'personalization', 'marketing_email', 'marketing_sms', 'data_sale']);
+    expect(defaults.retention).toEqual({ anonymousProfileDays: 0, sourceRecordDays: 0, deadLetterDays: 0, intervalMinutes: 60, batchSize: 500 });
+    const custom = loadConfig({ AUTH_DEV_MODE: 'true', CONSENT_PURPOSES: 'Analytics, ads', RETENTION_ANONYMOUS_PROFILE_DAYS: '90', RETENTION_BATCH_SIZE: '100' });
+    expect(custom.consent.purposes).toEqual(['analytics', 'ads']);
+    expect(custom.retention).toMatchObject({ anonymousProfileDays: 90, batchSize: 100 });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', CONSENT_PURPOSES: 'e-mail', RETENTION_SOURCE_RECORD_DAYS: '-1' })).toThrow(
+      /CONSENT_PURPOSES: purposes must look like marketing_email: e-mail[\s\S]*RETENTION_SOURCE_RECORD_DAYS/,
+    );
+  });
 });

@@ -62,4 +62,30 @@ describe('customerChanged over graphql-ws', () => {
     );
     expect(events).toEqual([{ customerChanged: { change: 'MERGED', mergedInto: older.customerId, customer: { id: older.customerId } } }]);
   });
+
+  it('pushes consent changes of one customer', async () => {
+    const u = unique();
+    const [created] = await app.services.ingestion.ingestEvents([{ messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-u` }]);
+    const events = await collect(
+      `subscription { consentChanged(customerId: "${created.customerId}") { customerId purpose status previousStatus occurredAt source } }`,
+      1,
+      () =>
+        app.services.consent.setConsent({
+          customerId: created.customerId!,
+          purpose: 'marketing_sms',
+          status: 'GRANTED',
+          source: 'app',
+          occurredAt: new Date('2026-01-05T00:00:00Z'),
+          recordedBy: 'test',
+        }),
+    );
+    expect(events).toEqual([
+      {
+        consentChanged: {
+          customerId: created.customerId, purpose: 'marketing_sms', status: 'GRANTED', previousStatus: null,
+          occurredAt: '2026-01-05T00:00:00.000Z', source: 'app',
+        },
+      },
+    ]);
+  });
 });

@@ -1,0 +1,64 @@
+// One window of inactive customers, in (updatedAt, id) order after the cursor, of which the anonymous-only ones
+// are removed with everything that hangs off them. Anonymous-only: no identifier beyond ANONYMOUS_ID/DEVICE_ID,
+// no source record, and nothing seen since the cutoff (the customer's last change, its identifiers' and its
+// devices' lastSeen, on it and on the profiles merged into it). The cursor lets the next window skip customers
+// that stay (known people), so a run reads each customer once.
+MATCH (c:Customer)
+WHERE c.status = 'ACTIVE'
+  AND c.updatedAt < datetime($cutoff)
+  AND (c.updatedAt > datetime($afterAt) OR (c.updatedAt = datetime($afterAt) AND c.id > $afterId))
+WITH c ORDER BY c.updatedAt, c.id LIMIT toInteger($batch)
+WITH collect(c) AS window
+// Read before the window's nodes are deleted.
+WITH window, size(window) AS scanned, last(window).updatedAt AS lastAt, last(window).id AS lastId
+CALL (window) {
+  UNWIND window AS c
+  WITH c, [c] + COLLECT { MATCH (x:Customer)-[:MERGED_INTO]->(c) RETURN x } AS profiles
+  WHERE NOT EXISTS { (c)<-[:IDENTIFIES]-(i:Identifier) WHERE NOT i.type IN ['ANONYMOUS_ID', 'DEVICE_ID'] }
+    AND NOT EXISTS { (c)<-[:DESCRIBES]-(:SourceRecord) }
+    AND NOT EXISTS { (c)<-[link:IDENTIFIES]-(:Identifier) WHERE link.lastSeen >= datetime($cutoff) }
+    AND NONE(p IN profiles WHERE p.updatedAt >= datetime($cutoff)
+      OR EXISTS { (p)<-[u:USED_BY]-(:Device) WHERE u.lastSeen >= datetime($cutoff) })
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (p)-[:GAVE_CONSENT]->(k:Consent)
+    DETACH DELETE k
+  }
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (p)<-[:CONFLICT_ON|CONFLICTS_WITH]-(x:Conflict)
+    WITH DISTINCT x
+    DETACH DELETE x
+  }
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (p)<-[:SURVIVOR|ABSORBED]-(m:Merge)
+    WITH DISTINCT m
+    DETACH DELETE m
+  }
+  // A device used by someone else stays, with that usage only.
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (p)<-[u:USED_BY]-(d:Device)
+    DELETE u
+    WITH DISTINCT d
+    WHERE NOT EXISTS { (d)-[:USED_BY]->() }
+    DELETE d
+  }
+  CALL (c) {
+    MATCH (c)<-[:IDENTIFIES]-(i:Identifier)
+    DETACH DELETE i
+  }
+  // Idempotency entries go too: a replay of a removed profile's events makes a new profile instead of pointing at nothing.
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (n:Ingestion {customerId: p.id})
+    DELETE n
+  }
+  CALL (profiles) {
+    UNWIND profiles AS p
+    DETACH DELETE p
+  }
+  RETURN count(c) AS removed
+}
+RETURN scanned, removed, lastAt, lastId

@@ -1,0 +1,47 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Pseudonymous, Public } from '../policy/classification';
+import type { ConsentChange } from '../changes/consent-change';
+import type { ConsentRecord } from '../customers/customer.type';
+import type { AppContext } from '../server/context';
+import { ConsentStatusEnum } from './consent-status';
+import { ConsentChangeEvent, SetConsentPayload } from './consent.type';
+
+@Resolver()
+export class ConsentResolver {
+  @Public()
+  @Query(() => [String], { description: 'The purposes consent can be given for (CONSENT_PURPOSES).' })
+  consentPurposes(@Ctx() { services }: AppContext): readonly string[] {
+    return services.consentPurposes.list;
+  }
+
+  @Pseudonymous()
+  @Mutation(() => SetConsentPayload, {
+    description:
+      'Records what a person said about a purpose. The newest statement by occurredAt is in force, so a late older one is kept in the history without changing it. Retrying the same statement changes nothing.',
+  })
+  async setConsent(
+    @Arg('customerId', () => ID, { description: 'An absorbed id applies to its survivor.' }) customerId: string,
+    @Arg('purpose', { description: 'One of consentPurposes.' }) purpose: string,
+    @Arg('status', () => ConsentStatusEnum) status: ConsentStatusEnum,
+    @Arg('source', { description: 'Where the person said it, e.g. preference-center.' }) source: string,
+    @Arg('occurredAt', { description: 'When the person said it; at most a day ahead of the server clock.' }) occurredAt: Date,
+    @Ctx() { services, principal }: AppContext,
+  ): Promise<SetConsentPayload> {
+    const result = await services.consent.setConsent({ customerId, purpose, status, source, occurredAt, recordedBy: principal.subject });
+    return {
+      ...result,
+      statement: result.statement as unknown as ConsentRecord,
+      current: result.current as unknown as ConsentRecord,
+    };
+  }
+
+  @Pseudonymous()
+  @Subscription(() => ConsentChangeEvent, {
+    description: 'Changes of the consent in force for one customer (by setConsent, ingestion or a merge), after they committed.',
+    topics: 'CUSTOMER_CONSENT_CHANGED',
+    topicId: ({ args }) => (args as { customerId: string }).customerId,
+  })
+  consentChanged(@Arg('customerId', () => ID) _customerId: string, @Root() change: ConsentChange): ConsentChangeEvent {
+    return { ...change, occurredAt: new Date(change.occurredAt) } as ConsentChangeEvent;
+  }
+}

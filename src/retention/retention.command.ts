@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { loadConfig } from '../config/config';
+import { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import { Database } from '../infra/neo4j/database';
+import { migrate } from '../infra/neo4j/migrations';
+import { provideNeo4j } from '../infra/services/neo4j-service';
+import { createLogger } from '../observability/logger';
+import { RetentionJob } from './retention-job';
+
+/** `npm run retention`: applies the RETENTION_* windows once, for schedulers outside the app (cron, a k8s CronJob). */
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
+  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
+  try {
+    await db.waitUntilReachable();
+    const registry = new CypherRegistry();
+    await migrate(db, registry);
+    const job = new RetentionJob(db, registry, config.retention, logger);
+    if (!job.enabled) {
+      logger.warn('no retention window is set (RETENTION_ANONYMOUS_PROFILE_DAYS, RETENTION_SOURCE_RECORD_DAYS, RETENTION_DEAD_LETTER_DAYS): nothing to do');
+      return;
+    }
+    for (const { dataClass, removed, cutoff } of await job.run()) console.log(`${dataClass.padEnd(18)} removed ${removed} (older than ${cutoff})`);
+  } finally {
+    await db.close();
+    await neo4j.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
