@@ -7,16 +7,17 @@ export type AuditChannel = 'QUERY' | 'SUBSCRIPTION' | 'EXPORT';
 export type AuditDecision = 'ALLOWED_CLEAR' | 'MASKED' | 'DENIED';
 
 /**
- * One read of a PII field, as recorded: who, which field of which customer, why and with what outcome.
- * Never the value: the customer is named by id only.
+ * One read of a customer's PII fields, as recorded: who, which fields of which customer, why and with what
+ * outcome. One entry per customer per request (or subscription event), so a page of 1,000 profiles is 1,000
+ * entries, not one per field and identifier. Never the value: the customer is named by id only.
  */
 export type AuditEntryInput = {
   subject: string;
   roles: readonly string[];
   /** When the read happened; the trail stamps it (UTC) when left out. */
   at?: Date;
-  typeName: string;
-  fieldName: string;
+  /** The fields read, as Type.field (Customer.email, LinkedIdentifier.value), sorted. */
+  fields: readonly string[];
   /** Null when a denial happened before any customer was known. */
   customerId: string | null;
   purpose: string | null;
@@ -36,8 +37,7 @@ export type AuditRecord = {
   subject: string;
   roles: string[];
   at: Date;
-  typeName: string;
-  fieldName: string;
+  fields: string[];
   customerId: string | null;
   purpose: string | null;
   decision: AuditDecision;
@@ -65,8 +65,7 @@ export function canonicalJson(entry: ChainedFields): string {
     isoOf(entry.at),
     entry.subject,
     entry.roles,
-    entry.typeName,
-    entry.fieldName,
+    entry.fields,
     orNull(entry.customerId),
     orNull(entry.purpose),
     entry.decision,
@@ -87,5 +86,6 @@ export function toAuditRecord(row: Record<string, unknown>): AuditRecord {
     purpose: (row.purpose as string | undefined) ?? null,
     reason: (row.reason as string | undefined) ?? null,
     roles: (row.roles as string[] | undefined) ?? [],
+    fields: (row.fields as string[] | undefined) ?? [],
   };
 }

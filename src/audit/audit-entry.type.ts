@@ -20,7 +20,9 @@ registerEnumType(AuditDecisionEnum, {
   valuesConfig: { ALLOWED_CLEAR: { description: 'The value was returned in clear.' } },
 });
 
-@ObjectType('AuditEntry', { description: 'One read of a PII field of a customer: who, when, which field, why, and the decision. Never the value.' })
+@ObjectType('AuditEntry', {
+  description: "One read of a customer's PII fields in one request or event: who, when, which fields, why, and the decision. Never the value.",
+})
 export class AuditEntryType {
   @Public()
   @Field({ description: 'When the read happened (UTC).' })
@@ -35,8 +37,8 @@ export class AuditEntryType {
   roles!: string[];
 
   @Public()
-  @Field({ description: 'The field read, as Type.field (e.g. Customer.email).' })
-  field!: string;
+  @Field(() => [String], { description: 'The fields read, as Type.field (e.g. Customer.email, LinkedIdentifier.value).' })
+  fields!: string[];
 
   @Pseudonymous()
   @Field(() => ID, { nullable: true })

@@ -1,32 +1,69 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AppContext } from '../server/context';
+import type { Principal } from '../auth/principal';
+import type { Logger } from '../observability/logger';
 import type { AuditChannel, AuditDecision, AuditEntryInput } from './audit-entry';
+import type { AuditTrail } from './audit-trail';
 
 /** A subscription event reads through the same resolvers as a query; the operation tells them apart. */
 export const channelOf = (info: Pick<GraphQLResolveInfo, 'operation'>): AuditChannel =>
   info.operation.operation === 'subscription' ? 'SUBSCRIPTION' : 'QUERY';
 
-/**
- * The entry for one field read in a resolver (or a policy rule in front of it): who from the context, which
- * field from `info`, `Customer.email` of `customerId`.
- */
+type Reader = { principal: Principal; requestId: string };
+
+/** The entry for a read of some of one customer's PII fields. */
 export function auditEntryFor(
-  context: Pick<AppContext, 'principal' | 'requestId'>,
-  info: Pick<GraphQLResolveInfo, 'operation' | 'parentType' | 'fieldName'>,
+  reader: Reader,
   customerId: string | null,
+  fields: Iterable<string>,
+  channel: AuditChannel,
   decision: AuditDecision,
   reason: string | null = null,
 ): AuditEntryInput {
   return {
-    subject: context.principal.subject,
-    roles: context.principal.roles,
-    typeName: info.parentType.name,
-    fieldName: info.fieldName,
+    subject: reader.principal.subject,
+    roles: reader.principal.roles,
+    fields: [...fields].sort(),
     customerId,
-    purpose: context.principal.purpose,
+    purpose: reader.principal.purpose,
     decision,
     reason,
-    requestId: context.requestId,
-    channel: channelOf(info),
+    requestId: reader.requestId,
+    channel,
   };
+}
+
+/**
+ * The clear PII reads of one request (or one subscription event), gathered while its fields resolve and recorded
+ * when its result goes out: one audit entry per customer, naming every field read. The trail is asked first
+ * whether it accepts entries, so a read it could not record fails instead of going unaudited.
+ */
+export class PiiReadLog {
+  private reads = new Map<string | null, Set<string>>();
+  private channel: AuditChannel = 'QUERY';
+
+  constructor(private readonly trail: AuditTrail) {}
+
+  note(customerId: string | null, field: string, info: Pick<GraphQLResolveInfo, 'operation'>): void {
+    let fields = this.reads.get(customerId);
+    if (!fields) {
+      this.trail.ensureAccepting();
+      fields = new Set();
+      this.reads.set(customerId, fields);
+    }
+    fields.add(field);
+    this.channel = channelOf(info);
+  }
+
+  /** Records what was gathered, and starts afresh for the next event of a subscription. */
+  flush(reader: Reader, logger: Logger): void {
+    if (this.reads.size === 0) return;
+    const reads = this.reads;
+    this.reads = new Map();
+    try {
+      for (const [customerId, fields] of reads) this.trail.record(auditEntryFor(reader, customerId, fields, this.channel, 'ALLOWED_CLEAR'));
+    } catch (error) {
+      // Accepted when the read began; only a shutdown in the meantime gets here.
+      logger.error({ err: error, requestId: reader.requestId }, 'clear PII reads could not be audited');
+    }
+  }
 }

@@ -54,15 +54,19 @@ export class AuditTrail {
     return this.buffer.length;
   }
 
-  record(entry: AuditEntryInput): void {
+  /** Throws unless an entry recorded now would be accepted: a read that could not be audited must not happen. */
+  ensureAccepting(): void {
     if (this.stopped) throw new Error('The audit trail is stopped: no read may happen after shutdown began');
     if (this.buffer.length >= this.options.maxBuffer) throw new AuditBacklogError(this.buffer.length);
+  }
+
+  record(entry: AuditEntryInput): void {
+    this.ensureAccepting();
     this.buffer.push({
       subject: entry.subject,
       roles: [...entry.roles],
       at: entry.at ?? this.options.clock?.() ?? new Date(),
-      typeName: entry.typeName,
-      fieldName: entry.fieldName,
+      fields: [...entry.fields],
       customerId: entry.customerId,
       purpose: entry.purpose,
       decision: entry.decision,

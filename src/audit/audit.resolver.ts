@@ -7,7 +7,7 @@ import type { AuditRecord } from './audit-entry';
 import { AuditEntryConnection, AuditEntryType } from './audit-entry.type';
 
 const present = (record: AuditRecord) =>
-  ({ ...record, field: `${record.typeName}.${record.fieldName}` }) as unknown as AuditEntryType & { seq: number };
+  record as unknown as AuditEntryType & { seq: number };
 
 function beforeSeq(after: string | null | undefined): number {
   const cursor = decodeCursor(after, 1);

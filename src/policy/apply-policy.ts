@@ -4,7 +4,6 @@ import { shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
-import { auditEntryFor } from '../audit/audit-read';
 import { CLASSIFICATION_RULES, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
 import type { MaskKind } from './classification';
 import { mask } from './masks';
@@ -47,12 +46,7 @@ function maskingMiddleware(catalog: PolicyCatalog) {
     const apply = (value: unknown, parent: Record<string, unknown>, context: AppContext, info: GraphQLResolveInfo) => {
       if (value === null || value === undefined) return value;
       if (!context.principal.scopes.has('pii:read')) return mask(kind, value, parent);
-      const customerId = ownerOf(field.typeName, parent);
-      const key = `${customerId} ${qualified}`;
-      if (!context.auditedReads.has(key)) {
-        context.auditedReads.add(key);
-        context.services.audit.record(auditEntryFor(context, info, customerId, 'ALLOWED_CLEAR'));
-      }
+      context.piiReads.note(ownerOf(field.typeName, parent), qualified, info);
       return value;
     };
     // Synchronous for plain properties: a promise per field costs more than the masking itself on large lists.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PiiReadLog } from '../audit/audit-read';
 import type { AuditTrail } from '../audit/audit-trail';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
 import type { ConsentPurposes } from '../consent/consent-purposes';
@@ -26,8 +27,8 @@ export type AppContext = {
   principal: Principal;
   services: AppServices;
   loaders: CustomerLoaders;
-  /** `customerId Type.field` already audited in this request (or subscription event): one entry each. */
-  auditedReads: Set<string>;
+  /** Clear PII reads of this request (or subscription event), recorded in the audit trail when it completes. */
+  piiReads: PiiReadLog;
   /**
    * A subscription lives across many events: each event starts with empty loaders, so none reads stale data, and
    * is audited as a read of its own.
@@ -42,10 +43,9 @@ export function createContext(services: AppServices, principal: Principal = ANON
     principal,
     services,
     loaders: createCustomerLoaders(services.customers),
-    auditedReads: new Set(),
+    piiReads: new PiiReadLog(services.audit),
     renewLoaders() {
       context.loaders = createCustomerLoaders(services.customers);
-      context.auditedReads = new Set();
     },
   };
   return context;

@@ -12,6 +12,7 @@ import { WebSocketServer } from 'ws';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
+import { piiReadAudit } from '../audit/pii-read-audit.plugin';
 import { graphiqlRouter } from '../graphiql/graphiql.router';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
@@ -111,6 +112,11 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         return true;
       },
       onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
+      // Each result or subscription event that goes out records the clear PII reads it carried.
+      onNext: (_ctx, _id, _payload, args) => {
+        const context = args.contextValue as AppContext;
+        context.piiReads.flush(context, logger);
+      },
       context: ({ extra }) => createContext(services, extra.principal ?? ANONYMOUS),
     },
     wsServer,
@@ -133,6 +139,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       ApolloServerPluginInlineTraceDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestObserver(logger, metrics),
+      piiReadAudit(logger),
       ...limits.apolloPlugins(),
     ],
   });

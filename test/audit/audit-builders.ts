@@ -33,8 +33,7 @@ export function privateTrail(db: Database, options: Partial<AuditTrailOptions> =
 export const clearRead = (customerId: string, overrides: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
   subject: 'test-steward',
   roles: ['steward'],
-  typeName: 'Customer',
-  fieldName: 'email',
+  fields: ['Customer.email'],
   customerId,
   purpose: null,
   decision: 'ALLOWED_CLEAR',

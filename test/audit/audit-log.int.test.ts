@@ -1,4 +1,3 @@
-import type { GraphQLResolveInfo } from 'graphql';
 import { auditEntryFor } from '../../src/audit/audit-read';
 import { verifyChain } from '../../src/audit/chain-verifier';
 import { AuditRepository } from '../../src/audit/audit.repository';
@@ -9,15 +8,11 @@ import { clearRead } from './audit-builders';
 const AUDIT_LOG = /* GraphQL */ `
   query AuditLog($customerId: ID!, $first: Int, $after: String) {
     auditLog(customerId: $customerId, first: $first, after: $after) {
-      edges { cursor node { at subject roles field customerId purpose decision reason channel requestId } }
+      edges { cursor node { at subject roles fields customerId purpose decision reason channel requestId } }
       pageInfo { hasNextPage endCursor }
     }
   }
 `;
-
-/** The resolve info a resolver of `Customer.<field>` gets, reduced to what an audit entry reads from it. */
-const infoOf = (fieldName: string, operation: 'query' | 'subscription') =>
-  ({ fieldName, parentType: { name: 'Customer' }, operation: { operation } }) as unknown as GraphQLResolveInfo;
 
 describe('auditLog and the export read of the trail', () => {
   let app: TestApp;
@@ -31,9 +26,9 @@ describe('auditLog and the export read of the trail', () => {
     const steward = { principal: as('steward', { purpose: 'support', subject: 'alice' }), requestId: unique('req-') };
     const audit = app.services.audit;
     const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute));
-    audit.record({ ...auditEntryFor(steward, infoOf('email', 'query'), customerId, 'ALLOWED_CLEAR'), at: at(1) });
-    audit.record({ ...auditEntryFor(steward, infoOf('phone', 'subscription'), customerId, 'ALLOWED_CLEAR'), at: at(2) });
-    audit.record({ ...clearRead(customerId, { fieldName: 'lastName', decision: 'MASKED', subject: 'bob', roles: ['analyst'] }), at: at(3) });
+    audit.record({ ...auditEntryFor(steward, customerId, ['Customer.email'], 'QUERY', 'ALLOWED_CLEAR'), at: at(1) });
+    audit.record({ ...auditEntryFor(steward, customerId, ['Customer.phone', 'Customer.email'], 'SUBSCRIPTION', 'ALLOWED_CLEAR'), at: at(2) });
+    audit.record({ ...clearRead(customerId, { fields: ['Customer.lastName'], decision: 'MASKED', subject: 'bob', roles: ['analyst'] }), at: at(3) });
     audit.record({ ...clearRead(customerId, { decision: 'DENIED', reason: 'NO_CONSENT', channel: 'EXPORT' }), at: at(4) });
     audit.record(clearRead(other));
     await audit.flush();
@@ -41,23 +36,23 @@ describe('auditLog and the export read of the trail', () => {
     const first = (await gql(app, AUDIT_LOG, { customerId, first: 3 })).auditLog;
     expect(first.edges.map((edge: { node: unknown }) => edge.node)).toEqual([
       {
-        at: at(4).toISOString(), subject: 'test-steward', roles: ['steward'], field: 'Customer.email', customerId,
+        at: at(4).toISOString(), subject: 'test-steward', roles: ['steward'], fields: ['Customer.email'], customerId,
         purpose: null, decision: 'DENIED', reason: 'NO_CONSENT', channel: 'EXPORT', requestId: 'req-1',
       },
       {
-        at: at(3).toISOString(), subject: 'bob', roles: ['analyst'], field: 'Customer.lastName', customerId,
+        at: at(3).toISOString(), subject: 'bob', roles: ['analyst'], fields: ['Customer.lastName'], customerId,
         purpose: null, decision: 'MASKED', reason: null, channel: 'QUERY', requestId: 'req-1',
       },
       {
-        at: at(2).toISOString(), subject: 'alice', roles: ['steward'], field: 'Customer.phone', customerId,
+        at: at(2).toISOString(), subject: 'alice', roles: ['steward'], fields: ['Customer.email', 'Customer.phone'], customerId,
         purpose: 'support', decision: 'ALLOWED_CLEAR', reason: null, channel: 'SUBSCRIPTION', requestId: steward.requestId,
       },
     ]);
     expect(first.pageInfo.hasNextPage).toBe(true);
 
     const second = (await gql(app, AUDIT_LOG, { customerId, first: 3, after: first.pageInfo.endCursor })).auditLog;
-    expect(second.edges.map((edge: { node: { field: string; channel: string } }) => [edge.node.field, edge.node.channel])).toEqual([
-      ['Customer.email', 'QUERY'],
+    expect(second.edges.map((edge: { node: { fields: string[]; channel: string } }) => [edge.node.fields, edge.node.channel])).toEqual([
+      [['Customer.email'], 'QUERY'],
     ]);
     expect(second.pageInfo).toEqual({ hasNextPage: false, endCursor: second.edges[0].cursor });
   });
@@ -77,12 +72,12 @@ describe('auditLog and the export read of the trail', () => {
   it('gives the export every entry of the customers asked for, oldest first, and the chain stays verifiable', async () => {
     const customers = [unique('c'), unique('c')];
     const audit = app.services.audit;
-    for (const customerId of customers) for (const fieldName of ['email', 'phone']) audit.record(clearRead(customerId, { fieldName }));
+    for (const customerId of customers) for (const field of ['email', 'phone']) audit.record(clearRead(customerId, { fields: [`Customer.${field}`] }));
     await audit.flush();
 
     const entries = await audit.entriesFor(customers);
-    expect(entries.map((entry) => [entry.customerId, entry.fieldName])).toEqual(
-      [...customers].sort().flatMap((customerId) => [[customerId, 'email'], [customerId, 'phone']]),
+    expect(entries.map((entry) => [entry.customerId, entry.fields])).toEqual(
+      [...customers].sort().flatMap((customerId) => [[customerId, ['Customer.email']], [customerId, ['Customer.phone']]]),
     );
     expect(entries.every((entry) => entry.chain === 'main' && entry.hash.length === 64)).toBe(true);
     // Other test files append to `main` meanwhile: verify the part this test wrote.

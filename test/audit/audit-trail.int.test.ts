@@ -55,14 +55,14 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     await trail.stop();
   });
 
-  it('turns a request reading email and phone of 1,000 customers into two batched writes, not 2,000', async () => {
+  it('writes 2,000 entries in two batched appends, not 2,000', async () => {
     const { trail, repository, registry, chain } = privateTrail(db, { batchSize: 1_000 });
     const counter = countAppends(registry);
     const requestId = unique('req-');
     const customers = Array.from({ length: 1_000 }, () => unique('c'));
     for (const customerId of customers) {
-      trail.record(clearRead(customerId, { fieldName: 'email', requestId }));
-      trail.record(clearRead(customerId, { fieldName: 'phone', requestId }));
+      trail.record(clearRead(customerId, { fields: ['Customer.email'], requestId }));
+      trail.record(clearRead(customerId, { fields: ['Customer.phone'], requestId }));
     }
     await trail.stop();
     counter.off();
@@ -70,7 +70,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     expect(counter.appends).toBe(2);
     const stored = await trail.entriesFor(customers);
     expect(stored).toHaveLength(2_000);
-    expect(stored.filter((entry) => entry.fieldName === 'phone')).toHaveLength(1_000);
+    expect(stored.filter((entry) => entry.fields[0] === 'Customer.phone')).toHaveLength(1_000);
     expect(await verifyChain(repository, { chain })).toMatchObject({ ok: true, checked: 2_000 });
   });
 

@@ -39,6 +39,8 @@ describe('field-level PII policy', () => {
     absorbedId = other.customerId!;
   });
   afterAll(() => app.close());
+  let url: string | undefined;
+  const listening = async () => (url ??= await app.listen('127.0.0.1', 0));
 
   const PROFILE = `query($id: ID!) { customer(id: $id) { id firstName lastName email phone birthday street city postalCode country } }`;
 
@@ -124,7 +126,7 @@ describe('field-level PII policy', () => {
   });
 
   it('masks in subscriptions for an analyst over graphql-ws', async () => {
-    const url = await app.listen('127.0.0.1', 0);
+    const url = await listening();
     const client = createClient({
       url: `${url.replace('http', 'ws')}/graphql`,
       webSocketImpl: WebSocket,
@@ -173,16 +175,47 @@ describe('field-level PII policy', () => {
     await gql(app, query, { id }, as('analyst'));
     await gql(app, query, { id }, as('steward', { subject: `steward-${u2}` }));
     await app.services.audit.flush();
-    const { auditLog } = await gql(app, `query($id: ID!) { auditLog(customerId: $id, first: 50) { edges { node { subject field decision channel customerId purpose } } } }`, {
+    const { auditLog } = await gql(app, `query($id: ID!) { auditLog(customerId: $id, first: 50) { edges { node { subject fields decision channel customerId purpose } } } }`, {
       id,
     });
-    const entries = auditLog.edges.map((e: { node: unknown }) => e.node);
-    expect(entries.map((e: { field: string }) => e.field).sort()).toEqual(['Customer.email', 'Customer.firstName', 'LinkedIdentifier.value']);
-    for (const entry of entries) {
-      expect(entry).toMatchObject({ subject: `steward-${u2}`, decision: 'ALLOWED_CLEAR', channel: 'QUERY', customerId: id, purpose: null });
-    }
+    // One entry for the request: every PII field it read of this customer, each once.
+    expect(auditLog.edges.map((e: { node: unknown }) => e.node)).toEqual([
+      {
+        subject: `steward-${u2}`,
+        fields: ['Customer.email', 'Customer.firstName', 'LinkedIdentifier.value'],
+        decision: 'ALLOWED_CLEAR',
+        channel: 'QUERY',
+        customerId: id,
+        purpose: null,
+      },
+    ]);
+    const entries = auditLog.edges;
     expect(JSON.stringify(entries)).not.toContain(`${u2}@audit.test`);
     const refused = await gqlErrors(app, `query($id: ID!) { auditLog(customerId: $id) { edges { cursor } } }`, { id }, as('analyst'));
     expect(refused.errors[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('audits clear reads pushed in subscription events, one entry per event', async () => {
+    const url = await listening();
+    const subject = unique('sub-steward');
+    const client = createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { Authorization: `Bearer ${await app.minter!.mint({ role: 'steward', subject })}` },
+    });
+    try {
+      const iterator = client.iterate({ query: `subscription { customerChanged(id: "${customerId}") { customer { email } } }` });
+      const next = iterator.next();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await app.services.ingestion.ingestEvents([{ messageId: unique('ev'), type: 'IDENTIFY', userId: `${u}-u`, traits: { company: 'Acme' } }]);
+      expect((await next).value).toEqual({ data: { customerChanged: { customer: { email } } } });
+      await iterator.return?.();
+    } finally {
+      await client.dispose();
+    }
+    await app.services.audit.flush();
+    const entries = (await app.services.audit.entriesFor([customerId])).filter((entry) => entry.subject === subject);
+    expect(entries).toMatchObject([{ fields: ['Customer.email'], channel: 'SUBSCRIPTION', decision: 'ALLOWED_CLEAR' }]);
   });
 });

@@ -1,0 +1,14 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from '../observability/logger';
+import type { AppContext } from '../server/context';
+
+/** Records a request's clear PII reads once its result is complete (graphql-ws events do it in onNext). */
+export const piiReadAudit = (logger: Logger): ApolloServerPlugin<AppContext> => ({
+  async requestDidStart() {
+    return {
+      async willSendResponse({ contextValue }) {
+        contextValue.piiReads.flush(contextValue, logger);
+      },
+    };
+  },
+});
