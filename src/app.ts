@@ -22,6 +22,15 @@ import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
+import Redis from 'ioredis';
+import { NoAuditTrailYet } from './privacy/audit-reader';
+import { CustomerCache } from './privacy/customer-cache';
+import { CustomerExportService } from './privacy/customer-export.service';
+import { ErasureRepository } from './privacy/erasure.repository';
+import { ErasureService } from './privacy/erasure.service';
+import { SuppressionFilter } from './privacy/suppression-filter';
+import { SuppressionHasher } from './privacy/suppression-hasher';
+import { SuppressionRepository } from './privacy/suppression.repository';
 
 export type AppOptions = {
   config: Config;
@@ -53,6 +62,28 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     clock,
   );
   const pubSub = createAppPubSub();
+  if (config.privacy.suppressionSaltIsDevDefault) {
+    logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
+  }
+  const hasher = new SuppressionHasher(config.privacy.suppressionSalt);
+  const suppressions = new SuppressionRepository(registry);
+  // Commands fail fast instead of queueing while Redis is away: a failed erasure is retried, a hung one is not.
+  const redis = config.redis.url
+    ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times) => (times > 3 ? null : 200) })
+    : null;
+  const customers = new CustomerRepository(db, registry);
+  const erasure = new ErasureService({
+    db,
+    repository: new ErasureRepository(db, registry),
+    suppressions,
+    hasher,
+    normalizer,
+    cache: new CustomerCache(redis),
+    metrics,
+    logger,
+    batchSize: config.privacy.erasureBatchSize,
+    clock,
+  });
   const services: AppServices = {
     ingestion: new IngestionService(
       db,
@@ -61,13 +92,19 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
       normalizer,
       metrics,
       new ChangePublisher(pubSub, clock),
+      new SuppressionFilter(hasher, suppressions),
       config.ingest.maxBatch,
       clock,
     ),
     deadLetters,
-    customers: new CustomerRepository(db, registry),
+    customers,
     normalizer,
+    erasure,
+    // NoAuditTrailYet is the placeholder the audit trail's AuditTrail service replaces (it has entriesFor).
+    exports: new CustomerExportService(db, registry, customers, erasure, new NoAuditTrailYet(), clock),
   };
+  // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
+  await erasure.resumePending();
 
   const tokens = tokenSettings(config.auth);
   const verifier = new TokenVerifier(tokens);
@@ -95,6 +132,8 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
     },
     async stop(): Promise<void> {
       await apollo.stop();
+      await erasure.drain();
+      redis?.disconnect();
       if (httpServer.listening) {
         httpServer.close();
         await once(httpServer, 'close');

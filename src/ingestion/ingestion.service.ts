@@ -13,8 +13,9 @@ import { recordKey } from '../identity/identifier-type';
 import { lenientText } from './payload-fields';
 import { normalizeRecord, recordVersionKey, type RawSourceRecord } from './record-normalizer';
 import { RejectedInput, type Rejection } from './rejection';
+import type { SuppressionFilter } from '../privacy/suppression-filter';
 
-export type IngestOutcome = UnitResult['outcome'] | 'REJECTED';
+export type IngestOutcome = UnitResult['outcome'] | 'REJECTED' | 'SUPPRESSED';
 
 export type IngestResult = {
   index: number;
@@ -47,6 +48,7 @@ export class IngestionService {
     private readonly normalizer: IdentifierNormalizer,
     private readonly metrics: Metrics,
     private readonly changes: ChangePublisher,
+    private readonly suppression: SuppressionFilter,
     private readonly maxBatch: number,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -102,8 +104,11 @@ export class IngestionService {
       resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
-    const { results: unitResults, changed } = await this.db.write(async (tx) => {
-      const resolved = await this.resolution.resolveIn(tx, accepted);
+    const { results: unitResults, changed, screened } = await this.db.write(async (tx) => {
+      // Inside the transaction, so a retried batch screens again against suppressions committed meanwhile.
+      const screened = await this.suppression.screen(tx, accepted);
+      const kept = screened.flatMap((s) => (s.suppressed ? [] : [s.unit]));
+      const resolved = await this.resolution.resolveIn(tx, kept);
       const results = resolved.results;
       const stamp = this.clock().toISOString();
       await this.deadLetters.record(
@@ -116,12 +121,13 @@ export class IngestionService {
       if (resubmittedLetterId && results.length === 1) {
         await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
       }
-      return resolved;
+      return { ...resolved, screened };
     });
     // Only after commit: a listener must never hear of a change that was rolled back.
     this.changes.publish(changed);
 
-    let next = 0;
+    let nextAccepted = 0;
+    let nextResolved = 0;
     const results = prepared.map((p, index): IngestResult => {
       if (!p.ok) {
         return {
@@ -135,15 +141,16 @@ export class IngestionService {
           deadLetterId: letterId(p),
         };
       }
-      const result = unitResults[next++];
+      const { unit, suppressed } = screened[nextAccepted++];
+      const result = suppressed ? null : unitResults[nextResolved++];
       return {
         index,
-        messageId: p.unit.messageId,
-        customerId: result.customerId,
-        outcome: result.outcome,
+        messageId: unit.messageId,
+        customerId: result?.customerId ?? null,
+        outcome: result?.outcome ?? 'SUPPRESSED',
         error: null,
-        conflicts: result.conflicts,
-        droppedIdentifiers: p.unit.dropped,
+        conflicts: result?.conflicts ?? [],
+        droppedIdentifiers: unit.dropped,
         deadLetterId: null,
       };
     });
@@ -154,6 +161,7 @@ export class IngestionService {
   private count(kind: CauseKind, results: IngestResult[]) {
     for (const result of results) {
       this.metrics.ingested.inc({ kind, outcome: result.outcome });
+      if (result.outcome === 'SUPPRESSED') this.metrics.suppressed.inc({ kind });
       if (result.outcome === 'DUPLICATE') continue;
       for (const dropped of result.droppedIdentifiers) this.metrics.identifiersDropped.inc(dropped);
     }

@@ -38,6 +38,18 @@ export function createMetrics() {
       labelNames: ['type', 'reason'] as const,
       registers: [registry],
     }),
+    suppressed: new Counter({
+      name: 'c360_suppressed_total',
+      help: 'Events and source records dropped because they carry only identifiers of erased people, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    erasures: new Counter({
+      name: 'c360_erasures_total',
+      help: 'Erasure runs finished, by final status (COMPLETED, FAILED)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -11,6 +11,7 @@ import { CustomerResolver } from '../customers/customer.resolver';
 import { LinkedIdentifierResolver } from '../customers/linked-identifier.resolver';
 import { DeadLetterResolver } from '../dead-letters/dead-letter.resolver';
 import { IngestionResolver } from '../ingestion/ingestion.resolver';
+import { PrivacyResolver } from '../privacy/privacy.resolver';
 
 export const resolvers = [
   CustomerResolver,
@@ -19,6 +20,7 @@ export const resolvers = [
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,
+  PrivacyResolver,
 ] as const;
 
 const FEDERATION_LINK = `

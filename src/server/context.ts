@@ -5,12 +5,16 @@ import type { DeadLetterRepository } from '../dead-letters/dead-letter.repositor
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { IngestionService } from '../ingestion/ingestion.service';
 import { ANONYMOUS, type Principal } from '../auth/principal';
+import type { CustomerExportService } from '../privacy/customer-export.service';
+import type { ErasureService } from '../privacy/erasure.service';
 
 export type AppServices = {
   ingestion: IngestionService;
   deadLetters: DeadLetterRepository;
   customers: CustomerRepository;
   normalizer: IdentifierNormalizer;
+  exports: CustomerExportService;
+  erasure: ErasureService;
 };
 
 export type AppContext = {
