@@ -92,7 +92,7 @@ export async function createApp({ config, db, logger, rules, clock }: AppOptions
       normalizer,
       metrics,
       new ChangePublisher(pubSub, clock),
-      new SuppressionFilter(hasher, suppressions),
+      new SuppressionFilter(hasher, suppressions, normalizer),
       config.ingest.maxBatch,
       clock,
     ),

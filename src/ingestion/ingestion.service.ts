@@ -30,7 +30,7 @@ export type IngestResult = {
 
 type Prepared =
   | { ok: true; unit: WorkUnit }
-  | { ok: false; rejection: Rejection; messageId: string | null; source: string | null; payload: string };
+  | { ok: false; rejection: Rejection; messageId: string | null; source: string | null; payload: string; raw: unknown };
 
 type Path = {
   normalize(raw: RawEvent | RawSourceRecord, now: Date): WorkUnit;
@@ -97,38 +97,45 @@ export class IngestionService {
       } catch (error) {
         if (!(error instanceof RejectedInput)) throw error;
         const { messageId, source } = describe(raw);
-        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: JSON.stringify(raw) };
+        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: JSON.stringify(raw), raw };
       }
     });
     const letterId = (p: Extract<Prepared, { ok: false }>) =>
       resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
-    const { results: unitResults, changed, screened } = await this.db.write(async (tx) => {
+    const rejected = prepared.flatMap((p) => (p.ok ? [] : [p]));
+    const { results: unitResults, changed, screening } = await this.db.write(async (tx) => {
       // Inside the transaction, so a retried batch screens again against suppressions committed meanwhile.
-      const screened = await this.suppression.screen(tx, accepted);
-      const kept = screened.flatMap((s) => (s.suppressed ? [] : [s.unit]));
+      const screening = await this.suppression.screen(tx, accepted, rejected.map((p) => p.raw));
+      const kept = screening.units.flatMap((s) => (s.suppressed ? [] : [s.unit]));
       const resolved = await this.resolution.resolveIn(tx, kept);
       const results = resolved.results;
       const stamp = this.clock().toISOString();
       await this.deadLetters.record(
         tx,
-        prepared.flatMap((p) =>
-          p.ok ? [] : [{ id: letterId(p), kind, messageId: p.messageId, source: p.source, code: p.rejection.code, message: p.rejection.message, payload: p.payload }],
+        rejected.flatMap((p, i) =>
+          screening.rejectedSuppressed[i]
+            ? []
+            : [{ id: letterId(p), kind, messageId: p.messageId, source: p.source, code: p.rejection.code, message: p.rejection.message, payload: p.payload }],
         ),
         stamp,
       );
       if (resubmittedLetterId && results.length === 1) {
         await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
       }
-      return { ...resolved, screened };
+      return { ...resolved, screening };
     });
     // Only after commit: a listener must never hear of a change that was rolled back.
     this.changes.publish(changed);
 
     let nextAccepted = 0;
     let nextResolved = 0;
+    let nextRejected = 0;
     const results = prepared.map((p, index): IngestResult => {
+      if (!p.ok && screening.rejectedSuppressed[nextRejected++]) {
+        return { index, messageId: p.messageId, customerId: null, outcome: 'SUPPRESSED', error: null, conflicts: [], droppedIdentifiers: [], deadLetterId: null };
+      }
       if (!p.ok) {
         return {
           index,
@@ -141,7 +148,7 @@ export class IngestionService {
           deadLetterId: letterId(p),
         };
       }
-      const { unit, suppressed } = screened[nextAccepted++];
+      const { unit, suppressed } = screening.units[nextAccepted++];
       const result = suppressed ? null : unitResults[nextResolved++];
       return {
         index,

@@ -1,12 +1,6 @@
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { PersonKey } from './erasure.repository';
-
-function stringsIn(value: unknown, into: string[] = []): string[] {
-  if (typeof value === 'string') into.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsIn(v, into));
-  return into;
-}
+import { payloadStrings } from './payload-strings';
 
 /**
  * Tells whether a raw dead-letter payload carries one of the person's identifiers. Payloads are stored as they
@@ -40,7 +34,7 @@ export class DeadLetterMatcher {
     } catch {
       parsed = payload;
     }
-    return stringsIn(parsed).some((raw) => {
+    return payloadStrings(parsed).some((raw) => {
       const text = raw.trim();
       if (this.ids.has(text)) return true;
       if (this.emails.size > 0 && text.includes('@')) {
