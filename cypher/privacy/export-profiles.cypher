@@ -4,7 +4,8 @@ OPTIONAL MATCH (asked)-[:MERGED_INTO]->(survivor:Customer)
 WITH coalesce(survivor, asked) AS c
 OPTIONAL MATCH (absorbed:Customer)-[:MERGED_INTO]->(c)
 WITH c, absorbed ORDER BY absorbed.createdAt, absorbed.id
-WITH [c] + collect(absorbed) AS profiles
+WITH c, collect(absorbed) AS absorbed
+WITH [c] + absorbed AS profiles
 UNWIND range(0, size(profiles) - 1) AS position
 WITH profiles[position] AS p, position
 RETURN p {
