@@ -92,6 +92,7 @@ const environment = z
   AUTH_AUDIENCE: z.string().default('customer360-api'),
   AUTH_DEV_SECRET_FILE: z.string().default('.data/dev-jwt-secret'),
   SUPPRESSION_SALT: z.string().min(32, 'at least 32 characters: it keys the HMAC of erased identifiers').optional(),
+  MASKED_COPY_KEY: z.string().min(32, 'at least 32 characters: it keys the pseudonyms of a masked copy').optional(),
   ERASURE_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   SOURCE_PRIORITY: z
     .string()
@@ -146,6 +147,8 @@ export type Config = Readonly<{
     /** True when SUPPRESSION_SALT was not set and the public development salt is in use (never in production). */
     suppressionSaltIsDevDefault: boolean;
     erasureBatchSize: number;
+    /** Key of the masked copy's pseudonyms; no default: a known key would let anyone re-identify a copy by guessing. */
+    maskedCopyKey?: string;
   };
   identity: {
     defaultRegion: string;
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       suppressionSalt: e.SUPPRESSION_SALT ?? DEV_SUPPRESSION_SALT,
       suppressionSaltIsDevDefault: !e.SUPPRESSION_SALT,
       erasureBatchSize: e.ERASURE_BATCH_SIZE,
+      maskedCopyKey: e.MASKED_COPY_KEY,
     },
     identity: {
       defaultRegion: e.IDENTITY_DEFAULT_REGION,
