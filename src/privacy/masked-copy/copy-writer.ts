@@ -9,8 +9,16 @@ export type CopyCounts = { nodes: number; relationships: number };
 
 const write = (out: Writable, line: CopyLine) =>
   new Promise<void>((resolve, reject) => {
-    if (out.write(`${JSON.stringify(line)}\n`)) resolve();
-    else out.once('drain', resolve).once('error', reject);
+    if (out.write(`${JSON.stringify(line)}\n`)) return resolve();
+    const onError = (error: Error) => {
+      out.off('drain', onDrain);
+      reject(error);
+    };
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    out.once('drain', onDrain).once('error', onError);
   });
 
 /**
