@@ -16,7 +16,7 @@ registerEnumType(ErasureStatusEnum, {
   },
 });
 
-@ObjectType({ description: 'What an erasure removed, by kind: counts only, never a value.' })
+@ObjectType('ErasureCounts', { description: 'What an erasure removed, by kind: counts only, never a value.' })
 export class ErasureCountsType {
   @Field(() => Int, { description: 'Profiles: the survivor and every profile merged into it.' })
   customers!: number;
@@ -61,7 +61,7 @@ export class ErasureCountsType {
   suppressions!: number;
 }
 
-@ObjectType({ description: 'A request to erase a person; the only record of them an erasure keeps.' })
+@ObjectType('ErasureRequest', { description: 'A request to erase a person; the only record of them an erasure keeps.' })
 export class ErasureRequestType {
   @Field(() => ID)
   id!: string;
