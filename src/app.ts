@@ -30,6 +30,14 @@ import { scheduleRetention } from './retention/retention-schedule';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
 import { OperationRateLimiter } from './server/rate-limiter';
+import Redis from 'ioredis';
+import { CustomerCache } from './privacy/customer-cache';
+import { CustomerExportService } from './privacy/customer-export.service';
+import { ErasureRepository } from './privacy/erasure.repository';
+import { ErasureService } from './privacy/erasure.service';
+import { SuppressionFilter } from './privacy/suppression-filter';
+import { SuppressionHasher } from './privacy/suppression-hasher';
+import { SuppressionRepository } from './privacy/suppression.repository';
 
 export type AppOptions = {
   config: Config;
@@ -67,15 +75,53 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   );
   const pubSub = createAppPubSub();
   const changes = new ChangePublisher(pubSub, clock);
-  const services: AppServices = {
-    ingestion: new IngestionService(db, resolution, deadLetters, normalizer, metrics, changes, consentPurposes, config.ingest.maxBatch, clock),
-    deadLetters,
-    customers: new CustomerRepository(db, registry),
+  if (config.privacy.suppressionSaltIsDevDefault) {
+    logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
+  }
+  const hasher = new SuppressionHasher(config.privacy.suppressionSalt);
+  const suppressions = new SuppressionRepository(registry);
+  // Commands fail fast instead of queueing while Redis is away: a failed erasure is retried, a hung one is not.
+  const redis = config.redis.url
+    ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times) => (times > 3 ? null : 200) })
+    : null;
+  const customers = new CustomerRepository(db, registry);
+  const erasure = new ErasureService({
+    db,
+    repository: new ErasureRepository(db, registry),
+    suppressions,
+    hasher,
     normalizer,
-    audit: new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock }),
+    cache: new CustomerCache(redis),
+    metrics,
+    logger,
+    batchSize: config.privacy.erasureBatchSize,
+    clock,
+  });
+  const audit = new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock });
+  const services: AppServices = {
+    ingestion: new IngestionService(
+      db,
+      resolution,
+      deadLetters,
+      normalizer,
+      metrics,
+      changes,
+      new SuppressionFilter(hasher, suppressions, normalizer),
+      consentPurposes,
+      config.ingest.maxBatch,
+      clock,
+    ),
+    deadLetters,
+    customers,
+    normalizer,
+    audit,
     consent: new ConsentService(db, consentRepository, consentPurposes, changes, clock),
     consentPurposes,
+    erasure,
+    exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
   };
+  // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
+  await erasure.resumePending();
 
   const retention = new RetentionJob(db, registry, config.retention, logger, clock);
   const retentionSchedule =
@@ -126,6 +172,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     async stop(): Promise<void> {
       await retentionSchedule?.stop();
       await apollo.stop();
+      await erasure.drain();
+      redis?.disconnect();
       if (httpServer.listening) {
         httpServer.close();
         await once(httpServer, 'close');

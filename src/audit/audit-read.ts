@@ -39,9 +39,14 @@ export function auditEntryFor(
  */
 export class PiiReadLog {
   private reads = new Map<string | null, Set<string>>();
-  private channel: AuditChannel = 'QUERY';
+  private channel: AuditChannel | null = null;
 
   constructor(private readonly trail: AuditTrail) {}
+
+  /** Reads from here on are for this channel (an export), whatever the operation. */
+  readFor(channel: AuditChannel): void {
+    this.channel = channel;
+  }
 
   note(customerId: string | null, field: string, info: Pick<GraphQLResolveInfo, 'operation'>): void {
     let fields = this.reads.get(customerId);
@@ -51,7 +56,7 @@ export class PiiReadLog {
       this.reads.set(customerId, fields);
     }
     fields.add(field);
-    this.channel = channelOf(info);
+    this.channel ??= channelOf(info);
   }
 
   /** Records what was gathered, and starts afresh for the next event of a subscription. */
@@ -60,7 +65,8 @@ export class PiiReadLog {
     const reads = this.reads;
     this.reads = new Map();
     try {
-      for (const [customerId, fields] of reads) this.trail.record(auditEntryFor(reader, customerId, fields, this.channel, 'ALLOWED_CLEAR'));
+      const channel = this.channel ?? 'QUERY';
+      for (const [customerId, fields] of reads) this.trail.record(auditEntryFor(reader, customerId, fields, channel, 'ALLOWED_CLEAR'));
     } catch (error) {
       // Accepted when the read began; only a shutdown in the meantime gets here.
       logger.error({ err: error, requestId: reader.requestId }, 'clear PII reads could not be audited');

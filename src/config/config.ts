@@ -108,6 +108,9 @@ const environment = z
   AUTH_ISSUER: z.string().default('customer360'),
   AUTH_AUDIENCE: z.string().default('customer360-api'),
   AUTH_DEV_SECRET_FILE: z.string().default('.data/dev-jwt-secret'),
+  SUPPRESSION_SALT: z.string().min(32, 'at least 32 characters: it keys the HMAC of erased identifiers').optional(),
+  MASKED_COPY_KEY: z.string().min(32, 'at least 32 characters: it keys the pseudonyms of a masked copy').optional(),
+  ERASURE_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   SOURCE_PRIORITY: z
     .string()
     .default('crm,support,ecommerce,mobile,web')
@@ -142,6 +145,10 @@ const environment = z
     }
     if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both' });
+    }
+    // A default salt would let anyone test guessed emails against the suppression list: production must set one.
+    if (e.NODE_ENV === 'production' && !e.SUPPRESSION_SALT) {
+      ctx.addIssue({ code: 'custom', path: ['SUPPRESSION_SALT'], message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept forever)' });
     }
     if (e.AUTH_DEV_MODE && e.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_MODE'], message: 'dev mode is refused when NODE_ENV=production' });
@@ -178,6 +185,14 @@ export type Config = Readonly<{
     /** Operations per principal per window; 0 switches rate limiting off (benchmarks). */
     rate: { points: number; durationSeconds: number };
   };
+  privacy: {
+    suppressionSalt: string;
+    /** True when SUPPRESSION_SALT was not set and the public development salt is in use (never in production). */
+    suppressionSaltIsDevDefault: boolean;
+    erasureBatchSize: number;
+    /** Key of the masked copy's pseudonyms; no default: a known key would let anyone re-identify a copy by guessing. */
+    maskedCopyKey?: string;
+  };
   identity: {
     defaultRegion: string;
     blockedPatterns: string[];
@@ -201,6 +216,9 @@ export type RetentionSettings = {
 };
 
 export class ConfigError extends Error {}
+
+/** Public, so only for development and tests: production refuses to start without SUPPRESSION_SALT. */
+export const DEV_SUPPRESSION_SALT = 'c360-development-suppression-salt-NOT-FOR-PRODUCTION';
 
 /** Parses the whole environment once and reports every problem together. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -243,6 +261,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       httpMaxBodyBytes: e.HTTP_MAX_BODY_BYTES,
       wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
       rate: { points: e.RATE_LIMIT_POINTS, durationSeconds: e.RATE_LIMIT_DURATION_SECONDS },
+    },
+    privacy: {
+      suppressionSalt: e.SUPPRESSION_SALT ?? DEV_SUPPRESSION_SALT,
+      suppressionSaltIsDevDefault: !e.SUPPRESSION_SALT,
+      erasureBatchSize: e.ERASURE_BATCH_SIZE,
+      maskedCopyKey: e.MASKED_COPY_KEY,
     },
     identity: {
       defaultRegion: e.IDENTITY_DEFAULT_REGION,

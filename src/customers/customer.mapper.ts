@@ -1,6 +1,7 @@
 import type { Lineage } from '../identity/profile-attributes';
 import type { CustomerRow, IdentifierRow, LinkRow } from './customer.repository';
-import type { AttributeLineage, Customer, LinkedIdentifier, LinkExplanation } from './customer.type';
+import type { IdentifierTypeEnum } from '../identity/identifier-type';
+import type { AttributeLineage, Customer, LinkedIdentifier, LinkExplanation, MergeRecord } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {
   return { ...(row as unknown as Customer), redirectedFrom: row.id === askedId ? null : askedId };
@@ -30,4 +31,17 @@ export function toLinkExplanation(link: LinkRow): LinkExplanation {
 export function toAttributeLineage(json: string | null): AttributeLineage[] {
   const lineage = json ? (JSON.parse(json) as Lineage[]) : [];
   return lineage.map((l) => ({ attribute: l.attribute, source: l.source, observedAt: new Date(l.at), cause: l.ref }));
+}
+
+export function toMergeRecord(merge: Record<string, unknown>): MergeRecord {
+  const absorbed = merge.absorbed as { customerId: string; viaType: string | null; viaValue: string | null; viaRecordKey: string | null }[];
+  return {
+    ...(merge as unknown as MergeRecord),
+    absorbed: absorbed.map((a) => ({
+      customerId: a.customerId,
+      viaIdentifierType: a.viaType as IdentifierTypeEnum | null,
+      viaIdentifierValue: a.viaValue,
+      viaRecordKey: a.viaRecordKey,
+    })),
+  };
 }

@@ -9,7 +9,7 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../shared
 import { BadUserInputError } from '../shared/errors';
 import { assertAdmitted } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
-import { toAttributeLineage, toCustomer, toLinkedIdentifier } from './customer.mapper';
+import { toAttributeLineage, toCustomer, toLinkedIdentifier, toMergeRecord } from './customer.mapper';
 import {
   AttributeLineage,
   ConsentRecord,
@@ -138,18 +138,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [MergeRecord], { description: 'Every merge this customer or a profile merged into it took part in.' })
   async mergeHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<MergeRecord[]> {
-    return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => {
-      const absorbed = merge.absorbed as { customerId: string; viaType: string | null; viaValue: string | null; viaRecordKey: string | null }[];
-      return {
-        ...(merge as unknown as MergeRecord),
-        absorbed: absorbed.map((a) => ({
-          customerId: a.customerId,
-          viaIdentifierType: a.viaType as IdentifierTypeEnum | null,
-          viaIdentifierValue: a.viaValue,
-          viaRecordKey: a.viaRecordKey,
-        })),
-      };
-    });
+    return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => toMergeRecord(merge));
   }
 
   @Pseudonymous()

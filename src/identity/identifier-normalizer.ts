@@ -3,7 +3,8 @@ import isEmail from 'validator/lib/isEmail';
 import { IdentifierType, identifierKey } from './identifier-type';
 
 export type NormalizedIdentifier = { type: IdentifierType; value: string; key: string };
-export type DropReason = 'BLOCKED' | 'INVALID';
+/** SUPPRESSED: the identifier belonged to an erased person (see src/privacy/suppression-filter.ts). */
+export type DropReason = 'BLOCKED' | 'INVALID' | 'SUPPRESSED';
 export type DroppedIdentifier = { type: IdentifierType; reason: DropReason };
 
 export type NormalizeResult =

@@ -8,6 +8,7 @@ export enum IngestOutcomeEnum {
   MERGED = 'MERGED',
   DUPLICATE = 'DUPLICATE',
   REJECTED = 'REJECTED',
+  SUPPRESSED = 'SUPPRESSED',
 }
 registerEnumType(IngestOutcomeEnum, {
   name: 'IngestOutcome',
@@ -17,14 +18,21 @@ registerEnumType(IngestOutcomeEnum, {
     MERGED: { description: 'Its identifiers joined several customers into one survivor.' },
     DUPLICATE: { description: 'This messageId (or record version) was applied before; nothing changed.' },
     REJECTED: { description: 'Refused; see error. The payload is in deadLetters.' },
+    SUPPRESSED: {
+      description: 'Its identifiers (or its source record) belong to an erased person: dropped and counted, nothing stored, no dead letter.',
+    },
   },
 });
 
 export enum DropReasonEnum {
   BLOCKED = 'BLOCKED',
   INVALID = 'INVALID',
+  SUPPRESSED = 'SUPPRESSED',
 }
-registerEnumType(DropReasonEnum, { name: 'DropReason' });
+registerEnumType(DropReasonEnum, {
+  name: 'DropReason',
+  valuesConfig: { SUPPRESSED: { description: 'The identifier belonged to a person who was erased.' } },
+});
 
 export enum ConflictReasonEnum {
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
@@ -139,4 +147,8 @@ export class IngestPayload {
   @Aggregated()
   @Field(() => Int)
   rejected!: number;
+
+  @Aggregated()
+  @Field(() => Int, { description: 'Items of erased people, dropped.' })
+  suppressed!: number;
 }

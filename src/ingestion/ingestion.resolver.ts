@@ -15,6 +15,7 @@ const summarize = (results: IngestResult[]): IngestPayload => {
     merged: count('MERGED'),
     duplicate: count('DUPLICATE'),
     rejected: count('REJECTED'),
+    suppressed: count('SUPPRESSED'),
   };
 };
 

@@ -14,8 +14,9 @@ import { recordKey } from '../identity/identifier-type';
 import { lenientText } from './payload-fields';
 import { normalizeRecord, recordVersionKey, type RawSourceRecord } from './record-normalizer';
 import { RejectedInput, type Rejection } from './rejection';
+import type { SuppressionFilter } from '../privacy/suppression-filter';
 
-export type IngestOutcome = UnitResult['outcome'] | 'REJECTED';
+export type IngestOutcome = UnitResult['outcome'] | 'REJECTED' | 'SUPPRESSED';
 
 export type IngestResult = {
   index: number;
@@ -30,7 +31,7 @@ export type IngestResult = {
 
 type Prepared =
   | { ok: true; unit: WorkUnit }
-  | { ok: false; rejection: Rejection; messageId: string | null; source: string | null; payload: string };
+  | { ok: false; rejection: Rejection; messageId: string | null; source: string | null; payload: string; raw: unknown };
 
 type Path = {
   normalize(raw: RawEvent | RawSourceRecord, now: Date): WorkUnit;
@@ -48,6 +49,7 @@ export class IngestionService {
     private readonly normalizer: IdentifierNormalizer,
     private readonly metrics: Metrics,
     private readonly changes: ChangePublisher,
+    private readonly suppression: SuppressionFilter,
     private readonly purposes: ConsentPurposes,
     private readonly maxBatch: number,
     private readonly clock: () => Date = () => new Date(),
@@ -97,35 +99,46 @@ export class IngestionService {
       } catch (error) {
         if (!(error instanceof RejectedInput)) throw error;
         const { messageId, source } = describe(raw);
-        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: JSON.stringify(raw) };
+        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: JSON.stringify(raw), raw };
       }
     });
     const letterId = (p: Extract<Prepared, { ok: false }>) =>
       resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
-    const { results: unitResults, changed, consentChanged } = await this.db.write(async (tx) => {
-      const resolved = await this.resolution.resolveIn(tx, accepted);
+    const rejected = prepared.flatMap((p) => (p.ok ? [] : [p]));
+    const { results: unitResults, changed, consentChanged, screening } = await this.db.write(async (tx) => {
+      // Inside the transaction, so a retried batch screens again against suppressions committed meanwhile.
+      const screening = await this.suppression.screen(tx, accepted, rejected.map((p) => p.raw));
+      const kept = screening.units.flatMap((s) => (s.suppressed ? [] : [s.unit]));
+      const resolved = await this.resolution.resolveIn(tx, kept);
       const results = resolved.results;
       const stamp = this.clock().toISOString();
       await this.deadLetters.record(
         tx,
-        prepared.flatMap((p) =>
-          p.ok ? [] : [{ id: letterId(p), kind, messageId: p.messageId, source: p.source, code: p.rejection.code, message: p.rejection.message, payload: p.payload }],
+        rejected.flatMap((p, i) =>
+          screening.rejectedSuppressed[i]
+            ? []
+            : [{ id: letterId(p), kind, messageId: p.messageId, source: p.source, code: p.rejection.code, message: p.rejection.message, payload: p.payload }],
         ),
         stamp,
       );
       if (resubmittedLetterId && results.length === 1) {
         await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
       }
-      return resolved;
+      return { ...resolved, screening };
     });
     // Only after commit: a listener must never hear of a change that was rolled back.
     this.changes.publish(changed);
     this.changes.publishConsent(consentChanged);
 
-    let next = 0;
+    let nextAccepted = 0;
+    let nextResolved = 0;
+    let nextRejected = 0;
     const results = prepared.map((p, index): IngestResult => {
+      if (!p.ok && screening.rejectedSuppressed[nextRejected++]) {
+        return { index, messageId: p.messageId, customerId: null, outcome: 'SUPPRESSED', error: null, conflicts: [], droppedIdentifiers: [], deadLetterId: null };
+      }
       if (!p.ok) {
         return {
           index,
@@ -138,15 +151,16 @@ export class IngestionService {
           deadLetterId: letterId(p),
         };
       }
-      const result = unitResults[next++];
+      const { unit, suppressed } = screening.units[nextAccepted++];
+      const result = suppressed ? null : unitResults[nextResolved++];
       return {
         index,
-        messageId: p.unit.messageId,
-        customerId: result.customerId,
-        outcome: result.outcome,
+        messageId: unit.messageId,
+        customerId: result?.customerId ?? null,
+        outcome: result?.outcome ?? 'SUPPRESSED',
         error: null,
-        conflicts: result.conflicts,
-        droppedIdentifiers: p.unit.dropped,
+        conflicts: result?.conflicts ?? [],
+        droppedIdentifiers: unit.dropped,
         deadLetterId: null,
       };
     });
@@ -157,6 +171,7 @@ export class IngestionService {
   private count(kind: CauseKind, results: IngestResult[]) {
     for (const result of results) {
       this.metrics.ingested.inc({ kind, outcome: result.outcome });
+      if (result.outcome === 'SUPPRESSED') this.metrics.suppressed.inc({ kind });
       if (result.outcome === 'DUPLICATE') continue;
       for (const dropped of result.droppedIdentifiers) this.metrics.identifiersDropped.inc(dropped);
     }

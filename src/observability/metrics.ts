@@ -65,6 +65,18 @@ export function createMetrics() {
       help: 'Batches of audit entries that could not be written (kept in the buffer and retried)',
       registers: [registry],
     }),
+    suppressed: new Counter({
+      name: 'c360_suppressed_total',
+      help: 'Events and source records dropped because they carry only identifiers of erased people, by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    erasures: new Counter({
+      name: 'c360_erasures_total',
+      help: 'Erasure runs finished, by final status (COMPLETED, FAILED)',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -71,6 +71,8 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     dataDictionary: AUTHENTICATED,
     auditLog: needs('audit:read'),
     consentPurposes: AUTHENTICATED,
+    exportCustomerData: needs('privacy:export'),
+    erasureRequest: needs('privacy:erase'),
     _entities: needs('customers:read'),
     // The SDL is what a gateway composes; it holds no data.
     _service: ANYONE,
@@ -80,6 +82,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     upsertSourceRecords: needs('ingest:write'),
     resubmitDeadLetter: needs('ingest:write'),
     setConsent: needs('consent:write'),
+    eraseCustomer: needs('privacy:erase'),
   },
   Subscription: {
     customerChanged: needs('customers:read'),

@@ -30,9 +30,12 @@ function shieldRules(schema: GraphQLSchema, catalog: PolicyCatalog): IRules {
   return tree as IRules;
 }
 
+/** Types whose `id` is a customer id; other rows holding PII name their customer in `customerId`. */
+const CUSTOMER_TYPES = new Set(['Customer', 'ExportedProfile']);
+
 /** Whose data a PII value is: the customer itself, or the customer a nested row was read for. */
 const ownerOf = (typeName: string, parent: Record<string, unknown>): string | null =>
-  (typeName === 'Customer' ? parent.id : (parent.customerId ?? parent.resolvedCustomerId ?? null)) as string | null;
+  (CUSTOMER_TYPES.has(typeName) ? parent.id : (parent.customerId ?? parent.resolvedCustomerId ?? null)) as string | null;
 
 /**
  * PII comes in clear with `pii:read`, and each clear read is audited (once per customer and field in a request);

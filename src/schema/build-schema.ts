@@ -16,6 +16,7 @@ import { IngestionResolver } from '../ingestion/ingestion.resolver';
 import { applyPolicy } from '../policy/apply-policy';
 import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
 import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
+import { PrivacyResolver } from '../privacy/privacy.resolver';
 
 export const resolvers = [
   CustomerResolver,
@@ -27,6 +28,7 @@ export const resolvers = [
   DataDictionaryResolver,
   AuditResolver,
   ConsentResolver,
+  PrivacyResolver,
 ] as const;
 
 const FEDERATION_LINK = `

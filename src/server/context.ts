@@ -9,6 +9,8 @@ import type { DeadLetterRepository } from '../dead-letters/dead-letter.repositor
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { IngestionService } from '../ingestion/ingestion.service';
 import { ANONYMOUS, type Principal } from '../auth/principal';
+import type { CustomerExportService } from '../privacy/customer-export.service';
+import type { ErasureService } from '../privacy/erasure.service';
 
 export type AppServices = {
   ingestion: IngestionService;
@@ -19,6 +21,8 @@ export type AppServices = {
   audit: AuditTrail;
   consent: ConsentService;
   consentPurposes: ConsentPurposes;
+  exports: CustomerExportService;
+  erasure: ErasureService;
 };
 
 export type AppContext = {

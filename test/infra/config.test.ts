@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, DEV_SUPPRESSION_SALT, loadConfig } from '../../src/config/config';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -89,6 +89,18 @@ describe('configuration', () => {
     expect(custom.retention).toMatchObject({ anonymousProfileDays: 90, batchSize: 100 });
     expect(() => loadConfig({ AUTH_DEV_MODE: 'true', CONSENT_PURPOSES: 'e-mail', RETENTION_SOURCE_RECORD_DAYS: '-1' })).toThrow(
       /CONSENT_PURPOSES: purposes must look like marketing_email: e-mail[\s\S]*RETENTION_SOURCE_RECORD_DAYS/,
+    );
+  });
+
+  it('requires a suppression salt in production and says when the development one is in use', () => {
+    const secret = 'x'.repeat(32);
+    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret })).toThrow(/SUPPRESSION_SALT: required when NODE_ENV=production/);
+    const production = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, SUPPRESSION_SALT: 's'.repeat(32) });
+    expect(production.privacy).toMatchObject({ suppressionSalt: 's'.repeat(32), suppressionSaltIsDevDefault: false });
+    const development = loadConfig({ AUTH_DEV_MODE: 'true' });
+    expect(development.privacy).toMatchObject({ suppressionSalt: DEV_SUPPRESSION_SALT, suppressionSaltIsDevDefault: true, erasureBatchSize: 500 });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', SUPPRESSION_SALT: 'short', MASKED_COPY_KEY: 'short' })).toThrow(
+      /SUPPRESSION_SALT: at least 32 characters[\s\S]*MASKED_COPY_KEY: at least 32 characters/,
     );
   });
 });

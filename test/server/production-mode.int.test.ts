@@ -17,7 +17,7 @@ describe('production mode', () => {
   let prodWs: Client;
   beforeAll(async () => {
     [production, development] = await Promise.all([
-      startTestApp({ env: { NODE_ENV: 'production' } }),
+      startTestApp({ env: { NODE_ENV: 'production', SUPPRESSION_SALT: 'production-test-suppression-salt-0123456789' } }),
       startTestApp({ env: { NODE_ENV: 'development' } }),
     ]);
     [prodUrl, devUrl] = await Promise.all([production.listen('127.0.0.1', 0), development.listen('127.0.0.1', 0)]);

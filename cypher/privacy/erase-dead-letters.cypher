@@ -1,0 +1,4 @@
+UNWIND $ids AS id
+MATCH (d:DeadLetter {id: id})
+DELETE d
+RETURN count(*) AS removed

@@ -1,0 +1,5 @@
+MATCH (r:SourceRecord)-[:DESCRIBES]->(c:Customer)
+WHERE c.id IN $profileIds
+WITH r LIMIT toInteger($limit)
+DETACH DELETE r
+RETURN count(*) AS removed

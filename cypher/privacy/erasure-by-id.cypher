@@ -1,0 +1,2 @@
+MATCH (r:ErasureRequest {id: $id})
+RETURN r {.*} AS request

@@ -1,0 +1,12 @@
+// RUNNING, with the person's profiles as they are now (the survivor and every profile merged into it, even one
+// merged after the request) added to those remembered from an earlier, interrupted run.
+MATCH (r:ErasureRequest {id: $id})
+WHERE r.status IN ['RECEIVED', 'RUNNING']
+OPTIONAL MATCH (:Customer {id: r.survivorId})-[:MERGED_INTO]->(later:Customer)
+WITH r, coalesce(later.id, r.survivorId) AS survivorId
+OPTIONAL MATCH (s:Customer {id: survivorId})
+OPTIONAL MATCH (absorbed:Customer)-[:MERGED_INTO]->(s)
+WITH r, [x IN collect(DISTINCT s.id) + collect(DISTINCT absorbed.id) WHERE x IS NOT NULL] AS current
+WITH r, reduce(ids = r.profileIds, x IN current | CASE WHEN x IN ids THEN ids ELSE ids + x END) AS profileIds
+SET r.status = 'RUNNING', r.startedAt = datetime($now), r.attempts = r.attempts + 1, r.profileIds = profileIds
+RETURN r {.*} AS request

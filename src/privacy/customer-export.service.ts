@@ -1,0 +1,98 @@
+import { toAttributeLineage, toLinkExplanation, toMergeRecord } from '../customers/customer.mapper';
+import type { CustomerRepository } from '../customers/customer.repository';
+import type { ConsentRecord, CustomerDevice, IdentityConflict, SourceRecordType } from '../customers/customer.type';
+import { identifierKey, type IdentifierType } from '../identity/identifier-type';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import { NotFoundError } from '../shared/errors';
+import type { AuditEntryType } from '../audit/audit-entry.type';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { CustomerDataExport, ExportedIdentifier, ExportedProfile } from './customer-export.type';
+import { toErasureRequestType } from './erasure-request.mapper';
+import type { ErasureService } from './erasure.service';
+
+/** Right of access: one document with everything stored about a person, across all their merged profiles. */
+export class CustomerExportService {
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+    private readonly customers: CustomerRepository,
+    private readonly erasure: ErasureService,
+    private readonly audit: Pick<AuditTrail, 'entriesFor'>,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.q = registry.bind({ profiles: 'privacy/export-profiles' });
+  }
+
+  async export(id: string): Promise<CustomerDataExport> {
+    const profiles = (await this.db.read<{ profile: Record<string, unknown> }>(this.q.profiles, { id })).map((row) => row.profile);
+    if (profiles.length === 0) return this.exportOfErased(id);
+    const survivorId = profiles[0].id as string;
+    const profileIds = profiles.map((p) => p.id as string);
+
+    const [profileRows, sourceRecords, merges, conflicts, piiReads] = await Promise.all([
+      this.customers.profilesByIds([survivorId]),
+      this.customers.relation<{ customerId: string; record: Record<string, unknown> }>('sourceRecords', [survivorId]),
+      this.customers.relation<{ customerId: string; merge: Record<string, unknown> }>('mergeHistory', [survivorId]),
+      this.customers.relation<{ customerId: string; conflict: Record<string, unknown> }>('conflicts', [survivorId]),
+      this.audit.entriesFor(profileIds),
+    ]);
+    const profile = profileRows.get(survivorId)!;
+    const links = await this.customers.identifierLinks(profile.identifiers.map((i) => identifierKey(i.type as IdentifierType, i.value)));
+
+    return {
+      requestedId: id,
+      customerId: survivorId,
+      exportedAt: this.clock(),
+      erasure: null,
+      profiles: profiles.map(toExportedProfile),
+      identifiers: profile.identifiers.map((i): ExportedIdentifier => {
+        const link = links.get(identifierKey(i.type as IdentifierType, i.value));
+        return { ...(i as unknown as ExportedIdentifier), customerId: survivorId, why: link ? toLinkExplanation(link) : null };
+      }),
+      devices: profile.devices.map(({ device, firstSeen, lastSeen }) => ({ ...device, firstSeen, lastSeen }) as CustomerDevice),
+      sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => ({
+        ...(record as unknown as SourceRecordType),
+        attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
+        customerId: survivorId,
+      })),
+      consents: profile.consents as unknown as ConsentRecord[],
+      segmentMemberships: [], // No segments exist yet: there is truthfully nothing to list.
+      mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge)),
+      conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => conflict as unknown as IdentityConflict),
+      piiReads: piiReads as unknown as AuditEntryType[],
+    };
+  }
+
+  /** An erased person has an empty export that says when and why; an id never known is NOT_FOUND. */
+  private async exportOfErased(id: string): Promise<CustomerDataExport> {
+    const request = await this.erasure.forCustomer(id);
+    if (!request) throw new NotFoundError(`No customer ${id}`, { argument: 'id' });
+    return {
+      requestedId: id,
+      customerId: null,
+      exportedAt: this.clock(),
+      erasure: toErasureRequestType(request),
+      profiles: [],
+      identifiers: [],
+      devices: [],
+      sourceRecords: [],
+      consents: [],
+      segmentMemberships: [],
+      mergeHistory: [],
+      conflicts: [],
+      piiReads: [],
+    };
+  }
+}
+
+function toExportedProfile(p: Record<string, unknown>): ExportedProfile {
+  return {
+    ...(p as unknown as ExportedProfile),
+    mergedInto: (p.mergedInto as string | null) ?? null,
+    mergedAt: (p.mergedAt as Date | null) ?? null,
+    attributeLineage: toAttributeLineage((p.attributeLineage as string | null) ?? null),
+  };
+}

@@ -1,0 +1,190 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Pii, Pseudonymous, Public } from '../policy/classification';
+import { AuditEntryType } from '../audit/audit-entry.type';
+import {
+  AttributeLineage,
+  ConsentRecord,
+  CustomerDevice,
+  CustomerStatusEnum,
+  IdentityConflict,
+  LinkExplanation,
+  MergeRecord,
+  SourceRecordType,
+} from '../customers/customer.type';
+import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { ErasureRequestType } from './erasure-request.type';
+
+@ObjectType({ description: 'One stored profile of the person: the survivor or one merged into it, as stored.' })
+export class ExportedProfile {
+  @Pseudonymous()
+  @Field(() => ID)
+  id!: string;
+
+  @Pseudonymous()
+  @Field(() => CustomerStatusEnum)
+  status!: CustomerStatusEnum;
+
+  @Pseudonymous()
+  @Field(() => ID, { nullable: true })
+  mergedInto!: string | null;
+
+  @Pseudonymous()
+  @Field(() => Date, { nullable: true })
+  mergedAt!: Date | null;
+
+  @Pseudonymous()
+  @Field()
+  createdAt!: Date;
+
+  @Pseudonymous()
+  @Field()
+  updatedAt!: Date;
+
+  @Pii('name')
+  @Field(() => String, { nullable: true })
+  firstName!: string | null;
+
+  @Pii('name')
+  @Field(() => String, { nullable: true })
+  lastName!: string | null;
+
+  @Pii('email')
+  @Field(() => String, { nullable: true })
+  email!: string | null;
+
+  @Pii('phone')
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Pii('birthdate')
+  @Field(() => String, { nullable: true })
+  birthday!: string | null;
+
+  @Pii('redact')
+  @Field(() => String, { nullable: true })
+  gender!: string | null;
+
+  @Pseudonymous()
+  @Field(() => String, { nullable: true })
+  company!: string | null;
+
+  @Pii('redact')
+  @Field(() => String, { nullable: true })
+  street!: string | null;
+
+  @Pii('locality')
+  @Field(() => String, { nullable: true })
+  city!: string | null;
+
+  @Pii('redact')
+  @Field(() => String, { nullable: true })
+  postalCode!: string | null;
+
+  @Pii('locality')
+  @Field(() => String, { nullable: true })
+  state!: string | null;
+
+  @Pii('locality')
+  @Field(() => String, { nullable: true })
+  country!: string | null;
+
+  @Pseudonymous()
+  @Field(() => [AttributeLineage])
+  attributeLineage!: AttributeLineage[];
+}
+
+@ObjectType({ description: 'An identifier of the person, with why it is theirs.' })
+export class ExportedIdentifier {
+  @Pseudonymous()
+  @Field(() => IdentifierTypeEnum)
+  type!: IdentifierTypeEnum;
+
+  @Pii('identifier')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
+  value!: string;
+
+  /** Not in the schema: whose identifier this is, for the audit of clear reads. */
+  customerId!: string;
+
+  @Pseudonymous()
+  @Field()
+  firstSeen!: Date;
+
+  @Pseudonymous()
+  @Field()
+  lastSeen!: Date;
+
+  @Pseudonymous()
+  @Field(() => LinkExplanation, { nullable: true })
+  why!: LinkExplanation | null;
+}
+
+@ObjectType({ description: 'Membership of a segment (segments are not built yet: always empty for now).' })
+export class ExportedSegmentMembership {
+  @Pseudonymous()
+  @Field(() => ID)
+  segmentId!: string;
+
+  @Pseudonymous()
+  @Field()
+  segmentName!: string;
+
+  @Pseudonymous()
+  @Field()
+  since!: Date;
+}
+
+@ObjectType({ description: 'Everything held about one person (right of access), in one document.' })
+export class CustomerDataExport {
+  @Pseudonymous()
+  @Field(() => ID, { description: 'The id asked for.' })
+  requestedId!: string;
+
+  @Pseudonymous()
+  @Field(() => ID, { nullable: true, description: 'The surviving profile; null when the person was erased.' })
+  customerId!: string | null;
+
+  @Public()
+  @Field()
+  exportedAt!: Date;
+
+  @Pseudonymous()
+  @Field(() => ErasureRequestType, { nullable: true, description: 'Set when the person was erased: every section is then empty.' })
+  erasure!: ErasureRequestType | null;
+
+  @Pseudonymous()
+  @Field(() => [ExportedProfile], { description: 'The survivor first, then every profile merged into it.' })
+  profiles!: ExportedProfile[];
+
+  @Pseudonymous()
+  @Field(() => [ExportedIdentifier])
+  identifiers!: ExportedIdentifier[];
+
+  @Pseudonymous()
+  @Field(() => [CustomerDevice])
+  devices!: CustomerDevice[];
+
+  @Pseudonymous()
+  @Field(() => [SourceRecordType])
+  sourceRecords!: SourceRecordType[];
+
+  @Pseudonymous()
+  @Field(() => [ConsentRecord], { description: 'Every consent statement (the history), newest first per purpose.' })
+  consents!: ConsentRecord[];
+
+  @Pseudonymous()
+  @Field(() => [ExportedSegmentMembership])
+  segmentMemberships!: ExportedSegmentMembership[];
+
+  @Pseudonymous()
+  @Field(() => [MergeRecord])
+  mergeHistory!: MergeRecord[];
+
+  @Pseudonymous()
+  @Field(() => [IdentityConflict])
+  conflicts!: IdentityConflict[];
+
+  @Pseudonymous()
+  @Field(() => [AuditEntryType], { description: 'Who read their PII, when and why (the audit trail), oldest first.' })
+  piiReads!: AuditEntryType[];
+}

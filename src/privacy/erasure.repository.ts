@@ -1,0 +1,121 @@
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database, Tx } from '../infra/neo4j/database';
+import { toErasureRequest, type ErasureCounts, type ErasureRequestRow, type ErasureStatus } from './erasure-request';
+
+/** Each batch step deletes at most `limit` nodes of one kind and says how many; the service repeats it until 0. */
+export const ERASE_STEPS = {
+  identifiers: 'privacy/erase-identifiers',
+  sourceRecords: 'privacy/erase-source-records',
+  consents: 'privacy/erase-consents',
+  merges: 'privacy/erase-merges',
+  conflicts: 'privacy/erase-conflicts',
+  ingestions: 'privacy/erase-ingestions',
+  deadLetters: 'privacy/erase-resolved-dead-letters',
+  customers: 'privacy/erase-customers',
+} as const;
+export type EraseStep = keyof typeof ERASE_STEPS;
+
+export type PersonKey = { key: string; type: string | null; value: string };
+export type DeadLetterPayload = { id: string; sortKey: string; payload: string };
+
+export class ErasureRepository {
+  private readonly q;
+  private readonly steps: Record<EraseStep, string>;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+  ) {
+    this.q = registry.bind({
+      byId: 'privacy/erasure-by-id',
+      forCustomer: 'privacy/erasure-for-customer',
+      create: 'privacy/erasure-create',
+      pending: 'privacy/erasure-pending',
+      requeue: 'privacy/erasure-requeue',
+      start: 'privacy/erasure-start',
+      finish: 'privacy/erasure-finish',
+      addCounts: 'privacy/erasure-add-counts',
+      keys: 'privacy/erasure-keys',
+      redactConflicts: 'privacy/redact-conflicts',
+      deviceLinks: 'privacy/erase-device-links',
+      deadLetterPayloads: 'privacy/dead-letter-payloads',
+      eraseDeadLetters: 'privacy/erase-dead-letters',
+    });
+    this.steps = registry.bind(ERASE_STEPS);
+  }
+
+  async byId(id: string): Promise<ErasureRequestRow | null> {
+    const [row] = await this.db.read<{ request: Record<string, unknown> }>(this.q.byId, { id });
+    return row ? toErasureRequest(row.request) : null;
+  }
+
+  async forCustomer(tx: Tx | null, id: string): Promise<ErasureRequestRow | null> {
+    const [row] = tx
+      ? await tx.rows<{ request: Record<string, unknown> }>(this.q.forCustomer, { id })
+      : await this.db.read<{ request: Record<string, unknown> }>(this.q.forCustomer, { id });
+    return row ? toErasureRequest(row.request) : null;
+  }
+
+  /** Null when there is no such customer. */
+  async create(tx: Tx, request: { id: string; customerId: string; reason: string }, now: string): Promise<ErasureRequestRow | null> {
+    const [row] = await tx.rows<{ request: Record<string, unknown> }>(this.q.create, { ...request, now });
+    return row ? toErasureRequest(row.request) : null;
+  }
+
+  async requeue(tx: Tx, id: string): Promise<ErasureRequestRow | null> {
+    const [row] = await tx.rows<{ request: Record<string, unknown> }>(this.q.requeue, { id });
+    return row ? toErasureRequest(row.request) : null;
+  }
+
+  async pending(): Promise<string[]> {
+    return (await this.db.read<{ id: string }>(this.q.pending)).map((row) => row.id);
+  }
+
+  /** Null when the request is already finished (another run, or another instance, got there first). */
+  async start(id: string, now: string): Promise<ErasureRequestRow | null> {
+    const [row] = await this.db.write((tx) => tx.rows<{ request: Record<string, unknown> }>(this.q.start, { id, now }));
+    return row ? toErasureRequest(row.request) : null;
+  }
+
+  async finish(id: string, status: ErasureStatus, error: string | null, now: string): Promise<void> {
+    await this.db.write((tx) => tx.rows(this.q.finish, { id, status, error, now }));
+  }
+
+  async keys(profileIds: string[]): Promise<PersonKey[]> {
+    return this.db.read<PersonKey>(this.q.keys, { profileIds });
+  }
+
+  /** Runs `work` and adds the counts it returns to the request in the same transaction, so they survive a crash exactly. */
+  async counted<T>(id: string, work: (tx: Tx) => Promise<{ result: T; counts: Partial<ErasureCounts> }>): Promise<T> {
+    return this.db.write(async (tx) => {
+      const { result, counts } = await work(tx);
+      await tx.rows(this.q.addCounts, { id, counts });
+      return result;
+    });
+  }
+
+  async eraseBatch(tx: Tx, step: EraseStep, profileIds: string[], limit: number): Promise<number> {
+    const [row] = await tx.rows<{ removed: number }>(this.steps[step], { profileIds, limit });
+    return row?.removed ?? 0;
+  }
+
+  async eraseDeviceLinks(tx: Tx, profileIds: string[], limit: number): Promise<{ unlinked: number; devicesRemoved: number }> {
+    const [row] = await tx.rows<{ unlinked: number; devicesRemoved: number }>(this.q.deviceLinks, { profileIds, limit });
+    return row ?? { unlinked: 0, devicesRemoved: 0 };
+  }
+
+  async redactConflicts(tx: Tx, profileIds: string[], identifiers: { type: string; value: string }[]): Promise<number> {
+    const [row] = await tx.rows<{ redacted: number }>(this.q.redactConflicts, { profileIds, identifiers });
+    return row?.redacted ?? 0;
+  }
+
+  async deadLetterPayloads(after: string, limit: number): Promise<DeadLetterPayload[]> {
+    return this.db.read<DeadLetterPayload>(this.q.deadLetterPayloads, { after, limit });
+  }
+
+  async eraseDeadLetters(tx: Tx, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [row] = await tx.rows<{ removed: number }>(this.q.eraseDeadLetters, { ids });
+    return row?.removed ?? 0;
+  }
+}
