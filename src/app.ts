@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { AuditRepository } from './audit/audit.repository';
@@ -52,6 +53,9 @@ export type AppOptions = {
 
 export type App = Awaited<ReturnType<typeof createApp>>;
 
+/** How long an instance may go without finishing a batch before another may take its erasure over. */
+const ERASURE_LEASE_SECONDS = 60;
+
 /** The composition root: migrations, services, schema and server, for `npm start`, tests and benchmarks alike. */
 export async function createApp({ config, db, logger, rules, clock, withoutPolicyLayer = false }: AppOptions) {
   const registry = new CypherRegistry();
@@ -87,7 +91,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,
-    repository: new ErasureRepository(db, registry),
+    repository: new ErasureRepository(db, registry, { holder: randomUUID(), seconds: ERASURE_LEASE_SECONDS }),
     suppressions,
     hasher,
     normalizer,
@@ -121,7 +125,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
   };
   // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
-  await erasure.resumePending();
+  await erasure.resumePendingEvery(config.privacy.erasureResumeIntervalMs);
 
   const retention = new RetentionJob(db, registry, config.retention, logger, clock);
   const retentionSchedule =

@@ -1,6 +1,7 @@
-// Counts add up over attempts: a resumed run counts only what it removed itself.
+// Counts add up over attempts: a resumed run counts only what it removed itself. Each batch renews the lease.
 MATCH (r:ErasureRequest {id: $id})
-SET r.customers = coalesce(r.customers, 0) + coalesce($counts.customers, 0),
+SET r.leaseUntil = datetime() + duration({seconds: toInteger($leaseSeconds)}),
+    r.customers = coalesce(r.customers, 0) + coalesce($counts.customers, 0),
     r.identifiers = coalesce(r.identifiers, 0) + coalesce($counts.identifiers, 0),
     r.devices = coalesce(r.devices, 0) + coalesce($counts.devices, 0),
     r.deviceLinks = coalesce(r.deviceLinks, 0) + coalesce($counts.deviceLinks, 0),

@@ -111,6 +111,7 @@ const environment = z
   SUPPRESSION_SALT: z.string().min(32, 'at least 32 characters: it keys the HMAC of erased identifiers').optional(),
   MASKED_COPY_KEY: z.string().min(32, 'at least 32 characters: it keys the pseudonyms of a masked copy').optional(),
   ERASURE_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  ERASURE_RESUME_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   SOURCE_PRIORITY: z
     .string()
     .default('crm,support,ecommerce,mobile,web')
@@ -190,6 +191,8 @@ export type Config = Readonly<{
     /** True when SUPPRESSION_SALT was not set and the public development salt is in use (never in production). */
     suppressionSaltIsDevDefault: boolean;
     erasureBatchSize: number;
+    /** How often an instance looks for erasures whose holder died (lease lapsed) and resumes them. */
+    erasureResumeIntervalMs: number;
     /** Key of the masked copy's pseudonyms; no default: a known key would let anyone re-identify a copy by guessing. */
     maskedCopyKey?: string;
   };
@@ -266,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       suppressionSalt: e.SUPPRESSION_SALT ?? DEV_SUPPRESSION_SALT,
       suppressionSaltIsDevDefault: !e.SUPPRESSION_SALT,
       erasureBatchSize: e.ERASURE_BATCH_SIZE,
+      erasureResumeIntervalMs: e.ERASURE_RESUME_INTERVAL_MS,
       maskedCopyKey: e.MASKED_COPY_KEY,
     },
     identity: {

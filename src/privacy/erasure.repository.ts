@@ -18,6 +18,12 @@ export type EraseStep = keyof typeof ERASE_STEPS;
 export type PersonKey = { key: string; type: string | null; value: string };
 export type DeadLetterPayload = { id: string; sortKey: string; payload: string };
 
+/**
+ * Which instance runs a request: the holder of its lease, renewed with every batch. Another instance takes a request
+ * over only once its lease has lapsed, so two instances never run the same erasure while both are alive.
+ */
+export type ErasureLease = { holder: string; seconds: number };
+
 export class ErasureRepository {
   private readonly q;
   private readonly steps: Record<EraseStep, string>;
@@ -25,6 +31,7 @@ export class ErasureRepository {
   constructor(
     private readonly db: Database,
     registry: CypherRegistry,
+    private readonly lease: ErasureLease,
   ) {
     this.q = registry.bind({
       byId: 'privacy/erasure-by-id',
@@ -57,13 +64,19 @@ export class ErasureRepository {
   }
 
   /** Null when there is no such customer. */
-  async create(tx: Tx, request: { id: string; customerId: string; reason: string }, now: string): Promise<ErasureRequestRow | null> {
-    const [row] = await tx.rows<{ request: Record<string, unknown> }>(this.q.create, { ...request, now });
+  /** `leaseSeconds: 0` leaves the request to whichever instance resumes it first (a crash right after accepting). */
+  async create(
+    tx: Tx,
+    request: { id: string; customerId: string; reason: string },
+    now: string,
+    leaseSeconds = this.lease.seconds,
+  ): Promise<ErasureRequestRow | null> {
+    const [row] = await tx.rows<{ request: Record<string, unknown> }>(this.q.create, { ...request, now, holder: this.lease.holder, leaseSeconds });
     return row ? toErasureRequest(row.request) : null;
   }
 
   async requeue(tx: Tx, id: string): Promise<ErasureRequestRow | null> {
-    const [row] = await tx.rows<{ request: Record<string, unknown> }>(this.q.requeue, { id });
+    const [row] = await tx.rows<{ request: Record<string, unknown> }>(this.q.requeue, { id, holder: this.lease.holder, leaseSeconds: this.lease.seconds });
     return row ? toErasureRequest(row.request) : null;
   }
 
@@ -73,7 +86,9 @@ export class ErasureRepository {
 
   /** Null when the request is already finished (another run, or another instance, got there first). */
   async start(id: string, now: string): Promise<ErasureRequestRow | null> {
-    const [row] = await this.db.write((tx) => tx.rows<{ request: Record<string, unknown> }>(this.q.start, { id, now }));
+    const [row] = await this.db.write((tx) =>
+      tx.rows<{ request: Record<string, unknown> }>(this.q.start, { id, now, holder: this.lease.holder, leaseSeconds: this.lease.seconds }),
+    );
     return row ? toErasureRequest(row.request) : null;
   }
 
@@ -89,7 +104,7 @@ export class ErasureRepository {
   async counted<T>(id: string, work: (tx: Tx) => Promise<{ result: T; counts: Partial<ErasureCounts> }>): Promise<T> {
     return this.db.write(async (tx) => {
       const { result, counts } = await work(tx);
-      await tx.rows(this.q.addCounts, { id, counts });
+      await tx.rows(this.q.addCounts, { id, counts, leaseSeconds: this.lease.seconds });
       return result;
     });
   }

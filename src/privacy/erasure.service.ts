@@ -40,6 +40,7 @@ const describe = (error: unknown) =>
  */
 export class ErasureService {
   private readonly running = new Map<string, Promise<void>>();
+  private resumer?: NodeJS.Timeout;
   private readonly clock: () => Date;
 
   constructor(private readonly deps: ErasureDeps) {
@@ -67,7 +68,7 @@ export class ErasureService {
   /** Records a request without running it: what a crash right after accepting leaves behind (tests use it). */
   async acceptOnly(customerId: string, reason: string): Promise<ErasureRequestRow> {
     const created = await this.deps.db.write((tx) =>
-      this.deps.repository.create(tx, { id: uuidv7(), customerId, reason }, this.clock().toISOString()),
+      this.deps.repository.create(tx, { id: uuidv7(), customerId, reason }, this.clock().toISOString(), 0),
     );
     if (!created) throw new NotFoundError(`No customer ${customerId}`);
     return created;
@@ -82,7 +83,17 @@ export class ErasureService {
     return this.deps.repository.forCustomer(null, id);
   }
 
-  /** Resumes every accepted erasure left unfinished by a stop or a crash; they run in the background. */
+  /**
+   * Resumes every accepted erasure whose holder stopped or died (its lease lapsed); they run in the background.
+   * Called at start and then every `intervalMs`, so an instance that lives on also picks up a dead one's work.
+   */
+  async resumePendingEvery(intervalMs: number): Promise<void> {
+    await this.resumePending();
+    this.resumer = setInterval(() => {
+      this.resumePending().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not look for unfinished erasures'));
+    }, intervalMs).unref();
+  }
+
   async resumePending(): Promise<string[]> {
     const ids = await this.deps.repository.pending();
     for (const id of ids) this.schedule(id);
@@ -96,6 +107,7 @@ export class ErasureService {
   }
 
   async drain(): Promise<void> {
+    clearInterval(this.resumer);
     await Promise.allSettled([...this.running.values()]);
   }
 
