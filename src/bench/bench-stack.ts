@@ -11,6 +11,7 @@ import { createLogger } from '../observability/logger';
 
 export type BenchStack = {
   app: App;
+  db: Database;
   url: string;
   neo4j: Neo4jEndpoint;
   /** A service-role token for HTTP calls. */
@@ -43,6 +44,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   const url = await app.listen('127.0.0.1', 0);
   return {
     app,
+    db,
     url,
     neo4j,
     secret,

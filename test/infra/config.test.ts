@@ -24,10 +24,10 @@ describe('configuration', () => {
   });
 
   it('has audit batching defaults and refuses an unusable flush setting', () => {
-    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).audit).toEqual({ batchSize: 1000, flushIntervalMs: 250, maxBuffer: 200000 });
-    expect(loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_BATCH_SIZE: '200', AUDIT_FLUSH_INTERVAL_MS: '1000' }).audit).toMatchObject({
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).audit).toEqual({ batchSize: 1000, flushIntervalMs: 1000, maxBuffer: 200000 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_BATCH_SIZE: '200', AUDIT_FLUSH_INTERVAL_MS: '250' }).audit).toMatchObject({
       batchSize: 200,
-      flushIntervalMs: 1000,
+      flushIntervalMs: 250,
     });
     expect(() => loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_BATCH_SIZE: '0', AUDIT_FLUSH_INTERVAL_MS: 'soon' })).toThrow(
       /AUDIT_BATCH_SIZE[\s\S]*AUDIT_FLUSH_INTERVAL_MS/,
