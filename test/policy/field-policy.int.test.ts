@@ -218,4 +218,34 @@ describe('field-level PII policy', () => {
     const entries = (await app.services.audit.entriesFor([customerId])).filter((entry) => entry.subject === subject);
     expect(entries).toMatchObject([{ fields: ['Customer.email'], channel: 'SUBSCRIPTION', decision: 'ALLOWED_CLEAR' }]);
   });
+
+  it.each([
+    ['admin', 'CLEAR'],
+    ['steward', 'CLEAR'],
+    ['service', 'CLEAR'],
+    ['analyst', 'MASKED'],
+    ['marketer', 'MASKED'],
+  ] as const)('gives %s PII %s through aliases, fragments, nested links and _entities alike', async (role, mode) => {
+    const query = `query($id: ID!, $r: [_Any!]!) {
+      direct: customer(id: $id) { mail: email ...Links }
+      _entities(representations: $r) { ... on Customer { email ...Links } }
+    }
+    fragment Links on Customer { identifiers { type value } }`;
+    const data = await gql(app, query, { id: customerId, r: [{ __typename: 'Customer', id: customerId }] }, as(role));
+    const expected = mode === 'CLEAR' ? email : 'p***@p***.test';
+    expect(data.direct.mail).toBe(expected);
+    expect(data._entities[0].email).toBe(expected);
+    for (const links of [data.direct.identifiers, data._entities[0].identifiers]) {
+      expect(links.find((i: { type: string }) => i.type === 'EMAIL').value).toBe(expected);
+    }
+    if (mode === 'MASKED') expect(JSON.stringify(data)).not.toContain(u);
+  });
+
+  it('denies when a rule fails instead of deciding (a principal whose scopes cannot be read)', async () => {
+    const broken = { ...NO_PII, scopes: { has: () => { throw new Error('scope store down'); } } } as unknown as typeof NO_PII;
+    const { data, errors } = await gqlErrors(app, PROFILE, { id: customerId }, broken);
+    expect(data?.customer ?? null).toBeNull();
+    expect(errors.length).toBeGreaterThan(0);
+    expect(JSON.stringify(data ?? {})).not.toContain(u);
+  });
 });
