@@ -84,10 +84,16 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   }
   const hasher = new SuppressionHasher(config.privacy.suppressionSalt);
   const suppressions = new SuppressionRepository(registry);
-  // Commands fail fast instead of queueing while Redis is away: a failed erasure is retried, a hung one is not.
+  // Commands fail fast while Redis is away (no offline queue: a failed erasure is retried, a hung one is not), and
+  // the client keeps reconnecting in the background, so Redis coming back needs no restart.
   const redis = config.redis.url
-    ? new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, retryStrategy: (times) => (times > 3 ? null : 200) })
+    ? new Redis(config.redis.url, {
+        maxRetriesPerRequest: 2,
+        enableOfflineQueue: false,
+        retryStrategy: (times) => Math.min(times * 200, 5000),
+      })
     : null;
+  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis (customer cache) unavailable'));
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,

@@ -8,7 +8,10 @@ WHERE c.id > $after
   // A principal acting for a purpose sees only customers whose newest statement for it (on the customer or any
   // profile merged into it; the order of consent/current.cypher) is GRANTED.
   AND ($purpose IS NULL OR COLLECT {
-    MATCH (c)<-[:MERGED_INTO*0..1]-(:Customer)-[:GAVE_CONSENT]->(k:Consent {purpose: $purpose})
+    // An absorbed customer (status MERGED) is the person its survivor is: the survivor's consent decides.
+    OPTIONAL MATCH (c)-[:MERGED_INTO]->(survivor:Customer)
+    WITH coalesce(survivor, c) AS person
+    MATCH (person)<-[:MERGED_INTO*0..1]-(:Customer)-[:GAVE_CONSENT]->(k:Consent {purpose: $purpose})
     RETURN k.status
     ORDER BY k.occurredAt DESC, CASE k.status WHEN 'WITHDRAWN' THEN 2 WHEN 'DENIED' THEN 1 ELSE 0 END DESC, k.recordedAt DESC, k.id DESC
     LIMIT 1

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Pseudonymous, Public } from '../policy/classification';
+import { DataOwner, Pseudonymous, Public } from '../policy/classification';
 import { ConnectionType } from '../shared/connection';
 
 export enum AuditChannelEnum {
@@ -20,6 +20,7 @@ registerEnumType(AuditDecisionEnum, {
   valuesConfig: { ALLOWED_CLEAR: { description: 'The value was returned in clear.' } },
 });
 
+@DataOwner('privacy-office', 'kept for accountability; holds ids only, so an erasure leaves it')
 @ObjectType('AuditEntry', {
   description: "One read of a customer's PII fields in one request or event: who, when, which fields, why, and the decision. Never the value.",
 })

@@ -44,5 +44,3 @@ export function principalOf(claims: {
     authenticated: true,
   });
 }
-
-export const hasScope = (principal: Principal, scope: Scope) => principal.scopes.has(scope);

@@ -121,28 +121,32 @@ const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8
 async function profileScenario(
   stack: BenchStack,
   minter: TokenMinter,
-  o: { customers: number; seconds: number; rate: number; connections: number; role: Role; servers: Server[] },
+  o: { customers: number; seconds: number; rate: number; connections: number; roles: Role[]; servers: Server[] },
 ) {
-  const token = await minter.mint({ role: o.role, subject: 'bench' });
   const body = () => randomLookup(o.customers);
-  const rows: { server: Server; mode: string; m: Measured }[] = [];
+  const rows: { server: string; mode: string; m: Measured }[] = [];
   for (const server of o.servers) {
     await withServer(stack, server, async (url) => {
-      process.stderr.write(`${server}: warming up...\n`);
-      await load(url, { connections: o.connections, seconds: 5, token, body });
-      process.stderr.write(`${server}: ${o.rate} requests/s for ${o.seconds} s...\n`);
-      rows.push({ server, mode: `fixed ${o.rate} req/s`, m: await load(url, { connections: 16, seconds: o.seconds, rate: o.rate, token, body }) });
-      process.stderr.write(`${server}: ${o.connections} connections, as fast as it goes, for ${o.seconds} s...\n`);
-      rows.push({ server, mode: `${o.connections} connections`, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
+      // Several roles run against the same server process, so their figures compare without run-to-run noise.
+      for (const role of server === 'baseline' ? [o.roles[0]] : o.roles) {
+        const token = await minter.mint({ role, subject: 'bench' });
+        const label = server === 'baseline' ? server : `${server} (${role})`;
+        process.stderr.write(`${label}: warming up...\n`);
+        await load(url, { connections: o.connections, seconds: 5, token, body });
+        process.stderr.write(`${label}: ${o.rate} requests/s for ${o.seconds} s...\n`);
+        rows.push({ server: label, mode: `fixed ${o.rate} req/s`, m: await load(url, { connections: 16, seconds: o.seconds, rate: o.rate, token, body }) });
+        process.stderr.write(`${label}: ${o.connections} connections, as fast as it goes, for ${o.seconds} s...\n`);
+        rows.push({ server: label, mode: `${o.connections} connections`, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
+      }
     });
   }
-  console.log(`\nbench:read — customerByIdentifier with identifiers, devices and consents over HTTP, ${o.customers} customers, ${o.role} token`);
+  console.log(`\nbench:read — customerByIdentifier with identifiers, devices and consents over HTTP, ${o.customers} customers`);
   console.log(`${machineConditions(stack.neo4j)}; load generator (autocannon) on the same machine\n`);
   console.log(HEADER);
   for (const { server, mode, m } of rows) console.log(row(server, mode, m));
-  const saturated = (server: string) => rows.find((r) => r.server === server && r.mode.endsWith('connections'))?.m.rps;
-  for (const server of o.servers.filter((s) => s !== 'baseline')) {
-    console.log(`\n${server} saturation throughput / baseline: ${(saturated(server)! / saturated('baseline')!).toFixed(2)}x`);
+  const saturated = (server: string) => rows.find((r) => r.server === server && r.mode.endsWith('connections'))!.m.rps;
+  for (const { server } of rows.filter((r) => r.server !== 'baseline' && r.mode.endsWith('connections'))) {
+    console.log(`${server} saturation throughput / baseline: ${(saturated(server) / saturated('baseline')).toFixed(2)}x`);
   }
   console.log('targets: p99 <= 10 ms at 500 req/s; full stack >= 0.8x the baseline at saturation');
 }
@@ -190,7 +194,7 @@ async function main() {
       seconds: { type: 'string', default: '20' },
       rate: { type: 'string', default: '500' },
       connections: { type: 'string' },
-      role: { type: 'string', default: 'service' },
+      roles: { type: 'string', default: 'service' },
       servers: { type: 'string', default: 'full,baseline' },
     },
   });
@@ -207,13 +211,14 @@ async function main() {
       if (!servers.includes('baseline') || servers.some((x) => !['full', 'unguarded', 'baseline'].includes(x))) {
         throw new Error('--servers lists full, unguarded and baseline, and includes baseline');
       }
-      if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+      const roles = values.roles!.split(',');
+      if (!roles.every(isRole)) throw new Error(`--roles lists roles among ${ROLES.join(', ')}`);
       await profileScenario(stack, minter, {
         customers,
         seconds,
         rate: Number(values.rate),
         connections: Number(values.connections ?? 32),
-        role: values.role,
+        roles: roles as Role[],
         servers,
       });
     } else {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { toCustomer } from '../customers/customer.mapper';
-import { assertAdmitted } from '../policy/purpose-policy';
+import { assertAdmitted, assertAdmittedById } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';
 import type { AppContext } from '../server/context';
 import type { CustomerChange } from './customer-change';
@@ -15,8 +15,9 @@ export class CustomerChangeResolver {
     topics: 'CUSTOMER_CHANGED',
     topicId: ({ args }) => (args as { id: string }).id,
   })
-  customerChanged(@Arg('id', () => ID) _id: string, @Root() change: CustomerChange, @Ctx() context: AppContext): CustomerChangeEvent {
+  async customerChanged(@Arg('id', () => ID) _id: string, @Root() change: CustomerChange, @Ctx() context: AppContext): Promise<CustomerChangeEvent> {
     context.renewLoaders();
+    await assertAdmittedById(context, change.customerId);
     return { ...change, at: new Date(change.at) } as CustomerChangeEvent;
   }
 

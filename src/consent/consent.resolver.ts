@@ -4,6 +4,7 @@ import type { ConsentChange } from '../changes/consent-change';
 import type { ConsentRecord } from '../customers/customer.type';
 import type { AppContext } from '../server/context';
 import { ConsentStatusEnum } from './consent-status';
+import { ForbiddenError } from '../shared/errors';
 import { ConsentChangeEvent, SetConsentPayload } from './consent.type';
 
 @Resolver()
@@ -41,7 +42,15 @@ export class ConsentResolver {
     topics: 'CUSTOMER_CONSENT_CHANGED',
     topicId: ({ args }) => (args as { customerId: string }).customerId,
   })
-  consentChanged(@Arg('customerId', () => ID) _customerId: string, @Root() change: ConsentChange): ConsentChangeEvent {
+  consentChanged(
+    @Arg('customerId', () => ID) _customerId: string,
+    @Root() change: ConsentChange,
+    @Ctx() { principal }: AppContext,
+  ): ConsentChangeEvent {
+    // A token bound to a purpose hears the changes of that purpose (a withdrawal is what it must not miss), no other.
+    if (principal.purpose !== null && principal.purpose !== change.purpose) {
+      throw new ForbiddenError(`a token bound to ${principal.purpose} hears only changes of that purpose`, { purpose: principal.purpose });
+    }
     return { ...change, occurredAt: new Date(change.occurredAt) } as ConsentChangeEvent;
   }
 }

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Aggregated, Pii, Pseudonymous } from '../policy/classification';
+import { Aggregated, DataOwner, Pii, Pseudonymous } from '../policy/classification';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ConsentStatusEnum } from '../consent/consent-status';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
@@ -100,6 +100,7 @@ export class CustomerDevice {
   lastSeen!: Date;
 }
 
+@DataOwner('privacy-office', 'every statement, while the customer exists; erased with the customer')
 @ObjectType({ description: 'One consent statement, with where it came from.' })
 export class ConsentRecord {
   @Pseudonymous()
@@ -135,6 +136,7 @@ export class ConsentRecord {
   cause!: string;
 }
 
+@DataOwner('data-engineering', 'RETENTION_SOURCE_RECORD_DAYS after receipt (else while the customer exists); erased with the customer')
 @ObjectType()
 export class SourceRecordType {
   @Pseudonymous()
@@ -290,6 +292,7 @@ export class AttributeLineage {
 }
 
 @Directive('@key(fields: "id")')
+@DataOwner('customer-data-platform', 'while the customer exists; erased on request; anonymous-only profiles after RETENTION_ANONYMOUS_PROFILE_DAYS')
 @ObjectType({ description: 'A unified customer profile; a federation entity keyed by id.' })
 export class Customer {
   @Pseudonymous()

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Pii, Pseudonymous } from '../policy/classification';
+import { DataOwner, Pii, Pseudonymous } from '../policy/classification';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CauseKindEnum } from '../identity/cause-kind';
 import { ConnectionType } from '../shared/connection';
@@ -13,6 +13,7 @@ registerEnumType(DeadLetterStatusEnum, {
   valuesConfig: { RESOLVED: { description: 'A resubmission was accepted.' } },
 });
 
+@DataOwner('data-engineering', 'RETENTION_DEAD_LETTER_DAYS; erased with any customer whose identifiers it carries')
 @ObjectType({ description: 'A rejected event or record, kept with its reason until it is resubmitted.' })
 export class DeadLetterType {
   @Pseudonymous()

@@ -46,6 +46,26 @@ export function needs(...scopes: Scope[]): AccessRule {
   return scopeRules.get(name)!;
 }
 
+/**
+ * Like `needs`, for operations about people as such (their export, erasure, audit trail, raw payloads): a token
+ * acting for a processing purpose has no business there, whatever its scopes.
+ */
+export function needsWithoutPurpose(...scopes: Scope[]): AccessRule {
+  const scoped = needs(...scopes);
+  const name = `needs-without-purpose:${scopes.join('|')}`;
+  if (!scopeRules.has(name)) {
+    scopeRules.set(
+      name,
+      accessRule(name, scopes, (principal) => {
+        const decision = scoped.check(principal);
+        if (decision !== true) return decision;
+        return principal.purpose === null || refusal(principal, `not allowed to a token bound to the purpose ${principal.purpose}`);
+      }),
+    );
+  }
+  return scopeRules.get(name)!;
+}
+
 export const AUTHENTICATED = accessRule('authenticated', 'authenticated', (principal) => principal.authenticated || refusal(principal, ''));
 export const ANYONE: AccessRule = { shield: allow, check: () => true, anyOf: 'anyone' };
 
@@ -67,12 +87,12 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     customer: needs('customers:read'),
     customerByIdentifier: needs('customers:read'),
     customers: needs('customers:read'),
-    deadLetters: needs('deadletters:read'),
+    deadLetters: needsWithoutPurpose('deadletters:read'),
     dataDictionary: AUTHENTICATED,
-    auditLog: needs('audit:read'),
+    auditLog: needsWithoutPurpose('audit:read'),
     consentPurposes: AUTHENTICATED,
-    exportCustomerData: needs('privacy:export'),
-    erasureRequest: needs('privacy:erase'),
+    exportCustomerData: needsWithoutPurpose('privacy:export'),
+    erasureRequest: needsWithoutPurpose('privacy:erase'),
     _entities: needs('customers:read'),
     // The SDL is what a gateway composes; it holds no data.
     _service: ANYONE,
@@ -82,7 +102,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     upsertSourceRecords: needs('ingest:write'),
     resubmitDeadLetter: needs('ingest:write'),
     setConsent: needs('consent:write'),
-    eraseCustomer: needs('privacy:erase'),
+    eraseCustomer: needsWithoutPurpose('privacy:erase'),
   },
   Subscription: {
     customerChanged: needs('customers:read'),

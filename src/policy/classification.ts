@@ -14,7 +14,7 @@ export type MaskKind =
   | 'birthdate' // year only
   | 'locality' // city / country: kept, it is what an address is reduced to
   | 'redact' // street, postal code, free text: ***
-  | 'identifier' // by the identifier's type: email and phone masks, other ids redacted
+  | 'identifier' // by the identifier's type: email and phone masks, pseudonymous ids kept
   | 'json'; // keys kept, every value redacted
 
 export type FieldPolicy = Readonly<{

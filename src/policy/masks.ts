@@ -41,11 +41,14 @@ const maskJson = (value: unknown): unknown => {
   return value === null ? null : REDACTED;
 };
 
-/** The identifier's own type decides: EMAIL and PHONE keep their shape, other ids are redacted. */
+/**
+ * The identifier's own type decides: EMAIL and PHONE are masked; user, CRM, anonymous and device ids are
+ * pseudonymous (they appear unmasked as device ids, source-record keys and link causes too) and are kept.
+ */
 export function maskIdentifier(value: string, type: string | undefined): string {
   if (type === 'EMAIL') return maskEmail(value);
   if (type === 'PHONE') return maskPhone(value);
-  return REDACTED;
+  return type ? value : REDACTED;
 }
 
 /** Masks one value; `parent` gives context where the mask depends on it (an identifier's type). */

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal';
+import type { AppContext } from '../server/context';
 import type { ProfileRow } from '../customers/customer.repository';
 import { ForbiddenError } from '../shared/errors';
 
@@ -25,4 +26,11 @@ export function assertAdmitted(principal: Principal, profile: Pick<ProfileRow, '
       purpose: principal.purpose,
     });
   }
+}
+
+/** For events that name a customer without carrying the profile (subscriptions): loads it only for a purpose token. */
+export async function assertAdmittedById({ principal, loaders }: Pick<AppContext, 'principal' | 'loaders'>, customerId: string): Promise<void> {
+  if (principal.purpose === null) return;
+  const profile = await loaders.profile.load(customerId);
+  assertAdmitted(principal, profile ?? { consents: [] });
 }

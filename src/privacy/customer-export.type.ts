@@ -185,6 +185,6 @@ export class CustomerDataExport {
   conflicts!: IdentityConflict[];
 
   @Pseudonymous()
-  @Field(() => [AuditEntryType], { description: 'Who read their PII, when and why (the audit trail), oldest first.' })
+  @Field(() => [AuditEntryType], { description: 'Who read their PII, when and why (the audit trail), by profile id, then oldest first.' })
   piiReads!: AuditEntryType[];
 }

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Aggregated, Pseudonymous, Public } from '../policy/classification';
+import { Aggregated, DataOwner, Pseudonymous, Public } from '../policy/classification';
 
 export enum ErasureStatusEnum {
   RECEIVED = 'RECEIVED',
@@ -76,6 +76,7 @@ export class ErasureCountsType {
   suppressions!: number;
 }
 
+@DataOwner('privacy-office', 'kept as the proof of an erasure; holds no personal data')
 @ObjectType('ErasureRequest', { description: 'A request to erase a person; the only record of them an erasure keeps.' })
 export class ErasureRequestType {
   @Pseudonymous()

@@ -93,7 +93,7 @@ export class ErasureRepository {
   }
 
   async finish(id: string, status: ErasureStatus, error: string | null, now: string): Promise<void> {
-    await this.db.write((tx) => tx.rows(this.q.finish, { id, status, error, now }));
+    await this.db.write((tx) => tx.rows(this.q.finish, { id, status, error, now, holder: this.lease.holder }));
   }
 
   async keys(profileIds: string[]): Promise<PersonKey[]> {

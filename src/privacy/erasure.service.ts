@@ -29,9 +29,13 @@ const MAX_REASON = 500;
 /** Identifiers and records go before the profiles: a run interrupted anywhere can find the rest from them. */
 const BATCH_ORDER: EraseStep[] = ['identifiers', 'sourceRecords', 'consents', 'merges', 'conflicts', 'ingestions', 'deadLetters'];
 
-/** An error's kind, never its message: driver messages can quote property values. */
+/** An error's kind, never its message: driver and Redis messages can quote values, and this one is shown to stewards. */
 const describe = (error: unknown) =>
-  error instanceof Neo4jError ? `database error ${error.code}` : error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : 'unknown error';
+  error instanceof Neo4jError
+    ? `database error ${error.code}`
+    : error instanceof Error
+      ? `${error.name}${(error as { code?: unknown }).code ? ` ${String((error as { code?: unknown }).code)}` : ''}`
+      : 'unknown error';
 
 /**
  * Right to erasure. A request is recorded (RECEIVED) and answered at once; the erasure runs in the background in

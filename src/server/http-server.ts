@@ -63,6 +63,7 @@ function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandle
 export async function createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter, graphiqlToken }: Transport) {
   const production = config.env === 'production';
   const limits = new OperationLimits(config.limits.operation, production, metrics);
+  const mapError = formatError(logger);
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
@@ -112,10 +113,13 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         return true;
       },
       onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
-      // Each result or subscription event that goes out records the clear PII reads it carried.
-      onNext: (_ctx, _id, _payload, args) => {
+      // Each result or subscription event that goes out records the clear PII reads it carried, and its errors are
+      // mapped as on HTTP (a driver message quoting a value never reaches a client).
+      onNext: (_ctx, _id, _payload, args, result) => {
         const context = args.contextValue as AppContext;
         context.piiReads.flush(context, logger);
+        if (!result.errors?.length) return;
+        return { ...result, errors: result.errors.map((error) => mapError(error.toJSON(), error)) };
       },
       context: ({ extra }) => createContext(services, extra.principal ?? ANONYMOUS),
     },
@@ -123,7 +127,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   );
   const apollo = new ApolloServer<AppContext>({
     schema,
-    formatError: formatError(logger),
+    formatError: mapError,
     introspection: !production,
     includeStacktraceInErrorResponses: config.env === 'development',
     csrfPrevention: true,

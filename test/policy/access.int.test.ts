@@ -137,6 +137,61 @@ describe('access', () => {
     });
   });
 
+  describe('purpose-bound tokens elsewhere', () => {
+    const personalization = as('service', { purpose: 'personalization' });
+
+    it('are refused the operations about people as such, whatever their scopes', async () => {
+      const boundAdmin = as('admin', { purpose: 'personalization' });
+      for (const query of [
+        `{ exportCustomerData(id: "${granted}") { customerId } }`,
+        `{ auditLog(customerId: "${granted}") { edges { cursor } } }`,
+        `{ erasureRequest(id: "x") { id } }`,
+        `{ deadLetters(first: 1) { edges { cursor } } }`,
+      ]) {
+        const { errors } = await gqlErrors(app, query, {}, boundAdmin);
+        expect(errors[0].extensions?.code).toBe('FORBIDDEN');
+      }
+      const erase = await gqlErrors(app, `mutation { eraseCustomer(id: "${denied}", reason: "r") { id } }`, {}, boundAdmin);
+      expect(erase.errors[0].extensions?.code).toBe('FORBIDDEN');
+      expect((await gql(app, `{ exportCustomerData(id: "${denied}") { erasure { id } } }`)).exportCustomerData.erasure).toBeNull();
+    });
+
+    it('see an absorbed customer in a MERGED list only by its survivor\'s consent', async () => {
+      const v = unique('mrg');
+      // The absorbed profile granted first; the person withdrew later, on the survivor.
+      const [{ customerId: older }] = await app.services.ingestion.ingestEvents([
+        { messageId: `${v}-1`, type: 'IDENTIFY', userId: `${v}-u`, timestamp: '2026-01-01T00:00:00Z' },
+      ]);
+      const [{ customerId: newer }] = await app.services.ingestion.ingestEvents([
+        { messageId: `${v}-2`, type: 'PAGE', anonymousId: `${v}-a`, timestamp: '2026-01-02T00:00:00Z', context: { consent: { categoryPreferences: { personalization: true } } } },
+      ]);
+      await app.services.ingestion.ingestEvents([{ messageId: `${v}-3`, type: 'IDENTIFY', userId: `${v}-u`, anonymousId: `${v}-a`, timestamp: '2026-01-03T00:00:00Z' }]);
+      await app.services.ingestion.ingestEvents([
+        { messageId: `${v}-4`, type: 'IDENTIFY', userId: `${v}-u`, timestamp: '2026-01-04T00:00:00Z', context: { consent: { categoryPreferences: { personalization: false } } } },
+      ]);
+      const merged = async (principal = personalization) => {
+        const seen: string[] = [];
+        let after: string | null = encodeCursor([floor]);
+        for (let pages = 0; after && pages < 50; pages++) {
+          const { customers }: { customers: any } = await gql(
+            app,
+            `query($after: String) { customers(first: 200, after: $after, filter: { status: MERGED }) {
+              edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+            { after },
+            principal,
+          );
+          seen.push(...(customers.edges as { node: { id: string } }[]).map((e) => e.node.id));
+          after = customers.pageInfo.hasNextPage ? customers.pageInfo.endCursor : null;
+        }
+        return seen;
+      };
+      // The PAGE profile was absorbed by the older USER_ID one: listed as MERGED, but not to the purpose token.
+      expect(await merged(as('service'))).toContain(newer);
+      expect(await merged()).not.toContain(newer);
+      expect(older).not.toBe(newer);
+    });
+  });
+
   describe('WebSocket', () => {
     const connect = (connectionParams: Record<string, unknown>) =>
       new Promise<{ code: number; reason: string } | 'open'>((resolve) => {

@@ -10,7 +10,8 @@ describe('PII masks', () => {
     expect(mask('birthdate', '1985-03-14')).toBe('1985');
     expect(mask('redact', 'Unter den Linden 1')).toBe('***');
     expect(mask('locality', 'Berlin')).toBe('Berlin');
-    expect(mask('identifier', 'u-1001', { type: 'USER_ID' })).toBe('***');
+    expect(mask('identifier', 'u-1001', { type: 'USER_ID' })).toBe('u-1001');
+    expect(mask('identifier', 'u-1001', {})).toBe('***');
     expect(mask('identifier', 'a@b.de', { type: 'EMAIL' })).toBe('a***@b***.de');
     expect(mask('json', { email: 'x@y.z', address: { city: 'Berlin' }, tags: ['a'], n: null })).toEqual({
       email: '***',
