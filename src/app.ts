@@ -22,6 +22,7 @@ import { ResolutionService } from './identity/resolution.service';
 import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';
 import { migrate } from './infra/neo4j/migrations';
+import { closeRedis, connectRedis } from './infra/redis/redis-client';
 import { IngestionService } from './ingestion/ingestion.service';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
@@ -31,7 +32,6 @@ import { scheduleRetention } from './retention/retention-schedule';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
 import { OperationRateLimiter } from './server/rate-limiter';
-import Redis from 'ioredis';
 import { CustomerCache } from './privacy/customer-cache';
 import { CustomerExportService } from './privacy/customer-export.service';
 import { ErasureRepository } from './privacy/erasure.repository';
@@ -84,16 +84,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   }
   const hasher = new SuppressionHasher(config.privacy.suppressionSalt);
   const suppressions = new SuppressionRepository(registry);
-  // Commands fail fast while Redis is away (no offline queue: a failed erasure is retried, a hung one is not), and
-  // the client keeps reconnecting in the background, so Redis coming back needs no restart.
-  const redis = config.redis.url
-    ? new Redis(config.redis.url, {
-        maxRetriesPerRequest: 2,
-        enableOfflineQueue: false,
-        retryStrategy: (times) => Math.min(times * 200, 5000),
-      })
-    : null;
-  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis (customer cache) unavailable'));
+  const redis = await connectRedis(config.redis.url, logger);
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,
@@ -142,7 +133,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const minter = tokens.secret ? new TokenMinter(tokens.secret, tokens.issuer, tokens.audience) : null;
   const graphiqlToken = config.auth.devMode && minter ? () => minter.mint({ role: 'admin', subject: 'graphiql-dev' }) : undefined;
   const schema = await buildAppSchema(pubSub, { policy: !withoutPolicyLayer });
-  const rateLimiter = await OperationRateLimiter.create(config.limits.rate, config.redis.url, logger);
+  const rateLimiter = OperationRateLimiter.create(config.limits.rate, redis);
   const { apollo, httpServer } = await createHttpServer({
     config,
     schema,
@@ -183,12 +174,11 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       await retentionSchedule?.stop();
       await apollo.stop();
       await erasure.drain();
-      redis?.disconnect();
       if (httpServer.listening) {
         httpServer.close();
         await once(httpServer, 'close');
       }
-      await rateLimiter.close();
+      await closeRedis(redis);
       await services.audit.stop();
     },
   };

@@ -1,9 +1,7 @@
-import { Redis } from 'ioredis';
-import { once } from 'node:events';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
 import type { Config } from '../config/config';
-import type { Logger } from '../observability/logger';
 import { AppError } from '../shared/errors';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -30,16 +28,11 @@ export class OperationRateLimiter {
     private readonly redis: Redis | null,
   ) {}
 
-  static async create(settings: Config['limits']['rate'], redisUrl: string | undefined, logger: Logger): Promise<OperationRateLimiter> {
+  /** `redis`: the app's connection (its owner closes it); while Redis is away the insurance limiter answers. */
+  static create(settings: Config['limits']['rate'], redis: Redis | null): OperationRateLimiter {
     if (settings.points === 0) return new OperationRateLimiter(null, null);
     const options = { points: settings.points, duration: settings.durationSeconds, keyPrefix: 'c360:rate' };
-    if (!redisUrl) return new OperationRateLimiter(new RateLimiterMemory(options), null);
-    // No offline queue: while Redis is away a consume fails at once and the insurance limiter answers.
-    const redis = new Redis(redisUrl, { enableOfflineQueue: false, lazyConnect: true });
-    redis.on('error', (error: Error) => logger.warn({ reason: error.message }, 'rate limiter: Redis unavailable, limiting per instance'));
-    // Connected before the first request, so a fresh instance spends the shared budget from the start; a Redis
-    // that is down does not stop the API (ioredis keeps reconnecting).
-    await redis.connect().catch(() => undefined);
+    if (!redis) return new OperationRateLimiter(new RateLimiterMemory(options), null);
     const limiter = new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
     return new OperationRateLimiter(limiter, redis);
   }
@@ -53,17 +46,6 @@ export class OperationRateLimiter {
       if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
       throw rejection;
     }
-  }
-
-  /** Ends the Redis connection; the app's stop calls it, so no socket outlives the app. */
-  async close(): Promise<void> {
-    const redis = this.redis;
-    if (!redis || redis.status === 'end') return;
-    if (redis.status !== 'ready') return redis.disconnect(); // still (re)connecting: nothing to say goodbye to
-    // quit() resolves on Redis's reply; the socket is gone only at 'end'.
-    const ended = once(redis, 'end');
-    await redis.quit().catch(() => redis.disconnect());
-    await ended;
   }
 
   get redisStatus(): string | null {
