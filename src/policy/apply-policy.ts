@@ -38,8 +38,8 @@ const ownerOf = (typeName: string, parent: Record<string, unknown>): string | nu
   (CUSTOMER_TYPES.has(typeName) ? parent.id : (parent.customerId ?? parent.resolvedCustomerId ?? null)) as string | null;
 
 /**
- * PII comes in clear with `pii:read`, and each clear read is audited (once per customer and field in a request);
- * masked with `pii:masked`. Shield has already refused everyone else.
+ * PII comes in clear with `pii:read`, each clear read noted for the audit trail (one entry per customer per
+ * request); masked with `pii:masked`. Shield has already refused everyone else.
  */
 function maskingMiddleware(catalog: PolicyCatalog) {
   const middleware: Record<string, Record<string, IMiddlewareFunction>> = {};
@@ -76,8 +76,8 @@ function guardSubscriptions(schema: GraphQLSchema) {
     const access = OPERATION_RULES.Subscription[field.name];
     if (!subscribe) continue;
     field.subscribe = ((parent, args, context: AppContext, info) => {
-      const decision = access ? access.check(context.principal) : false;
-      if (decision !== true) throw decision || new Error('operation not permitted');
+      const decision = access ? access.check(context.principal) : new ForbiddenError('no access rule covers this subscription');
+      if (decision !== true) throw decision;
       return subscribe(parent, args, context, info);
     }) as GraphQLFieldResolver<unknown, AppContext>;
   }
@@ -93,7 +93,8 @@ export function applyPolicy(schema: GraphQLSchema, catalog: PolicyCatalog): Grap
     // Errors our resolvers throw on purpose (BAD_USER_INPUT, NOT_FOUND) pass through; format-error masks the rest.
     allowExternalErrors: true,
     debug: false,
-    fallbackError: () => new ForbiddenError('no access rule covers this field'),
+    // A field with no rule, or a rule that failed instead of deciding: both deny.
+    fallbackError: () => new ForbiddenError('not permitted'),
   });
   const guarded = applyMiddleware(schema, permissions, maskingMiddleware(catalog));
   guardSubscriptions(guarded);
