@@ -171,7 +171,9 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         // A caller's request id is kept (tracing across services); otherwise one is made. Either way it is echoed.
-        const requestId = req.header('x-request-id') ?? randomUUID();
+        // It ends up in logs and in the permanent audit chain: only a short, plain id is taken as given.
+        const given = req.header('x-request-id');
+        const requestId = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
         const token = TokenVerifier.bearerToken(req.header('authorization'));
         const principal = token ? await verifier.verify(token) : ANONYMOUS;

@@ -51,6 +51,9 @@ describe('HTTP endpoints', () => {
       { 'x-request-id': `req-${u}` },
     );
     expect(response.headers.get('x-request-id')).toBe(`req-${u}`);
+    // A request id that is too long or not plain is replaced: it goes into the permanent audit chain.
+    const oversized = await post({ query: '{ dataDictionary { name } }' }, { 'x-request-id': 'x'.repeat(500) });
+    expect(oversized.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const line = logLines.map((l) => JSON.parse(l)).find((entry) => entry.requestId === `req-${u}`);
     expect(line).toMatchObject({ msg: 'graphql request', operation: 'LookUp', type: 'query', errors: [] });
     expect(logLines.join('\n')).not.toContain(`${u}@pii.test`);
