@@ -18,10 +18,14 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
+/** Verified tokens kept, so a client sending the same token with every request is verified once. */
+const CACHE_SIZE = 10_000;
+
 /** Verifies bearer tokens and turns their claims into a Principal; the only place a token is trusted. */
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
+  private readonly verified = new Map<string, Principal>();
 
   constructor(private readonly settings: TokenSettings) {
     if (settings.jwksUrl) {
@@ -44,6 +48,17 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    // Never past its expiry: an expired token is verified again, and refused.
+    if (known && known.expiresAt!.getTime() > Date.now()) return known;
+    this.verified.delete(token);
+    const principal = await this.verifyAfresh(token);
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, principal);
+    return principal;
+  }
+
+  private async verifyAfresh(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.key as Uint8Array, {

@@ -62,6 +62,15 @@ describe('access', () => {
       }
     });
 
+    it('verifies a token once while it is valid, and refuses it once it expired', async () => {
+      const token = await app.minter!.mint({ role: 'analyst', ttlSeconds: 2 });
+      const first = await app.verifier.verify(token);
+      expect(await app.verifier.verify(token)).toBe(first);
+      // exp is in whole seconds: 2 s from a floored iat is past after at most 2 s.
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await expect(app.verifier.verify(token)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    });
+
     it('reads roles, purpose and expiry from a valid token', async () => {
       const principal = await app.verifier.verify(await app.minter!.mint({ role: 'service', purpose: 'personalization', ttlSeconds: 60 }));
       expect(principal).toMatchObject({ roles: ['service'], purpose: 'personalization', authenticated: true });
