@@ -1,7 +1,7 @@
 import type { Lineage } from '../identity/profile-attributes';
-import type { CustomerRow, IdentifierRow, LinkRow } from './customer.repository';
+import type { CustomerRow, DeviceRow, IdentifierRow, LinkRow } from './customer.repository';
 import type { IdentifierTypeEnum } from '../identity/identifier-type';
-import type { AttributeLineage, Customer, LinkedIdentifier, LinkExplanation, MergeRecord } from './customer.type';
+import type { AttributeLineage, Customer, CustomerDevice, LinkedIdentifier, LinkExplanation, MergeRecord, SourceRecordType } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {
   return { ...(row as unknown as Customer), redirectedFrom: row.id === askedId ? null : askedId };
@@ -43,5 +43,18 @@ export function toMergeRecord(merge: Record<string, unknown>): MergeRecord {
       viaIdentifierValue: a.viaValue,
       viaRecordKey: a.viaRecordKey,
     })),
+  };
+}
+
+export function toCustomerDevice({ device, firstSeen, lastSeen }: DeviceRow): CustomerDevice {
+  return { ...device, firstSeen, lastSeen } as CustomerDevice;
+}
+
+/** `customerId`: whose record it is (not in the schema; the audit of clear reads names it). */
+export function toSourceRecord(record: Record<string, unknown>, customerId: string): SourceRecordType {
+  return {
+    ...(record as unknown as SourceRecordType),
+    attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
+    customerId,
   };
 }

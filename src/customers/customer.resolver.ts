@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
-import { consentConflicts } from '../consent/consent-conflicts';
+import { consentConflicts, statementsInForce } from '../consent/consent-conflicts';
 import { ConsentConflict } from '../consent/consent.type';
 import type { AppContext } from '../server/context';
 import type { CustomerLoaders } from './customer.loaders';
@@ -9,7 +9,7 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../shared
 import { BadUserInputError } from '../shared/errors';
 import { assertAdmitted } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
-import { toAttributeLineage, toCustomer, toLinkedIdentifier, toMergeRecord } from './customer.mapper';
+import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
 import {
   AttributeLineage,
   ConsentRecord,
@@ -92,7 +92,7 @@ export class CustomerResolver {
   @FieldResolver(() => [CustomerDevice])
   async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
     return ((await loaders.profile.load(customer.id))?.devices ?? []).map(
-      ({ device, firstSeen, lastSeen }) => ({ ...device, firstSeen, lastSeen }) as CustomerDevice,
+      toCustomerDevice,
     );
   }
 
@@ -101,10 +101,7 @@ export class CustomerResolver {
     description: 'The statement in force per purpose: the newest by occurredAt (on a tie the more restrictive), across merged profiles.',
   })
   async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
-    const history = await consentStatements(loaders, customer.id);
-    const current = new Map<string, ConsentRecord>();
-    for (const statement of history) if (!current.has(statement.purpose)) current.set(statement.purpose, statement);
-    return [...current.values()];
+    return statementsInForce(await consentStatements(loaders, customer.id));
   }
 
   @Pseudonymous()
@@ -128,11 +125,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [SourceRecordType])
   async sourceRecords(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<SourceRecordType[]> {
-    return (await loaders.sourceRecords.load(customer.id)).map(({ record }) => ({
-      ...(record as unknown as SourceRecordType),
-      attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
-      customerId: customer.id,
-    }));
+    return (await loaders.sourceRecords.load(customer.id)).map(({ record }) => toSourceRecord(record, customer.id));
   }
 
   @Pseudonymous()

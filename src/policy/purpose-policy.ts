@@ -1,14 +1,15 @@
 import type { Principal } from '../auth/principal';
+import { statementsInForce } from '../consent/consent-conflicts';
 import type { AppContext } from '../server/context';
 import type { ProfileRow } from '../customers/customer.repository';
 import { ForbiddenError } from '../shared/errors';
 
 type Statement = { purpose?: unknown; status?: unknown };
 
-/** The current status for a purpose: the first statement, as profile reads list them newest first per purpose. */
+/** The status in force for a purpose, or null when nothing was ever said about it. */
 export function currentConsentStatus(statements: readonly Statement[], purpose: string): string | null {
-  const newest = statements.find((statement) => statement.purpose === purpose);
-  return newest ? String(newest.status) : null;
+  const inForce = statementsInForce(statements).find((statement) => statement.purpose === purpose);
+  return inForce ? String(inForce.status) : null;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { toAttributeLineage, toLinkExplanation, toMergeRecord } from '../customers/customer.mapper';
+import { toAttributeLineage, toCustomerDevice, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
 import type { CustomerRepository } from '../customers/customer.repository';
-import type { ConsentRecord, CustomerDevice, IdentityConflict, SourceRecordType } from '../customers/customer.type';
+import type { ConsentRecord, IdentityConflict } from '../customers/customer.type';
 import { identifierKey, type IdentifierType } from '../identity/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
@@ -52,12 +52,8 @@ export class CustomerExportService {
         const link = links.get(identifierKey(i.type as IdentifierType, i.value));
         return { ...(i as unknown as ExportedIdentifier), customerId: survivorId, why: link ? toLinkExplanation(link) : null };
       }),
-      devices: profile.devices.map(({ device, firstSeen, lastSeen }) => ({ ...device, firstSeen, lastSeen }) as CustomerDevice),
-      sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => ({
-        ...(record as unknown as SourceRecordType),
-        attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
-        customerId: survivorId,
-      })),
+      devices: profile.devices.map(toCustomerDevice),
+      sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => toSourceRecord(record, survivorId)),
       consents: profile.consents as unknown as ConsentRecord[],
       segmentMemberships: [], // No segments exist yet: there is truthfully nothing to list.
       mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge)),
