@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,9 @@ export default async function globalSetup() {
   await db.waitUntilReachable();
   await migrate(db, new CypherRegistry());
   await db.close();
+
+  // Tests that run the API or the worker as separate processes (kill -9, two instances) start the compiled dist/.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
   (globalThis as Record<string, unknown>).__testServices = [neo4j, redis];
 }
