@@ -39,6 +39,12 @@ import { ErasureService } from './privacy/erasure.service';
 import { SuppressionFilter } from './privacy/suppression-filter';
 import { SuppressionHasher } from './privacy/suppression-hasher';
 import { SuppressionRepository } from './privacy/suppression.repository';
+import { SegmentCompiler } from './segments/segment-compiler';
+import { SegmentEvaluator } from './segments/segment-evaluator';
+import { SegmentPopulation } from './segments/segment-population';
+import { SegmentRepository } from './segments/segment.repository';
+import { SegmentService } from './segments/segment.service';
+import { WindowScheduler } from './segments/window-scheduler';
 
 export type AppOptions = {
   config: Config;
@@ -55,6 +61,9 @@ export type App = Awaited<ReturnType<typeof createApp>>;
 
 /** How long an instance may go without finishing a batch before another may take its erasure over. */
 const ERASURE_LEASE_SECONDS = 60;
+/** The same for a segment's whole-population evaluation. */
+const SEGMENT_LEASE_SECONDS = 60;
+const DAY_MS = 86_400_000;
 
 /** The composition root: migrations, services, schema and server, for `npm start`, tests and benchmarks alike. */
 export async function createApp({ config, db, logger, rules, clock, withoutPolicyLayer = false }: AppOptions) {
@@ -71,14 +80,41 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const deadLetters = new DeadLetterRepository(db, registry);
   const consentRepository = new ConsentRepository(registry);
   const consentPurposes = new ConsentPurposes(config.consent.purposes);
+  const bucketMs = config.segments.bucketMinutes * 60_000;
   const resolution = new ResolutionService(
     identityRepository,
     consentRepository,
-    { rules: activeRules, ruleVersion, sourcePriority: config.identity.sourcePriority },
+    {
+      rules: activeRules,
+      ruleVersion,
+      sourcePriority: config.identity.sourcePriority,
+      behaviour: { bucketMs, retentionMs: config.segments.behaviourRetentionDays * DAY_MS },
+    },
     clock,
   );
   const pubSub = createAppPubSub();
   const changes = new ChangePublisher(pubSub, clock);
+  const segmentCompiler = new SegmentCompiler(registry);
+  const segmentEvaluator = new SegmentEvaluator(registry, segmentCompiler, { bucketMs }, clock);
+  const segmentRepository = new SegmentRepository(db, registry);
+  const population = new SegmentPopulation(
+    db,
+    registry,
+    segmentEvaluator,
+    changes,
+    logger,
+    { batch: config.segments.evaluationBatch, leaseSeconds: SEGMENT_LEASE_SECONDS, holder: randomUUID() },
+    clock,
+  );
+  const windows = new WindowScheduler(
+    db,
+    registry,
+    segmentEvaluator,
+    changes,
+    logger,
+    { batch: config.segments.evaluationBatch, maxSleepMs: config.segments.windowMaxSleepMs },
+    clock,
+  );
   if (config.privacy.suppressionSaltIsDevDefault) {
     logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
   }
@@ -96,6 +132,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     metrics,
     logger,
     batchSize: config.privacy.erasureBatchSize,
+    memberships: { leaveAll: (tx, ids) => segmentEvaluator.leaveAllIn(tx, ids), publish: (c) => changes.publishMemberships(c) },
     clock,
   });
   const audit = new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock });
@@ -110,17 +147,32 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       new SuppressionFilter(hasher, suppressions, normalizer),
       consentPurposes,
       config.ingest.maxBatch,
+      segmentEvaluator,
       clock,
     ),
     deadLetters,
     customers,
     normalizer,
     audit,
-    consent: new ConsentService(db, consentRepository, consentPurposes, changes, clock),
+    consent: new ConsentService(db, consentRepository, consentPurposes, changes, segmentEvaluator, clock),
     consentPurposes,
     erasure,
     exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
+    segments: {
+      repository: segmentRepository,
+      service: new SegmentService(
+        db,
+        segmentRepository,
+        segmentCompiler,
+        population,
+        { purposes: consentPurposes.list, maxWindowMs: config.segments.behaviourRetentionDays * DAY_MS },
+        clock,
+      ),
+    },
   };
+  // Whole-population evaluations a stopped instance left unfinished continue here once their lease lapses.
+  await population.resumePendingEvery(30_000);
+  windows.start();
   // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
   await erasure.resumePendingEvery(config.privacy.erasureResumeIntervalMs);
 
@@ -150,6 +202,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     services,
     /** In-process events (customer and consent changes) for consumers in this process, e.g. segments. */
     pubSub,
+    /** Background segment work, for tests: wait for whole-population runs, run due window rechecks now. */
+    segments: { population, windows, evaluator: segmentEvaluator },
     retention,
     metrics,
     ruleVersion,
@@ -172,6 +226,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
       await retentionSchedule?.stop();
+      await windows.stop();
+      await population.stop();
       await apollo.stop();
       await erasure.drain();
       if (httpServer.listening) {

@@ -135,6 +135,12 @@ const environment = z
   RETENTION_DEAD_LETTER_DAYS: retentionDays,
   RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  // Behaviour facts: TRACK counts per bucket; a window rule is exact to one bucket. Older buckets are dropped.
+  BEHAVIOUR_BUCKET_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  BEHAVIOUR_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  SEGMENT_EVALUATION_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
+  // The window scheduler also looks again this often, for rechecks written by other instances.
+  SEGMENT_WINDOW_MAX_SLEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -207,7 +213,15 @@ export type Config = Readonly<{
   audit: { batchSize: number; flushIntervalMs: number; maxBuffer: number };
   consent: { purposes: string[] };
   retention: RetentionSettings;
+  segments: SegmentSettings;
 }>;
+
+export type SegmentSettings = {
+  bucketMinutes: number;
+  behaviourRetentionDays: number;
+  evaluationBatch: number;
+  windowMaxSleepMs: number;
+};
 
 export type RetentionSettings = {
   /** 0 keeps the class forever. */
@@ -288,6 +302,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deadLetterDays: e.RETENTION_DEAD_LETTER_DAYS,
       intervalMinutes: e.RETENTION_INTERVAL_MINUTES,
       batchSize: e.RETENTION_BATCH_SIZE,
+    },
+    segments: {
+      bucketMinutes: e.BEHAVIOUR_BUCKET_MINUTES,
+      behaviourRetentionDays: e.BEHAVIOUR_RETENTION_DAYS,
+      evaluationBatch: e.SEGMENT_EVALUATION_BATCH,
+      windowMaxSleepMs: e.SEGMENT_WINDOW_MAX_SLEEP_MS,
     },
   });
 }

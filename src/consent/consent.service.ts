@@ -8,6 +8,7 @@ import { consentChanges } from './consent-changes';
 import { purposeOf, type ConsentPurposes } from './consent-purposes';
 import type { ConsentRepository, ConsentStatementRow } from './consent.repository';
 import type { ConsentStatus } from './consent-status';
+import type { SegmentEvaluator } from '../segments/segment-evaluator';
 
 export type SetConsentInput = {
   customerId: string;
@@ -44,6 +45,7 @@ export class ConsentService {
     private readonly repository: ConsentRepository,
     private readonly purposes: ConsentPurposes,
     private readonly changes: ChangePublisher,
+    private readonly segments: SegmentEvaluator,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -85,13 +87,15 @@ export class ConsentService {
         stamp,
       );
       const after = created ? await this.repository.current(tx, [target.customerId]) : before;
-      return { customerId: target.customerId, statement, created, before, after };
+      const memberships = created ? await this.segments.evaluateIn(tx, [{ customerId: target.customerId, reads: new Set([`consent:${purpose}`]) }]) : [];
+      return { customerId: target.customerId, statement, created, before, after, memberships };
     });
 
     // Only after commit: a listener must never hear of a change that was rolled back.
     if (result.created) {
       this.changes.publish([{ customerId: result.customerId, change: 'UPDATED', mergedInto: null }]);
       this.changes.publishConsent(consentChanges(result.before, result.after).filter((c) => c.purpose === purpose));
+      await this.changes.publishMemberships(result.memberships);
     }
     return {
       customerId: result.customerId,

@@ -61,6 +61,7 @@ export class IdentityRepository {
       createSourceRecords: 'identity/create-source-records',
       updateSourceRecords: 'identity/update-source-records',
       attachDevices: 'identity/attach-devices',
+      recordActivity: 'identity/record-activity',
       recordConsents: 'identity/record-consents',
       recordIngestions: 'identity/record-ingestions',
       updateProfiles: 'identity/update-profiles',
@@ -149,9 +150,9 @@ export class IdentityRepository {
   }
 
   /** Writes what hangs off the customers; `existing` tells which record keys had a record when read under lock. */
-  async attach(tx: Tx, rows: Attachments, existing: (recordKey: string) => boolean, now: string): Promise<void> {
+  async attach(tx: Tx, rows: Attachments, existing: (recordKey: string) => boolean, now: string, keepBehaviourFrom: number): Promise<void> {
     const run = async (query: string, name: string, list: unknown[]) => {
-      if (list.length > 0) await tx.rows(query, { [name]: list, now });
+      if (list.length > 0) await tx.rows(query, { [name]: list, now, keepFrom: keepBehaviourFrom });
     };
     await run(this.q.createSourceRecords, 'records', rows.sourceRecords.filter((r) => !existing(r.key)));
     const updated = rows.sourceRecords.filter((r) => existing(r.key));
@@ -163,6 +164,7 @@ export class IdentityRepository {
     await run(this.q.recordConsents, 'consents', rows.consents);
     await run(this.q.updateProfiles, 'profiles', rows.profiles);
     await run(this.q.recordIngestions, 'ingestions', rows.ingestions);
+    await run(this.q.recordActivity, 'activities', rows.activities);
   }
 }
 

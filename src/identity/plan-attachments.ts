@@ -11,13 +11,17 @@ export type Attachments = {
   consents: ConsentWrite[];
   profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; lineage: string }[];
   ingestions: IngestionWrite[];
+  activities: ActivityWrite[];
 };
+
+/** One row per customer and TRACK name (null: any event, for lastSeen), the batch's events summed per bucket. */
+export type ActivityWrite = { customerId: string; event: string | null; lastAt: number; buckets: { bucket: number; count: number }[] };
 
 /**
  * What hangs off the customers once the plan is applied, as write rows. Everything goes to the item's final
  * customer: a later item of the same batch may have merged the one it resolved to at the time.
  */
-export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourcePriority: string[]): Attachments {
+export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourcePriority: string[], bucketMs: number): Attachments {
   const customerOf = (i: number) => plan.finalCustomerOf(plan.items[i].customerId);
   return {
     sourceRecords: newestVersions(
@@ -53,7 +57,28 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
       customerId: customerOf(i),
       outcome: plan.items[i].outcome,
     })),
+    activities: activities(units, customerOf, bucketMs),
   };
+}
+
+function activities(units: WorkUnit[], customerOf: (i: number) => string, bucketMs: number): ActivityWrite[] {
+  const rows = new Map<string, ActivityWrite>();
+  units.forEach((unit, i) => {
+    if (!unit.activity) return;
+    const at = Date.parse(unit.activity.at);
+    const customerId = customerOf(i);
+    const key = `${customerId}\n${unit.activity.event ?? ''}`;
+    const row = rows.get(key) ?? { customerId, event: unit.activity.event, lastAt: at, buckets: [] };
+    row.lastAt = Math.max(row.lastAt, at);
+    if (row.event !== null) {
+      const bucket = at - (at % bucketMs);
+      const slot = row.buckets.find((b) => b.bucket === bucket);
+      if (slot) slot.count++;
+      else row.buckets.push({ bucket, count: 1 });
+    }
+    rows.set(key, row);
+  });
+  return [...rows.values()];
 }
 
 /** One write per record: a batch may carry several versions of it; the newest wins, the last on a tie. */

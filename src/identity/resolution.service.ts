@@ -12,6 +12,8 @@ import { planResolution } from './resolution-planner';
 import type { Snapshot } from './resolution-plan';
 import type { ResolutionPlan } from './resolution-plan';
 import type { ChangedCustomer, UnitResult, WorkUnit } from './work-unit';
+import { touchesOfResolution } from '../segments/customer-touches';
+import type { Touch } from '../segments/segment-evaluator';
 
 /** Every customer the plan touched: created, updated (linked, merged into, attributes) or absorbed. */
 function changedCustomers(plan: ResolutionPlan): ChangedCustomer[] {
@@ -34,7 +36,13 @@ function consentWatch(units: WorkUnit[], plan: ResolutionPlan): string[] {
 /** Lock rounds before giving up and retrying the transaction: owners keep moving only under heavy contention. */
 const MAX_LOCK_ROUNDS = 5;
 
-export type ResolutionOptions = { rules: IdentityRules; ruleVersion: number; sourcePriority: string[] };
+export type ResolutionOptions = {
+  rules: IdentityRules;
+  ruleVersion: number;
+  sourcePriority: string[];
+  /** Behaviour facts: the bucket of TRACK counts, and how long buckets are kept. */
+  behaviour: { bucketMs: number; retentionMs: number };
+};
 
 /**
  * Incremental identity resolution for one batch inside one transaction: skip what was already applied,
@@ -60,7 +68,7 @@ export class ResolutionService {
     return repository.ensureRuleSet(tx, hash, canonical);
   }
 
-  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<{ results: UnitResult[]; changed: ChangedCustomer[]; consentChanged: ConsentChange[] }> {
+  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<{ results: UnitResult[]; changed: ChangedCustomer[]; consentChanged: ConsentChange[]; touches: Touch[] }> {
     const now = this.clock().toISOString();
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
@@ -73,6 +81,7 @@ export class ResolutionService {
     const results = new Map<WorkUnit, UnitResult>();
     const changed: ChangedCustomer[] = [];
     const consentChanged: ConsentChange[] = [];
+    const touches: Touch[] = [];
     if (fresh.length > 0) {
       const items = fresh.map((unit) => unit.item);
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
@@ -82,8 +91,11 @@ export class ResolutionService {
       const watched = consentWatch(fresh, plan);
       const consentBefore = await this.consents.current(tx, watched);
       await this.repository.apply(tx, plan, this.options.ruleVersion, now);
-      await this.repository.attach(tx, planAttachments(fresh, plan, this.options.sourcePriority), (key) => snapshot.owners.has(key), now);
+      const { bucketMs, retentionMs } = this.options.behaviour;
+      const attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs);
+      await this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs);
       changed.push(...changedCustomers(plan));
+      touches.push(...touchesOfResolution(fresh, plan));
       consentChanged.push(...consentChanges(consentBefore, await this.consents.current(tx, watched)));
       fresh.forEach((unit, i) =>
         results.set(unit, {
@@ -105,7 +117,7 @@ export class ResolutionService {
       const customerId = applied.get(unit.idempotencyKey) ?? results.get(units[firstOf.get(unit.idempotencyKey)!])!.customerId;
       return { customerId, outcome: 'DUPLICATE', conflicts: [] };
     });
-    return { results: ordered, changed, consentChanged };
+    return { results: ordered, changed, consentChanged, touches };
   }
 
   /**

@@ -20,6 +20,8 @@ export type WorkUnit = {
   } | null;
   consents: ConsentStatement[];
   sourceRecord: { key: string; source: string; externalId: string; attributes: string } | null;
+  /** Events only: when the customer was seen, and the name of a TRACK (behaviour facts for segments). */
+  activity: { event: string | null; at: string } | null;
   dropped: DroppedIdentifier[];
 };
 

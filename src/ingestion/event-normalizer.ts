@@ -98,6 +98,7 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
       : null,
     consents: consentStatements(context, occurredAt, purposes),
     sourceRecord: null,
+    activity: { event, at: occurredAt },
     dropped: ids.dropped,
   };
 }

@@ -15,6 +15,7 @@ import { lenientText } from './payload-fields';
 import { normalizeRecord, recordVersionKey, type RawSourceRecord } from './record-normalizer';
 import { RejectedInput, type Rejection } from './rejection';
 import type { SuppressionFilter } from '../privacy/suppression-filter';
+import type { SegmentEvaluator } from '../segments/segment-evaluator';
 
 export type IngestOutcome = UnitResult['outcome'] | 'REJECTED' | 'SUPPRESSED';
 
@@ -52,6 +53,7 @@ export class IngestionService {
     private readonly suppression: SuppressionFilter,
     private readonly purposes: ConsentPurposes,
     private readonly maxBatch: number,
+    private readonly segments: SegmentEvaluator,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -107,7 +109,7 @@ export class IngestionService {
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
     const rejected = prepared.flatMap((p) => (p.ok ? [] : [p]));
-    const { results: unitResults, changed, consentChanged, screening } = await this.db.write(async (tx) => {
+    const { results: unitResults, changed, consentChanged, screening, memberships } = await this.db.write(async (tx) => {
       // Inside the transaction, so a retried batch screens again against suppressions committed meanwhile.
       const screening = await this.suppression.screen(tx, accepted, rejected.map((p) => p.raw));
       const kept = screening.units.flatMap((s) => (s.suppressed ? [] : [s.unit]));
@@ -126,11 +128,14 @@ export class IngestionService {
       if (resubmittedLetterId && results.length === 1) {
         await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
       }
-      return { ...resolved, screening };
+      // In the same transaction: a membership is never out of step with the data it was decided on.
+      const memberships = await this.segments.evaluateIn(tx, resolved.touches);
+      return { ...resolved, screening, memberships };
     });
     // Only after commit: a listener must never hear of a change that was rolled back.
     this.changes.publish(changed);
     this.changes.publishConsent(consentChanged);
+    await this.changes.publishMemberships(memberships);
 
     let nextAccepted = 0;
     let nextResolved = 0;

@@ -73,6 +73,7 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
     device: null,
     consents,
     sourceRecord: { key, source, externalId, attributes: JSON.stringify(attributes) },
+    activity: null,
     dropped: ids.dropped,
   };
 }

@@ -93,6 +93,8 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     consentPurposes: AUTHENTICATED,
     exportCustomerData: needsWithoutPurpose('privacy:export'),
     erasureRequest: needsWithoutPurpose('privacy:erase'),
+    segments: needs('segments:read'),
+    segment: needs('segments:read'),
     _entities: needs('customers:read'),
     // The SDL is what a gateway composes; it holds no data.
     _service: ANYONE,
@@ -103,6 +105,9 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     resubmitDeadLetter: needs('ingest:write'),
     setConsent: needs('consent:write'),
     eraseCustomer: needsWithoutPurpose('privacy:erase'),
+    createSegment: needs('segments:write'),
+    updateSegment: needs('segments:write'),
+    deleteSegment: needs('segments:write'),
   },
   Subscription: {
     customerChanged: needs('customers:read'),

@@ -1,7 +1,8 @@
 import { Neo4jError } from 'neo4j-driver';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
-import type { Database } from '../infra/neo4j/database';
+import type { Database, Tx } from '../infra/neo4j/database';
+import type { MembershipChange } from '../segments/membership-change';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
@@ -22,6 +23,8 @@ export type ErasureDeps = {
   metrics: Metrics;
   logger: Logger;
   batchSize: number;
+  /** Memberships end before the profiles go; each is published as EXITED once committed. */
+  memberships: { leaveAll(tx: Tx, customerIds: string[]): Promise<MembershipChange[]>; publish(changes: MembershipChange[]): Promise<void> };
   clock?: () => Date;
 };
 
@@ -172,7 +175,11 @@ export class ErasureService {
       if (unlinked < batchSize) break;
     }
     const cacheKeys = await cache.evict(profileIds);
-    await repository.counted(id, async () => ({ result: null, counts: { cacheKeys, segmentMemberships: 0 } }));
+    const left = await repository.counted(id, async (tx) => {
+      const changes = await this.deps.memberships.leaveAll(tx, profileIds);
+      return { result: changes, counts: { cacheKeys, segmentMemberships: changes.length } };
+    });
+    await this.deps.memberships.publish(left);
     await this.repeat(id, 'customers', profileIds);
   }
 

@@ -17,6 +17,7 @@ import { applyPolicy } from '../policy/apply-policy';
 import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
 import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
 
 export const resolvers = [
   CustomerResolver,
@@ -29,6 +30,8 @@ export const resolvers = [
   AuditResolver,
   ConsentResolver,
   PrivacyResolver,
+  SegmentResolver,
+  CustomerSegmentsResolver,
 ] as const;
 
 const FEDERATION_LINK = `

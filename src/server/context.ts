@@ -11,6 +11,8 @@ import type { IngestionService } from '../ingestion/ingestion.service';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import type { CustomerExportService } from '../privacy/customer-export.service';
 import type { ErasureService } from '../privacy/erasure.service';
+import type { SegmentRepository } from '../segments/segment.repository';
+import type { SegmentService } from '../segments/segment.service';
 
 export type AppServices = {
   ingestion: IngestionService;
@@ -23,6 +25,7 @@ export type AppServices = {
   consentPurposes: ConsentPurposes;
   exports: CustomerExportService;
   erasure: ErasureService;
+  segments: { service: SegmentService; repository: SegmentRepository };
 };
 
 export type AppContext = {

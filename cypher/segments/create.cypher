@@ -1,0 +1,6 @@
+CREATE (s:Segment {
+  id: $id, name: $name, description: $description, definition: $definition, version: 1,
+  reads: $reads, dependsOn: $dependsOn, status: 'EVALUATING', evaluated: 0, total: 0, evaluatedAfter: '',
+  createdAt: datetime($now), updatedAt: datetime($now), createdBy: $actor
+})
+RETURN s {.*} AS segment

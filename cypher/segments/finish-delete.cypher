@@ -1,0 +1,3 @@
+MATCH (s:Segment {id: $id})
+WHERE s.deletedAt IS NOT NULL AND NOT EXISTS { (s)<-[:IN_SEGMENT]-() }
+DETACH DELETE s

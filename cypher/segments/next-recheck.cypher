@@ -1,0 +1,5 @@
+MATCH ()-[r:RECHECK]->()
+WHERE r.at IS NOT NULL
+RETURN r.at AS at
+ORDER BY r.at
+LIMIT 1

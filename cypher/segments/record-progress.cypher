@@ -1,0 +1,8 @@
+// Progress of a whole-population evaluation; only for the version it evaluated (an update restarts it).
+MATCH (s:Segment {id: $id})
+WHERE s.version = $version AND s.deletedAt IS NULL
+SET s.evaluated = s.evaluated + $count, s.evaluatedAfter = $after, s.total = $total,
+    s.status = CASE WHEN $done THEN 'READY' ELSE 'EVALUATING' END,
+    s.evaluatedAt = CASE WHEN $done THEN datetime($now) ELSE s.evaluatedAt END,
+    s.evaluationHeartbeat = datetime($now)
+RETURN s.version AS version

@@ -1,0 +1,139 @@
+import type { ChangePublisher } from '../changes/change-publisher';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import type { Logger } from '../observability/logger';
+import type { MembershipChange } from './membership-change';
+import type { SegmentEvaluator } from './segment-evaluator';
+
+export type PopulationSettings = { batch: number; leaseSeconds: number; holder: string };
+
+type Claim = { version: number; after: string; status: 'EVALUATING' | 'DELETING' };
+
+/**
+ * Whole-population work on one segment, in the background and in batches (each its own transaction, so requests
+ * keep being served): evaluating a new or changed definition over every customer, or removing a deleted segment's
+ * members. Progress is stored on the segment (status, evaluated, total) and logged. An instance holds a lease on
+ * the run, renewed per batch; a run left by a stopped instance is resumed by any instance once the lease lapses.
+ */
+export class SegmentPopulation {
+  private readonly q;
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private resumer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+    private readonly evaluator: SegmentEvaluator,
+    private readonly changes: ChangePublisher,
+    private readonly logger: Logger,
+    private readonly settings: PopulationSettings,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.q = registry.bind({
+      claim: 'segments/claim-evaluation',
+      pending: 'segments/pending-evaluations',
+      customerPage: 'segments/customer-page',
+      countCustomers: 'segments/count-customers',
+      recordProgress: 'segments/record-progress',
+      dropMembers: 'segments/drop-members',
+      finishDelete: 'segments/finish-delete',
+    });
+  }
+
+  start(segmentId: string): void {
+    if (this.stopped) return;
+    // A run in progress may be past its last claim: it looks again when it ends.
+    if (this.running.has(segmentId)) {
+      this.again.add(segmentId);
+      return;
+    }
+    const run = this.run(segmentId)
+      .catch((error: unknown) => this.logger.error({ err: error, segmentId }, 'segment evaluation stopped; another instance or a restart resumes it'))
+      .finally(() => {
+        this.running.delete(segmentId);
+        if (this.again.delete(segmentId)) this.start(segmentId);
+      });
+    this.running.set(segmentId, run);
+  }
+
+  /** Runs whose lease lapsed (their instance stopped), now and every `intervalMs`. */
+  async resumePendingEvery(intervalMs: number): Promise<void> {
+    await this.resumePending();
+    this.resumer = setInterval(() => void this.resumePending().catch(() => undefined), intervalMs).unref();
+  }
+
+  async resumePending(): Promise<void> {
+    const now = this.clock().toISOString();
+    const rows = await this.db.read<{ id: string }>(this.q.pending, { now, leaseSeconds: this.settings.leaseSeconds });
+    for (const row of rows) this.start(row.id);
+  }
+
+  /** Waits for the runs in progress (tests; a stop lets them end at their next batch). */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.resumer);
+    await this.drain();
+  }
+
+  private async run(segmentId: string): Promise<void> {
+    let total: number | null = null;
+    let batches = 0;
+    for (;;) {
+      if (this.stopped) return;
+      const claim = await this.claim(segmentId);
+      if (!claim) return;
+      if (claim.status === 'DELETING') return this.removeMembers(segmentId);
+      total ??= (await this.db.read<{ total: number }>(this.q.countCustomers))[0].total;
+      const { changes, recorded, done, after } = await this.db.write(async (tx) => {
+        const [{ ids }] = await tx.rows<{ ids: string[] }>(this.q.customerPage, { after: claim.after, batch: this.settings.batch });
+        const changes = await this.evaluator.evaluateSegmentIn(tx, segmentId, ids);
+        const done = ids.length < this.settings.batch;
+        const after = ids.at(-1) ?? claim.after;
+        const recorded = await tx.rows(this.q.recordProgress, {
+          id: segmentId,
+          version: claim.version,
+          count: ids.length,
+          after,
+          total,
+          done,
+          now: this.clock().toISOString(),
+        });
+        return { changes, recorded: recorded.length > 0, done, after };
+      });
+      await this.changes.publishMemberships(changes);
+      batches++;
+      if (done || batches % 20 === 0) {
+        this.logger.info({ segmentId, version: claim.version, after, total, done, changed: changes.length }, done ? 'segment evaluated' : 'segment evaluation in progress');
+      }
+      if (recorded && done) return;
+      if (!recorded) total = null; // a new version (or a deletion): claim again, from its start
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async removeMembers(segmentId: string): Promise<void> {
+    for (;;) {
+      const at = this.clock().toISOString();
+      const removed = await this.db.write((tx) => tx.rows<{ customerId: string }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch }));
+      const changes: MembershipChange[] = removed.map(({ customerId }) => ({ segmentId, customerId, change: 'EXITED', at }));
+      await this.changes.publishMemberships(changes);
+      if (removed.length < this.settings.batch) break;
+    }
+    await this.db.write((tx) => tx.rows(this.q.finishDelete, { id: segmentId }));
+    this.logger.info({ segmentId }, 'segment deleted');
+  }
+
+  private async claim(segmentId: string): Promise<Claim | null> {
+    const now = this.clock().toISOString();
+    const [row] = await this.db.write((tx) =>
+      tx.rows<Claim>(this.q.claim, { id: segmentId, holder: this.settings.holder, now, leaseSeconds: this.settings.leaseSeconds }),
+    );
+    return row ?? null;
+  }
+}

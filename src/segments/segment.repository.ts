@@ -1,0 +1,89 @@
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database, Tx } from '../infra/neo4j/database';
+
+export type SegmentStatus = 'EVALUATING' | 'READY' | 'DELETING';
+
+export type SegmentRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  definition: string;
+  version: number;
+  reads: string[];
+  dependsOn: string[];
+  status: SegmentStatus;
+  evaluated: number;
+  total: number;
+  size?: number;
+  createdAt: string;
+  updatedAt: string;
+  evaluatedAt?: string | null;
+};
+
+export type SegmentWrite = { id: string; name: string; description: string | null; definition: string; reads: string[]; dependsOn: string[] };
+
+/** Segments as stored: the definition as JSON text, its dependency index, and progress of whole-population runs. */
+export class SegmentRepository {
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+  ) {
+    this.q = registry.bind({
+      active: 'segments/active',
+      create: 'segments/create',
+      update: 'segments/update',
+      markDeleted: 'segments/mark-deleted',
+      byIds: 'segments/by-ids',
+      page: 'segments/page',
+      members: 'segments/members',
+      ofCustomers: 'segments/of-customers',
+    });
+  }
+
+  async live(tx: Tx): Promise<Pick<SegmentRow, 'id' | 'dependsOn'>[]> {
+    return tx.rows(this.q.active);
+  }
+
+  async create(tx: Tx, segment: SegmentWrite, actor: string, now: string): Promise<SegmentRow> {
+    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.create, { ...segment, actor, now });
+    return row.segment;
+  }
+
+  async update(tx: Tx, id: string, change: Partial<Omit<SegmentWrite, 'id'>>, now: string): Promise<SegmentRow | null> {
+    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.update, {
+      id,
+      name: change.name ?? null,
+      description: change.description ?? null,
+      definition: change.definition ?? null,
+      reads: change.reads ?? null,
+      dependsOn: change.dependsOn ?? null,
+      now,
+    });
+    return row?.segment ?? null;
+  }
+
+  async markDeleted(tx: Tx, id: string, now: string): Promise<SegmentRow | null> {
+    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.markDeleted, { id, now });
+    return row?.segment ?? null;
+  }
+
+  async byIds(ids: readonly string[]): Promise<Map<string, SegmentRow>> {
+    const rows = await this.db.read<{ segment: SegmentRow }>(this.q.byIds, { ids });
+    return new Map(rows.map((r) => [r.segment.id, r.segment]));
+  }
+
+  async page(limit: number, after: { name: string; id: string } | null): Promise<SegmentRow[]> {
+    const rows = await this.db.read<{ segment: SegmentRow }>(this.q.page, { limit, afterName: after?.name ?? '', afterId: after?.id ?? '' });
+    return rows.map((r) => r.segment);
+  }
+
+  async members(id: string, limit: number, after: string): Promise<{ customerId: string; since: string }[]> {
+    return this.db.read(this.q.members, { id, limit, after });
+  }
+
+  async ofCustomers(ids: readonly string[]): Promise<{ customerId: string; segmentId: string; since: string }[]> {
+    return this.db.read(this.q.ofCustomers, { ids });
+  }
+}

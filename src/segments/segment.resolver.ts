@@ -1,0 +1,103 @@
+import { GraphQLJSON } from 'graphql-scalars';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Customer } from '../customers/customer.type';
+import { toCustomer } from '../customers/customer.mapper';
+import { Aggregated, Pseudonymous } from '../policy/classification';
+import { admits } from '../policy/purpose-policy';
+import type { AppContext } from '../server/context';
+import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
+import { segmentLoaders } from './segment.loaders';
+import { toSegment } from './segment.mapper';
+import { CustomerSegment, Segment, SegmentConnection, SegmentMemberConnection } from './segment.type';
+
+@Resolver(() => Segment)
+export class SegmentResolver {
+  @Aggregated()
+  @Query(() => SegmentConnection, { description: 'Segments by name.' })
+  async segments(
+    @Ctx() { services }: AppContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<Connection<Segment>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, 2);
+    const rows = await services.segments.repository.page(size + 1, cursor ? { name: cursor[0], id: cursor[1] } : null);
+    return toConnection(rows.map(toSegment), size, (s) => [s.name, s.id]);
+  }
+
+  @Aggregated()
+  @Query(() => Segment, { nullable: true })
+  async segment(@Arg('id', () => ID) id: string, @Ctx() { services, loaders }: AppContext): Promise<Segment | null> {
+    const row = await segmentLoaders(loaders, services.segments.repository).segment.load(id);
+    return row ? toSegment(row) : null;
+  }
+
+  @Aggregated()
+  @Mutation(() => Segment, {
+    description: 'Creates a segment and starts evaluating it over every customer in the background (status EVALUATING, then READY).',
+  })
+  async createSegment(
+    @Arg('name') name: string,
+    @Arg('definition', () => GraphQLJSON, { description: 'The rule tree; see the README: Segments.' }) definition: unknown,
+    @Ctx() { services, principal }: AppContext,
+    @Arg('description', () => String, { nullable: true }) description?: string | null,
+  ): Promise<Segment> {
+    return toSegment(await services.segments.service.create({ name, description, definition }, principal.subject));
+  }
+
+  @Aggregated()
+  @Mutation(() => Segment, { description: 'Renames or redefines a segment; a new definition is a new version, evaluated over every customer again.' })
+  async updateSegment(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { services, principal }: AppContext,
+    @Arg('name', () => String, { nullable: true }) name?: string | null,
+    @Arg('definition', () => GraphQLJSON, { nullable: true }) definition?: unknown,
+    @Arg('description', () => String, { nullable: true }) description?: string | null,
+  ): Promise<Segment> {
+    return toSegment(await services.segments.service.update(id, { name: name ?? undefined, description, definition }, principal.subject));
+  }
+
+  @Aggregated()
+  @Mutation(() => Segment, { description: 'Deletes a segment: every member leaves it (EXITED). Refused while another segment reads it.' })
+  async deleteSegment(@Arg('id', () => ID) id: string, @Ctx() { services }: AppContext): Promise<Segment> {
+    return toSegment(await services.segments.service.delete(id));
+  }
+
+  @Pseudonymous()
+  @FieldResolver(() => SegmentMemberConnection, { description: 'Members by customer id.' })
+  async members(
+    @Root() segment: Segment,
+    @Ctx() { services, loaders, principal }: AppContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<Connection<Customer>> {
+    const size = pageSize(first);
+    const rows = await services.segments.repository.members(segment.id, size + 1, decodeCursor(after, 1)?.[0] ?? '');
+    const profiles = await loaders.profile.loadMany(rows.map((r) => r.customerId));
+    // A purpose-bound token sees only members who consent to its purpose, as in the customers list.
+    const customers = rows.flatMap((row, i) => {
+      const profile = profiles[i];
+      if (!profile || profile instanceof Error || !admits(principal, profile)) return [];
+      return [{ ...toCustomer(profile.customer, row.customerId), id: row.customerId }];
+    });
+    const connection = toConnection(customers, size, (c) => [c.id]);
+    // The cursor follows the rows read, not the members shown, so hidden members never repeat or stop a page.
+    const last = rows.slice(0, size).at(-1);
+    return { ...connection, pageInfo: { hasNextPage: rows.length > size, endCursor: last ? encodeCursor([last.customerId]) : null } };
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerSegmentsResolver {
+  @Pseudonymous()
+  @FieldResolver(() => [CustomerSegment], { description: 'The segments the customer is a member of now.' })
+  async segments(@Root() customer: Customer, @Ctx() { services, loaders }: AppContext): Promise<CustomerSegment[]> {
+    const segments = segmentLoaders(loaders, services.segments.repository);
+    const memberships = await segments.ofCustomer.load(customer.id);
+    const rows = await segments.segment.loadMany(memberships.map((m) => m.segmentId));
+    return memberships.flatMap((m, i) => {
+      const row = rows[i];
+      return row && !(row instanceof Error) ? [{ segment: toSegment(row), since: new Date(m.since) }] : [];
+    });
+  }
+}

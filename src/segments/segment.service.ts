@@ -1,0 +1,144 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Database, Tx } from '../infra/neo4j/database';
+import { BadUserInputError, NotFoundError } from '../shared/errors';
+import type { DefinitionLimits } from './segment-definition';
+import { InvalidDefinition, parseDefinition, readsOf, segmentsNamed } from './segment-definition';
+import type { SegmentCompiler } from './segment-compiler';
+import type { SegmentPopulation } from './segment-population';
+import type { SegmentRepository, SegmentRow } from './segment.repository';
+
+const MAX_NAME = 200;
+const MAX_DESCRIPTION = 2000;
+const MAX_DEFINITION_BYTES = 64 * 1024;
+
+export type SegmentInput = { name: string; description?: string | null; definition: unknown };
+
+/**
+ * Segments: definitions checked and compiled before they are stored, versioned on change, and evaluated over the
+ * whole population in the background (SegmentPopulation) while changes keep being evaluated incrementally.
+ */
+export class SegmentService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: SegmentRepository,
+    private readonly compiler: SegmentCompiler,
+    private readonly population: SegmentPopulation,
+    private readonly limits: DefinitionLimits,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async create(input: SegmentInput, actor: string): Promise<SegmentRow> {
+    const id = uuidv7();
+    const name = this.name(input.name);
+    const description = this.description(input.description);
+    const segment = await this.db.write(async (tx) => {
+      const checked = await this.check(tx, input.definition, id, await this.repository.live(tx));
+      return this.repository.create(tx, { id, name, description, ...checked }, actor, this.clock().toISOString());
+    });
+    this.population.start(segment.id);
+    return { ...segment, size: 0 };
+  }
+
+  async update(id: string, input: Partial<SegmentInput>, _actor: string): Promise<SegmentRow> {
+    const name = input.name === undefined || input.name === null ? undefined : this.name(input.name);
+    const description = input.description === undefined ? undefined : this.description(input.description);
+    const segment = await this.db.write(async (tx) => {
+      const checked = input.definition === undefined || input.definition === null ? {} : await this.check(tx, input.definition, id, await this.repository.live(tx));
+      const updated = await this.repository.update(tx, id, { name, description, ...checked }, this.clock().toISOString());
+      if (!updated) throw new NotFoundError(`No segment ${id}`, { argument: 'id' });
+      return updated;
+    });
+    if (input.definition !== undefined && input.definition !== null) this.population.start(id);
+    return (await this.repository.byIds([id])).get(id) ?? segment;
+  }
+
+  /** Refused while another segment reads this one; otherwise every member leaves (EXITED) and the segment goes. */
+  async delete(id: string): Promise<SegmentRow> {
+    const segment = await this.db.write(async (tx) => {
+      const readers = (await this.repository.live(tx)).filter((s) => s.dependsOn.includes(id)).map((s) => s.id);
+      if (readers.length > 0) {
+        throw new BadUserInputError(`Segment ${id} is read by ${readers.join(', ')}; change or delete those first`, { argument: 'id', readBy: readers });
+      }
+      const deleted = await this.repository.markDeleted(tx, id, this.clock().toISOString());
+      if (!deleted) throw new NotFoundError(`No segment ${id}`, { argument: 'id' });
+      return deleted;
+    });
+    this.population.start(id);
+    return segment;
+  }
+
+  private async check(tx: Tx, definition: unknown, id: string, live: Pick<SegmentRow, 'id' | 'dependsOn'>[]) {
+    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    if (text === undefined || Buffer.byteLength(text) > MAX_DEFINITION_BYTES) {
+      throw new BadUserInputError(`definition must be JSON of at most ${MAX_DEFINITION_BYTES} bytes`, { argument: 'definition', path: 'definition' });
+    }
+    let json: unknown = definition;
+    if (typeof definition === 'string') {
+      try {
+        json = JSON.parse(definition);
+      } catch {
+        throw new InvalidDefinition('definition', 'is not valid JSON');
+      }
+    }
+    const rule = parseDefinition(json, this.limits);
+    const dependsOn = segmentsNamed(rule);
+    const known = new Set(live.map((s) => s.id));
+    for (const other of dependsOn) {
+      if (other === id) throw new InvalidDefinition(pathOf(json, other), 'a segment cannot contain itself');
+      if (!known.has(other)) throw new InvalidDefinition(pathOf(json, other), `no segment ${other}`);
+    }
+    const graph = [...live.filter((s) => s.id !== id), { id, dependsOn }];
+    if (reaches(graph, dependsOn, id)) throw new InvalidDefinition(pathOf(json, dependsOn.find((d) => reaches(graph, [d], id))!), 'would make a cycle of segments');
+    // A definition Neo4j cannot plan is never stored: a live segment that failed would fail every ingest.
+    const compiled = this.compiler.compile(rule);
+    await tx.rows(compiled.explain, { ...compiled.params, segmentId: id, customerIds: [], now: 0, nowIso: new Date(0).toISOString(), bucketMs: 1 });
+    return { definition: JSON.stringify(json), reads: readsOf(rule), dependsOn };
+  }
+
+  private name(name: string): string {
+    const trimmed = name.trim();
+    if (trimmed === '' || trimmed.length > MAX_NAME) throw new BadUserInputError(`name must be 1 to ${MAX_NAME} characters`, { argument: 'name' });
+    return trimmed;
+  }
+
+  private description(description: string | null | undefined): string | null {
+    if (description === null || description === undefined) return null;
+    if (description.length > MAX_DESCRIPTION) throw new BadUserInputError(`description must be at most ${MAX_DESCRIPTION} characters`, { argument: 'description' });
+    return description;
+  }
+}
+
+/** Whether following dependsOn from `from` arrives at `target`. */
+function reaches(graph: { id: string; dependsOn: string[] }[], from: string[], target: string): boolean {
+  const byId = new Map(graph.map((s) => [s.id, s.dependsOn]));
+  const seen = new Set<string>();
+  const stack = [...from];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next === target) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    stack.push(...(byId.get(next) ?? []));
+  }
+  return false;
+}
+
+/** The path of the first `{"segment": id}` node, for the error. */
+function pathOf(json: unknown, segmentId: string, path = 'definition'): string {
+  if (typeof json !== 'object' || json === null) return path;
+  const node = json as Record<string, unknown>;
+  if (node.segment === segmentId) return `${path}.segment`;
+  for (const key of ['all', 'any'] as const) {
+    if (Array.isArray(node[key])) {
+      for (const [i, child] of (node[key] as unknown[]).entries()) {
+        const found = pathOf(child, segmentId, `${path}.${key}[${i}]`);
+        if (found !== `${path}.${key}[${i}]`) return found;
+      }
+    }
+  }
+  if (node.not !== undefined) {
+    const found = pathOf(node.not, segmentId, `${path}.not`);
+    if (found !== `${path}.not`) return found;
+  }
+  return path;
+}

@@ -1,0 +1,282 @@
+import type { MembershipChange } from '../../src/segments/membership-change';
+import type { Tx } from '../../src/infra/neo4j/database';
+import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
+
+const CREATE = /* GraphQL */ `
+  mutation Create($name: String!, $definition: JSON!) {
+    createSegment(name: $name, definition: $definition) { id version status reads }
+  }
+`;
+const UPDATE = /* GraphQL */ `
+  mutation Update($id: ID!, $definition: JSON) { updateSegment(id: $id, definition: $definition) { id version status } }
+`;
+const SEGMENT = /* GraphQL */ `
+  query Segment($id: ID!) {
+    segment(id: $id) { id name version status size evaluated totalCustomers members(first: 100) { edges { node { id } } } }
+  }
+`;
+const CUSTOMER_SEGMENTS = /* GraphQL */ `
+  query CustomerSegments($id: ID!) { customer(id: $id) { id segments { since segment { id name } } } }
+`;
+const INGEST = /* GraphQL */ `
+  mutation Ingest($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { outcome customerId error { code } } } }
+`;
+const SET_CONSENT = /* GraphQL */ `
+  mutation Set($customerId: ID!, $purpose: String!, $status: ConsentStatus!, $occurredAt: DateTimeISO!) {
+    setConsent(customerId: $customerId, purpose: $purpose, status: $status, source: "preference-center", occurredAt: $occurredAt) { customerId }
+  }
+`;
+
+const DAY = 86_400_000;
+
+describe('segments', () => {
+  let app: TestApp;
+  let now = Date.parse('2026-06-01T12:00:00Z');
+  const heard: MembershipChange[] = [];
+  let listening: AsyncIterator<MembershipChange>;
+
+  beforeAll(async () => {
+    app = await startTestApp({ clock: () => new Date(now) });
+    listening = app.pubSub.subscribe('SEGMENT_MEMBERSHIP_CHANGED')[Symbol.asyncIterator]();
+    void (async () => {
+      for (;;) {
+        const { value, done } = await listening.next();
+        if (done) return;
+        heard.push(value);
+      }
+    })();
+  });
+  afterAll(async () => {
+    await listening.return?.();
+    await app.close();
+  });
+
+  const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents.results;
+  const createSegment = async (definition: unknown) => {
+    const { createSegment: segment } = await gql(app, CREATE, { name: unique('segment'), definition });
+    await app.segments.population.drain();
+    return segment as { id: string; version: number; status: string; reads: string[] };
+  };
+  const segment = async (id: string) => (await gql(app, SEGMENT, { id })).segment;
+  const memberIds = async (id: string) => (await segment(id)).members.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+  const heardFor = (segmentId: string) => heard.filter((c) => c.segmentId === segmentId).map(({ customerId, change }) => ({ customerId, change }));
+  const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
+
+  it('evaluates a new segment over every customer, then keeps it up to date as customers change', async () => {
+    const city = unique('City');
+    const [before] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city, email: `${unique()}@example.com` } }]);
+    const [noEmail] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city } }]);
+
+    const created = await createSegment({ all: [{ attribute: 'city', eq: city }, { identifier: 'EMAIL' }] });
+    expect(created).toMatchObject({ version: 1, status: 'EVALUATING', reads: ['attribute:city', 'identifier:EMAIL'] });
+    expect(await segment(created.id)).toMatchObject({ status: 'READY', size: 1 });
+    expect(await memberIds(created.id)).toEqual([before.customerId]);
+    expect(heardFor(created.id)).toEqual([{ customerId: before.customerId, change: 'ENTERED' }]);
+
+    // The customer without an email gains one: it enters, in the ingest's own transaction.
+    await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(noEmail.customerId), traits: { email: `${unique()}@example.com` } }]);
+    expect(await memberIds(created.id)).toEqual([before.customerId, noEmail.customerId].sort());
+    expect(heardFor(created.id).at(-1)).toEqual({ customerId: noEmail.customerId, change: 'ENTERED' });
+
+    // Moving away: it exits.
+    await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(before.customerId), traits: { city: unique('Elsewhere') } }]);
+    expect(await memberIds(created.id)).toEqual([noEmail.customerId]);
+    expect(heardFor(created.id).at(-1)).toEqual({ customerId: before.customerId, change: 'EXITED' });
+
+    const { customer } = await gql(app, CUSTOMER_SEGMENTS, { id: noEmail.customerId });
+    expect(customer.segments).toEqual([{ since: expect.any(String), segment: { id: created.id, name: expect.any(String) } }]);
+  });
+
+  const userIds = new Map<string, string>();
+  async function userIdOf(customerId: string): Promise<string> {
+    const [row] = await app.db.read<{ value: string }>(
+      "MATCH (:Customer {id: $id})<-[:IDENTIFIES]-(i:Identifier {type: 'USER_ID'}) RETURN i.value AS value LIMIT 1",
+      { id: customerId },
+    );
+    userIds.set(customerId, row.value);
+    return row.value;
+  }
+
+  it('refuses a bad definition with the path to the offending node, and stores nothing', async () => {
+    const bad = [
+      [{ all: [{ attribute: 'city', eq: 'x' }, { attribute: 'shoeSize', eq: '42' }] }, 'definition.all[1].attribute'],
+      [{ any: [{ event: 'Order Completed', count: { gte: 3 }, within: { weeks: 1 } }] }, 'definition.any[0].within.weeks'],
+      [{ not: { consent: 'telepathy' } }, 'definition.not.consent'],
+      [{ all: [] }, 'definition.all'],
+      [{ segment: 'no-such-segment' }, 'definition.segment'],
+      [{ attribute: 'city', eq: 'x', in: ['y'] }, 'definition'],
+      [{ identifier: 'SHOE' }, 'definition.identifier'],
+    ] as const;
+    const [{ count: before }] = await app.db.read<{ count: number }>('MATCH (s:Segment) RETURN count(s) AS count');
+    for (const [definition, path] of bad) {
+      const errors = await gqlErrors(app, CREATE, { name: unique(), definition });
+      expect(errors.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path });
+    }
+    const [{ count: after }] = await app.db.read<{ count: number }>('MATCH (s:Segment) RETURN count(s) AS count');
+    expect(after).toBe(before);
+  });
+
+  it('refuses a cycle of segments', async () => {
+    const a = await createSegment({ attribute: 'city', eq: unique() });
+    const b = await createSegment({ segment: a.id });
+    const errors = await gqlErrors(app, UPDATE, { id: a.id, definition: { not: { segment: b.id } } });
+    expect(errors.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'definition.not.segment' });
+    expect((await segment(a.id)).version).toBe(1);
+  });
+
+  it('counts TRACK events in a window and lets the customer go when the window passes (injected clock)', async () => {
+    const event = unique('Order Completed ');
+    const userId = unique('u');
+    const seg = await createSegment({ event, count: { gte: 3 }, within: { days: 7 } });
+    const track = (offsetMs: number) => ({ messageId: unique(), type: 'TRACK', event, userId, timestamp: at(offsetMs) });
+
+    const [first] = await ingest([track(-6 * DAY), track(-2 * DAY)]);
+    expect(await memberIds(seg.id)).toEqual([]);
+    await ingest([track(-1 * DAY)]);
+    expect(await memberIds(seg.id)).toEqual([first.customerId]);
+
+    // A day and a bit later the oldest event (6 days ago) is out of the window: 2 left, the customer leaves.
+    now += DAY + 2 * 3_600_000;
+    const changes = await app.segments.windows.runDue();
+    expect(changes).toContainEqual(expect.objectContaining({ segmentId: seg.id, customerId: first.customerId, change: 'EXITED' }));
+    expect(await memberIds(seg.id)).toEqual([]);
+    expect(heardFor(seg.id)).toEqual([
+      { customerId: first.customerId, change: 'ENTERED' },
+      { customerId: first.customerId, change: 'EXITED' },
+    ]);
+  });
+
+  it('a customer not seen for 30 days enters an inactivity segment as time passes, and leaves on a new visit', async () => {
+    const company = unique('Co');
+    const userId = unique('u');
+    const seg = await createSegment({ all: [{ attribute: 'company', eq: company }, { lastSeen: { before: { days: 30 } } }] });
+    const [customer] = await ingest([{ messageId: unique(), type: 'PAGE', userId, traits: { company }, timestamp: at(-29 * DAY) }]);
+    expect(await memberIds(seg.id)).toEqual([]);
+
+    now += 2 * DAY;
+    await app.segments.windows.runDue();
+    expect(await memberIds(seg.id)).toEqual([customer.customerId]);
+
+    await ingest([{ messageId: unique(), type: 'TRACK', event: 'Visited', userId, timestamp: at(0) }]);
+    expect(await memberIds(seg.id)).toEqual([]);
+    expect(heardFor(seg.id)).toEqual([
+      { customerId: customer.customerId, change: 'ENTERED' },
+      { customerId: customer.customerId, change: 'EXITED' },
+    ]);
+  });
+
+  it('compiles and runs every kind of rule and comparison', async () => {
+    const definition = {
+      any: [
+        { attribute: 'city', eq: 'x' },
+        { attribute: 'city', neq: 'x' },
+        { attribute: 'city', in: ['x', 'y'] },
+        { attribute: 'city', exists: false },
+        { attribute: 'birthday', gt: '1990-01-01' },
+        { attribute: 'birthday', gte: '1990-01-01' },
+        { attribute: 'birthday', lt: '1990-01-01' },
+        { attribute: 'birthday', lte: '1990-01-01' },
+        { attribute: 'email', contains: 'example' },
+        { attribute: 'lastName', startsWith: 'Sch' },
+        { identifier: 'PHONE' },
+        { consent: 'analytics', status: 'DENIED' },
+        { event: 'Signed Up' },
+        { event: 'Signed Up', count: { lt: 2 }, within: { hours: 12, minutes: 30 } },
+        { event: 'Signed Up', count: { eq: 0 } },
+        { lastSeen: { after: '2026-01-01T00:00:00Z' } },
+        { lastSeen: { before: { days: 3 } }, event: 'Signed Up' },
+        { not: { all: [{ identifier: 'EMAIL' }, { identifier: 'USER_ID' }] } },
+      ],
+    };
+    const seg = await createSegment({ all: [{ attribute: 'postalCode', eq: unique() }, definition] });
+    expect(await segment(seg.id)).toMatchObject({ status: 'READY', size: 0 });
+    const [customer] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { postalCode: 'p' } }]);
+    const other = await createSegment({ all: [{ attribute: 'postalCode', eq: 'p' }, definition] });
+    expect(await memberIds(other.id)).toContain(customer.customerId);
+  });
+
+  it('pushes EXITED when consent for the purpose the segment requires is withdrawn', async () => {
+    const city = unique('City');
+    const [customer] = await ingest([
+      { messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city }, context: { consent: { categoryPreferences: { marketing_email: true } } } },
+    ]);
+    const seg = await createSegment({ all: [{ attribute: 'city', eq: city }, { consent: 'marketing_email', status: 'GRANTED' }] });
+    expect(await memberIds(seg.id)).toEqual([customer.customerId]);
+
+    await gql(app, SET_CONSENT, { customerId: customer.customerId, purpose: 'marketing_email', status: 'WITHDRAWN', occurredAt: at(0) });
+    expect(await memberIds(seg.id)).toEqual([]);
+    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: customer.customerId, change: 'EXITED' });
+  });
+
+  it('on a merge, recomputes the survivor and lets the absorbed id exit', async () => {
+    const city = unique('City');
+    const email = `${unique()}@example.com`;
+    const [a] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('a'), traits: { city } }]);
+    const [b] = await ingest([{ messageId: unique(), type: 'IDENTIFY', anonymousId: unique('anon'), traits: { city, email } }]);
+    const seg = await createSegment({ attribute: 'city', eq: city });
+    expect(await memberIds(seg.id)).toEqual([a.customerId, b.customerId].sort());
+
+    const [merged] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(a.customerId), traits: { email } }]);
+    expect(merged.outcome).toBe('MERGED');
+    const survivor = merged.customerId;
+    const absorbed = survivor === a.customerId ? b.customerId : a.customerId;
+    expect(await memberIds(seg.id)).toEqual([survivor]);
+    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: absorbed, change: 'EXITED' });
+  });
+
+  it('evaluates only the segments whose dependency index names what changed, then those that read them', async () => {
+    const event = unique('Viewed ');
+    const reader = await createSegment({ event, count: { gte: 1 } });
+    const attributeOnly = await createSegment({ attribute: 'company', eq: unique() });
+    const nested = await createSegment({ all: [{ segment: reader.id }, { not: { attribute: 'company', eq: unique() } }] });
+    const [customer] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u') }]);
+
+    const evaluated: string[] = [];
+    const changes = await app.db.write((tx) => {
+      const spy: Tx = {
+        rows: (query, params) => {
+          if (params && typeof params.segmentId === 'string') evaluated.push(params.segmentId);
+          return tx.rows(query, params);
+        },
+      };
+      return app.segments.evaluator.evaluateIn(spy, [{ customerId: customer.customerId, reads: new Set([`event:${event}`]) }]);
+    });
+    expect(evaluated).toContain(reader.id);
+    expect(evaluated).not.toContain(attributeOnly.id);
+    // No behaviour stored yet, so the reader's membership did not change and the nested segment was not asked.
+    expect(evaluated).not.toContain(nested.id);
+    expect(changes).toEqual([]);
+
+    await ingest([{ messageId: unique(), type: 'TRACK', event, userId: await userIdOf(customer.customerId), timestamp: at(0) }]);
+    expect(await memberIds(reader.id)).toEqual([customer.customerId]);
+    expect(await memberIds(nested.id)).toEqual([customer.customerId]);
+  });
+
+  it('re-evaluates everyone for a new version; deleting lets every member exit', async () => {
+    const city = unique('City');
+    const [x] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city, company: 'Acme' } }]);
+    const [y] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city, company: 'Beta' } }]);
+    const seg = await createSegment({ attribute: 'city', eq: city });
+    expect(await memberIds(seg.id)).toEqual([x.customerId, y.customerId].sort());
+
+    const updated = (await gql(app, UPDATE, { id: seg.id, definition: { all: [{ attribute: 'city', eq: city }, { attribute: 'company', in: ['Acme'] }] } })).updateSegment;
+    expect(updated.version).toBe(2);
+    await app.segments.population.drain();
+    expect(await memberIds(seg.id)).toEqual([x.customerId]);
+    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: y.customerId, change: 'EXITED' });
+
+    await gql(app, `mutation { deleteSegment(id: "${seg.id}") { id status } }`);
+    await app.segments.population.drain();
+    expect(await segment(seg.id)).toBeNull();
+    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: x.customerId, change: 'EXITED' });
+  });
+
+  it('needs segments:write to define and segments:read to read', async () => {
+    const errors = await gqlErrors(app, CREATE, { name: unique(), definition: { identifier: 'EMAIL' } }, as('analyst'));
+    expect(errors.errors[0].extensions?.code).toBe('FORBIDDEN');
+    const seg = await createSegment({ attribute: 'city', eq: unique() });
+    expect((await gql(app, SEGMENT, { id: seg.id }, as('analyst'))).segment.id).toBe(seg.id);
+    const asMarketer = await gql(app, CREATE, { name: unique(), definition: { identifier: 'EMAIL' } }, as('marketer'));
+    expect(asMarketer.createSegment.version).toBe(1);
+  });
+});
