@@ -13,5 +13,6 @@ SET r.leaseUntil = datetime() + duration({seconds: toInteger($leaseSeconds)}),
     r.ingestions = coalesce(r.ingestions, 0) + coalesce($counts.ingestions, 0),
     r.deadLetters = coalesce(r.deadLetters, 0) + coalesce($counts.deadLetters, 0),
     r.segmentMemberships = coalesce(r.segmentMemberships, 0) + coalesce($counts.segmentMemberships, 0),
+    r.behaviour = coalesce(r.behaviour, 0) + coalesce($counts.behaviour, 0),
     r.cacheKeys = coalesce(r.cacheKeys, 0) + coalesce($counts.cacheKeys, 0),
     r.suppressions = coalesce(r.suppressions, 0) + coalesce($counts.suppressions, 0)

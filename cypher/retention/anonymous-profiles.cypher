@@ -57,6 +57,11 @@ CALL (window) {
   }
   CALL (profiles) {
     UNWIND profiles AS p
+    MATCH (p)-[:PERFORMED]->(b:Behaviour)
+    DETACH DELETE b
+  }
+  CALL (profiles) {
+    UNWIND profiles AS p
     DETACH DELETE p
   }
   RETURN count(c) AS removed

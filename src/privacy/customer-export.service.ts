@@ -23,7 +23,7 @@ export class CustomerExportService {
     private readonly audit: Pick<AuditTrail, 'entriesFor'>,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.q = registry.bind({ profiles: 'privacy/export-profiles' });
+    this.q = registry.bind({ profiles: 'privacy/export-profiles', segments: 'privacy/export-segments', behaviour: 'privacy/export-behaviour' });
   }
 
   async export(id: string): Promise<CustomerDataExport> {
@@ -32,12 +32,14 @@ export class CustomerExportService {
     const survivorId = profiles[0].id as string;
     const profileIds = profiles.map((p) => p.id as string);
 
-    const [profileRows, sourceRecords, merges, conflicts, piiReads] = await Promise.all([
+    const [profileRows, sourceRecords, merges, conflicts, piiReads, segments, behaviour] = await Promise.all([
       this.customers.profilesByIds([survivorId]),
       this.customers.relation<{ customerId: string; record: Record<string, unknown> }>('sourceRecords', [survivorId]),
       this.customers.relation<{ customerId: string; merge: Record<string, unknown> }>('mergeHistory', [survivorId]),
       this.customers.relation<{ customerId: string; conflict: Record<string, unknown> }>('conflicts', [survivorId]),
       this.audit.entriesFor(profileIds),
+      this.db.read<{ segmentId: string; segmentName: string; since: string }>(this.q.segments, { id: survivorId }),
+      this.db.read<{ profileId: string; event: string; total: number; lastAt: number; buckets: number[]; counts: number[] }>(this.q.behaviour, { profileIds }),
     ]);
     const profile = profileRows.get(survivorId)!;
     const links = await this.customers.identifierLinks(profile.identifiers.map((i) => identifierKey(i.type as IdentifierType, i.value)));
@@ -55,7 +57,14 @@ export class CustomerExportService {
       devices: profile.devices.map(toCustomerDevice),
       sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => toSourceRecord(record, survivorId)),
       consents: profile.consents as unknown as ConsentRecord[],
-      segmentMemberships: [], // No segments exist yet: there is truthfully nothing to list.
+      segmentMemberships: segments.map((m) => ({ ...m, since: new Date(m.since) })),
+      behaviour: behaviour.map((b) => ({
+        profileId: b.profileId,
+        event: b.event,
+        total: b.total,
+        lastAt: new Date(b.lastAt),
+        buckets: b.buckets.map((start, i) => ({ start: new Date(start), count: b.counts[i] })),
+      })),
       mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge)),
       conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => conflict as unknown as IdentityConflict),
       piiReads: piiReads as unknown as AuditEntryType[],
@@ -77,6 +86,7 @@ export class CustomerExportService {
       sourceRecords: [],
       consents: [],
       segmentMemberships: [],
+      behaviour: [],
       mergeHistory: [],
       conflicts: [],
       piiReads: [],

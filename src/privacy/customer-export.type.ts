@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Pii, Pseudonymous, Public } from '../policy/classification';
 import { AuditEntryType } from '../audit/audit-entry.type';
 import {
@@ -119,7 +119,41 @@ export class ExportedIdentifier {
   why!: LinkExplanation | null;
 }
 
-@ObjectType({ description: 'Membership of a segment (segments are not built yet: always empty for now).' })
+@ObjectType({ description: 'A count of events in one time bucket.' })
+export class ExportedBehaviourBucket {
+  @Pseudonymous()
+  @Field({ description: 'Start of the bucket (BEHAVIOUR_BUCKET_MINUTES long).' })
+  start!: Date;
+
+  @Pseudonymous()
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'Behaviour facts kept for segments: TRACK events of one name, counted per time bucket.' })
+export class ExportedBehaviour {
+  @Pseudonymous()
+  @Field(() => ID)
+  profileId!: string;
+
+  @Pseudonymous()
+  @Field()
+  event!: string;
+
+  @Pseudonymous()
+  @Field(() => Int, { description: 'All time, including buckets past retention.' })
+  total!: number;
+
+  @Pseudonymous()
+  @Field()
+  lastAt!: Date;
+
+  @Pseudonymous()
+  @Field(() => [ExportedBehaviourBucket])
+  buckets!: ExportedBehaviourBucket[];
+}
+
+@ObjectType({ description: 'Membership of a segment.' })
 export class ExportedSegmentMembership {
   @Pseudonymous()
   @Field(() => ID)
@@ -175,6 +209,10 @@ export class CustomerDataExport {
   @Pseudonymous()
   @Field(() => [ExportedSegmentMembership])
   segmentMemberships!: ExportedSegmentMembership[];
+
+  @Pseudonymous()
+  @Field(() => [ExportedBehaviour])
+  behaviour!: ExportedBehaviour[];
 
   @Pseudonymous()
   @Field(() => [MergeRecord])

@@ -14,6 +14,7 @@ export const ERASURE_COUNTERS = [
   'ingestions',
   'deadLetters',
   'segmentMemberships',
+  'behaviour',
   'cacheKeys',
   'suppressions',
 ] as const;

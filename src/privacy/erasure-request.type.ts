@@ -64,8 +64,12 @@ export class ErasureCountsType {
   deadLetters!: number;
 
   @Aggregated()
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Memberships ended (each published as EXITED).' })
   segmentMemberships!: number;
+
+  @Aggregated()
+  @Field(() => Int, { description: 'Behaviour facts: TRACK counts per event name.' })
+  behaviour!: number;
 
   @Aggregated()
   @Field(() => Int, { description: 'Redis keys under c360:customer:<id>:.' })

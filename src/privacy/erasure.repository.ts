@@ -10,6 +10,7 @@ export const ERASE_STEPS = {
   merges: 'privacy/erase-merges',
   conflicts: 'privacy/erase-conflicts',
   ingestions: 'privacy/erase-ingestions',
+  behaviour: 'privacy/erase-behaviour',
   deadLetters: 'privacy/erase-resolved-dead-letters',
   customers: 'privacy/erase-customers',
 } as const;

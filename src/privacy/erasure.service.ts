@@ -30,7 +30,7 @@ export type ErasureDeps = {
 
 const MAX_REASON = 500;
 /** Identifiers and records go before the profiles: a run interrupted anywhere can find the rest from them. */
-const BATCH_ORDER: EraseStep[] = ['identifiers', 'sourceRecords', 'consents', 'merges', 'conflicts', 'ingestions', 'deadLetters'];
+const BATCH_ORDER: EraseStep[] = ['identifiers', 'sourceRecords', 'consents', 'merges', 'conflicts', 'ingestions', 'behaviour', 'deadLetters'];
 
 /** An error's kind, never its message: driver and Redis messages can quote values, and this one is shown to stewards. */
 const describe = (error: unknown) =>

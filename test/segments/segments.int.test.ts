@@ -271,6 +271,30 @@ describe('segments', () => {
     expect(heardFor(seg.id).at(-1)).toEqual({ customerId: x.customerId, change: 'EXITED' });
   });
 
+  it('shows memberships and behaviour facts in the export, and erasure ends the memberships (EXITED) and removes the facts', async () => {
+    const event = unique('Bought ');
+    const userId = unique('u');
+    const seg = await createSegment({ event });
+    const [customer] = await ingest([{ messageId: unique(), type: 'TRACK', event, userId, timestamp: at(0) }]);
+    expect(await memberIds(seg.id)).toEqual([customer.customerId]);
+
+    const EXPORT = `query Export($id: ID!) {
+      exportCustomerData(id: $id) { segmentMemberships { segmentId segmentName } behaviour { event total buckets { count } } }
+    }`;
+    const doc = (await gql(app, EXPORT, { id: customer.customerId })).exportCustomerData;
+    expect(doc.segmentMemberships).toEqual([{ segmentId: seg.id, segmentName: expect.any(String) }]);
+    expect(doc.behaviour).toEqual([{ event, total: 1, buckets: [{ count: 1 }] }]);
+
+    const ERASE = `mutation Erase($id: ID!) { eraseCustomer(id: $id, reason: "ticket DSR-9") { id } }`;
+    const { eraseCustomer } = await gql(app, ERASE, { id: customer.customerId });
+    await app.services.erasure.settled(eraseCustomer.id);
+    const REQUEST = `query R($id: ID!) { erasureRequest(id: $id) { status removed { segmentMemberships behaviour } } }`;
+    expect((await gql(app, REQUEST, { id: eraseCustomer.id })).erasureRequest).toEqual({ status: 'COMPLETED', removed: { segmentMemberships: 1, behaviour: 1 } });
+    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: customer.customerId, change: 'EXITED' });
+    const [{ left }] = await app.db.read<{ left: number }>('MATCH (b:Behaviour {event: $event}) RETURN count(b) AS left', { event });
+    expect(left).toBe(0);
+  });
+
   it('needs segments:write to define and segments:read to read', async () => {
     const errors = await gqlErrors(app, CREATE, { name: unique(), definition: { identifier: 'EMAIL' } }, as('analyst'));
     expect(errors.errors[0].extensions?.code).toBe('FORBIDDEN');
