@@ -63,7 +63,12 @@ export class StreamWorker {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.loop) {
-      const finished = await Promise.race([this.loop.then(() => true), sleep(this.settings.blockMs + 1000).then(() => false)]);
+      const patience = new AbortController();
+      const finished = await Promise.race([
+        this.loop.then(() => true),
+        sleep(this.settings.blockMs + 1000, false, { signal: patience.signal }).catch(() => false),
+      ]);
+      patience.abort();
       // Still blocked in a read (Redis unresponsive): what it would return stays pending and is reclaimed later.
       if (!finished && !this.handling) this.connection.disconnect();
       await this.loop;
