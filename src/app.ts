@@ -45,6 +45,11 @@ import { SegmentPopulation } from './segments/segment-population';
 import { SegmentRepository } from './segments/segment.repository';
 import { SegmentService } from './segments/segment.service';
 import { WindowScheduler } from './segments/window-scheduler';
+import { DirectSink, StreamSink } from './streaming/event-sink';
+import { IngestStream } from './streaming/ingest-stream';
+import { segmentRouter } from './streaming/segment-router';
+import { StreamWorker } from './streaming/stream-worker';
+import { WriteKeys } from './streaming/write-keys';
 
 export type AppOptions = {
   config: Config;
@@ -186,6 +191,20 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const graphiqlToken = config.auth.devMode && minter ? () => minter.mint({ role: 'admin', subject: 'graphiql-dev' }) : undefined;
   const schema = await buildAppSchema(pubSub, { policy: !withoutPolicyLayer });
   const rateLimiter = OperationRateLimiter.create(config.limits.rate, redis);
+  const ingestStream = redis ? new IngestStream(redis, config.streaming) : null;
+  const { writeKeys, devKey: segmentDevWriteKey } = WriteKeys.fromConfig(config);
+  if (writeKeys.empty) logger.warn('SEGMENT_WRITE_KEYS is not set: the Segment-spec endpoint /v1 refuses every call');
+  const tracking = segmentRouter({
+    sink: ingestStream
+      ? new StreamSink(ingestStream, config.streaming.backlogLimit, metrics)
+      : new DirectSink(services.ingestion, config.ingest.maxBatch),
+    writeKeys,
+    maxBodyBytes: config.limits.httpMaxBodyBytes,
+    retryAfterSeconds: config.streaming.retryAfterSeconds,
+    metrics,
+    logger,
+    clock,
+  });
   const { apollo, httpServer } = await createHttpServer({
     config,
     schema,
@@ -196,7 +215,13 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     verifier,
     rateLimiter,
     graphiqlToken,
+    tracking,
   });
+  const ingestWorker =
+    config.streaming.workerInProcess && config.redis.url
+      ? new StreamWorker({ redisUrl: config.redis.url, settings: config.streaming, ingestion: services.ingestion, metrics, logger })
+      : null;
+  ingestWorker?.start();
 
   return {
     services,
@@ -212,6 +237,12 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     httpServer,
     verifier,
     rateLimiter,
+    /** Appends identity events for the worker (`ingestStream.append(events)`); null without REDIS_URL. */
+    ingestStream,
+    /** The stream consumer running in this process (INGEST_WORKER_IN_PROCESS, or `npm run worker`); else null. */
+    ingestWorker,
+    /** Dev mode without SEGMENT_WRITE_KEYS: the generated write key for the Segment-spec endpoint. */
+    segmentDevWriteKey,
     /** Mints HS256 tokens (dev mode, tests); null when tokens come from an identity provider's JWKS. */
     minter,
     /** Runs an operation in-process, with a fresh context, as a request by `principal` would. */
@@ -228,6 +259,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       await retentionSchedule?.stop();
       await windows.stop();
       await population.stop();
+      // Before the database goes: the batch in hand is finished and acknowledged.
+      await ingestWorker?.stop();
       await apollo.stop();
       await erasure.drain();
       if (httpServer.listening) {

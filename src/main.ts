@@ -43,6 +43,7 @@ async function main() {
     const url = await app.listen(config.http.host, config.http.port);
     logger.info(`Customer-360 API ready: GraphQL at ${url}/graphql, health at ${url}/health/ready, metrics at ${url}/metrics`);
     if (config.auth.devMode && app.minter) printDevTokens(await app.minter.devTokens(), url);
+    if (app.segmentDevWriteKey) printDevWriteKey(app.segmentDevWriteKey, url);
   } catch (error) {
     if (stopping) return;
     await stopAll();
@@ -60,6 +61,18 @@ function printDevTokens(tokens: Record<string, string>, url: string) {
       ...lines,
       `Example: curl -s ${url}/graphql -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
       `           -d '{"query":"{ customerByIdentifier(type: EMAIL, value: \\"anna.schmidt@example.com\\") { id firstName email } }"}'`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** Dev mode without SEGMENT_WRITE_KEYS: the generated key, so a tracking SDK can be pointed at /v1 at once. */
+function printDevWriteKey(writeKey: string, url: string) {
+  console.log(
+    [
+      `Dev mode: Segment-spec endpoint at ${url}/v1 (identify, track, alias, page, screen, batch); write key ${writeKey}`,
+      `Example: curl -s ${url}/v1/track -u '${writeKey}:' -H 'content-type: application/json' \\`,
+      `           -d '{"userId":"u-1","event":"Order Completed","properties":{"total":42}}'`,
       '',
     ].join('\n'),
   );

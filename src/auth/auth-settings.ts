@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Config } from '../config/config';
+import { persistedSecret } from '../shared/persisted-secret';
 import type { TokenSettings } from './token-verifier';
 
 /**
@@ -13,18 +11,5 @@ export function tokenSettings(auth: Config['auth']): TokenSettings {
   if (auth.jwksUrl) return { jwksUrl: auth.jwksUrl, issuer, audience };
   if (auth.secret) return { secret: auth.secret, issuer, audience };
   if (!auth.devMode) throw new Error('no token secret configured outside dev mode');
-  return { secret: devSecret(auth.devSecretFile), issuer, audience };
-}
-
-function devSecret(file: string): string {
-  try {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const secret = randomBytes(32).toString('base64url');
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
-  return secret;
+  return { secret: persistedSecret(auth.devSecretFile), issuer, audience };
 }

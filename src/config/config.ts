@@ -141,6 +141,30 @@ const environment = z
   SEGMENT_EVALUATION_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
   // The window scheduler also looks again this often, for rechecks written by other instances.
   SEGMENT_WINDOW_MAX_SLEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  INGEST_STREAM_KEY: z.string().min(1).default('c360:ingest:events'),
+  INGEST_STREAM_GROUP: z.string().min(1).default('c360-ingest'),
+  INGEST_DEAD_LETTER_STREAM: z.string().min(1).default('c360:ingest:dead'),
+  INGEST_WORKER_IN_PROCESS: booleanFlag.default('false'),
+  INGEST_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(200),
+  INGEST_WORKER_BLOCK_MS: z.coerce.number().int().min(10).max(60000).default(2000),
+  INGEST_WORKER_MAX_DELIVERIES: positiveInt.default(5),
+  INGEST_WORKER_CLAIM_IDLE_MS: z.coerce.number().int().min(10).default(60_000),
+  INGEST_WORKER_CLAIM_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
+  INGEST_BACKLOG_LIMIT: positiveInt.default(100_000),
+  INGEST_RETRY_AFTER_SECONDS: positiveInt.default(5),
+  SEGMENT_WRITE_KEYS: z
+    .string()
+    .optional()
+    .transform((value, ctx) =>
+      csv(value).map((entry) => {
+        const [key, source, ...rest] = entry.split(':').map((part) => part.trim());
+        if (!key || rest.length > 0 || (source !== undefined && !/^[a-z0-9_-]{1,64}$/i.test(source))) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not KEY or KEY:source (source letters, digits, _ or -)` });
+        }
+        return { key, source: source ? source.toLowerCase() : null };
+      }),
+    ),
+  SEGMENT_DEV_WRITE_KEY_FILE: z.string().default('.data/dev-segment-write-key'),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -157,6 +181,12 @@ const environment = z
     // A default salt would let anyone test guessed emails against the suppression list: production must set one.
     if (e.NODE_ENV === 'production' && !e.SUPPRESSION_SALT) {
       ctx.addIssue({ code: 'custom', path: ['SUPPRESSION_SALT'], message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept forever)' });
+    }
+    if (e.INGEST_WORKER_IN_PROCESS && !e.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['INGEST_WORKER_IN_PROCESS'], message: 'the ingest worker reads a Redis Stream: set REDIS_URL too' });
+    }
+    if (e.INGEST_WORKER_BATCH_SIZE > e.INGEST_MAX_BATCH) {
+      ctx.addIssue({ code: 'custom', path: ['INGEST_WORKER_BATCH_SIZE'], message: `at most INGEST_MAX_BATCH (${e.INGEST_MAX_BATCH}): a batch is one ingestEvents call` });
     }
     if (e.AUTH_DEV_MODE && e.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['AUTH_DEV_MODE'], message: 'dev mode is refused when NODE_ENV=production' });
@@ -214,6 +244,14 @@ export type Config = Readonly<{
   consent: { purposes: string[] };
   retention: RetentionSettings;
   segments: SegmentSettings;
+  streaming: StreamingSettings;
+  /** The Segment-spec tracking endpoint (/v1/*), not to be confused with audience segments. */
+  segmentSpec: {
+    /** Write keys the Segment-spec endpoint accepts, each with the source its events are attributed to (null: "events"). */
+    writeKeys: { key: string; source: string | null }[];
+    /** Dev mode without SEGMENT_WRITE_KEYS: a generated key kept here, so SDK setups survive restarts. */
+    devWriteKeyFile: string;
+  };
 }>;
 
 export type SegmentSettings = {
@@ -221,6 +259,24 @@ export type SegmentSettings = {
   behaviourRetentionDays: number;
   evaluationBatch: number;
   windowMaxSleepMs: number;
+};
+
+export type StreamingSettings = {
+  streamKey: string;
+  group: string;
+  deadLetterKey: string;
+  /** Runs the worker inside the API process (needs REDIS_URL); otherwise `npm run worker` runs it alone. */
+  workerInProcess: boolean;
+  batchSize: number;
+  blockMs: number;
+  /** A message that failed this many deliveries goes to the dead-letter stream. */
+  maxDeliveries: number;
+  /** A message pending this long with a consumer is presumed abandoned (crashed worker) and reclaimed. */
+  claimIdleMs: number;
+  claimIntervalMs: number;
+  /** Backlog (entries not yet acknowledged) above which the HTTP endpoint answers 429. */
+  backlogLimit: number;
+  retryAfterSeconds: number;
 };
 
 export type RetentionSettings = {
@@ -309,5 +365,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       evaluationBatch: e.SEGMENT_EVALUATION_BATCH,
       windowMaxSleepMs: e.SEGMENT_WINDOW_MAX_SLEEP_MS,
     },
+    streaming: {
+      streamKey: e.INGEST_STREAM_KEY,
+      group: e.INGEST_STREAM_GROUP,
+      deadLetterKey: e.INGEST_DEAD_LETTER_STREAM,
+      workerInProcess: e.INGEST_WORKER_IN_PROCESS,
+      batchSize: e.INGEST_WORKER_BATCH_SIZE,
+      blockMs: e.INGEST_WORKER_BLOCK_MS,
+      maxDeliveries: e.INGEST_WORKER_MAX_DELIVERIES,
+      claimIdleMs: e.INGEST_WORKER_CLAIM_IDLE_MS,
+      claimIntervalMs: e.INGEST_WORKER_CLAIM_INTERVAL_MS,
+      backlogLimit: e.INGEST_BACKLOG_LIMIT,
+      retryAfterSeconds: e.INGEST_RETRY_AFTER_SECONDS,
+    },
+    segmentSpec: { writeKeys: e.SEGMENT_WRITE_KEYS, devWriteKeyFile: e.SEGMENT_DEV_WRITE_KEY_FILE },
   });
 }

@@ -19,6 +19,8 @@ export type RawEvent = {
   event?: string | null;
   name?: string | null;
   traits?: unknown;
+  /** TRACK properties: kept with the event (dead letters, the stream), not resolved. */
+  properties?: unknown;
   context?: unknown;
   timestamp?: string | null;
   source?: string | null;

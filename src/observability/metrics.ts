@@ -77,6 +77,33 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers: [registry],
     }),
+    streamAppended: new Counter({
+      name: 'c360_stream_appended_total',
+      help: 'Events appended to the ingest stream (Segment-spec endpoint and other producers)',
+      registers: [registry],
+    }),
+    streamProcessed: new Counter({
+      name: 'c360_stream_processed_total',
+      help: 'Stream messages the worker resolved and acknowledged, by ingest outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    streamDeadLettered: new Counter({
+      name: 'c360_stream_dead_lettered_total',
+      help: 'Stream messages moved to the dead-letter stream, by reason (UNREADABLE, FAILED)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    streamClaimed: new Counter({
+      name: 'c360_stream_claimed_total',
+      help: 'Stream messages reclaimed from consumers idle too long (a crashed or stuck worker)',
+      registers: [registry],
+    }),
+    streamBatchFailures: new Counter({
+      name: 'c360_stream_batch_failures_total',
+      help: 'Worker batches whose ingestion threw and were retried message by message',
+      registers: [registry],
+    }),
   };
 }
 

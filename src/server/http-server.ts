@@ -34,6 +34,8 @@ type Transport = {
   rateLimiter: OperationRateLimiter;
   /** Dev mode: a fresh admin token preset in GraphiQL's headers. */
   graphiqlToken?: () => Promise<string>;
+  /** The Segment-spec tracking endpoint, mounted at /v1. */
+  tracking?: express.Router;
 };
 
 type SocketExtra = { principal?: Principal; expiryTimer?: NodeJS.Timeout };
@@ -60,7 +62,7 @@ function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandle
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
  */
-export async function createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter, graphiqlToken }: Transport) {
+export async function createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter, graphiqlToken, tracking }: Transport) {
   const production = config.env === 'production';
   const limits = new OperationLimits(config.limits.operation, production, metrics);
   const mapError = formatError(logger);
@@ -164,6 +166,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  if (tracking) app.use('/v1', tracking);
   app.use(
     '/graphql',
     express.json({ limit: config.limits.httpMaxBodyBytes }),

@@ -12,7 +12,7 @@ export type TestApp = App & { db: Database; config: Config; close(): Promise<voi
 
 /** An app wired to the run's real Neo4j, as `npm start` wires it; tests isolate by unique values, never by wiping. */
 export async function startTestApp(
-  options: { env?: Record<string, string>; rules?: IdentityRules; clock?: () => Date; logger?: Logger } = {},
+  options: { env?: Record<string, string | undefined>; rules?: IdentityRules; clock?: () => Date; logger?: Logger } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', SEED_ON_START: 'false', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);
