@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditTrail } from './audit/audit-trail';
 import { ChangePublisher } from './changes/change-publisher';
-import { createAppPubSub } from './changes/pubsub';
+import { connectAppPubSub } from './changes/app-pubsub';
+import { createMembershipFeed } from './changes/create-membership-feed';
 import type { Config } from './config/config';
 import { tokenSettings } from './auth/auth-settings';
 import { ANONYMOUS, type Principal } from './auth/principal';
@@ -77,14 +78,16 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     { rules: activeRules, ruleVersion, sourcePriority: config.identity.sourcePriority },
     clock,
   );
-  const pubSub = createAppPubSub();
+  const redis = await connectRedis(config.redis.url, logger);
+  const events = connectAppPubSub(config.redis.url, redis, logger);
+  const pubSub = events.pubSub;
+  const feed = await createMembershipFeed(config, redis, logger, clock);
   const changes = new ChangePublisher(pubSub, clock);
   if (config.privacy.suppressionSaltIsDevDefault) {
     logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
   }
   const hasher = new SuppressionHasher(config.privacy.suppressionSalt);
   const suppressions = new SuppressionRepository(registry);
-  const redis = await connectRedis(config.redis.url, logger);
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,
@@ -120,6 +123,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     consentPurposes,
     erasure,
     exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
+    feed,
   };
   // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
   await erasure.resumePendingEvery(config.privacy.erasureResumeIntervalMs);
@@ -148,8 +152,13 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
 
   return {
     services,
-    /** In-process events (customer and consent changes) for consumers in this process, e.g. segments. */
+    /**
+     * Customer and consent changes. CONSENT_CHANGED stays in this process (for consumers such as segments); the
+     * per-customer topics reach every instance when Redis is configured.
+     */
     pubSub,
+    /** The durable feed of segment membership changes: segment evaluation appends after commit, subscriptions read. */
+    feed,
     retention,
     metrics,
     ruleVersion,
@@ -178,6 +187,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
         httpServer.close();
         await once(httpServer, 'close');
       }
+      await feed.close();
+      await events.close();
       await closeRedis(redis);
       await services.audit.stop();
     },

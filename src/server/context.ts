@@ -9,6 +9,7 @@ import type { DeadLetterRepository } from '../dead-letters/dead-letter.repositor
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { IngestionService } from '../ingestion/ingestion.service';
 import { ANONYMOUS, type Principal } from '../auth/principal';
+import type { MembershipFeed } from '../changes/membership-feed';
 import type { CustomerExportService } from '../privacy/customer-export.service';
 import type { ErasureService } from '../privacy/erasure.service';
 
@@ -23,6 +24,8 @@ export type AppServices = {
   consentPurposes: ConsentPurposes;
   exports: CustomerExportService;
   erasure: ErasureService;
+  /** Segment membership changes with cursors (Redis Stream, or in memory without REDIS_URL). */
+  feed: MembershipFeed;
 };
 
 export type AppContext = {

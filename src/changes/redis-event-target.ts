@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../observability/logger';
+
+type Listener = EventListenerOrEventListenerObject;
+
+const call = (listener: Listener, event: Event) => (typeof listener === 'function' ? listener(event) : listener.handleEvent(event));
+
+/**
+ * The PubSub's event target across instances, after @graphql-yoga/redis-event-target: an event is published on a
+ * Redis channel and reaches this instance's listeners when Redis hands it back, as it reaches every other instance's.
+ * Topics in `localTopics` stay in this process (consumers that act on every change, e.g. segment evaluation, must
+ * act once, on the instance that made it). Publishing is at most once, as with any pub/sub: replay is the feed's job.
+ */
+export function createRedisEventTarget({
+  publisher,
+  subscriber,
+  localTopics,
+  logger,
+  prefix = 'c360:pubsub:',
+}: {
+  /** The app's shared connection. */
+  publisher: Redis;
+  /** A connection of its own: one in subscriber mode can send nothing else. */
+  subscriber: Redis;
+  localTopics: ReadonlySet<string>;
+  logger: Logger;
+  prefix?: string;
+}): EventTarget {
+  const local = new EventTarget();
+  const listeners = new Map<string, Set<Listener>>();
+  const isLocal = (type: string) => localTopics.has(type.split(':')[0]);
+
+  subscriber.on('message', (channel: string, message: string) => {
+    const topic = channel.slice(prefix.length);
+    const subscribed = listeners.get(topic);
+    if (!subscribed) return;
+    const event = new CustomEvent(topic, { detail: JSON.parse(message) as unknown });
+    for (const listener of subscribed) call(listener, event);
+  });
+
+  const unavailable = (error: Error) => logger.warn({ reason: error.message }, 'Redis pub/sub unavailable: event not delivered');
+
+  return {
+    addEventListener(type: string, listener: Listener | null, options?: AddEventListenerOptions | boolean) {
+      if (!listener) return;
+      if (isLocal(type)) return local.addEventListener(type, listener, options);
+      let subscribed = listeners.get(type);
+      if (!subscribed) {
+        listeners.set(type, (subscribed = new Set()));
+        subscriber.subscribe(prefix + type).catch(unavailable);
+      }
+      subscribed.add(listener);
+    },
+    removeEventListener(type: string, listener: Listener | null, options?: EventListenerOptions | boolean) {
+      if (!listener) return;
+      if (isLocal(type)) return local.removeEventListener(type, listener, options);
+      const subscribed = listeners.get(type);
+      if (!subscribed?.delete(listener) || subscribed.size > 0) return;
+      listeners.delete(type);
+      subscriber.unsubscribe(prefix + type).catch(unavailable);
+    },
+    dispatchEvent(event: Event) {
+      if (isLocal(event.type)) return local.dispatchEvent(event);
+      publisher.publish(prefix + event.type, JSON.stringify((event as CustomEvent).detail ?? null)).catch(unavailable);
+      return true;
+    },
+  };
+}
