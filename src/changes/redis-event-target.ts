@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger';
 
-type Listener = EventListenerOrEventListenerObject;
+type Listener = NonNullable<Parameters<EventTarget['addEventListener']>[1]>;
+type AddOptions = Parameters<EventTarget['addEventListener']>[2];
+type RemoveOptions = Parameters<EventTarget['removeEventListener']>[2];
 
 const call = (listener: Listener, event: Event) => (typeof listener === 'function' ? listener(event) : listener.handleEvent(event));
 
@@ -41,7 +43,7 @@ export function createRedisEventTarget({
   const unavailable = (error: Error) => logger.warn({ reason: error.message }, 'Redis pub/sub unavailable: event not delivered');
 
   return {
-    addEventListener(type: string, listener: Listener | null, options?: AddEventListenerOptions | boolean) {
+    addEventListener(type: string, listener: Listener | null, options?: AddOptions) {
       if (!listener) return;
       if (isLocal(type)) return local.addEventListener(type, listener, options);
       let subscribed = listeners.get(type);
@@ -51,7 +53,7 @@ export function createRedisEventTarget({
       }
       subscribed.add(listener);
     },
-    removeEventListener(type: string, listener: Listener | null, options?: EventListenerOptions | boolean) {
+    removeEventListener(type: string, listener: Listener | null, options?: RemoveOptions) {
       if (!listener) return;
       if (isLocal(type)) return local.removeEventListener(type, listener, options);
       const subscribed = listeners.get(type);

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger';
 import type { FeedEntry, MembershipChange } from '../segments/membership-change';
-import { compareCursors, CursorExpiredError, formatCursor, parseCursor } from './feed-cursor';
+import { compareCursors, CursorExpiredError, formatCursor, parseCursor, type FeedCursor } from './feed-cursor';
 import type { MembershipFeed } from './membership-feed';
 
 type Options = {
@@ -38,7 +38,7 @@ function infoField(info: unknown[], name: string): unknown {
  * The feed shared by every instance: a Redis Stream trimmed to about FEED_MAX_LENGTH entries, cursor = stream id.
  * One blocking reader per instance follows the stream and fans each entry out to this instance's listeners, so a
  * change appended on instance A reaches subscribers on instance B, in stream order. Needs Redis 7 (XINFO's
- * max-deleted-entry-id tells exactly whether anything after a cursor was trimmed).
+ * entries-added tells whether anything was trimmed).
  */
 export class RedisMembershipFeed implements MembershipFeed {
   private readonly listeners = new Set<(entry: FeedEntry) => void>();
@@ -88,12 +88,26 @@ export class RedisMembershipFeed implements MembershipFeed {
     const [[infoError, info], [rangeError, range]] = results;
     // No stream yet: nothing was ever appended or trimmed.
     const stream = infoError ? [] : (info as unknown[]);
-    const trimmedUpTo = parseCursor(String(infoField(stream, 'max-deleted-entry-id') ?? '0-0'));
-    const lastAppended = parseCursor(String(infoField(stream, 'last-generated-id') ?? '0-0'));
-    if (compareCursors(after, trimmedUpTo) < 0) throw new CursorExpiredError('OLDER_THAN_RETAINED');
-    if (compareCursors(after, lastAppended) > 0) throw new CursorExpiredError('UNKNOWN_TO_FEED');
+    if (this.lostAfter(after, stream)) throw new CursorExpiredError('OLDER_THAN_RETAINED');
+    if (compareCursors(after, parseCursor(String(infoField(stream, 'last-generated-id') ?? '0-0'))) > 0) throw new CursorExpiredError('UNKNOWN_TO_FEED');
     if (rangeError) throw rangeError;
     return (range as StreamMessage[]).map(toEntry);
+  }
+
+  /**
+   * Whether an entry after `cursor` is gone. Trimming takes entries from the head only, below the first retained
+   * entry, but Redis does not say which was the last it dropped: a cursor below the first retained entry counts as
+   * expired once anything was trimmed, which errs only toward a needless resync (for a cursor that was exactly the
+   * last entry dropped). max-deleted-entry-id covers entries removed one by one (XDEL).
+   */
+  private lostAfter(cursor: FeedCursor, stream: unknown[]): boolean {
+    const removed = Number(infoField(stream, 'entries-added') ?? 0) - Number(infoField(stream, 'length') ?? 0);
+    if (removed <= 0) return false;
+    const deleted = infoField(stream, 'max-deleted-entry-id');
+    if (deleted && compareCursors(cursor, parseCursor(String(deleted))) < 0) return true;
+    const first = infoField(stream, 'first-entry') as StreamMessage | null | undefined;
+    const firstRetained = first ? first[0] : String(infoField(stream, 'last-generated-id'));
+    return compareCursors(cursor, parseCursor(firstRetained)) < 0;
   }
 
   listen(listener: (entry: FeedEntry) => void): () => void {

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.type';
 import { Pseudonymous } from '../policy/classification';
-import { admits, assertAdmitted } from '../policy/purpose-policy';
+import { admits } from '../policy/purpose-policy';
 import type { FeedEntry } from '../segments/membership-change';
 import type { AppContext } from '../server/context';
 import { BadUserInputError } from '../shared/errors';
@@ -54,11 +54,12 @@ export class SegmentMembershipResolver {
   }
 
   @Pseudonymous()
-  @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now.' })
+  @FieldResolver(() => Customer, {
+    nullable: true,
+    description: 'The profile as it is now; null when it is gone, or when a purpose-bound token may not see it (an EXITED of a customer who withdrew consent).',
+  })
   async customer(@Root() change: SegmentMembershipChange, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
-    if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return toCustomer(profile.customer, change.customerId);
+    return profile && admits(principal, profile) ? toCustomer(profile.customer, change.customerId) : null;
   }
 }
