@@ -32,15 +32,15 @@ export function createRedisEventTarget({
   const listeners = new Map<string, Set<Listener>>();
   const isLocal = (type: string) => localTopics.has(type.split(':')[0]);
 
-  subscriber.on('message', (channel: string, message: string) => {
-    const topic = channel.slice(prefix.length);
+  const deliver = (topic: string, detail: unknown) => {
     const subscribed = listeners.get(topic);
     if (!subscribed) return;
-    const event = new CustomEvent(topic, { detail: JSON.parse(message) as unknown });
+    const event = new CustomEvent(topic, { detail });
     for (const listener of subscribed) call(listener, event);
-  });
+  };
+  subscriber.on('message', (channel: string, message: string) => deliver(channel.slice(prefix.length), JSON.parse(message)));
 
-  const unavailable = (error: Error) => logger.warn({ reason: error.message }, 'Redis pub/sub unavailable: event not delivered');
+  const unavailable = (error: Error) => logger.warn({ reason: error.message }, 'Redis pub/sub unavailable');
 
   return {
     addEventListener(type: string, listener: Listener | null, options?: AddOptions) {
@@ -63,7 +63,12 @@ export function createRedisEventTarget({
     },
     dispatchEvent(event: Event) {
       if (isLocal(event.type)) return local.dispatchEvent(event);
-      publisher.publish(prefix + event.type, JSON.stringify((event as CustomEvent).detail ?? null)).catch(unavailable);
+      const detail = (event as CustomEvent).detail ?? null;
+      publisher.publish(prefix + event.type, JSON.stringify(detail)).catch((error: Error) => {
+        // Redis is away: this instance's own subscribers still hear it; the other instances cannot.
+        unavailable(error);
+        deliver(event.type, detail);
+      });
       return true;
     },
   };
