@@ -86,6 +86,7 @@ export class RedisMembershipFeed implements MembershipFeed {
       .exec();
     if (!results) throw new Error('the membership feed read was aborted');
     const [[infoError, info], [rangeError, range]] = results;
+    if (infoError && !/no such key/i.test(infoError.message)) throw infoError;
     // No stream yet: nothing was ever appended or trimmed.
     const stream = infoError ? [] : (info as unknown[]);
     if (this.lostAfter(after, stream)) throw new CursorExpiredError('OLDER_THAN_RETAINED');
