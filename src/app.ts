@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditTrail } from './audit/audit-trail';
 import { ChangePublisher } from './changes/change-publisher';
-import { createAppPubSub } from './changes/pubsub';
+import { connectAppPubSub } from './changes/app-pubsub';
+import { createMembershipFeed } from './changes/create-membership-feed';
 import type { Config } from './config/config';
 import { tokenSettings } from './auth/auth-settings';
 import { ANONYMOUS, type Principal } from './auth/principal';
@@ -97,8 +98,11 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     },
     clock,
   );
-  const pubSub = createAppPubSub();
-  const changes = new ChangePublisher(pubSub, clock);
+  const redis = await connectRedis(config.redis.url, logger);
+  const events = connectAppPubSub(config.redis.url, redis, logger);
+  const pubSub = events.pubSub;
+  const feed = await createMembershipFeed(config, redis, logger, clock);
+  const changes = new ChangePublisher(pubSub, feed, logger, metrics, clock);
   const segmentCompiler = new SegmentCompiler(registry);
   const segmentEvaluator = new SegmentEvaluator(registry, segmentCompiler, { bucketMs }, clock);
   const segmentRepository = new SegmentRepository(db, registry);
@@ -125,7 +129,6 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   }
   const hasher = new SuppressionHasher(config.privacy.suppressionSalt);
   const suppressions = new SuppressionRepository(registry);
-  const redis = await connectRedis(config.redis.url, logger);
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,
@@ -174,6 +177,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
         clock,
       ),
     },
+    feed,
   };
   // Whole-population evaluations a stopped instance left unfinished continue here once their lease lapses.
   await population.resumePendingEvery(30_000);
@@ -225,10 +229,15 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
 
   return {
     services,
-    /** In-process events (customer and consent changes) for consumers in this process, e.g. segments. */
+    /**
+     * Customer and consent changes. CONSENT_CHANGED stays in this process (for consumers such as segments); the
+     * per-customer topics reach every instance when Redis is configured.
+     */
     pubSub,
     /** Background segment work, for tests: wait for whole-population runs, run due window rechecks now. */
     segments: { population, windows, evaluator: segmentEvaluator },
+    /** The durable feed of segment membership changes: segment evaluation appends after commit, subscriptions read. */
+    feed,
     retention,
     metrics,
     ruleVersion,
@@ -267,6 +276,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
         httpServer.close();
         await once(httpServer, 'close');
       }
+      await feed.close();
+      await events.close();
       await closeRedis(redis);
       await services.audit.stop();
     },

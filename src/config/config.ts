@@ -123,6 +123,9 @@ const environment = z
   GRAPHQL_MAX_COST: positiveInt.default(5000),
   HTTP_MAX_BODY_BYTES: positiveInt.default(1024 * 1024),
   WS_MAX_MESSAGE_BYTES: positiveInt.default(64 * 1024),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(100),
+  FEED_KEY: z.string().min(1).default('c360:feed:memberships'),
+  FEED_MAX_LENGTH: positiveInt.default(100_000),
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_DURATION_SECONDS: positiveInt.default(60),
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
@@ -205,6 +208,12 @@ export type Config = Readonly<{
     local: { dataDir: string; pageCacheMb: number; heap: string };
   };
   redis: { url?: string };
+  /** The durable feed of segment membership changes: a Redis Stream with REDIS_URL, else an in-memory ring. */
+  feed: {
+    key: string;
+    /** Entries kept (Redis trims approximately: at least this many, at most one stream node more). */
+    maxLength: number;
+  };
   seedOnStart: boolean;
   auth: {
     devMode: boolean;
@@ -220,6 +229,7 @@ export type Config = Readonly<{
     operation: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
     httpMaxBodyBytes: number;
     wsMaxMessageBytes: number;
+    wsMaxSubscriptionsPerConnection: number;
     /** Operations per principal per window; 0 switches rate limiting off (benchmarks). */
     rate: { points: number; durationSeconds: number };
   };
@@ -314,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       local: { dataDir: e.NEO4J_LOCAL_DATA_DIR, pageCacheMb: e.NEO4J_LOCAL_PAGECACHE_MB, heap: e.NEO4J_LOCAL_HEAP },
     },
     redis: { url: e.REDIS_URL },
+    feed: { key: e.FEED_KEY, maxLength: e.FEED_MAX_LENGTH },
     seedOnStart: e.SEED_ON_START,
     auth: {
       devMode: e.AUTH_DEV_MODE,
@@ -334,6 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
       httpMaxBodyBytes: e.HTTP_MAX_BODY_BYTES,
       wsMaxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      wsMaxSubscriptionsPerConnection: e.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
       rate: { points: e.RATE_LIMIT_POINTS, durationSeconds: e.RATE_LIMIT_DURATION_SECONDS },
     },
     privacy: {

@@ -65,6 +65,17 @@ export function createMetrics() {
       help: 'Batches of audit entries that could not be written (kept in the buffer and retried)',
       registers: [registry],
     }),
+    feedAppendFailures: new Counter({
+      name: 'c360_feed_append_failures_total',
+      help: 'Committed segment membership changes that could not be appended to the change feed (Redis unavailable)',
+      registers: [registry],
+    }),
+    segmentMembershipChanges: new Counter({
+      name: 'c360_segment_membership_changes_total',
+      help: 'Segment membership changes appended to the feed, by change (ENTERED, EXITED)',
+      labelNames: ['change'] as const,
+      registers: [registry],
+    }),
     suppressed: new Counter({
       name: 'c360_suppressed_total',
       help: 'Events and source records dropped because they carry only identifiers of erased people, by kind',

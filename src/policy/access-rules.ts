@@ -112,6 +112,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
   Subscription: {
     customerChanged: needs('customers:read'),
     consentChanged: needs('customers:read'),
+    segmentMembershipChanged: needs('segments:read'),
   },
 };
 

@@ -6,6 +6,7 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import { AuditResolver } from '../audit/audit.resolver';
 import { customerReference } from '../customers/customer.reference';
 import { CustomerChangeResolver } from '../changes/customer-change.resolver';
+import { SegmentMembershipResolver } from '../changes/segment-membership.resolver';
 import { ConsentResolver } from '../consent/consent.resolver';
 import { createAppPubSub, type AppPubSub } from '../changes/pubsub';
 import { CustomerDeviceResolver } from '../customers/customer-device.resolver';
@@ -26,6 +27,7 @@ export const resolvers = [
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,
+  SegmentMembershipResolver,
   DataDictionaryResolver,
   AuditResolver,
   ConsentResolver,

@@ -9,6 +9,7 @@ import type { DeadLetterRepository } from '../dead-letters/dead-letter.repositor
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { IngestionService } from '../ingestion/ingestion.service';
 import { ANONYMOUS, type Principal } from '../auth/principal';
+import type { MembershipFeed } from '../changes/membership-feed';
 import type { CustomerExportService } from '../privacy/customer-export.service';
 import type { ErasureService } from '../privacy/erasure.service';
 import type { SegmentRepository } from '../segments/segment.repository';
@@ -26,6 +27,8 @@ export type AppServices = {
   exports: CustomerExportService;
   erasure: ErasureService;
   segments: { service: SegmentService; repository: SegmentRepository };
+  /** Segment membership changes with cursors (Redis Stream, or in memory without REDIS_URL). */
+  feed: MembershipFeed;
 };
 
 export type AppContext = {

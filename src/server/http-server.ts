@@ -3,7 +3,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { getOperationAST, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +20,7 @@ import type { Metrics } from '../observability/metrics';
 import { requestObserver } from '../observability/request-observer.plugin';
 import { createContext, type AppContext, type AppServices } from './context';
 import { formatError } from './format-error';
+import { AppError } from '../shared/errors';
 import { OperationLimits } from './operation-limits';
 import { RateLimitedError, rateLimitKey, type OperationRateLimiter } from './rate-limiter';
 
@@ -38,7 +39,12 @@ type Transport = {
   tracking?: express.Router;
 };
 
-type SocketExtra = { principal?: Principal; expiryTimer?: NodeJS.Timeout };
+type SocketExtra = {
+  principal?: Principal;
+  expiryTimer?: NodeJS.Timeout;
+  /** Ids of the subscriptions this connection started; those still open count against the per-connection limit. */
+  subscriptionIds?: Set<string>;
+};
 
 /** The token a graphql-ws client sends in connection_init: `{ Authorization: "Bearer …" }` or `{ token: "…" }`. */
 function connectionToken(params: Record<string, unknown> | undefined): string | null {
@@ -65,6 +71,7 @@ function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandle
 export async function createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter, graphiqlToken, tracking }: Transport) {
   const production = config.env === 'production';
   const limits = new OperationLimits(config.limits.operation, production, metrics);
+  const maxSubscriptions = config.limits.wsMaxSubscriptionsPerConnection;
   const mapError = formatError(logger);
   const app = express();
   const httpServer = http.createServer(app);
@@ -80,7 +87,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       schema,
       // Apollo's validation, limits and CSRF checks never see this path: every operation (graphql-ws carries
       // queries and mutations too) is rate limited, parsed and validated here with the same rules.
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const principal = ctx.extra.principal ?? ANONYMOUS;
         const request = (ctx.extra as unknown as { request: http.IncomingMessage }).request;
         const decision = await rateLimiter.consume(rateLimitKey(principal, request.socket.remoteAddress));
@@ -90,6 +97,20 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         }
         const checked = limits.check(schema, payload.query);
         if ('errors' in checked) return checked.errors;
+        if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
+          // graphql-ws holds every open operation in ctx.subscriptions, so ended ones drop out of the count by themselves.
+          const open = (ctx.extra.subscriptionIds ??= new Set());
+          for (const started of open) if (!(started in ctx.subscriptions)) open.delete(started);
+          if (open.size >= maxSubscriptions) {
+            metrics.limitRejections.inc({ limit: 'subscriptions', transport: 'ws' });
+            return [
+              new AppError('TOO_MANY_SUBSCRIPTIONS', `at most ${maxSubscriptions} subscriptions per connection: complete one first`, {
+                maxSubscriptions,
+              }),
+            ];
+          }
+          open.add(id);
+        }
         // No contextValue: graphql-ws then builds it with `context` below, per operation.
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },

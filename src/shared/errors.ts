@@ -10,6 +10,10 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PAYLOAD_TOO_LARGE'
   | 'SERVICE_UNAVAILABLE'
+  /** A change-feed cursor older than what the feed retains (or from a feed that was reset): resync, then follow live. */
+  | 'CURSOR_EXPIRED'
+  /** A WebSocket connection already holds WS_MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions. */
+  | 'TOO_MANY_SUBSCRIPTIONS'
   | 'INTERNAL';
 
 export class AppError extends GraphQLError {

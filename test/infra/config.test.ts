@@ -55,6 +55,7 @@ describe('configuration', () => {
       operation: { maxDepth: 6, maxAliases: 15, maxDirectives: 50, maxTokens: 1000, maxCost: 5000 },
       httpMaxBodyBytes: 1048576,
       wsMaxMessageBytes: 65536,
+      wsMaxSubscriptionsPerConnection: 100,
       rate: { points: 1200, durationSeconds: 60 },
     });
     const tuned = loadConfig({
@@ -66,6 +67,7 @@ describe('configuration', () => {
       GRAPHQL_MAX_COST: '20000',
       HTTP_MAX_BODY_BYTES: '4194304',
       WS_MAX_MESSAGE_BYTES: '1024',
+      WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '5',
       RATE_LIMIT_POINTS: '0',
       RATE_LIMIT_DURATION_SECONDS: '1',
     });
@@ -73,10 +75,19 @@ describe('configuration', () => {
       operation: { maxDepth: 8, maxAliases: 30, maxDirectives: 10, maxTokens: 5000, maxCost: 20000 },
       httpMaxBodyBytes: 4194304,
       wsMaxMessageBytes: 1024,
+      wsMaxSubscriptionsPerConnection: 5,
       rate: { points: 0, durationSeconds: 1 },
     });
     expect(() => loadConfig({ AUTH_DEV_MODE: 'true', GRAPHQL_MAX_DEPTH: '0', RATE_LIMIT_POINTS: '-1', HTTP_MAX_BODY_BYTES: '1mb' })).toThrow(
       /GRAPHQL_MAX_DEPTH[\s\S]*HTTP_MAX_BODY_BYTES[\s\S]*RATE_LIMIT_POINTS/,
+    );
+  });
+
+  it('has a membership feed with a default key and retention, each set by its own variable', () => {
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).feed).toEqual({ key: 'c360:feed:memberships', maxLength: 100000 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true', FEED_KEY: 'audiences:feed', FEED_MAX_LENGTH: '500' }).feed).toEqual({ key: 'audiences:feed', maxLength: 500 });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', FEED_MAX_LENGTH: '0', WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: 'many' })).toThrow(
+      /WS_MAX_SUBSCRIPTIONS_PER_CONNECTION[\s\S]*FEED_MAX_LENGTH/,
     );
   });
 

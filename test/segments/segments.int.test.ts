@@ -29,25 +29,32 @@ const SET_CONSENT = /* GraphQL */ `
 
 const DAY = 86_400_000;
 
+/** The feed delivers to listeners from Redis, a moment after the append: wait for an expectation to hold (5 s at most). */
+async function eventually(check: () => void): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 describe('segments', () => {
   let app: TestApp;
   let now = Date.parse('2026-06-01T12:00:00Z');
   const heard: MembershipChange[] = [];
-  let listening: AsyncIterator<MembershipChange>;
+  let stopListening: () => void;
 
   beforeAll(async () => {
     app = await startTestApp({ clock: () => new Date(now) });
-    listening = app.pubSub.subscribe('SEGMENT_MEMBERSHIP_CHANGED')[Symbol.asyncIterator]();
-    void (async () => {
-      for (;;) {
-        const { value, done } = await listening.next();
-        if (done) return;
-        heard.push(value);
-      }
-    })();
+    // What the durable feed receives: the changes subscribers will be sent.
+    stopListening = app.feed.listen((entry) => heard.push(entry));
   });
   afterAll(async () => {
-    await listening.return?.();
+    stopListening();
     await app.close();
   });
 
@@ -71,17 +78,17 @@ describe('segments', () => {
     expect(created).toMatchObject({ version: 1, status: 'EVALUATING', reads: ['attribute:city', 'identifier:EMAIL'] });
     expect(await segment(created.id)).toMatchObject({ status: 'READY', size: 1 });
     expect(await memberIds(created.id)).toEqual([before.customerId]);
-    expect(heardFor(created.id)).toEqual([{ customerId: before.customerId, change: 'ENTERED' }]);
+    await eventually(() => expect(heardFor(created.id)).toEqual([{ customerId: before.customerId, change: 'ENTERED' }]));
 
     // The customer without an email gains one: it enters, in the ingest's own transaction.
     await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(noEmail.customerId), traits: { email: `${unique()}@example.com` } }]);
     expect(await memberIds(created.id)).toEqual([before.customerId, noEmail.customerId].sort());
-    expect(heardFor(created.id).at(-1)).toEqual({ customerId: noEmail.customerId, change: 'ENTERED' });
+    await eventually(() => expect(heardFor(created.id).at(-1)).toEqual({ customerId: noEmail.customerId, change: 'ENTERED' }));
 
     // Moving away: it exits.
     await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(before.customerId), traits: { city: unique('Elsewhere') } }]);
     expect(await memberIds(created.id)).toEqual([noEmail.customerId]);
-    expect(heardFor(created.id).at(-1)).toEqual({ customerId: before.customerId, change: 'EXITED' });
+    await eventually(() => expect(heardFor(created.id).at(-1)).toEqual({ customerId: before.customerId, change: 'EXITED' }));
 
     const { customer } = await gql(app, CUSTOMER_SEGMENTS, { id: noEmail.customerId });
     expect(customer.segments).toEqual([{ since: expect.any(String), segment: { id: created.id, name: expect.any(String) } }]);
@@ -140,10 +147,10 @@ describe('segments', () => {
     const changes = await app.segments.windows.runDue();
     expect(changes).toContainEqual(expect.objectContaining({ segmentId: seg.id, customerId: first.customerId, change: 'EXITED' }));
     expect(await memberIds(seg.id)).toEqual([]);
-    expect(heardFor(seg.id)).toEqual([
+    await eventually(() => expect(heardFor(seg.id)).toEqual([
       { customerId: first.customerId, change: 'ENTERED' },
       { customerId: first.customerId, change: 'EXITED' },
-    ]);
+    ]));
   });
 
   it('a customer not seen for 30 days enters an inactivity segment as time passes, and leaves on a new visit', async () => {
@@ -159,10 +166,10 @@ describe('segments', () => {
 
     await ingest([{ messageId: unique(), type: 'TRACK', event: 'Visited', userId, timestamp: at(0) }]);
     expect(await memberIds(seg.id)).toEqual([]);
-    expect(heardFor(seg.id)).toEqual([
+    await eventually(() => expect(heardFor(seg.id)).toEqual([
       { customerId: customer.customerId, change: 'ENTERED' },
       { customerId: customer.customerId, change: 'EXITED' },
-    ]);
+    ]));
   });
 
   it('compiles and runs every kind of rule and comparison', async () => {
@@ -205,7 +212,7 @@ describe('segments', () => {
 
     await gql(app, SET_CONSENT, { customerId: customer.customerId, purpose: 'marketing_email', status: 'WITHDRAWN', occurredAt: at(0) });
     expect(await memberIds(seg.id)).toEqual([]);
-    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: customer.customerId, change: 'EXITED' });
+    await eventually(() => expect(heardFor(seg.id).at(-1)).toEqual({ customerId: customer.customerId, change: 'EXITED' }));
   });
 
   it('on a merge, recomputes the survivor and lets the absorbed id exit', async () => {
@@ -221,7 +228,7 @@ describe('segments', () => {
     const survivor = merged.customerId;
     const absorbed = survivor === a.customerId ? b.customerId : a.customerId;
     expect(await memberIds(seg.id)).toEqual([survivor]);
-    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: absorbed, change: 'EXITED' });
+    await eventually(() => expect(heardFor(seg.id).at(-1)).toEqual({ customerId: absorbed, change: 'EXITED' }));
   });
 
   it('evaluates only the segments whose dependency index names what changed, then those that read them', async () => {
@@ -263,12 +270,12 @@ describe('segments', () => {
     expect(updated.version).toBe(2);
     await app.segments.population.drain();
     expect(await memberIds(seg.id)).toEqual([x.customerId]);
-    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: y.customerId, change: 'EXITED' });
+    await eventually(() => expect(heardFor(seg.id).at(-1)).toEqual({ customerId: y.customerId, change: 'EXITED' }));
 
     await gql(app, `mutation { deleteSegment(id: "${seg.id}") { id status } }`);
     await app.segments.population.drain();
     expect(await segment(seg.id)).toBeNull();
-    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: x.customerId, change: 'EXITED' });
+    await eventually(() => expect(heardFor(seg.id).at(-1)).toEqual({ customerId: x.customerId, change: 'EXITED' }));
   });
 
   it('shows memberships and behaviour facts in the export, and erasure ends the memberships (EXITED) and removes the facts', async () => {
@@ -290,7 +297,7 @@ describe('segments', () => {
     await app.services.erasure.settled(eraseCustomer.id);
     const REQUEST = `query R($id: ID!) { erasureRequest(id: $id) { status removed { segmentMemberships behaviour } } }`;
     expect((await gql(app, REQUEST, { id: eraseCustomer.id })).erasureRequest).toEqual({ status: 'COMPLETED', removed: { segmentMemberships: 1, behaviour: 1 } });
-    expect(heardFor(seg.id).at(-1)).toEqual({ customerId: customer.customerId, change: 'EXITED' });
+    await eventually(() => expect(heardFor(seg.id).at(-1)).toEqual({ customerId: customer.customerId, change: 'EXITED' }));
     const [{ left }] = await app.db.read<{ left: number }>('MATCH (b:Behaviour {event: $event}) RETURN count(b) AS left', { event });
     expect(left).toBe(0);
   });
