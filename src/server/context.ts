@@ -48,15 +48,19 @@ export type AppContext = {
 
 /** One context per HTTP request and per WebSocket operation: fresh loaders, so no cache outlives it. */
 export function createContext(services: AppServices, principal: Principal = ANONYMOUS, requestId: string = randomUUID()): AppContext {
-  const context: AppContext = {
+  // Loaders are made on first use: an idle subscription holds none, and an event whose selection reads no profile
+  // (most membership changes) makes none; renewLoaders only drops them.
+  let loaders: CustomerLoaders | null = null;
+  return {
     requestId,
     principal,
     services,
-    loaders: createCustomerLoaders(services.customers),
+    get loaders() {
+      return (loaders ??= createCustomerLoaders(services.customers));
+    },
     piiReads: new PiiReadLog(services.audit),
     renewLoaders() {
-      context.loaders = createCustomerLoaders(services.customers);
+      loaders = null;
     },
   };
-  return context;
 }
