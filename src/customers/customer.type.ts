@@ -6,6 +6,7 @@ import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
 import { CauseKindEnum } from '../identity/cause-kind';
 import { ConnectionType } from '../shared/connection';
+import type { ProfileRow } from './customer.repository';
 
 export enum CustomerStatusEnum {
   ACTIVE = 'ACTIVE',
@@ -362,6 +363,9 @@ export class Customer {
   @Pii('locality')
   @Field(() => String, { nullable: true })
   country!: string | null;
+
+  /** Not in the schema: the profile a root field read it from, holding only what that field's selection asked for. */
+  profile?: ProfileRow;
 }
 
 export const CustomerConnection = ConnectionType(Customer, 'Customer');
