@@ -25,7 +25,8 @@ import {
 } from './customer.type';
 
 /** The profile a root field read with the customer (what its selection asked for), or else the whole one. */
-const profileOf = async (loaders: CustomerLoaders, customer: Customer) => customer.profile ?? (await loaders.profile.load(customer.id));
+const profileOf = async (loaders: CustomerLoaders, customer: Customer) =>
+  customer.profile ?? (await (customer.profileSelection ? loaders.selectedProfile(customer.profileSelection) : loaders.profile).load(customer.id));
 
 /** Every statement, by purpose, the one in force first (the query sorts them by the consent rules). */
 const consentStatements = async (loaders: CustomerLoaders, customer: Customer) =>
@@ -50,6 +51,7 @@ export class CustomerResolver {
   @Query(() => CustomerConnection, { description: 'Customers in creation order, a page at a time.' })
   async customers(
     @Ctx() { services, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
@@ -64,8 +66,10 @@ export class CustomerResolver {
       identifierType: filter?.hasIdentifierType ?? null,
       purpose: principal.purpose,
     });
+    // The page has the customers' properties; their relations are read for all of them at once, as selected.
+    const profileSelection = { ...profileSelectionFor(info, principal, ['edges', 'node']), customer: ['id'] };
     return toConnection(
-      rows.map((row) => toCustomer(row, row.id)),
+      rows.map((row) => ({ ...toCustomer(row, row.id), profileSelection })),
       size,
       (customer) => [customer.id],
     );

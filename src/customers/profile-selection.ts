@@ -20,7 +20,6 @@ export const CUSTOMER_PROPERTIES = [
   'state',
   'country',
 ] as const;
-const KNOWN_PROPERTIES = new Set<string>(CUSTOMER_PROPERTIES);
 
 /**
  * What one profile read returns, given to the profile queries as a parameter (the Cypher text never changes):
@@ -72,11 +71,22 @@ function selectedFields(
 
 /**
  * What the Customer a root field resolves needs: the properties and relations its selection names. A purpose-bound
- * principal also needs the consents, to be admitted.
+ * principal also needs the consents, to be admitted. `path` leads from the root field to the Customer (a
+ * connection's `edges`, `node`).
  */
-export function profileSelectionFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, principal: Principal): ProfileSelection {
+export function profileSelectionFor(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  principal: Principal,
+  path: readonly string[] = [],
+): ProfileSelection {
+  let nodes: readonly FieldNode[] = info.fieldNodes;
+  for (const step of path) {
+    const below = new Map<string, FieldNode[]>();
+    for (const node of nodes) selectedFields(node.selectionSet, info.fragments, below);
+    nodes = below.get(step) ?? [];
+  }
   const fields = new Map<string, FieldNode[]>();
-  for (const node of info.fieldNodes) selectedFields(node.selectionSet, info.fragments, fields);
+  for (const node of nodes) selectedFields(node.selectionSet, info.fragments, fields);
   const customer = ['id', ...CUSTOMER_PROPERTIES.filter((name) => name !== 'id' && fields.has(name))];
   const consentFields = [...fields.keys()].filter((name) => CONSENT_FIELDS.has(name));
   const plainConsents = consentFields.every(
@@ -85,7 +95,7 @@ export function profileSelectionFor(info: Pick<GraphQLResolveInfo, 'fieldNodes' 
       fields.get(name)!.every((node) => [...selectedFields(node.selectionSet, info.fragments).keys()].every((f) => PLAIN_CONSENT_FIELDS.has(f))),
   );
   return {
-    customer: customer.filter((name) => KNOWN_PROPERTIES.has(name)),
+    customer,
     identifiers: fields.has('identifiers'),
     devices: fields.has('devices'),
     consents: consentFields.length > 0 || principal.purpose !== null,

@@ -1,4 +1,5 @@
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
+import { encodeCursor } from '../../src/shared/connection';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /** Reads must cost a constant number of Neo4j queries, however many customers they touch. */
@@ -124,6 +125,12 @@ describe('per-request DataLoaders', () => {
     );
     expect(customerByIdentifier).toEqual(whole);
     expect(customer).toEqual(whole);
+    // Pages list by id: start just below this customer's (ids have the same length, so nothing sorts between).
+    const below = whole.id.slice(0, -1) + String.fromCharCode(whole.id.charCodeAt(whole.id.length - 1) - 1);
+    const { customers } = await gql(app, `query($after: String) { customers(first: 1, after: $after) { edges { node { ...Everything } } } } ${everything}`, {
+      after: encodeCursor([below]),
+    });
+    expect(customers.edges.map((e: { node: unknown }) => e.node)).toEqual([whole]);
 
     let few: { customerByIdentifier: Record<string, unknown> } | undefined;
     expect(await countQueries(async () => void (few = await gql(app, `{ customerByIdentifier(type: USER_ID, value: "${u}-user") { email } }`)))).toBe(1);

@@ -49,6 +49,18 @@ describe('profileSelectionFor', () => {
     expect(profileSelectionFor(infoFor('{ customer(id: "x") { id } }'), bound)).toMatchObject({ consents: true, consentDetails: false });
   });
 
+  it('follows a path to the customers of a connection', () => {
+    const info = infoFor(`{ customers(first: 5) { pageInfo { hasNextPage } edges { cursor node { email devices { id } } } edges { node { ...C } } } }
+      fragment C on Customer { consentHistory { id } }`);
+    expect(profileSelectionFor(info, reader, ['edges', 'node'])).toEqual({
+      customer: ['id', 'email'],
+      identifiers: false,
+      devices: true,
+      consents: true,
+      consentDetails: true,
+    });
+  });
+
   it('names selections so that equal ones share a loader', () => {
     const one = profileSelectionFor(infoFor('{ customer(id: "x") { email id } }'), reader);
     const other = profileSelectionFor(infoFor('{ customer(id: "y") { id email } }'), reader);
