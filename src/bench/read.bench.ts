@@ -8,6 +8,7 @@ import { isRole, ROLES, type Role } from '../auth/roles';
 import { TokenMinter } from '../auth/token-minter';
 import { encodeCursor } from '../shared/connection';
 import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
+import { processCpuMs } from './process-cpu';
 
 const QUERY = `query Profile($type: IdentifierType!, $value: String!) {
   customerByIdentifier(type: $type, value: $value) {
@@ -27,7 +28,8 @@ type Server = 'full' | 'unguarded' | 'baseline';
 const WARM_UP_SECONDS = 15;
 type Run = { server: Server; role: Role; label: string };
 
-type Measured = { rps: number; p50: number; p90: number; p99: number; errors: number; non2xx: number };
+/** `cpuMs`: CPU the server process spent per request (null where it cannot be read). */
+type Measured = { rps: number; p50: number; p90: number; p99: number; errors: number; non2xx: number; cpuMs: number | null };
 
 function customerEvent(i: number): RawEvent {
   return {
@@ -65,8 +67,10 @@ function randomPage(firstIds: string[]) {
 }
 
 type Load = { connections: number; seconds: number; rate?: number; token: string; body: () => string };
+type Target = { url: string; pid: number };
 
-async function load(url: string, options: Load): Promise<Measured> {
+async function load({ url, pid }: Target, options: Load): Promise<Measured> {
+  const cpuBefore = processCpuMs(pid);
   const result = await autocannon({
     url: `${url}/graphql`,
     method: 'POST',
@@ -83,6 +87,7 @@ async function load(url: string, options: Load): Promise<Measured> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    cpuMs: cpuBefore === null ? null : (processCpuMs(pid)! - cpuBefore) / Math.max(1, result.requests.total),
   };
 }
 
@@ -90,7 +95,7 @@ async function load(url: string, options: Load): Promise<Measured> {
 async function withServer<T>(
   stack: BenchStack,
   server: Server,
-  measure: (url: string) => Promise<T>,
+  measure: (target: Target) => Promise<T>,
   env: Record<string, string> = {},
 ): Promise<T> {
   const child = await startManagedProcess({
@@ -109,15 +114,16 @@ async function withServer<T>(
     timeoutMs: 60_000,
   });
   try {
-    return await measure(child.readyLine.replace(/^READY /, '').trim());
+    return await measure({ url: child.readyLine.replace(/^READY /, '').trim(), pid: child.pid });
   } finally {
     await child.stop();
   }
 }
 
 const row = (label: string, mode: string, m: Measured) =>
-  `${label.padEnd(26)} ${mode.padEnd(18)} ${m.rps.toFixed(1).padStart(8)} ${String(m.p50).padStart(8)} ${String(m.p90).padStart(8)} ${String(m.p99).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.non2xx).padStart(8)}`;
-const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'non-2xx'.padStart(8)}`;
+  `${label.padEnd(26)} ${mode.padEnd(18)} ${m.rps.toFixed(1).padStart(8)} ${String(m.p50).padStart(8)} ${String(m.p90).padStart(8)} ${String(m.p99).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.non2xx).padStart(8)} ${(m.cpuMs === null ? 'n/a' : m.cpuMs.toFixed(3)).padStart(12)}`;
+const CPU_NOTE = 'CPU ms/req: CPU time (user + system) the server process spent per request; stabler than req/s on a shared machine';
+const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'non-2xx'.padStart(8)} ${'CPU ms/req'.padStart(12)}`;
 
 /** Issue 3: one profile by identifier, full stack against the bare baseline, at a fixed rate and at saturation. */
 async function profileScenario(
@@ -128,18 +134,18 @@ async function profileScenario(
   const body = () => randomLookup(o.customers);
   const rows: { server: string; mode: string; m: Measured }[] = [];
   for (const server of o.servers) {
-    await withServer(stack, server, async (url) => {
+    await withServer(stack, server, async (target) => {
       // Several roles run against the same server process, so their figures compare without run-to-run noise.
       for (const role of server === 'baseline' ? [o.roles[0]] : o.roles) {
         const token = await minter.mint({ role, subject: 'bench' });
         const label = server === 'baseline' ? server : `${server} (${role})`;
         process.stderr.write(`${label}: warming up...\n`);
         // 5 s left the JIT cold: a second identical run measured 12% more (measured); 15 s brings them together.
-        await load(url, { connections: o.connections, seconds: WARM_UP_SECONDS, token, body });
+        await load(target, { connections: o.connections, seconds: WARM_UP_SECONDS, token, body });
         process.stderr.write(`${label}: ${o.rate} requests/s for ${o.seconds} s...\n`);
-        rows.push({ server: label, mode: `fixed ${o.rate} req/s`, m: await load(url, { connections: 16, seconds: o.seconds, rate: o.rate, token, body }) });
+        rows.push({ server: label, mode: `fixed ${o.rate} req/s`, m: await load(target, { connections: 16, seconds: o.seconds, rate: o.rate, token, body }) });
         process.stderr.write(`${label}: ${o.connections} connections, as fast as it goes, for ${o.seconds} s...\n`);
-        rows.push({ server: label, mode: `${o.connections} connections`, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
+        rows.push({ server: label, mode: `${o.connections} connections`, m: await load(target, { connections: o.connections, seconds: o.seconds, token, body }) });
       }
     });
   }
@@ -151,6 +157,7 @@ async function profileScenario(
   for (const { server } of rows.filter((r) => r.server !== 'baseline' && r.mode.endsWith('connections'))) {
     console.log(`${server} saturation throughput / baseline: ${(saturated(server) / saturated('baseline')).toFixed(2)}x`);
   }
+  console.log(CPU_NOTE);
   console.log('targets: p99 <= 10 ms at 500 req/s; full stack >= 0.8x the baseline at saturation');
 }
 
@@ -167,13 +174,13 @@ async function policyScenario(stack: BenchStack, minter: TokenMinter, o: { secon
   ];
   const results: { run: Run; m: Measured }[] = [];
   for (const server of ['unguarded', 'full'] as const) {
-    await withServer(stack, server, async (url) => {
+    await withServer(stack, server, async (target) => {
       for (const run of runs.filter((r) => r.server === server)) {
         const token = await minter.mint({ role: run.role, subject: 'bench' });
         process.stderr.write(`${run.label}: warming up...\n`);
-        await load(url, { connections: o.connections, seconds: WARM_UP_SECONDS, token, body });
+        await load(target, { connections: o.connections, seconds: WARM_UP_SECONDS, token, body });
         process.stderr.write(`${run.label}: ${o.connections} connections for ${o.seconds} s...\n`);
-        results.push({ run, m: await load(url, { connections: o.connections, seconds: o.seconds, token, body }) });
+        results.push({ run, m: await load(target, { connections: o.connections, seconds: o.seconds, token, body }) });
       }
       // A page of 1,000 profiles costs ~67,000 by graphql-armor's measure: a deployment serving such pages raises it.
     }, { GRAPHQL_MAX_COST: '100000' });
@@ -186,6 +193,7 @@ async function policyScenario(stack: BenchStack, minter: TokenMinter, o: { secon
   for (const { run, m } of results.filter((r) => r.run.server === 'full')) {
     console.log(`overhead ${run.label}: ${(base / m.rps).toFixed(2)}x (time per request with / without the layer)`);
   }
+  console.log(CPU_NOTE);
   console.log('target: overhead <= 1.25x');
 }
 

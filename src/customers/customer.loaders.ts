@@ -1,5 +1,8 @@
 import DataLoader from 'dataloader';
 import type { CustomerRepository, LinkRow, ProfileRow, Relation } from './customer.repository';
+import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
+
+type ProfileLoader = DataLoader<string, ProfileRow | null>;
 
 /** Per-request loaders: however many customers a query touches, each kind of read is one Cypher query. */
 export function createCustomerLoaders(repository: CustomerRepository) {
@@ -8,19 +11,37 @@ export function createCustomerLoaders(repository: CustomerRepository) {
       const grouped = await repository.relation<Row>(name, ids);
       return ids.map((id) => grouped.get(id) ?? []);
     });
-  const profile = new DataLoader<string, ProfileRow | null>(async (ids) => {
-    const rows = await repository.profilesByIds(ids);
-    return ids.map((id) => rows.get(id) ?? null);
-  });
-  return {
-    /** By customer id (an absorbed id gives the survivor's profile). */
-    profile,
-    /** By identifier key; what it finds also answers later loads of the same customer by id. */
-    profileByIdentifierKey: new DataLoader<string, ProfileRow | null>(async (keys) => {
-      const rows = await repository.profilesByIdentifierKeys(keys);
-      for (const row of rows.values()) profile.prime(row.customer.id, row);
+  const byId = (select: ProfileSelection) =>
+    new DataLoader<string, ProfileRow | null>(async (ids) => {
+      const rows = await repository.profilesByIds(ids, select);
+      return ids.map((id) => rows.get(id) ?? null);
+    });
+  const profile = byId(FULL_SELECTION);
+  const byIdentifierKey = (select: ProfileSelection) =>
+    new DataLoader<string, ProfileRow | null>(async (keys) => {
+      const rows = await repository.profilesByIdentifierKeys(keys, select);
+      // Only a whole profile may answer later loads by id: a partial one lacks what they may ask for.
+      if (select === FULL_SELECTION) for (const row of rows.values()) profile.prime(row.customer.id, row);
       return keys.map((key) => rows.get(key) ?? null);
-    }),
+    });
+  /** One loader per selection: fields asking for the same selection share its batch and its cache. */
+  const perSelection = (full: ProfileLoader, make: (select: ProfileSelection) => ProfileLoader) => {
+    const loaders = new Map<string, ProfileLoader>();
+    return (select: ProfileSelection): ProfileLoader => {
+      if (select === FULL_SELECTION) return full;
+      const key = selectionKey(select);
+      let loader = loaders.get(key);
+      if (!loader) loaders.set(key, (loader = make(select)));
+      return loader;
+    };
+  };
+  return {
+    /** By customer id (an absorbed id gives the survivor's profile), everything a profile has. */
+    profile,
+    /** By customer id, only what `select` names. */
+    selectedProfile: perSelection(profile, byId),
+    /** By identifier key; a whole profile it finds also answers later loads of the same customer by id. */
+    profileByIdentifierKey: perSelection(byIdentifierKey(FULL_SELECTION), byIdentifierKey),
     identifierLink: new DataLoader<string, LinkRow | null>(async (keys) => {
       const links = await repository.identifierLinks(keys);
       return keys.map((key) => links.get(key) ?? null);

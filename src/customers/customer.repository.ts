@@ -1,6 +1,7 @@
 import type { CauseKind } from '../identity/cause-kind';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import { FULL_SELECTION, type ProfileSelection } from './profile-selection';
 
 export type CustomerRow = {
   id: string;
@@ -25,7 +26,7 @@ export type LinkRow = {
 
 export type DeviceRow = { device: Record<string, string | null>; firstSeen: Date; lastSeen: Date };
 
-/** A customer with the relations nearly every read asks for, fetched together in one query. */
+/** A customer with the relations nearly every read asks for, fetched together in one query (what was selected of it). */
 export type ProfileRow = {
   customer: CustomerRow;
   identifiers: IdentifierRow[];
@@ -33,22 +34,40 @@ export type ProfileRow = {
   consents: Record<string, unknown>[];
 };
 
-/** Profile reads send times as epoch milliseconds (cheaper than zoned DateTimes); they become Dates here. */
+/** Times travel as epoch milliseconds (cheaper than zoned DateTimes); they become Dates here. */
 type Millis<T> = { [K in keyof T]: T[K] extends Date ? number : T[K] };
-type WireProfile = {
-  customer: Millis<CustomerRow>;
-  identifiers: Millis<IdentifierRow>[];
-  devices: Millis<DeviceRow>[];
-  consents: Record<string, unknown>[];
-};
 const date = (millis: number) => new Date(millis);
 const customerFromWire = (c: Millis<CustomerRow>): CustomerRow => ({ ...c, createdAt: date(c.createdAt), updatedAt: date(c.updatedAt) });
-const profileFromWire = (p: WireProfile): ProfileRow => ({
-  customer: customerFromWire(p.customer),
-  identifiers: p.identifiers.map((i) => ({ ...i, firstSeen: date(i.firstSeen), lastSeen: date(i.lastSeen) })),
-  devices: p.devices.map((d) => ({ ...d, firstSeen: date(d.firstSeen), lastSeen: date(d.lastSeen) })),
-  consents: p.consents.map((k) => ({ ...k, occurredAt: date(k.occurredAt as number), recordedAt: date(k.recordedAt as number) })),
-});
+
+/** A profile as the profile queries send it: positional lists, in the order their RETURN and collect() name. */
+type WireProfile = {
+  customer: unknown[];
+  identifiers: [string, string, number, number][];
+  devices: [string, string | null, string | null, string | null, string | null, number, number][];
+  consents: unknown[][];
+};
+
+function profileFromWire(wire: WireProfile, select: ProfileSelection): ProfileRow {
+  const customer: Record<string, unknown> = {};
+  select.customer.forEach((property, i) => {
+    const value = wire.customer[i] ?? null;
+    customer[property] = (property === 'createdAt' || property === 'updatedAt') && value !== null ? date(value as number) : value;
+  });
+  return {
+    customer: customer as CustomerRow,
+    identifiers: wire.identifiers.map(([type, value, firstSeen, lastSeen]) => ({ type, value, firstSeen: date(firstSeen), lastSeen: date(lastSeen) })),
+    devices: wire.devices.map(([id, type, model, manufacturer, os, firstSeen, lastSeen]) => ({
+      device: { id, type, model, manufacturer, os },
+      firstSeen: date(firstSeen),
+      lastSeen: date(lastSeen),
+    })),
+    consents: wire.consents.map(([purpose, status, id, source, causeKind, cause, occurredAt, recordedAt, profileId]) =>
+      select.consentDetails
+        ? { purpose, status, id, source, causeKind, cause, occurredAt: date(occurredAt as number), recordedAt: date(recordedAt as number), profileId }
+        : { purpose, status },
+    ),
+  };
+}
 
 export type CustomerPageArgs = {
   limit: number;
@@ -88,15 +107,15 @@ export class CustomerRepository {
     });
   }
 
-  /** Keyed by the id asked for; an absorbed id maps to its survivor's profile. */
-  async profilesByIds(ids: readonly string[]): Promise<Map<string, ProfileRow>> {
-    const rows = await this.db.read<{ askedId: string; profile: WireProfile }>(this.q.profilesByIds, { ids });
-    return new Map(rows.map((row) => [row.askedId, profileFromWire(row.profile)]));
+  /** Keyed by the id asked for; an absorbed id maps to its survivor's profile. Only `select` is read. */
+  async profilesByIds(ids: readonly string[], select: ProfileSelection = FULL_SELECTION): Promise<Map<string, ProfileRow>> {
+    const rows = await this.db.read<{ askedId: string } & WireProfile>(this.q.profilesByIds, { ids, select });
+    return new Map(rows.map((row) => [row.askedId, profileFromWire(row, select)]));
   }
 
-  async profilesByIdentifierKeys(keys: readonly string[]): Promise<Map<string, ProfileRow>> {
-    const rows = await this.db.read<{ key: string; profile: WireProfile }>(this.q.profilesByIdentifierKeys, { keys });
-    return new Map(rows.map((row) => [row.key, profileFromWire(row.profile)]));
+  async profilesByIdentifierKeys(keys: readonly string[], select: ProfileSelection = FULL_SELECTION): Promise<Map<string, ProfileRow>> {
+    const rows = await this.db.read<{ key: string } & WireProfile>(this.q.profilesByIdentifierKeys, { keys, select });
+    return new Map(rows.map((row) => [row.key, profileFromWire(row, select)]));
   }
 
   async isEmpty(): Promise<boolean> {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { consentConflicts, statementsInForce } from '../consent/consent-conflicts';
@@ -9,6 +10,7 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../shared
 import { BadUserInputError } from '../shared/errors';
 import { assertAdmitted } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
+import { profileSelectionFor } from './profile-selection';
 import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
 import {
   AttributeLineage,
@@ -22,25 +24,34 @@ import {
   SourceRecordType,
 } from './customer.type';
 
+/** The profile a root field read with the customer (what its selection asked for), or else the whole one. */
+const profileOf = async (loaders: CustomerLoaders, customer: Customer) =>
+  customer.profile ?? (await (customer.profileSelection ? loaders.selectedProfile(customer.profileSelection) : loaders.profile).load(customer.id));
+
 /** Every statement, by purpose, the one in force first (the query sorts them by the consent rules). */
-const consentStatements = async (loaders: CustomerLoaders, customerId: string) =>
-  ((await loaders.profile.load(customerId))?.consents ?? []) as unknown as ConsentRecord[];
+const consentStatements = async (loaders: CustomerLoaders, customer: Customer) =>
+  ((await profileOf(loaders, customer))?.consents ?? []) as unknown as ConsentRecord[];
 
 @Resolver(() => Customer)
 export class CustomerResolver {
   @Pseudonymous()
   @Query(() => Customer, { nullable: true, description: 'A customer by id; an absorbed id returns its survivor.' })
-  async customer(@Arg('id', () => ID) id: string, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
-    const profile = await loaders.profile.load(id);
+  async customer(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { loaders, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Customer | null> {
+    const profile = await loaders.selectedProfile(profileSelectionFor(info, principal)).load(id);
     if (!profile) return null;
     assertAdmitted(principal, profile);
-    return toCustomer(profile.customer, id);
+    return { ...toCustomer(profile.customer, id), profile };
   }
 
   @Pseudonymous()
   @Query(() => CustomerConnection, { description: 'Customers in creation order, a page at a time.' })
   async customers(
     @Ctx() { services, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
@@ -55,8 +66,10 @@ export class CustomerResolver {
       identifierType: filter?.hasIdentifierType ?? null,
       purpose: principal.purpose,
     });
+    // The page has the customers' properties; their relations are read for all of them at once, as selected.
+    const profileSelection = { ...profileSelectionFor(info, principal, ['edges', 'node']), customer: ['id'] };
     return toConnection(
-      rows.map((row) => toCustomer(row, row.id)),
+      rows.map((row) => ({ ...toCustomer(row, row.id), profileSelection })),
       size,
       (customer) => [customer.id],
     );
@@ -68,6 +81,7 @@ export class CustomerResolver {
     @Arg('type', () => IdentifierTypeEnum) type: IdentifierTypeEnum,
     @Arg('value') value: string,
     @Ctx() { loaders, services, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
     const normalized = services.normalizer.normalize(type, value);
     if (!normalized.ok) {
@@ -76,24 +90,22 @@ export class CustomerResolver {
         reason: normalized.dropped.reason,
       });
     }
-    const profile = await loaders.profileByIdentifierKey.load(normalized.identifier.key);
+    const profile = await loaders.profileByIdentifierKey(profileSelectionFor(info, principal)).load(normalized.identifier.key);
     if (!profile) return null;
     assertAdmitted(principal, profile);
-    return toCustomer(profile.customer, profile.customer.id);
+    return { ...toCustomer(profile.customer, profile.customer.id), profile };
   }
 
   @Pseudonymous()
   @FieldResolver(() => [LinkedIdentifier], { description: 'Identifiers that resolve to this customer, each with why.' })
   async identifiers(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<LinkedIdentifier[]> {
-    return ((await loaders.profile.load(customer.id))?.identifiers ?? []).map((row) => toLinkedIdentifier(row, customer.id));
+    return ((await profileOf(loaders, customer))?.identifiers ?? []).map((row) => toLinkedIdentifier(row, customer.id));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [CustomerDevice])
   async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
-    return ((await loaders.profile.load(customer.id))?.devices ?? []).map(
-      toCustomerDevice,
-    );
+    return ((await profileOf(loaders, customer))?.devices ?? []).map(toCustomerDevice);
   }
 
   @Pseudonymous()
@@ -101,19 +113,19 @@ export class CustomerResolver {
     description: 'The statement in force per purpose: the newest by occurredAt (on a tie the more restrictive), across merged profiles.',
   })
   async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
-    return statementsInForce(await consentStatements(loaders, customer.id));
+    return statementsInForce(await consentStatements(loaders, customer));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
   async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
-    return consentStatements(loaders, customer.id);
+    return consentStatements(loaders, customer);
   }
 
   @Pseudonymous()
   @FieldResolver(() => [ConsentConflict], { description: 'Purposes on which the profiles merged into this customer disagree.' })
   async consentConflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentConflict[]> {
-    return consentConflicts(await consentStatements(loaders, customer.id));
+    return consentConflicts(await consentStatements(loaders, customer));
   }
 
   @Pseudonymous()

@@ -6,6 +6,8 @@ import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
 import { CauseKindEnum } from '../identity/cause-kind';
 import { ConnectionType } from '../shared/connection';
+import type { ProfileRow } from './customer.repository';
+import type { ProfileSelection } from './profile-selection';
 
 export enum CustomerStatusEnum {
   ACTIVE = 'ACTIVE',
@@ -362,6 +364,12 @@ export class Customer {
   @Pii('locality')
   @Field(() => String, { nullable: true })
   country!: string | null;
+
+  /** Not in the schema: the profile a root field read it from, holding only what that field's selection asked for. */
+  profile?: ProfileRow;
+
+  /** Not in the schema: what to read of its profile when a page listed it (the page has its properties). */
+  profileSelection?: ProfileSelection;
 }
 
 export const CustomerConnection = ConnectionType(Customer, 'Customer');

@@ -1,5 +1,9 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
@@ -164,6 +168,9 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       // GraphiQL is served offline at /graphiql/; Apollo's landing page would load from a CDN.
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      // Responses are per reader and carry no cache hints: Apollo's default cache-control plugin only wrapped every
+      // field's resolver to compute a policy nobody uses (measured on the profile read).
+      ApolloServerPluginCacheControlDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestObserver(logger, metrics),
       piiReadAudit(logger),

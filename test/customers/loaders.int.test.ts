@@ -1,4 +1,5 @@
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
+import { encodeCursor } from '../../src/shared/connection';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /** Reads must cost a constant number of Neo4j queries, however many customers they touch. */
@@ -87,5 +88,52 @@ describe('per-request DataLoaders', () => {
     const { customers: all } = await gql(app, `{ customers(first: 21) { edges { node { id } } } }`);
     expect(seen).toEqual(all.edges.map((e: { node: { id: string } }) => e.node.id));
     expect(new Set(seen).size).toBe(21);
+  });
+
+  it('returns what a root field selects exactly as a whole profile read does; a narrow selection is one query too', async () => {
+    const u = unique();
+    const [ingested] = await app.services.ingestion.ingestEvents([
+      {
+        messageId: `${u}-1`,
+        type: 'IDENTIFY',
+        userId: `${u}-user`,
+        traits: { email: `${u}@select.test`, firstName: 'Ada', lastName: 'Byron', city: 'London' },
+        context: { device: { id: `${u}-dev`, type: 'ios', model: 'iPhone' }, consent: { categoryPreferences: { analytics: true, marketing_email: false } } },
+      },
+    ]);
+    const everything = `
+      fragment Everything on Customer {
+        id status redirectedFrom createdAt updatedAt firstName lastName email phone birthday gender company street city postalCode state country
+        identifiers { type value firstSeen lastSeen }
+        devices { id type model manufacturer os firstSeen lastSeen }
+        consents { ...Statement }
+        consentHistory { ...Statement }
+        consentConflicts { purpose }
+      }
+      fragment Statement on ConsentRecord { id purpose status source occurredAt recordedAt profileId cause }`;
+    // _entities reads through the whole-profile loader: the reference for what a selection-aware read must return.
+    const { _entities: [whole] } = await gql(
+      app,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { ...Everything } } } ${everything}`,
+      { r: [{ __typename: 'Customer', id: ingested.customerId }] },
+    );
+    expect(whole.consents).toHaveLength(2);
+    const { customerByIdentifier, customer } = await gql(
+      app,
+      `{ customerByIdentifier(type: USER_ID, value: "${u}-user") { ...Everything }
+         customer(id: "${ingested.customerId}") { ... on Customer { ...Everything } } } ${everything}`,
+    );
+    expect(customerByIdentifier).toEqual(whole);
+    expect(customer).toEqual(whole);
+    // Pages list by id: start just below this customer's (ids have the same length, so nothing sorts between).
+    const below = whole.id.slice(0, -1) + String.fromCharCode(whole.id.charCodeAt(whole.id.length - 1) - 1);
+    const { customers } = await gql(app, `query($after: String) { customers(first: 1, after: $after) { edges { node { ...Everything } } } } ${everything}`, {
+      after: encodeCursor([below]),
+    });
+    expect(customers.edges.map((e: { node: unknown }) => e.node)).toEqual([whole]);
+
+    let few: { customerByIdentifier: Record<string, unknown> } | undefined;
+    expect(await countQueries(async () => void (few = await gql(app, `{ customerByIdentifier(type: USER_ID, value: "${u}-user") { email } }`)))).toBe(1);
+    expect(few!.customerByIdentifier).toEqual({ email: `${u}@select.test` });
   });
 });

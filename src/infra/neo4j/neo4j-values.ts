@@ -3,6 +3,8 @@ import { isDate, isDateTime, isDuration, isInt, isLocalDateTime, isNode, isRelat
 /** Neo4j values to plain JS once, at the repository boundary: integers to numbers, temporals to Date. */
 export function toPlain(value: unknown): unknown {
   if (value === null || value === undefined) return null;
+  // Strings, numbers and booleans are most of a result: they skip the seven type checks below.
+  if (typeof value !== 'object') return value;
   if (isInt(value as never)) return (value as { toNumber(): number }).toNumber();
   if (isDateTime(value as never) || isLocalDateTime(value as never)) return (value as { toStandardDate(): Date }).toStandardDate();
   if (isDate(value as never)) return (value as { toString(): string }).toString();
