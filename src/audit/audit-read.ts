@@ -59,6 +59,11 @@ export class PiiReadLog {
     this.channel ??= channelOf(info);
   }
 
+  /** No clear PII read noted since the last flush. */
+  get empty(): boolean {
+    return this.reads.size === 0;
+  }
+
   /** Records what was gathered, and starts afresh for the next event of a subscription. */
   flush(reader: Reader, logger: Logger): void {
     if (this.reads.size === 0) return;

@@ -34,8 +34,9 @@ async function main() {
       subscribers: { type: 'string', default: '1000' },
       'per-connection': { type: 'string', default: '1' },
       customers: { type: 'string', default: '400' },
-      batch: { type: 'string', default: '10' },
-      concurrency: { type: 'string', default: '2' },
+      batch: { type: 'string', default: '1' },
+      rate: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '10' },
       seconds: { type: 'string', default: '20' },
       'cpu-prof-dir': { type: 'string' },
     },
@@ -45,7 +46,8 @@ async function main() {
     perConnection: Number(values['per-connection']),
     customers: Number(values.customers),
     batch: Number(values.batch),
-    concurrency: Number(values.concurrency),
+    rate: Number(values.rate),
+    warmup: Number(values.warmup),
     seconds: Number(values.seconds),
   };
 
@@ -107,10 +109,13 @@ async function main() {
     const north = `north-${run}`;
     const south = `south-${run}`;
     const users = Array.from({ length: o.customers }, (_, i) => `bench-${run}-${i}`);
+    const customerOf = new Map<string, string>();
     for (let i = 0; i < users.length; i += 100) {
-      await post(instances[0], INGEST, {
-        events: users.slice(i, i + 100).map((userId) => ({ messageId: randomUUID(), type: 'IDENTIFY', userId, traits: { city: north } })),
+      const slice = users.slice(i, i + 100);
+      const data = await post(instances[0], INGEST, {
+        events: slice.map((userId) => ({ messageId: randomUUID(), type: 'IDENTIFY', userId, traits: { city: north } })),
       });
+      (data.ingestEvents.results as { customerId: string }[]).forEach((r, j) => customerOf.set(slice[j], r.customerId));
       progress('customers', Math.min(i + 100, users.length), users.length);
     }
     const segments: string[] = [];
@@ -162,34 +167,48 @@ async function main() {
     await sleep(5_000); // every subscription registered and the instances settled
     const memoryAfter = await Promise.all(instances.map((i) => memoryOf(i.url)));
 
-    // Load: each ingest moves `batch` customers to the other segment (one EXITED and one ENTERED each).
+    // Load: ingest calls at a fixed rate (not waiting for answers), alternating instances; each moves `batch`
+    // customers to the other segment (one EXITED and one ENTERED each).
     const cityOf = new Map(users.map((u) => [u, north]));
     let next = 0;
     let calls = 0;
     const changesExpected = { count: 0 };
-    const deadline = performance.now() + o.seconds * 1000;
-    measuring = true;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: o.concurrency }, async (_, loop) => {
-        while (performance.now() < deadline) {
-          const picked = Array.from({ length: o.batch }, () => users[next++ % users.length]);
-          const events = picked.map((userId) => {
-            const city = cityOf.get(userId) === north ? south : north;
-            cityOf.set(userId, city);
-            return { messageId: randomUUID(), type: 'IDENTIFY', userId, traits: { city } };
-          });
-          const t0 = performance.now();
-          const data = await post(instances[(loop + calls) % instances.length], INGEST, { events });
-          for (const result of data.ingestEvents.results as { customerId: string }[]) sentAt.set(result.customerId, t0);
+    const runLoad = async (seconds: number) => {
+      const began = performance.now();
+      const inFlight = new Set<Promise<unknown>>();
+      for (let call = 0; call < o.rate * seconds; call++) {
+        const due = began + (call * 1000) / o.rate;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        const picked = Array.from({ length: o.batch }, () => users[next++ % users.length]);
+        const events = picked.map((userId) => {
+          const city = cityOf.get(userId) === north ? south : north;
+          cityOf.set(userId, city);
+          return { messageId: randomUUID(), type: 'IDENTIFY', userId, traits: { city } };
+        });
+        // Set before the call: a delivery can arrive before the call's answer does.
+        const t0 = performance.now();
+        for (const userId of picked) sentAt.set(customerOf.get(userId)!, t0);
+        const sent = post(instances[call % instances.length], INGEST, { events }).then(() => {
           changesExpected.count += picked.length * 2;
           calls++;
-        }
-      }),
-    );
+        });
+        inFlight.add(sent);
+        void sent.finally(() => inFlight.delete(sent));
+      }
+      await Promise.all(inFlight);
+    };
+    // Warm-up (JIT, Neo4j's plan cache), not measured; then the measured run.
+    process.stderr.write(`warming up for ${o.warmup} s...\n`);
+    await runLoad(o.warmup);
+    await sleep(3_000);
+    calls = 0;
+    changesExpected.count = 0;
+    measuring = true;
+    process.stderr.write(`measuring for ${o.seconds} s...\n`);
+    const started = performance.now();
+    await runLoad(o.seconds);
     const loadSeconds = (performance.now() - started) / 1000;
-    // The sentAt of a customer is known once its call answered; a delivery can beat that answer. Those deliveries
-    // are counted but not timed, so the latencies below undercount nothing that arrived late.
     const expected = changesExpected.count * o.subscribers;
     const tailUntil = performance.now() + 10_000;
     while (deliveries < expected && performance.now() < tailUntil) await sleep(50);
@@ -200,7 +219,7 @@ async function main() {
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
     console.log(`\nbench:audience — ${o.subscribers} subscriptions over ${connections} WebSocket connections on 2 API processes, ${o.customers} customers moving between 2 segments`);
     console.log(machineConditions(neo4j));
-    console.log(`load: ${calls} ingest calls of ${o.batch} events in ${loadSeconds.toFixed(1)} s (${o.concurrency} in flight), ${changesExpected.count} membership changes (${(changesExpected.count / loadSeconds).toFixed(0)}/s)`);
+    console.log(`load: ${calls} ingest calls of ${o.batch} events in ${loadSeconds.toFixed(1)} s (asked: ${o.rate} calls/s), ${changesExpected.count} membership changes (${(changesExpected.count / loadSeconds).toFixed(0)}/s)`);
     console.log(`deliveries: ${deliveries} of ${expected} expected (${expected - deliveries} missing) in ${deliverySeconds.toFixed(1)} s: ${(deliveries / deliverySeconds).toFixed(0)} deliveries/s`);
     console.log(`end-to-end latency, ingest call start -> delivery (ms), ${latencies.length} timed: p50 ${pct(50).toFixed(1)}  p90 ${pct(90).toFixed(1)}  p99 ${pct(99).toFixed(1)}  max ${(latencies.at(-1) ?? NaN).toFixed(1)}`);
     instances.forEach((_, i) => {

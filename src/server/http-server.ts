@@ -23,6 +23,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObserver } from '../observability/request-observer.plugin';
 import { createContext, type AppContext, type AppServices } from './context';
+import { sharedSubscribe } from './shared-subscription-execution';
 import { formatError } from './format-error';
 import { AppError } from '../shared/errors';
 import { OperationLimits } from './operation-limits';
@@ -149,6 +150,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         return { ...result, errors: result.errors.map((error) => mapError(error.toJSON(), error)) };
       },
       context: ({ extra }) => createContext(services, extra.principal ?? ANONYMOUS),
+      subscribe: sharedSubscribe(),
     },
     wsServer,
   );

@@ -14,6 +14,9 @@ import {
 import type { Config } from '../config/config';
 import type { Metrics } from '../observability/metrics';
 
+/** Documents that passed `check`, by query text (the schema never changes under a running server). */
+const VALID_DOCUMENTS_KEPT = 500;
+
 export type Transport = 'http' | 'ws';
 export type OperationLimit = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens';
 
@@ -71,6 +74,20 @@ export class OperationLimits {
    * no introspection and no field suggestions in production. Errors carry Apollo's codes.
    */
   check(schema: GraphQLSchema, query: string): { document: DocumentNode } | { errors: GraphQLError[] } {
+    // Audience apps open many subscriptions with the same text: one parsed, validated document serves them all.
+    const known = this.validDocuments.get(query);
+    if (known) return { document: known };
+    const checked = this.parseAndValidate(schema, query);
+    if ('document' in checked) {
+      if (this.validDocuments.size >= VALID_DOCUMENTS_KEPT) this.validDocuments.delete(this.validDocuments.keys().next().value!);
+      this.validDocuments.set(query, checked.document);
+    }
+    return checked;
+  }
+
+  private readonly validDocuments = new Map<string, DocumentNode>();
+
+  private parseAndValidate(schema: GraphQLSchema, query: string): { document: DocumentNode } | { errors: GraphQLError[] } {
     let document: DocumentNode;
     try {
       document = parse(query, this.parseOptions);
