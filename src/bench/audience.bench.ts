@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,6 +52,7 @@ async function main() {
   };
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-neo4j-'));
+  const snapshotDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-heap-'));
   const config = loadConfig({ ...process.env, AUTH_DEV_MODE: 'true', NEO4J_LOCAL_DATA_DIR: dataDir });
   const log = (message: string) => process.stderr.write(`${message}\n`);
   const [neo4j, redis] = await Promise.all([provideNeo4j(config.neo4j, log), provideRedis(config.redis.url, log)]);
@@ -82,7 +83,13 @@ async function main() {
       name: 'API',
       command: process.execPath,
       // With --cpu-prof-dir: profiles of the instances, written when they stop (where the time goes).
-      args: [...(values['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] : []), path.join(ROOT, 'dist/main.js')],
+      args: [
+        ...(values['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] : []),
+        // For memory figures after a full collection (see memoryOf).
+        '--heapsnapshot-signal=SIGUSR2',
+        `--diagnostic-dir=${snapshotDir}`,
+        path.join(ROOT, 'dist/main.js'),
+      ],
       cwd: ROOT,
       env,
       ready: READY,
@@ -128,7 +135,7 @@ async function main() {
     }
 
     // Idle memory: each instance before and after its share of subscriptions.
-    const memoryBefore = await Promise.all(instances.map((i) => memoryOf(i.url)));
+    const memoryBefore = await memoryOfAll(instances, snapshotDir);
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
     let deliveries = 0;
@@ -165,7 +172,7 @@ async function main() {
     }
     progress('connections', connections, connections);
     await sleep(5_000); // every subscription registered and the instances settled
-    const memoryAfter = await Promise.all(instances.map((i) => memoryOf(i.url)));
+    const memoryAfter = await memoryOfAll(instances, snapshotDir);
 
     // Load: ingest calls at a fixed rate (not waiting for answers), alternating instances; each moves `batch`
     // customers to the other segment (one EXITED and one ENTERED each).
@@ -225,8 +232,7 @@ async function main() {
     instances.forEach((_, i) => {
       const share = Math.ceil(o.subscribers / instances.length);
       const heap = (memoryAfter[i].heap - memoryBefore[i].heap) / share;
-      const rss = (memoryAfter[i].rss - memoryBefore[i].rss) / share;
-      console.log(`instance ${i + 1}: memory per idle subscription ${(heap / 1024).toFixed(1)} KB heap, ${(rss / 1024).toFixed(1)} KB RSS (${share} subscriptions)`);
+      console.log(`instance ${i + 1}: memory per idle subscription ${(heap / 1024).toFixed(1)} KB of heap after a full collection (${share} subscriptions)`);
     });
     console.log('targets: p99 <= 100 ms, >= 10,000 deliveries/s, <= 10 KB per idle subscription');
   } finally {
@@ -235,21 +241,56 @@ async function main() {
     await redis.stop();
     await neo4j.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP_SNAPSHOTS) rmSync(snapshotDir, { recursive: true, force: true });
   }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Heap in use and RSS of an instance, from its /metrics (prom-client's process metrics), averaged over a few samples. */
-async function memoryOf(url: string): Promise<{ heap: number; rss: number }> {
-  const samples: { heap: number; rss: number }[] = [];
+async function memoryOfAll(instances: Instance[], snapshotDir: string) {
+  const figures: { heap: number; rss: number }[] = [];
+  for (const instance of instances) figures.push(await memoryOf(instance, snapshotDir));
+  return figures;
+}
+
+/**
+ * Heap in use and RSS of an instance, from its /metrics (prom-client's process metrics), right after a full
+ * collection: the instance runs with --heapsnapshot-signal, and writing a heap snapshot collects garbage first.
+ */
+async function memoryOf(instance: Instance, snapshotDir: string): Promise<{ heap: number; rss: number }> {
+  const rssSamples: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
-    samples.push({ heap: value('nodejs_heap_size_used_bytes'), rss: value('process_resident_memory_bytes') });
-    await sleep(500);
+    rssSamples.push((await metricsOf(instance.url)).rss);
+    await sleep(300);
   }
-  return { heap: samples.reduce((s, x) => s + x.heap, 0) / samples.length, rss: samples.reduce((s, x) => s + x.rss, 0) / samples.length };
+  // Before the snapshot, which itself grows the process.
+  const rss = rssSamples.reduce((sum, r) => sum + r, 0) / rssSamples.length;
+  const before = new Set(readdirSync(snapshotDir));
+  process.kill(instance.process.pid, 'SIGUSR2');
+  for (let waited = 0; waited < 60_000; waited += 200) {
+    await sleep(200);
+    const written = readdirSync(snapshotDir).filter((f) => !before.has(f) && f.includes(`.${instance.process.pid}.`) && f.endsWith('.heapsnapshot'));
+    if (written.length === 0) continue;
+    const file = path.join(snapshotDir, written[0]);
+    const size = statSync(file).size;
+    await sleep(500);
+    if (statSync(file).size !== size) continue; // still being written
+    if (process.env.BENCH_KEEP_SNAPSHOTS) console.error(`heap snapshot kept: ${file}`);
+    else rmSync(file);
+    break;
+  }
+  const heaps: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    heaps.push((await metricsOf(instance.url)).heap);
+    await sleep(200);
+  }
+  return { heap: Math.min(...heaps), rss };
+}
+
+async function metricsOf(url: string): Promise<{ heap: number; rss: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { heap: value('nodejs_heap_size_used_bytes'), rss: value('process_resident_memory_bytes') };
 }
 
 main().catch((error: unknown) => {

@@ -14,64 +14,95 @@ const LIVE_BUFFER = 10_000;
  * last replayed cursor are dropped. Cursor errors (malformed, expired) are thrown here, before anything streams.
  */
 export async function openMembershipStream(feed: MembershipFeed, segmentIds: readonly string[], after: string | null): Promise<AsyncIterableIterator<FeedEntry>> {
-  const wanted = new Set(segmentIds);
-  const live = new EntryQueue<FeedEntry>(
+  const stream = new MembershipStream(feed, new Set(segmentIds), after);
+  await stream.start();
+  return stream;
+}
+
+/**
+ * A class rather than an async generator: an idle subscription holds one of these for as long as it is open, and
+ * the generator with its closures cost several times the memory (measured with bench:audience).
+ */
+class MembershipStream implements AsyncIterableIterator<FeedEntry> {
+  private readonly live = new EntryQueue<FeedEntry>(
     LIVE_BUFFER,
     () => new AppError('SERVICE_UNAVAILABLE', 'this subscriber fell too far behind: subscribe again with after set to the last cursor received'),
   );
-  const stopListening = feed.listen((entry) => {
-    if (wanted.has(entry.segmentId)) live.push(entry);
-  });
-  const cleanUp = () => {
-    stopListening();
-    live.close();
-  };
+  private readonly stopListening: () => void;
+  private page: FeedEntry[] = [];
+  private index = 0;
+  private replaying: boolean;
 
-  let page: FeedEntry[] = [];
-  try {
-    if (after !== null) page = await feed.readAfter(after, REPLAY_PAGE);
-  } catch (error) {
-    cleanUp();
-    throw error;
+  constructor(
+    private readonly feed: MembershipFeed,
+    private readonly wanted: ReadonlySet<string>,
+    /** The last cursor handed out (or asked for): live entries at or before it were replayed already. */
+    private position: string | null,
+  ) {
+    this.replaying = position !== null;
+    this.stopListening = feed.listen((entry) => {
+      if (wanted.has(entry.segmentId)) this.live.push(entry);
+    });
   }
 
-  let position: string | null = after;
-  async function* entries(): AsyncGenerator<FeedEntry> {
+  /** Listening has started (above); now the first page of the replay. Cursor errors are thrown here. */
+  async start(): Promise<void> {
+    if (this.position === null) return;
     try {
-      if (position !== null) {
-        for (;;) {
-          for (const entry of page) {
-            position = entry.cursor;
-            if (wanted.has(entry.segmentId)) yield entry;
-          }
-          if (page.length < REPLAY_PAGE) break;
-          page = await feed.readAfter(position, REPLAY_PAGE);
-        }
-      }
-      for (;;) {
-        const { value, done } = await live.next();
-        if (done) return;
-        if (position === null || isAfter(value.cursor, position)) yield value;
-      }
-    } finally {
-      cleanUp();
+      this.page = await this.feed.readAfter(this.position, REPLAY_PAGE);
+    } catch (error) {
+      this.cleanUp();
+      throw error;
     }
   }
 
-  const iterator = entries();
-  // An async generator queues return() behind a pending next(): closing the queue first releases that next(),
-  // and a subscriber gone before its first event still stops listening.
-  const stream: AsyncIterableIterator<FeedEntry> = {
-    next: () => iterator.next(),
-    return: (value?: unknown) => {
-      cleanUp();
-      return iterator.return(value as never);
-    },
-    throw: (error?: unknown) => {
-      cleanUp();
-      return iterator.throw(error);
-    },
-    [Symbol.asyncIterator]: () => stream,
-  };
-  return stream;
+  async next(): Promise<IteratorResult<FeedEntry>> {
+    try {
+      while (this.replaying) {
+        while (this.index < this.page.length) {
+          const entry = this.page[this.index++];
+          this.position = entry.cursor;
+          if (this.wanted.has(entry.segmentId)) return { value: entry, done: false };
+        }
+        if (this.page.length < REPLAY_PAGE) {
+          this.replaying = false;
+          this.page = [];
+          break;
+        }
+        this.page = await this.feed.readAfter(this.position!, REPLAY_PAGE);
+        this.index = 0;
+      }
+      for (;;) {
+        const result = await this.live.next();
+        if (result.done) {
+          this.cleanUp();
+          return result;
+        }
+        if (this.position === null || isAfter(result.value.cursor, this.position)) return result;
+      }
+    } catch (error) {
+      this.cleanUp();
+      throw error;
+    }
+  }
+
+  /** Closing the queue first releases a pending next(); a subscriber gone before its first event stops listening. */
+  return(): Promise<IteratorResult<FeedEntry>> {
+    this.cleanUp();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<FeedEntry>> {
+    this.cleanUp();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<FeedEntry> {
+    return this;
+  }
+
+  private cleanUp(): void {
+    this.stopListening();
+    this.live.close();
+  }
 }

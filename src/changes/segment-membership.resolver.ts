@@ -11,25 +11,37 @@ import { SegmentMembershipChange } from './segment-membership-change.type';
 
 /**
  * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose;
- * it always hears them leave, since the app must drop them. Each event starts with fresh loaders.
+ * it always hears them leave, since the app must drop them. Each event starts with fresh loaders. A class, not
+ * closures: one lives as long as each idle subscription.
  */
-function admittedOnly(context: AppContext, source: AsyncIterableIterator<FeedEntry>): AsyncIterableIterator<FeedEntry> {
-  const admitted: AsyncIterableIterator<FeedEntry> = {
-    async next() {
-      for (;;) {
-        const result = await source.next();
-        if (result.done) return result;
-        context.renewLoaders();
-        if (result.value.change === 'EXITED' || context.principal.purpose === null) return result;
-        const profile = await context.loaders.profile.load(result.value.customerId);
-        if (profile && admits(context.principal, profile)) return result;
-      }
-    },
-    return: (value?: unknown) => source.return!(value),
-    throw: (error?: unknown) => source.throw!(error),
-    [Symbol.asyncIterator]: () => admitted,
-  };
-  return admitted;
+class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
+  constructor(
+    private readonly context: AppContext,
+    private readonly source: AsyncIterableIterator<FeedEntry>,
+  ) {}
+
+  async next(): Promise<IteratorResult<FeedEntry>> {
+    for (;;) {
+      const result = await this.source.next();
+      if (result.done) return result;
+      this.context.renewLoaders();
+      if (result.value.change === 'EXITED' || this.context.principal.purpose === null) return result;
+      const profile = await this.context.loaders.profile.load(result.value.customerId);
+      if (profile && admits(this.context.principal, profile)) return result;
+    }
+  }
+
+  return(value?: unknown): Promise<IteratorResult<FeedEntry>> {
+    return this.source.return!(value);
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<FeedEntry>> {
+    return this.source.throw!(error);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<FeedEntry> {
+    return this;
+  }
 }
 
 @Resolver(() => SegmentMembershipChange)
@@ -42,7 +54,7 @@ export class SegmentMembershipResolver {
       const { segmentIds, after } = args as { segmentIds: string[]; after?: string | null };
       if (segmentIds.length === 0) throw new BadUserInputError('name at least one segment', { argument: 'segmentIds' });
       const app = context as AppContext;
-      return admittedOnly(app, await openMembershipStream(app.services.feed, segmentIds, after ?? null));
+      return new AdmittedOnly(app, await openMembershipStream(app.services.feed, segmentIds, after ?? null));
     },
   })
   segmentMembershipChanged(

@@ -12,9 +12,9 @@ import type { AppContext } from './context';
  * reader, so every subscriber then executes (and is audited) on its own.
  */
 export function sharedSubscribe() {
-  const results = new WeakMap<object, Map<string, Promise<ExecutionResult | null>>>();
+  const results = new WeakMap<object, Map<number, Promise<ExecutionResult | null>>>();
 
-  const executeShared = async (args: ExecutionArgs, key: string, payload: unknown): Promise<ExecutionResult> => {
+  const executeShared = async (args: ExecutionArgs, key: number, payload: unknown): Promise<ExecutionResult> => {
     const own = () => execute({ ...args, rootValue: payload }) as Promise<ExecutionResult> | ExecutionResult;
     if (typeof payload !== 'object' || payload === null) return own();
     let byKey = results.get(payload);
@@ -36,38 +36,59 @@ export function sharedSubscribe() {
   return async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
-    const key = shapeOf(args);
-    const source = stream[Symbol.asyncIterator]();
-    const mapped: AsyncIterableIterator<ExecutionResult> = {
-      async next() {
-        const { value, done } = await source.next();
-        if (done) return { value: undefined, done: true };
-        return { value: await executeShared(args, key, value), done: false };
-      },
-      async return() {
-        await source.return?.();
-        return { value: undefined, done: true };
-      },
-      async throw(error: unknown) {
-        await source.return?.();
-        throw error;
-      },
-      [Symbol.asyncIterator]() {
-        return mapped;
-      },
-    };
-    return mapped;
+    return new SharedResults(stream[Symbol.asyncIterator](), args, shapeOf(args), executeShared);
   };
+}
+
+/** Each event of the source stream, executed (or shared). A class: one lives as long as each idle subscription. */
+class SharedResults implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly args: ExecutionArgs,
+    private readonly shape: number,
+    private readonly executeShared: (args: ExecutionArgs, shape: number, payload: unknown) => Promise<ExecutionResult>,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const { value, done } = await this.source.next();
+    if (done) return { value: undefined, done: true };
+    return { value: await this.executeShared(this.args, this.shape, value), done: false };
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+    return this;
+  }
 }
 
 /**
  * What makes two subscribers' results the same: the same document (identical texts share one, see
  * OperationLimits.check), operation, variables, and what policy reads of the principal.
  */
-function shapeOf(args: ExecutionArgs): string {
+function shapeOf(args: ExecutionArgs): number {
   const principal = (args.contextValue as AppContext).principal;
-  return JSON.stringify([documentId(args.document), args.operationName ?? null, args.variableValues ?? null, policyShape(principal)]);
+  const key = JSON.stringify([documentId(args.document), args.operationName ?? null, args.variableValues ?? null, policyShape(principal)]);
+  // A number per shape, so an idle subscription does not keep its own copy of the key.
+  let id = shapeIds.get(key);
+  if (id === undefined) {
+    if (shapeIds.size >= SHAPES_KEPT) shapeIds.clear(); // ids only ever grow, so a forgotten shape never collides
+    shapeIds.set(key, (id = nextShapeId++));
+  }
+  return id;
 }
+
+const SHAPES_KEPT = 10_000;
+const shapeIds = new Map<string, number>();
+let nextShapeId = 0;
 
 const documentIds = new WeakMap<object, number>();
 let nextDocumentId = 0;
