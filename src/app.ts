@@ -185,7 +185,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
   await erasure.resumePendingEvery(config.privacy.erasureResumeIntervalMs);
 
-  const retention = new RetentionJob(db, registry, config.retention, logger, clock);
+  const retention = new RetentionJob(db, registry, config.retention, logger, (c) => changes.publishMemberships(c), clock);
   const retentionSchedule =
     retention.enabled && config.retention.intervalMinutes > 0 ? scheduleRetention(retention, config.retention.intervalMinutes, logger) : null;
 

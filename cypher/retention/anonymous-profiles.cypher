@@ -19,6 +19,8 @@ CALL (window) {
     AND NOT EXISTS { (c)<-[link:IDENTIFIES]-(:Identifier) WHERE link.lastSeen >= datetime($cutoff) }
     AND NONE(p IN profiles WHERE p.updatedAt >= datetime($cutoff)
       OR EXISTS { (p)<-[u:USED_BY]-(:Device) WHERE u.lastSeen >= datetime($cutoff) })
+  // Read before deletion: each membership that ends is published as EXITED.
+  WITH c, profiles, c.id AS customerId, COLLECT { MATCH (c)-[:IN_SEGMENT]->(s:Segment) RETURN s.id } AS segmentIds
   CALL (profiles) {
     UNWIND profiles AS p
     MATCH (p)-[:GAVE_CONSENT]->(k:Consent)
@@ -64,6 +66,6 @@ CALL (window) {
     UNWIND profiles AS p
     DETACH DELETE p
   }
-  RETURN count(c) AS removed
+  RETURN count(*) AS removed, [x IN collect({customerId: customerId, segmentIds: segmentIds}) WHERE size(x.segmentIds) > 0] AS exited
 }
-RETURN scanned, removed, lastAt, lastId
+RETURN scanned, removed, exited, lastAt, lastId

@@ -2,6 +2,7 @@ import type { RetentionSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
+import type { MembershipChange } from '../segments/membership-change';
 
 export const DATA_CLASSES = ['ANONYMOUS_PROFILE', 'SOURCE_RECORD', 'DEAD_LETTER'] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
@@ -26,6 +27,8 @@ export class RetentionJob {
     registry: CypherRegistry,
     private readonly settings: RetentionSettings,
     private readonly logger: Logger,
+    /** Memberships of removed profiles end: each is published as EXITED once its batch committed. */
+    private readonly publishMemberships: (changes: MembershipChange[]) => Promise<void>,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.q = registry.bind({
@@ -73,13 +76,17 @@ export class RetentionJob {
     let after = { afterAt: EPOCH_START, afterId: '' };
     for (;;) {
       const [row] = await this.db.write((tx) =>
-        tx.rows<{ scanned: number; removed: number; lastAt: Date | null; lastId: string | null }>(this.q.anonymousProfiles, {
+        tx.rows<{ scanned: number; removed: number; exited: { customerId: string; segmentIds: string[] }[]; lastAt: Date | null; lastId: string | null }>(this.q.anonymousProfiles, {
           cutoff: cutoff.toISOString(),
           batch: this.settings.batchSize,
           ...after,
         }),
       );
       total += row.removed;
+      const at = this.clock().toISOString();
+      await this.publishMemberships(
+        row.exited.flatMap(({ customerId, segmentIds }) => segmentIds.map((segmentId) => ({ segmentId, customerId, change: 'EXITED' as const, at }))),
+      );
       if (row.scanned < this.settings.batchSize || !row.lastAt || !row.lastId) return total;
       after = { afterAt: row.lastAt.toISOString(), afterId: row.lastId };
     }

@@ -6,6 +6,8 @@ import { migrate } from '../infra/neo4j/migrations';
 import { provideNeo4j } from '../infra/services/neo4j-service';
 import { createLogger } from '../observability/logger';
 import { RetentionJob } from './retention-job';
+import { createMembershipFeed } from '../changes/create-membership-feed';
+import { closeRedis, connectRedis } from '../infra/redis/redis-client';
 
 /** `npm run retention`: applies the RETENTION_* windows once, for schedulers outside the app (cron, a k8s CronJob). */
 async function main() {
@@ -13,17 +15,28 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
+  let stopFeed = async () => undefined as void;
   try {
     await db.waitUntilReachable();
     const registry = new CypherRegistry();
     await migrate(db, registry);
-    const job = new RetentionJob(db, registry, config.retention, logger);
+    // With Redis, the memberships retention ends reach subscribers through the shared feed (EXITED).
+    const redis = await connectRedis(config.redis.url, logger);
+    const feed = await createMembershipFeed(config, redis, logger);
+    const job = new RetentionJob(db, registry, config.retention, logger, async (changes) => {
+      await feed.append(changes);
+    });
+    stopFeed = async () => {
+      await feed.close();
+      await closeRedis(redis);
+    };
     if (!job.enabled) {
       logger.warn('no retention window is set (RETENTION_ANONYMOUS_PROFILE_DAYS, RETENTION_SOURCE_RECORD_DAYS, RETENTION_DEAD_LETTER_DAYS): nothing to do');
       return;
     }
     for (const { dataClass, removed, cutoff } of await job.run()) console.log(`${dataClass.padEnd(18)} removed ${removed} (older than ${cutoff})`);
   } finally {
+    await stopFeed();
     await db.close();
     await neo4j.stop();
   }

@@ -2,6 +2,7 @@ import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { createLogger } from '../../src/observability/logger';
 import { RetentionJob } from '../../src/retention/retention-job';
 import type { RetentionSettings } from '../../src/config/config';
+import type { MembershipChange } from '../../src/segments/membership-change';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /**
@@ -42,12 +43,16 @@ describe('retention', () => {
   const upsert = async (records: Record<string, unknown>[]) => (await gql(app, UPSERT, { records })).upsertSourceRecords.results;
   const profile = async (id: string) => (await gql(app, PROFILE, { id })).customer;
   const byIdentifier = async (type: string, value: string) => (await gql(app, BY_IDENTIFIER, { type, value })).customerByIdentifier;
+  const published: MembershipChange[] = [];
   const job = (settings: Partial<RetentionSettings>, at: Date) =>
     new RetentionJob(
       app.db,
       new CypherRegistry(),
       { anonymousProfileDays: 0, sourceRecordDays: 0, deadLetterDays: 0, intervalMinutes: 0, batchSize: 500, ...settings },
       createLogger('silent'),
+      async (changes) => {
+        published.push(...changes);
+      },
       () => at,
     );
 
@@ -120,6 +125,11 @@ describe('retention', () => {
     now = new Date('2000-03-01T00:00:00Z');
     const visitors = await ingest(Array.from({ length: 7 }, (_, i) => ({ messageId: `${u}-${i}`, type: 'PAGE', anonymousId: `${u}-${i}`, timestamp: now.toISOString() })));
     const [kept] = await ingest([{ messageId: `${u}-mail`, type: 'IDENTIFY', anonymousId: `${u}-m`, traits: { email: `${u}@example.com` }, timestamp: now.toISOString() }]);
+    // One visitor is in a segment: its membership ends with it, published as EXITED.
+    const event = `${u} Visited`;
+    await ingest([{ messageId: `${u}-t`, type: 'TRACK', event, anonymousId: `${u}-0`, timestamp: now.toISOString() }]);
+    const { createSegment } = await gql(app, `mutation($d: JSON!) { createSegment(name: "${u}", definition: $d) { id } }`, { d: { event } });
+    await app.segments.population.drain();
 
     const settings = { anonymousProfileDays: 10, batchSize: 3 };
     expect(await job(settings, day('2000-03-01T00:00:00Z', 20)).run()).toEqual([
@@ -127,6 +137,9 @@ describe('retention', () => {
     ]);
     expect((await job(settings, day('2000-03-01T00:00:00Z', 20)).run())[0].removed).toBe(0);
     for (const visitor of visitors) expect(await profile(visitor.customerId)).toBeNull();
+    expect(published.filter((c) => c.segmentId === createSegment.id)).toEqual([
+      { segmentId: createSegment.id, customerId: visitors[0].customerId, change: 'EXITED', at: expect.any(String) },
+    ]);
     expect((await profile(kept.customerId))?.id).toBe(kept.customerId);
   });
 });
