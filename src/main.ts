@@ -5,50 +5,28 @@ import { Database } from './infra/neo4j/database';
 import { provideNeo4j } from './infra/services/neo4j-service';
 import { createLogger } from './observability/logger';
 import { seedDemoIfEmpty } from './seeds/demo-seed';
+import { runUntilSignalled } from './infra/services/process-lifecycle';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
 
-  // What has started so far, stopped in reverse on a signal at any stage (even mid-seed) or on a failed start.
-  const started: { name: string; stop: () => Promise<void> }[] = [];
-  const stopAll = async () => {
-    for (const { name, stop } of started.reverse()) {
-      await stop().catch((error: unknown) => logger.error({ err: error }, `could not stop ${name} cleanly`));
-    }
-  };
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await stopAll();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
-  try {
+  await runUntilSignalled(logger, async (started) => {
     const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
-    started.push({ name: 'Neo4j', stop: () => neo4j.stop() });
+    started({ name: 'Neo4j', stop: () => neo4j.stop() });
     const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
-    started.push({ name: 'the Neo4j driver', stop: () => db.close() });
+    started({ name: 'the Neo4j driver', stop: () => db.close() });
     await db.waitUntilReachable();
     logger.info({ origin: neo4j.origin, uri: neo4j.uri }, 'connected to Neo4j');
 
     const app = await createApp({ config, db, logger });
-    started.push({ name: 'the API', stop: () => app.stop() });
+    started({ name: 'the API', stop: () => app.stop() });
     if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, app.services.customers, logger);
     const url = await app.listen(config.http.host, config.http.port);
     logger.info(`Customer-360 API ready: GraphQL at ${url}/graphql, health at ${url}/health/ready, metrics at ${url}/metrics`);
     if (config.auth.devMode && app.minter) printDevTokens(await app.minter.devTokens(), url);
     if (app.segmentDevWriteKey) printDevWriteKey(app.segmentDevWriteKey, url);
-  } catch (error) {
-    if (stopping) return;
-    await stopAll();
-    throw error;
-  }
+  });
 }
 
 /** Dev mode only: a ready bearer token per role, so a new user can call the API at once (`npm run token` mints more). */

@@ -1,25 +1,9 @@
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Principal } from '../auth/principal';
+import { PROFILE_ATTRIBUTES } from '../identity/profile-attributes';
 
 /** Customer properties a profile read can return: the Customer type's own scalar fields. */
-export const CUSTOMER_PROPERTIES = [
-  'id',
-  'status',
-  'createdAt',
-  'updatedAt',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'birthday',
-  'gender',
-  'company',
-  'street',
-  'city',
-  'postalCode',
-  'state',
-  'country',
-] as const;
+export const CUSTOMER_PROPERTIES = ['id', 'status', 'createdAt', 'updatedAt', ...PROFILE_ATTRIBUTES] as const;
 
 /**
  * What one profile read returns, given to the profile queries as a parameter (the Cypher text never changes):
