@@ -16,5 +16,5 @@ WITH b, row,
      + [x IN row.buckets WHERE x.bucket >= $keepFrom AND NOT x.bucket IN [k IN kept | k.bucket] | {bucket: x.bucket, count: x.count}] AS merged
 SET b.buckets = [m IN merged | toInteger(m.bucket)],
     b.counts = [m IN merged | toInteger(m.count)],
-    b.total = b.total + reduce(n = 0, x IN row.buckets | n + x.count),
+    b.total = toInteger(b.total + reduce(n = 0, x IN row.buckets | n + x.count)),
     b.lastAt = CASE WHEN b.lastAt IS NULL OR row.lastAt > b.lastAt THEN toInteger(row.lastAt) ELSE b.lastAt END

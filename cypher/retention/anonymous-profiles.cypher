@@ -13,6 +13,8 @@ WITH collect(c) AS window
 WITH window, size(window) AS scanned, last(window).updatedAt AS lastAt, last(window).id AS lastId
 CALL (window) {
   UNWIND window AS c
+  // The write lock first: what is checked and the memberships read below cannot change before the delete.
+  SET c.retentionCheckedAt = datetime()
   WITH c, [c] + COLLECT { MATCH (x:Customer)-[:MERGED_INTO]->(c) RETURN x } AS profiles
   WHERE NOT EXISTS { (c)<-[:IDENTIFIES]-(i:Identifier) WHERE NOT i.type IN ['ANONYMOUS_ID', 'DEVICE_ID'] }
     AND NOT EXISTS { (c)<-[:DESCRIBES]-(:SourceRecord) }
@@ -20,7 +22,8 @@ CALL (window) {
     AND NONE(p IN profiles WHERE p.updatedAt >= datetime($cutoff)
       OR EXISTS { (p)<-[u:USED_BY]-(:Device) WHERE u.lastSeen >= datetime($cutoff) })
   // Read before deletion: each membership that ends is published as EXITED.
-  WITH c, profiles, c.id AS customerId, COLLECT { MATCH (c)-[:IN_SEGMENT]->(s:Segment) RETURN s.id } AS segmentIds
+  WITH c, profiles, c.id AS customerId, coalesce(c.membershipSequence, 0) AS sequence,
+       COLLECT { MATCH (c)-[:IN_SEGMENT]->(s:Segment) RETURN s.id } AS segmentIds
   CALL (profiles) {
     UNWIND profiles AS p
     MATCH (p)-[:GAVE_CONSENT]->(k:Consent)
@@ -66,6 +69,6 @@ CALL (window) {
     UNWIND profiles AS p
     DETACH DELETE p
   }
-  RETURN count(*) AS removed, [x IN collect({customerId: customerId, segmentIds: segmentIds}) WHERE size(x.segmentIds) > 0] AS exited
+  RETURN count(*) AS removed, [x IN collect({customerId: customerId, sequence: sequence, segmentIds: segmentIds}) WHERE size(x.segmentIds) > 0] AS exited
 }
 RETURN scanned, removed, exited, lastAt, lastId

@@ -6,4 +6,6 @@ DELETE r
 WITH DISTINCT c
 MATCH (c)-[m:IN_SEGMENT]->(s:Segment)
 DELETE m
-RETURN c.id AS customerId, s.id AS segmentId
+WITH c, s
+SET c.membershipSequence = coalesce(c.membershipSequence, 0) + 1
+RETURN c.id AS customerId, s.id AS segmentId, c.membershipSequence AS sequence

@@ -33,7 +33,12 @@ export class MemoryMembershipFeed implements MembershipFeed {
       this.floor = this.entries[excess - 1].cursor;
       this.entries = this.entries.slice(excess);
     }
-    for (const entry of appended) for (const listener of this.listeners) listener(entry);
+    // A fresh object per dispatch (one for all listeners, so subscribers can share its execution), never the one the
+    // ring keeps: results cached on an event object must not outlive its live delivery.
+    for (const entry of appended) {
+      const live = { ...entry };
+      for (const listener of this.listeners) listener(live);
+    }
     return appended;
   }
 
@@ -42,7 +47,7 @@ export class MemoryMembershipFeed implements MembershipFeed {
     if (compareCursors(after, this.floor) < 0) throw new CursorExpiredError('OLDER_THAN_RETAINED');
     if (compareCursors(after, this.last) > 0) throw new CursorExpiredError('UNKNOWN_TO_FEED');
     const start = this.firstAfter(after);
-    return this.entries.slice(start, start + limit).map((held) => held.entry);
+    return this.entries.slice(start, start + limit).map((held) => ({ ...held.entry }));
   }
 
   listen(listener: (entry: FeedEntry) => void): () => void {

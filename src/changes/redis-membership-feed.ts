@@ -25,7 +25,7 @@ const RETRY_MS = 1000;
 function toEntry([cursor, fields]: StreamMessage): FeedEntry {
   const value: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) value[fields[i]] = fields[i + 1];
-  return { segmentId: value.segmentId, customerId: value.customerId, change: value.change as FeedEntry['change'], at: value.at, cursor };
+  return { segmentId: value.segmentId, customerId: value.customerId, change: value.change as FeedEntry['change'], at: value.at, sequence: Number(value.sequence ?? 0), cursor };
 }
 
 /** XINFO STREAM answers a flat list of names and values. */
@@ -64,8 +64,8 @@ export class RedisMembershipFeed implements MembershipFeed {
     const { key, maxLength } = this.options;
     // One transaction: a batch lands whole and contiguous, in the order given.
     const transaction = this.options.redis.multi();
-    for (const { segmentId, customerId, change, at } of changes) {
-      transaction.xadd(key, 'MAXLEN', '~', String(maxLength), '*', 'segmentId', segmentId, 'customerId', customerId, 'change', change, 'at', at);
+    for (const { segmentId, customerId, change, at, sequence } of changes) {
+      transaction.xadd(key, 'MAXLEN', '~', String(maxLength), '*', 'segmentId', segmentId, 'customerId', customerId, 'change', change, 'at', at, 'sequence', String(sequence));
     }
     const results = await transaction.exec();
     if (!results) throw new Error('the membership feed append was aborted');

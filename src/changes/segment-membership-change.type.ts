@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Pseudonymous, Public } from '../policy/classification';
 
 export enum SegmentMembershipChangeKindEnum {
@@ -28,4 +28,11 @@ export class SegmentMembershipChange {
   @Public()
   @Field({ description: 'Opaque and ordered: subscribe again with after set to the last cursor received to miss nothing.' })
   cursor!: string;
+
+  @Pseudonymous()
+  @Field(() => Int, {
+    description:
+      "Raised with each membership change of this customer. Changes decided by concurrent writes can reach the feed out of order: of two changes of one customer and segment, the one with the higher sequence is the customer's current state.",
+  })
+  sequence!: number;
 }

@@ -93,7 +93,8 @@ export class ResolutionService {
       await this.repository.apply(tx, plan, this.options.ruleVersion, now);
       const { bucketMs, retentionMs } = this.options.behaviour;
       const attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs);
-      await this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs);
+      // A bucket counts while any part of it is inside a window as long as the retention: keep it one bucket longer.
+      await this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs - bucketMs);
       changed.push(...changedCustomers(plan));
       touches.push(...touchesOfResolution(fresh, plan));
       consentChanged.push(...consentChanges(consentBefore, await this.consents.current(tx, watched)));

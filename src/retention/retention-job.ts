@@ -76,7 +76,7 @@ export class RetentionJob {
     let after = { afterAt: EPOCH_START, afterId: '' };
     for (;;) {
       const [row] = await this.db.write((tx) =>
-        tx.rows<{ scanned: number; removed: number; exited: { customerId: string; segmentIds: string[] }[]; lastAt: Date | null; lastId: string | null }>(this.q.anonymousProfiles, {
+        tx.rows<{ scanned: number; removed: number; exited: { customerId: string; sequence: number; segmentIds: string[] }[]; lastAt: Date | null; lastId: string | null }>(this.q.anonymousProfiles, {
           cutoff: cutoff.toISOString(),
           batch: this.settings.batchSize,
           ...after,
@@ -85,7 +85,9 @@ export class RetentionJob {
       total += row.removed;
       const at = this.clock().toISOString();
       await this.publishMemberships(
-        row.exited.flatMap(({ customerId, segmentIds }) => segmentIds.map((segmentId) => ({ segmentId, customerId, change: 'EXITED' as const, at }))),
+        row.exited.flatMap(({ customerId, sequence, segmentIds }) =>
+          segmentIds.map((segmentId, i) => ({ segmentId, customerId, change: 'EXITED' as const, at, sequence: sequence + 1 + i })),
+        ),
       );
       if (row.scanned < this.settings.batchSize || !row.lastAt || !row.lastId) return total;
       after = { afterAt: row.lastAt.toISOString(), afterId: row.lastId };

@@ -5,6 +5,12 @@ export type MembershipChange = {
   change: 'ENTERED' | 'EXITED';
   /** ISO time of the evaluation that decided it. Plain JSON so it crosses process boundaries. */
   at: string;
+  /**
+   * Counts the customer's membership changes (all segments), raised under the customer's lock in the transaction
+   * that decided the change. Appends after commit are not ordered across transactions: of two changes of one
+   * customer and segment, the higher sequence is the newer, whatever order they reach the feed in.
+   */
+  sequence: number;
 };
 
 /** A change as the durable feed holds it: the cursor orders every change of the feed, across instances. */

@@ -62,7 +62,7 @@ export class SegmentEvaluator {
 
   /** Customers about to be removed (erasure) leave every segment, whatever the definitions say. */
   async leaveAllIn(tx: Tx, customerIds: string[]): Promise<MembershipChange[]> {
-    const rows = await tx.rows<{ customerId: string; segmentId: string }>(this.q.leaveAll, { ids: customerIds });
+    const rows = await tx.rows<{ customerId: string; segmentId: string; sequence: number }>(this.q.leaveAll, { ids: customerIds });
     const at = this.clock().toISOString();
     return rows.map((row) => ({ ...row, change: 'EXITED' as const, at }));
   }
@@ -80,7 +80,7 @@ export class SegmentEvaluator {
   private async run(tx: Tx, segment: LiveSegment, customerIds: string[]): Promise<MembershipChange[]> {
     if (customerIds.length === 0) return [];
     const now = this.clock();
-    const rows = await tx.rows<{ customerId: string; change: 'ENTERED' | 'EXITED' }>(segment.compiled.statement, {
+    const rows = await tx.rows<{ customerId: string; change: 'ENTERED' | 'EXITED'; sequence: number }>(segment.compiled.statement, {
       ...segment.compiled.params,
       segmentId: segment.id,
       customerIds,
@@ -89,7 +89,7 @@ export class SegmentEvaluator {
       bucketMs: this.settings.bucketMs,
     });
     const at = now.toISOString();
-    return rows.map((row) => ({ segmentId: segment.id, customerId: row.customerId, change: row.change, at }));
+    return rows.map((row) => ({ segmentId: segment.id, customerId: row.customerId, change: row.change, at, sequence: row.sequence }));
   }
 
   /** Read in each transaction, so a segment made on another instance counts at once; compiled once per version. */

@@ -98,6 +98,8 @@ export class SegmentPopulation {
         const recorded = await tx.rows(this.q.recordProgress, {
           id: segmentId,
           version: claim.version,
+          holder: this.settings.holder,
+          previous: claim.after,
           count: ids.length,
           after,
           total,
@@ -120,8 +122,10 @@ export class SegmentPopulation {
   private async removeMembers(segmentId: string): Promise<void> {
     for (;;) {
       const at = this.clock().toISOString();
-      const removed = await this.db.write((tx) => tx.rows<{ customerId: string }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch }));
-      const changes: MembershipChange[] = removed.map(({ customerId }) => ({ segmentId, customerId, change: 'EXITED', at }));
+      const removed = await this.db.write((tx) =>
+        tx.rows<{ customerId: string; sequence: number }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch }),
+      );
+      const changes: MembershipChange[] = removed.map(({ customerId, sequence }) => ({ segmentId, customerId, change: 'EXITED', at, sequence }));
       await this.changes.publishMemberships(changes);
       if (removed.length < this.settings.batch) break;
     }

@@ -32,6 +32,7 @@ export class SegmentRepository {
   ) {
     this.q = registry.bind({
       active: 'segments/active',
+      lockCatalog: 'segments/lock-catalog',
       create: 'segments/create',
       update: 'segments/update',
       markDeleted: 'segments/mark-deleted',
@@ -42,7 +43,9 @@ export class SegmentRepository {
     });
   }
 
-  async live(tx: Tx): Promise<Pick<SegmentRow, 'id' | 'dependsOn'>[]> {
+  /** Every live segment's dependencies, read under the catalog lock (held until the transaction ends). */
+  async lockedLive(tx: Tx): Promise<Pick<SegmentRow, 'id' | 'dependsOn'>[]> {
+    await tx.rows(this.q.lockCatalog);
     return tx.rows(this.q.active);
   }
 

@@ -32,7 +32,7 @@ export class SegmentService {
     const name = this.name(input.name);
     const description = this.description(input.description);
     const segment = await this.db.write(async (tx) => {
-      const checked = await this.check(tx, input.definition, id, await this.repository.live(tx));
+      const checked = await this.check(tx, input.definition, id, await this.repository.lockedLive(tx));
       return this.repository.create(tx, { id, name, description, ...checked }, actor, this.clock().toISOString());
     });
     this.population.start(segment.id);
@@ -43,7 +43,7 @@ export class SegmentService {
     const name = input.name === undefined || input.name === null ? undefined : this.name(input.name);
     const description = input.description === undefined ? undefined : this.description(input.description);
     const segment = await this.db.write(async (tx) => {
-      const checked = input.definition === undefined || input.definition === null ? {} : await this.check(tx, input.definition, id, await this.repository.live(tx));
+      const checked = input.definition === undefined || input.definition === null ? {} : await this.check(tx, input.definition, id, await this.repository.lockedLive(tx));
       const updated = await this.repository.update(tx, id, { name, description, ...checked }, this.clock().toISOString());
       if (!updated) throw new NotFoundError(`No segment ${id}`, { argument: 'id' });
       return updated;
@@ -55,7 +55,7 @@ export class SegmentService {
   /** Refused while another segment reads this one; otherwise every member leaves (EXITED) and the segment goes. */
   async delete(id: string): Promise<SegmentRow> {
     const segment = await this.db.write(async (tx) => {
-      const readers = (await this.repository.live(tx)).filter((s) => s.dependsOn.includes(id)).map((s) => s.id);
+      const readers = (await this.repository.lockedLive(tx)).filter((s) => s.dependsOn.includes(id)).map((s) => s.id);
       if (readers.length > 0) {
         throw new BadUserInputError(`Segment ${id} is read by ${readers.join(', ')}; change or delete those first`, { argument: 'id', readBy: readers });
       }

@@ -88,9 +88,9 @@ describe('subscriptions across instances', () => {
   });
 
   const SUBSCRIPTION = `subscription($segmentIds: [ID!]!, $after: String) {
-    segmentMembershipChanged(segmentIds: $segmentIds, after: $after) { segmentId customerId change at cursor }
+    segmentMembershipChanged(segmentIds: $segmentIds, after: $after) { segmentId customerId change at cursor sequence }
   }`;
-  const change = (segmentId: string): MembershipChange => ({ segmentId, customerId: unique('c'), change: 'ENTERED', at: new Date().toISOString() });
+  const change = (segmentId: string): MembershipChange => ({ segmentId, customerId: unique('c'), change: 'ENTERED', at: new Date().toISOString(), sequence: 1 });
   const cursorsOf = (subscriber: Subscriber) => subscriber.events.map((event) => event.segmentMembershipChanged.cursor as string);
 
   it('delivers live feed entries appended elsewhere to subscribers on B, in feed order, none missed or doubled', async () => {

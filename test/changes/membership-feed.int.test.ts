@@ -10,7 +10,7 @@ import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-ap
 import { wsClient } from '../support/transports';
 
 const SUBSCRIPTION = `subscription($segmentIds: [ID!]!, $after: String) {
-  segmentMembershipChanged(segmentIds: $segmentIds, after: $after) { segmentId customerId change at cursor }
+  segmentMembershipChanged(segmentIds: $segmentIds, after: $after) { segmentId customerId change at cursor sequence }
 }`;
 
 const change = (segmentId: string, customerId: string, kind: 'ENTERED' | 'EXITED' = 'ENTERED'): MembershipChange => ({
@@ -18,6 +18,7 @@ const change = (segmentId: string, customerId: string, kind: 'ENTERED' | 'EXITED
   customerId,
   change: kind,
   at: '2026-03-01T10:00:00.000Z',
+  sequence: 1,
 });
 const asEvent = (entry: FeedEntry) => ({ segmentMembershipChanged: entry });
 

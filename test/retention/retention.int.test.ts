@@ -138,7 +138,7 @@ describe('retention', () => {
     expect((await job(settings, day('2000-03-01T00:00:00Z', 20)).run())[0].removed).toBe(0);
     for (const visitor of visitors) expect(await profile(visitor.customerId)).toBeNull();
     expect(published.filter((c) => c.segmentId === createSegment.id)).toEqual([
-      { segmentId: createSegment.id, customerId: visitors[0].customerId, change: 'EXITED', at: expect.any(String) },
+      { segmentId: createSegment.id, customerId: visitors[0].customerId, change: 'EXITED', at: expect.any(String), sequence: 2 },
     ]);
     expect((await profile(kept.customerId))?.id).toBe(kept.customerId);
   });

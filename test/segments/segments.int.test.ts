@@ -151,6 +151,9 @@ describe('segments', () => {
       { customerId: first.customerId, change: 'ENTERED' },
       { customerId: first.customerId, change: 'EXITED' },
     ]));
+    // Each change of the customer raises its sequence, so a client can order them whatever order they arrive in.
+    const [entered, exited] = heard.filter((c) => c.segmentId === seg.id);
+    expect(exited.sequence).toBeGreaterThan(entered.sequence);
   });
 
   it('a customer not seen for 30 days enters an inactivity segment as time passes, and leaves on a new visit', async () => {
