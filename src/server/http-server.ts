@@ -49,6 +49,8 @@ type SocketExtra = {
   expiryTimer?: NodeJS.Timeout;
   /** Ids of the subscriptions this connection started; those still open count against the per-connection limit. */
   subscriptionIds?: Set<string>;
+  /** Taken from the upgrade request at connect, which is then let go (rate limits of anonymous callers key on it). */
+  remoteAddress?: string;
 };
 
 /** The token a graphql-ws client sends in connection_init: `{ Authorization: "Bearer …" }` or `{ token: "…" }`. */
@@ -94,8 +96,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       // queries and mutations too) is rate limited, parsed and validated here with the same rules.
       onSubscribe: async (ctx, id, payload) => {
         const principal = ctx.extra.principal ?? ANONYMOUS;
-        const request = (ctx.extra as unknown as { request: http.IncomingMessage }).request;
-        const decision = await rateLimiter.consume(rateLimitKey(principal, request.socket.remoteAddress));
+        const decision = await rateLimiter.consume(rateLimitKey(principal, ctx.extra.remoteAddress));
         if (!decision.allowed) {
           metrics.limitRejections.inc({ limit: 'rate', transport: 'ws' });
           return [new RateLimitedError(decision.retryAfterSeconds)];
@@ -124,6 +125,13 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         try {
           const token = connectionToken(connectionParams);
           extra.principal = token ? await verifier.verify(token) : ANONYMOUS;
+          // A connection lives for hours, mostly idle: it keeps what it needs, not the upgrade request (headers and
+          // all) nor the token text (the verified principal stands for it).
+          const upgrade = extra as unknown as { request?: http.IncomingMessage };
+          extra.remoteAddress = upgrade.request?.socket.remoteAddress;
+          delete upgrade.request;
+          const params = connectionParams as Record<string, unknown> | undefined;
+          if (params) for (const key of ['Authorization', 'authorization', 'token']) delete params[key];
         } catch (error) {
           logger.info({ reason: (error as Error).message }, 'websocket connection refused');
           return false;
