@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditTrail } from './audit/audit-trail';
 import { ChangePublisher } from './changes/change-publisher';
+import { MembershipOutbox } from './changes/membership-outbox';
 import { connectAppPubSub } from './changes/app-pubsub';
 import { createMembershipFeed } from './changes/create-membership-feed';
 import type { Config } from './config/config';
@@ -102,7 +103,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const events = connectAppPubSub(config.redis.url, redis, logger);
   const pubSub = events.pubSub;
   const feed = await createMembershipFeed(config, redis, logger, clock);
-  const changes = new ChangePublisher(pubSub, feed, logger, metrics, clock);
+  const outbox = new MembershipOutbox(db, registry, logger);
+  const changes = new ChangePublisher(pubSub, feed, outbox, logger, metrics, clock);
   const segmentCompiler = new SegmentCompiler(registry);
   const segmentEvaluator = new SegmentEvaluator(registry, segmentCompiler, { bucketMs }, clock);
   const segmentRepository = new SegmentRepository(db, registry);
@@ -140,7 +142,10 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     metrics,
     logger,
     batchSize: config.privacy.erasureBatchSize,
-    memberships: { leaveAll: (tx, ids) => segmentEvaluator.leaveAllIn(tx, ids), publish: (c) => changes.publishMemberships(c) },
+    memberships: {
+      leaveAll: async (tx, ids) => changes.oweMemberships(tx, await segmentEvaluator.leaveAllIn(tx, ids)),
+      publish: (owed) => changes.publishMemberships(owed),
+    },
     clock,
   });
   const audit = new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock });
@@ -182,10 +187,19 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   // Whole-population evaluations a stopped instance left unfinished continue here once their lease lapses.
   await population.resumePendingEvery(30_000);
   windows.start();
+  // Changes a stopped process committed but never appended reach the feed here (any instance relays them).
+  const relay = setInterval(
+    () =>
+      void changes
+        .relayOwedMemberships(config.feed.relayGraceSeconds)
+        .then((relayed) => relayed > 0 && logger.warn({ relayed }, 'appended membership changes a stopped process left in the outbox'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'outbox relay failed; trying again')),
+    config.feed.relayIntervalMs,
+  ).unref();
   // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
   await erasure.resumePendingEvery(config.privacy.erasureResumeIntervalMs);
 
-  const retention = new RetentionJob(db, registry, config.retention, logger, (c) => changes.publishMemberships(c), clock);
+  const retention = new RetentionJob(db, registry, config.retention, logger, changes.memberships, clock);
   const retentionSchedule =
     retention.enabled && config.retention.intervalMinutes > 0 ? scheduleRetention(retention, config.retention.intervalMinutes, logger) : null;
 
@@ -234,6 +248,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
      * per-customer topics reach every instance when Redis is configured.
      */
     pubSub,
+    /** Publishes what committed transactions changed; tests reach the membership outbox through it. */
+    changes,
     /** Background segment work, for tests: wait for whole-population runs, run due window rechecks now. */
     segments: { population, windows, evaluator: segmentEvaluator },
     /** The durable feed of segment membership changes: segment evaluation appends after commit, subscriptions read. */
@@ -266,6 +282,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
       await retentionSchedule?.stop();
+      clearInterval(relay);
       await windows.stop();
       await population.stop();
       // Before the database goes: the batch in hand is finished and acknowledged.
@@ -276,6 +293,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
         httpServer.close();
         await once(httpServer, 'close');
       }
+      // Appended changes leave the outbox now, not on the next start's relay.
+      await outbox.flush();
       await feed.close();
       await events.close();
       await closeRedis(redis);

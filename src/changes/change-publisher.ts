@@ -4,13 +4,18 @@ import type { MembershipChange } from '../segments/membership-change';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { MembershipFeed } from './membership-feed';
+import type { MembershipOutbox, OwedChanges } from './membership-outbox';
+import type { Tx } from '../infra/neo4j/database';
 import type { AppPubSub } from './pubsub';
+
+export type MembershipSink = { owe(tx: Tx, changes: MembershipChange[]): Promise<OwedChanges>; publish(owed: OwedChanges): Promise<void> };
 
 /** Turns what a committed transaction changed into events; call it only after the commit. */
 export class ChangePublisher {
   constructor(
     private readonly pubSub: AppPubSub,
     private readonly feed: Pick<MembershipFeed, 'append'>,
+    private readonly outbox: MembershipOutbox,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly clock: () => Date = () => new Date(),
@@ -21,20 +26,41 @@ export class ChangePublisher {
     for (const change of changed) this.pubSub.publish('CUSTOMER_CHANGED', change.customerId, { ...change, at });
   }
 
+  /** Owing in a transaction and publishing after it, for jobs that decide membership changes outside segments. */
+  get memberships(): MembershipSink {
+    return { owe: (tx, changes) => this.oweMemberships(tx, changes), publish: (owed) => this.publishMemberships(owed) };
+  }
+
+  /** Inside the transaction that decided them: the changes are owed to the feed from the moment it commits. */
+  oweMemberships(tx: Tx, changes: MembershipChange[]): Promise<OwedChanges> {
+    return this.outbox.recordIn(tx, changes);
+  }
+
   /**
-   * Segment membership changes go to the durable feed, which gives each its cursor and carries it to every instance.
-   * The changes are committed already: a feed that is down must not fail the write that made them, so it is logged
-   * and counted (the memberships in Neo4j stay right; subscribers miss these entries).
+   * After commit: segment membership changes go to the durable feed, which gives each its cursor and carries it to
+   * every instance. A feed that is down must not fail the write that made them: they stay in the outbox, and the
+   * relay appends them once it is back.
    */
-  async publishMemberships(changes: MembershipChange[]): Promise<void> {
+  async publishMemberships({ outboxId, changes }: OwedChanges): Promise<void> {
     if (changes.length === 0) return;
     try {
       await this.feed.append(changes);
       for (const change of changes) this.metrics.segmentMembershipChanges.inc({ change: change.change });
+      if (outboxId) this.outbox.settle(outboxId);
     } catch (error) {
       this.metrics.feedAppendFailures.inc(changes.length);
-      this.logger.error({ err: error, changes: changes.length }, 'membership changes committed but not appended to the feed');
+      this.logger.error({ err: error, changes: changes.length }, 'membership changes committed, not yet in the feed: left to the outbox relay');
     }
+  }
+
+  /** Appends what the outbox still owes long after commit (a process stopped in between); returns how many changes. */
+  async relayOwedMemberships(graceSeconds: number, batch = 100): Promise<number> {
+    const owed = await this.outbox.claimStale(graceSeconds, batch);
+    for (const { id, changes } of owed) {
+      await this.feed.append(changes);
+      await this.outbox.remove([id]);
+    }
+    return owed.reduce((n, o) => n + o.changes.length, 0);
   }
 
   publishConsent(changes: ConsentChange[]): void {

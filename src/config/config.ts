@@ -126,6 +126,9 @@ const environment = z
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(100),
   FEED_KEY: z.string().min(1).default('c360:feed:memberships'),
   FEED_MAX_LENGTH: positiveInt.default(100_000),
+  // Changes a stopped process left in the outbox are appended by any instance once this old, checked this often.
+  FEED_RELAY_GRACE_SECONDS: positiveInt.default(30),
+  FEED_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   RATE_LIMIT_POINTS: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_DURATION_SECONDS: positiveInt.default(60),
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
@@ -213,6 +216,8 @@ export type Config = Readonly<{
     key: string;
     /** Entries kept (Redis trims approximately: at least this many, at most one stream node more). */
     maxLength: number;
+    relayGraceSeconds: number;
+    relayIntervalMs: number;
   };
   seedOnStart: boolean;
   auth: {
@@ -324,7 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       local: { dataDir: e.NEO4J_LOCAL_DATA_DIR, pageCacheMb: e.NEO4J_LOCAL_PAGECACHE_MB, heap: e.NEO4J_LOCAL_HEAP },
     },
     redis: { url: e.REDIS_URL },
-    feed: { key: e.FEED_KEY, maxLength: e.FEED_MAX_LENGTH },
+    feed: { key: e.FEED_KEY, maxLength: e.FEED_MAX_LENGTH, relayGraceSeconds: e.FEED_RELAY_GRACE_SECONDS, relayIntervalMs: e.FEED_RELAY_INTERVAL_MS },
     seedOnStart: e.SEED_ON_START,
     auth: {
       devMode: e.AUTH_DEV_MODE,

@@ -87,7 +87,10 @@ export class ConsentService {
         stamp,
       );
       const after = created ? await this.repository.current(tx, [target.customerId]) : before;
-      const memberships = created ? await this.segments.evaluateIn(tx, [{ customerId: target.customerId, reads: new Set([`consent:${purpose}`]) }]) : [];
+      const memberships = await this.changes.oweMemberships(
+        tx,
+        created ? await this.segments.evaluateIn(tx, [{ customerId: target.customerId, reads: new Set([`consent:${purpose}`]) }]) : [],
+      );
       return { customerId: target.customerId, statement, created, before, after, memberships };
     });
 

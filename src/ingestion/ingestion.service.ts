@@ -129,7 +129,7 @@ export class IngestionService {
         await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
       }
       // In the same transaction: a membership is never out of step with the data it was decided on.
-      const memberships = await this.segments.evaluateIn(tx, resolved.touches);
+      const memberships = await this.changes.oweMemberships(tx, await this.segments.evaluateIn(tx, resolved.touches));
       return { ...resolved, screening, memberships };
     });
     // Only after commit: a listener must never hear of a change that was rolled back.

@@ -2,7 +2,7 @@ import { Neo4jError } from 'neo4j-driver';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { Database, Tx } from '../infra/neo4j/database';
-import type { MembershipChange } from '../segments/membership-change';
+import type { OwedChanges } from '../changes/membership-outbox';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
@@ -24,7 +24,7 @@ export type ErasureDeps = {
   logger: Logger;
   batchSize: number;
   /** Memberships end before the profiles go; each is published as EXITED once committed. */
-  memberships: { leaveAll(tx: Tx, customerIds: string[]): Promise<MembershipChange[]>; publish(changes: MembershipChange[]): Promise<void> };
+  memberships: { leaveAll(tx: Tx, customerIds: string[]): Promise<OwedChanges>; publish(owed: OwedChanges): Promise<void> };
   clock?: () => Date;
 };
 
@@ -177,7 +177,7 @@ export class ErasureService {
     const cacheKeys = await cache.evict(profileIds);
     const left = await repository.counted(id, async (tx) => {
       const changes = await this.deps.memberships.leaveAll(tx, profileIds);
-      return { result: changes, counts: { cacheKeys, segmentMemberships: changes.length } };
+      return { result: changes, counts: { cacheKeys, segmentMemberships: changes.changes.length } };
     });
     await this.deps.memberships.publish(left);
     await this.repeat(id, 'customers', profileIds);

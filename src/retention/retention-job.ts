@@ -1,8 +1,8 @@
 import type { RetentionSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import type { MembershipSink } from '../changes/change-publisher';
 import type { Logger } from '../observability/logger';
-import type { MembershipChange } from '../segments/membership-change';
 
 export const DATA_CLASSES = ['ANONYMOUS_PROFILE', 'SOURCE_RECORD', 'DEAD_LETTER'] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
@@ -27,8 +27,8 @@ export class RetentionJob {
     registry: CypherRegistry,
     private readonly settings: RetentionSettings,
     private readonly logger: Logger,
-    /** Memberships of removed profiles end: each is published as EXITED once its batch committed. */
-    private readonly publishMemberships: (changes: MembershipChange[]) => Promise<void>,
+    /** Memberships of removed profiles end: each owed as EXITED in its batch's transaction, published after commit. */
+    private readonly memberships: MembershipSink,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.q = registry.bind({
@@ -75,20 +75,22 @@ export class RetentionJob {
     let total = 0;
     let after = { afterAt: EPOCH_START, afterId: '' };
     for (;;) {
-      const [row] = await this.db.write((tx) =>
-        tx.rows<{ scanned: number; removed: number; exited: { customerId: string; sequence: number; segmentIds: string[] }[]; lastAt: Date | null; lastId: string | null }>(this.q.anonymousProfiles, {
-          cutoff: cutoff.toISOString(),
-          batch: this.settings.batchSize,
-          ...after,
-        }),
-      );
-      total += row.removed;
       const at = this.clock().toISOString();
-      await this.publishMemberships(
-        row.exited.flatMap(({ customerId, sequence, segmentIds }) =>
+      const { row, owed } = await this.db.write(async (tx) => {
+        const [row] = await tx.rows<{
+          scanned: number;
+          removed: number;
+          exited: { customerId: string; sequence: number; segmentIds: string[] }[];
+          lastAt: Date | null;
+          lastId: string | null;
+        }>(this.q.anonymousProfiles, { cutoff: cutoff.toISOString(), batch: this.settings.batchSize, ...after });
+        const exited = row.exited.flatMap(({ customerId, sequence, segmentIds }) =>
           segmentIds.map((segmentId, i) => ({ segmentId, customerId, change: 'EXITED' as const, at, sequence: sequence + 1 + i })),
-        ),
-      );
+        );
+        return { row, owed: await this.memberships.owe(tx, exited) };
+      });
+      total += row.removed;
+      await this.memberships.publish(owed);
       if (row.scanned < this.settings.batchSize || !row.lastAt || !row.lastId) return total;
       after = { afterAt: row.lastAt.toISOString(), afterId: row.lastId };
     }

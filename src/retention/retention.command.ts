@@ -7,6 +7,10 @@ import { provideNeo4j } from '../infra/services/neo4j-service';
 import { createLogger } from '../observability/logger';
 import { RetentionJob } from './retention-job';
 import { createMembershipFeed } from '../changes/create-membership-feed';
+import { ChangePublisher } from '../changes/change-publisher';
+import { MembershipOutbox } from '../changes/membership-outbox';
+import { createAppPubSub } from '../changes/pubsub';
+import { createMetrics } from '../observability/metrics';
 import { closeRedis, connectRedis } from '../infra/redis/redis-client';
 
 /** `npm run retention`: applies the RETENTION_* windows once, for schedulers outside the app (cron, a k8s CronJob). */
@@ -23,10 +27,11 @@ async function main() {
     // With Redis, the memberships retention ends reach subscribers through the shared feed (EXITED).
     const redis = await connectRedis(config.redis.url, logger);
     const feed = await createMembershipFeed(config, redis, logger);
-    const job = new RetentionJob(db, registry, config.retention, logger, async (changes) => {
-      await feed.append(changes);
-    });
+    const outbox = new MembershipOutbox(db, registry, logger);
+    const changes = new ChangePublisher(createAppPubSub(), feed, outbox, logger, createMetrics());
+    const job = new RetentionJob(db, registry, config.retention, logger, changes.memberships);
     stopFeed = async () => {
+      await outbox.flush();
       await feed.close();
       await closeRedis(redis);
     };

@@ -92,7 +92,7 @@ export class SegmentPopulation {
       total ??= (await this.db.read<{ total: number }>(this.q.countCustomers))[0].total;
       const { changes, recorded, done, after } = await this.db.write(async (tx) => {
         const [{ ids }] = await tx.rows<{ ids: string[] }>(this.q.customerPage, { after: claim.after, batch: this.settings.batch });
-        const changes = await this.evaluator.evaluateSegmentIn(tx, segmentId, ids);
+        const changes = await this.changes.oweMemberships(tx, await this.evaluator.evaluateSegmentIn(tx, segmentId, ids));
         const done = ids.length < this.settings.batch;
         const after = ids.at(-1) ?? claim.after;
         const recorded = await tx.rows(this.q.recordProgress, {
@@ -111,7 +111,7 @@ export class SegmentPopulation {
       await this.changes.publishMemberships(changes);
       batches++;
       if (done || batches % 20 === 0) {
-        this.logger.info({ segmentId, version: claim.version, after, total, done, changed: changes.length }, done ? 'segment evaluated' : 'segment evaluation in progress');
+        this.logger.info({ segmentId, version: claim.version, after, total, done, changed: changes.changes.length }, done ? 'segment evaluated' : 'segment evaluation in progress');
       }
       if (recorded && done) return;
       if (!recorded) total = null; // a new version (or a deletion): claim again, from its start
@@ -122,12 +122,13 @@ export class SegmentPopulation {
   private async removeMembers(segmentId: string): Promise<void> {
     for (;;) {
       const at = this.clock().toISOString();
-      const removed = await this.db.write((tx) =>
-        tx.rows<{ customerId: string; sequence: number }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch }),
-      );
-      const changes: MembershipChange[] = removed.map(({ customerId, sequence }) => ({ segmentId, customerId, change: 'EXITED', at, sequence }));
-      await this.changes.publishMemberships(changes);
-      if (removed.length < this.settings.batch) break;
+      const owed = await this.db.write(async (tx) => {
+        const removed = await tx.rows<{ customerId: string; sequence: number }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch });
+        const changes: MembershipChange[] = removed.map(({ customerId, sequence }) => ({ segmentId, customerId, change: 'EXITED', at, sequence }));
+        return this.changes.oweMemberships(tx, changes);
+      });
+      await this.changes.publishMemberships(owed);
+      if (owed.changes.length < this.settings.batch) break;
     }
     await this.db.write((tx) => tx.rows(this.q.finishDelete, { id: segmentId }));
     this.logger.info({ segmentId }, 'segment deleted');

@@ -54,11 +54,11 @@ export class WindowScheduler {
         const due = await tx.rows<{ segmentId: string; customerIds: string[] }>(this.q.due, { now, batch: this.settings.batch });
         const decided: MembershipChange[] = [];
         for (const { segmentId, customerIds } of due) decided.push(...(await this.evaluator.evaluateSegmentIn(tx, segmentId, customerIds)));
-        return due.length === 0 ? null : decided;
+        return due.length === 0 ? null : this.changes.oweMemberships(tx, decided);
       });
       if (changes === null) break;
       await this.changes.publishMemberships(changes);
-      all.push(...changes);
+      all.push(...changes.changes);
     }
     return all;
   }

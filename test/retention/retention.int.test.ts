@@ -50,8 +50,11 @@ describe('retention', () => {
       new CypherRegistry(),
       { anonymousProfileDays: 0, sourceRecordDays: 0, deadLetterDays: 0, intervalMinutes: 0, batchSize: 500, ...settings },
       createLogger('silent'),
-      async (changes) => {
-        published.push(...changes);
+      {
+        owe: async (_tx, changes) => ({ outboxId: null, changes }),
+        publish: async ({ changes }) => {
+          published.push(...changes);
+        },
       },
       () => at,
     );

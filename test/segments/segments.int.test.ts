@@ -306,6 +306,29 @@ describe('segments', () => {
     expect(left).toBe(0);
   });
 
+  it('changes committed but never appended (the process stopped in between) reach the feed through the outbox relay', async () => {
+    const owed: MembershipChange = { segmentId: unique('segment'), customerId: unique('customer'), change: 'ENTERED', at: at(0), sequence: 7 };
+    // What a transaction that decides a change does; then no append, as if the process died right after commit.
+    await app.db.write((tx) => app.changes.oweMemberships(tx, [owed]));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(heardFor(owed.segmentId)).toEqual([]);
+
+    expect(await app.changes.relayOwedMemberships(1)).toBeGreaterThanOrEqual(1);
+    await eventually(() => expect(heard.filter((c) => c.segmentId === owed.segmentId)).toEqual([expect.objectContaining(owed)]));
+    const [{ left }] = await app.db.read<{ left: number }>('MATCH (o:FeedOutbox) WHERE o.changes CONTAINS $id RETURN count(o) AS left', { id: owed.segmentId });
+    expect(left).toBe(0);
+  });
+
+  it('leaves nothing owed once changes are appended', async () => {
+    const city = unique('City');
+    await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city } }]);
+    const seg = await createSegment({ attribute: 'city', eq: city });
+    await eventually(() => expect(heardFor(seg.id)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the outbox removes appended entries in batches every 100 ms
+    const [{ left }] = await app.db.read<{ left: number }>('MATCH (o:FeedOutbox) WHERE o.changes CONTAINS $id RETURN count(o) AS left', { id: seg.id });
+    expect(left).toBe(0);
+  });
+
   it('needs segments:write to define and segments:read to read', async () => {
     const errors = await gqlErrors(app, CREATE, { name: unique(), definition: { identifier: 'EMAIL' } }, as('analyst'));
     expect(errors.errors[0].extensions?.code).toBe('FORBIDDEN');
