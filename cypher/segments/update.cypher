@@ -8,5 +8,7 @@ SET s.name = coalesce($name, s.name), s.description = coalesce($description, s.d
     s.status = CASE WHEN $definition IS NULL THEN s.status ELSE 'EVALUATING' END,
     s.evaluated = CASE WHEN $definition IS NULL THEN s.evaluated ELSE 0 END,
     s.evaluatedAfter = CASE WHEN $definition IS NULL THEN s.evaluatedAfter ELSE '' END,
-    s.updatedAt = datetime($now)
+    s.updatedAt = datetime($now),
+    s.evaluationHolder = CASE WHEN $definition IS NULL THEN s.evaluationHolder ELSE $holder END,
+    s.evaluationHeartbeat = CASE WHEN $definition IS NULL THEN s.evaluationHeartbeat ELSE datetime() END
 RETURN s {.*} AS segment

@@ -42,6 +42,11 @@ export class SegmentPopulation {
     });
   }
 
+  /** This instance, as the holder of the leases it takes. */
+  get holder(): string {
+    return this.settings.holder;
+  }
+
   start(segmentId: string): void {
     if (this.stopped) return;
     // A run in progress may be past its last claim: it looks again when it ends.

@@ -49,12 +49,13 @@ export class SegmentRepository {
     return tx.rows(this.q.active);
   }
 
-  async create(tx: Tx, segment: SegmentWrite, actor: string, now: string): Promise<SegmentRow> {
-    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.create, { ...segment, actor, now });
+  /** `holder`: the instance that will evaluate it (it holds the lease from the start). */
+  async create(tx: Tx, segment: SegmentWrite, actor: string, holder: string, now: string): Promise<SegmentRow> {
+    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.create, { ...segment, actor, holder, now });
     return row.segment;
   }
 
-  async update(tx: Tx, id: string, change: Partial<Omit<SegmentWrite, 'id'>>, now: string): Promise<SegmentRow | null> {
+  async update(tx: Tx, id: string, change: Partial<Omit<SegmentWrite, 'id'>>, holder: string, now: string): Promise<SegmentRow | null> {
     const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.update, {
       id,
       name: change.name ?? null,
@@ -62,13 +63,14 @@ export class SegmentRepository {
       definition: change.definition ?? null,
       reads: change.reads ?? null,
       dependsOn: change.dependsOn ?? null,
+      holder,
       now,
     });
     return row?.segment ?? null;
   }
 
-  async markDeleted(tx: Tx, id: string, now: string): Promise<SegmentRow | null> {
-    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.markDeleted, { id, now });
+  async markDeleted(tx: Tx, id: string, holder: string, now: string): Promise<SegmentRow | null> {
+    const [row] = await tx.rows<{ segment: SegmentRow }>(this.q.markDeleted, { id, holder, now });
     return row?.segment ?? null;
   }
 

@@ -33,7 +33,7 @@ export class SegmentService {
     const description = this.description(input.description);
     const segment = await this.db.write(async (tx) => {
       const checked = await this.check(tx, input.definition, id, await this.repository.lockedLive(tx));
-      return this.repository.create(tx, { id, name, description, ...checked }, actor, this.clock().toISOString());
+      return this.repository.create(tx, { id, name, description, ...checked }, actor, this.population.holder, this.clock().toISOString());
     });
     this.population.start(segment.id);
     return { ...segment, size: 0 };
@@ -44,7 +44,7 @@ export class SegmentService {
     const description = input.description === undefined ? undefined : this.description(input.description);
     const segment = await this.db.write(async (tx) => {
       const checked = input.definition === undefined || input.definition === null ? {} : await this.check(tx, input.definition, id, await this.repository.lockedLive(tx));
-      const updated = await this.repository.update(tx, id, { name, description, ...checked }, this.clock().toISOString());
+      const updated = await this.repository.update(tx, id, { name, description, ...checked }, this.population.holder, this.clock().toISOString());
       if (!updated) throw new NotFoundError(`No segment ${id}`, { argument: 'id' });
       return updated;
     });
@@ -59,7 +59,7 @@ export class SegmentService {
       if (readers.length > 0) {
         throw new BadUserInputError(`Segment ${id} is read by ${readers.join(', ')}; change or delete those first`, { argument: 'id', readBy: readers });
       }
-      const deleted = await this.repository.markDeleted(tx, id, this.clock().toISOString());
+      const deleted = await this.repository.markDeleted(tx, id, this.population.holder, this.clock().toISOString());
       if (!deleted) throw new NotFoundError(`No segment ${id}`, { argument: 'id' });
       return deleted;
     });

@@ -84,8 +84,8 @@ describe('configuration', () => {
   });
 
   it('has a membership feed with a default key and retention, each set by its own variable', () => {
-    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).feed).toEqual({ key: 'c360:feed:memberships', maxLength: 100000 });
-    expect(loadConfig({ AUTH_DEV_MODE: 'true', FEED_KEY: 'audiences:feed', FEED_MAX_LENGTH: '500' }).feed).toEqual({ key: 'audiences:feed', maxLength: 500 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).feed).toEqual({ key: 'c360:feed:memberships', maxLength: 100000, relayGraceSeconds: 30, relayIntervalMs: 10000 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true', FEED_KEY: 'audiences:feed', FEED_MAX_LENGTH: '500' }).feed).toMatchObject({ key: 'audiences:feed', maxLength: 500 });
     expect(() => loadConfig({ AUTH_DEV_MODE: 'true', FEED_MAX_LENGTH: '0', WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: 'many' })).toThrow(
       /WS_MAX_SUBSCRIPTIONS_PER_CONNECTION[\s\S]*FEED_MAX_LENGTH/,
     );
