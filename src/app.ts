@@ -41,14 +41,9 @@ import { ErasureService } from './privacy/erasure.service';
 import { SuppressionFilter } from './privacy/suppression-filter';
 import { SuppressionHasher } from './privacy/suppression-hasher';
 import { SuppressionRepository } from './privacy/suppression.repository';
-import { SegmentCompiler } from './segments/segment-compiler';
-import { SegmentEvaluator } from './segments/segment-evaluator';
-import { SegmentPopulation } from './segments/segment-population';
-import { SegmentRepository } from './segments/segment.repository';
-import { SegmentService } from './segments/segment.service';
-import { WindowScheduler } from './segments/window-scheduler';
 import { DirectSink, StreamSink } from './streaming/event-sink';
 import { IngestStream } from './streaming/ingest-stream';
+import { createSegments } from './segments/segments.module';
 import { segmentRouter } from './streaming/segment-router';
 import { StreamWorker } from './streaming/stream-worker';
 import { WriteKeys } from './streaming/write-keys';
@@ -68,8 +63,6 @@ export type App = Awaited<ReturnType<typeof createApp>>;
 
 /** How long an instance may go without finishing a batch before another may take its erasure over. */
 const ERASURE_LEASE_SECONDS = 60;
-/** The same for a segment's whole-population evaluation. */
-const SEGMENT_LEASE_SECONDS = 60;
 const DAY_MS = 86_400_000;
 
 /** The composition root: migrations, services, schema and server, for `npm start`, tests and benchmarks alike. */
@@ -105,27 +98,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const feed = await createMembershipFeed(config, redis, logger, clock);
   const outbox = new MembershipOutbox(db, registry, logger);
   const changes = new ChangePublisher(pubSub, feed, outbox, logger, metrics, clock);
-  const segmentCompiler = new SegmentCompiler(registry);
-  const segmentEvaluator = new SegmentEvaluator(registry, segmentCompiler, { bucketMs }, clock);
-  const segmentRepository = new SegmentRepository(db, registry);
-  const population = new SegmentPopulation(
-    db,
-    registry,
-    segmentEvaluator,
-    changes,
-    logger,
-    { batch: config.segments.evaluationBatch, leaseSeconds: SEGMENT_LEASE_SECONDS, holder: randomUUID() },
-    clock,
-  );
-  const windows = new WindowScheduler(
-    db,
-    registry,
-    segmentEvaluator,
-    changes,
-    logger,
-    { batch: config.segments.evaluationBatch, maxSleepMs: config.segments.windowMaxSleepMs },
-    clock,
-  );
+  const segments = createSegments({ db, registry, changes, logger, settings: config.segments, purposes: consentPurposes.list, clock });
   if (config.privacy.suppressionSaltIsDevDefault) {
     logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
   }
@@ -143,7 +116,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     logger,
     batchSize: config.privacy.erasureBatchSize,
     memberships: {
-      leaveAll: async (tx, ids) => changes.oweMemberships(tx, await segmentEvaluator.leaveAllIn(tx, ids)),
+      leaveAll: async (tx, ids) => changes.oweMemberships(tx, await segments.evaluator.leaveAllIn(tx, ids)),
       publish: (owed) => changes.publishMemberships(owed),
     },
     clock,
@@ -160,33 +133,22 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       new SuppressionFilter(hasher, suppressions, normalizer),
       consentPurposes,
       config.ingest.maxBatch,
-      segmentEvaluator,
+      segments.evaluator,
       clock,
     ),
     deadLetters,
     customers,
     normalizer,
     audit,
-    consent: new ConsentService(db, consentRepository, consentPurposes, changes, segmentEvaluator, clock),
+    consent: new ConsentService(db, consentRepository, consentPurposes, changes, segments.evaluator, clock),
     consentPurposes,
     erasure,
     exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
-    segments: {
-      repository: segmentRepository,
-      service: new SegmentService(
-        db,
-        segmentRepository,
-        segmentCompiler,
-        population,
-        { purposes: consentPurposes.list, maxWindowMs: config.segments.behaviourRetentionDays * DAY_MS },
-        clock,
-      ),
-    },
+    segments: { service: segments.service, repository: segments.repository },
     feed,
   };
   // Whole-population evaluations a stopped instance left unfinished continue here once their lease lapses.
-  await population.resumePendingEvery(30_000);
-  windows.start();
+  await segments.start();
   // Changes a stopped process committed but never appended reach the feed here (any instance relays them).
   const relay = setInterval(
     () =>
@@ -251,7 +213,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     /** Publishes what committed transactions changed; tests reach the membership outbox through it. */
     changes,
     /** Background segment work, for tests: wait for whole-population runs, run due window rechecks now. */
-    segments: { population, windows, evaluator: segmentEvaluator },
+    segments: { population: segments.population, windows: segments.windows, evaluator: segments.evaluator },
     /** The durable feed of segment membership changes: segment evaluation appends after commit, subscriptions read. */
     feed,
     retention,
@@ -283,8 +245,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     async stop(): Promise<void> {
       await retentionSchedule?.stop();
       clearInterval(relay);
-      await windows.stop();
-      await population.stop();
+      await segments.stop();
       // Before the database goes: the batch in hand is finished and acknowledged.
       await ingestWorker?.stop();
       await apollo.stop();

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { ChangePublisher } from '../changes/change-publisher';
+import type { SegmentSettings } from '../config/config';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import type { Logger } from '../observability/logger';
+import { SegmentCompiler } from './segment-compiler';
+import { SegmentEvaluator } from './segment-evaluator';
+import { SegmentPopulation } from './segment-population';
+import { SegmentRepository } from './segment.repository';
+import { SegmentService } from './segment.service';
+import { WindowScheduler } from './window-scheduler';
+
+/** How long an instance may go without finishing a batch before another may take a whole-population run over. */
+const LEASE_SECONDS = 60;
+/** How often an instance looks for runs whose lease lapsed. */
+const RESUME_INTERVAL_MS = 30_000;
+const DAY_MS = 86_400_000;
+
+export type SegmentsDeps = {
+  db: Database;
+  registry: CypherRegistry;
+  changes: ChangePublisher;
+  logger: Logger;
+  settings: SegmentSettings;
+  purposes: readonly string[];
+  clock?: () => Date;
+};
+
+/** Segments wired together: definitions, incremental and whole-population evaluation, and the window scheduler. */
+export function createSegments({ db, registry, changes, logger, settings, purposes, clock }: SegmentsDeps) {
+  const compiler = new SegmentCompiler(registry);
+  const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
+  const repository = new SegmentRepository(db, registry);
+  const population = new SegmentPopulation(
+    db,
+    registry,
+    evaluator,
+    changes,
+    logger,
+    { batch: settings.evaluationBatch, leaseSeconds: LEASE_SECONDS, holder: randomUUID() },
+    clock,
+  );
+  const windows = new WindowScheduler(db, registry, evaluator, changes, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
+  const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
+  return {
+    evaluator,
+    repository,
+    service,
+    population,
+    windows,
+    /** Resumes runs a stopped instance left (once their lease lapses, and every 30 s) and starts the window scheduler. */
+    async start(): Promise<void> {
+      await population.resumePendingEvery(RESUME_INTERVAL_MS);
+      windows.start();
+    },
+    async stop(): Promise<void> {
+      await windows.stop();
+      await population.stop();
+    },
+  };
+}
