@@ -147,6 +147,8 @@ const environment = z
   SEGMENT_EVALUATION_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
   // The window scheduler also looks again this often, for rechecks written by other instances.
   SEGMENT_WINDOW_MAX_SLEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // Off only where something else drives time windows (tests call runDue with their own clock).
+  SEGMENT_WINDOW_SCHEDULER: booleanFlag.default('true'),
   INGEST_STREAM_KEY: z.string().min(1).default('c360:ingest:events'),
   INGEST_STREAM_GROUP: z.string().min(1).default('c360-ingest'),
   INGEST_DEAD_LETTER_STREAM: z.string().min(1).default('c360:ingest:dead'),
@@ -274,6 +276,7 @@ export type SegmentSettings = {
   behaviourRetentionDays: number;
   evaluationBatch: number;
   windowMaxSleepMs: number;
+  windowScheduler: boolean;
 };
 
 export type StreamingSettings = {
@@ -381,6 +384,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       behaviourRetentionDays: e.BEHAVIOUR_RETENTION_DAYS,
       evaluationBatch: e.SEGMENT_EVALUATION_BATCH,
       windowMaxSleepMs: e.SEGMENT_WINDOW_MAX_SLEEP_MS,
+      windowScheduler: e.SEGMENT_WINDOW_SCHEDULER,
     },
     streaming: {
       streamKey: e.INGEST_STREAM_KEY,

@@ -52,7 +52,7 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
     /** Resumes runs a stopped instance left (once their lease lapses, and every 30 s) and starts the window scheduler. */
     async start(): Promise<void> {
       await population.resumePendingEvery(RESUME_INTERVAL_MS);
-      windows.start();
+      if (settings.windowScheduler) windows.start();
     },
     async stop(): Promise<void> {
       await windows.stop();

@@ -37,7 +37,7 @@ describe('a worker killed with SIGKILL in the middle of its work', () => {
       command: process.execPath,
       args: ['dist/streaming/worker.command.js'],
       cwd: ROOT,
-      env: { ...process.env, ...env, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', RETENTION_INTERVAL_MINUTES: '0' },
+      env: { ...process.env, ...env, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', RETENTION_INTERVAL_MINUTES: '0', SEGMENT_WINDOW_SCHEDULER: 'false' },
       ready: /ingest worker started/,
       timeoutMs: 90_000,
     });
@@ -91,7 +91,7 @@ describe('the worker process', () => {
         command: process.execPath,
         args: ['dist/streaming/worker.command.js'],
         cwd: ROOT,
-        env: { ...process.env, ...env, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, RETENTION_INTERVAL_MINUTES: '0' },
+        env: { ...process.env, ...env, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, RETENTION_INTERVAL_MINUTES: '0', SEGMENT_WINDOW_SCHEDULER: 'false' },
         ready: /ingest worker started/,
         timeoutMs: 90_000,
       });

@@ -30,6 +30,7 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
       AUTH_JWT_SECRET: TEST_JWT_SECRET,
       // Nothing in the background that the test did not ask for.
       RETENTION_INTERVAL_MINUTES: '0',
+      SEGMENT_WINDOW_SCHEDULER: 'false',
       ...env,
     },
     ready: READY,

@@ -14,7 +14,16 @@ export type TestApp = App & { db: Database; config: Config; close(): Promise<voi
 export async function startTestApp(
   options: { env?: Record<string, string | undefined>; rules?: IdentityRules; clock?: () => Date; logger?: Logger } = {},
 ): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', SEED_ON_START: 'false', AUTH_JWT_SECRET: TEST_JWT_SECRET, ...options.env });
+  // Test apps run on clocks of their own, years apart, over one shared database: a window scheduler on one clock
+  // would act on another test's rechecks. Tests drive windows themselves (app.segments.windows.runDue()).
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    SEED_ON_START: 'false',
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    SEGMENT_WINDOW_SCHEDULER: 'false',
+    ...options.env,
+  });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const app = await createApp({ config, db, logger, rules: options.rules, clock: options.clock });
