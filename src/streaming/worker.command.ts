@@ -1,10 +1,8 @@
 import 'reflect-metadata';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config/config';
-import { Database } from '../infra/neo4j/database';
-import { provideNeo4j } from '../infra/services/neo4j-service';
 import { createLogger } from '../observability/logger';
-import { runUntilSignalled } from '../infra/services/process-lifecycle';
+import { runUntilSignalled, startDatabase } from '../infra/services/process-lifecycle';
 
 /**
  * `npm run worker`: the ingest stream's consumer on its own. The app is composed as for the API (same ingestion path,
@@ -19,11 +17,7 @@ async function main() {
   const logger = createLogger(config.logLevel);
 
   await runUntilSignalled(logger, async (started) => {
-    const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
-    started({ name: 'Neo4j', stop: () => neo4j.stop() });
-    const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
-    started({ name: 'the Neo4j driver', stop: () => db.close() });
-    await db.waitUntilReachable();
+    const db = await startDatabase(config, logger, started);
     const app = await createApp({ config, db, logger });
     started({ name: 'the worker', stop: () => app.stop() });
   });

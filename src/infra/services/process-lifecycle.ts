@@ -1,4 +1,7 @@
+import type { Config } from '../../config/config';
 import type { Logger } from '../../observability/logger';
+import { Database } from '../neo4j/database';
+import { provideNeo4j } from './neo4j-service';
 
 export type Started = { name: string; stop: () => Promise<void> };
 
@@ -32,4 +35,15 @@ export async function runUntilSignalled(logger: Logger, start: (started: (servic
     await stopAll();
     throw error;
   }
+}
+
+/** Neo4j (as configured: NEO4J_URI, a container or the embedded launcher) and a reachable driver, each registered to stop. */
+export async function startDatabase(config: Config, logger: Logger, started: (service: Started) => void): Promise<Database> {
+  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
+  started({ name: 'Neo4j', stop: () => neo4j.stop() });
+  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
+  started({ name: 'the Neo4j driver', stop: () => db.close() });
+  await db.waitUntilReachable();
+  logger.info({ origin: neo4j.origin, uri: neo4j.uri }, 'connected to Neo4j');
+  return db;
 }
