@@ -5,5 +5,5 @@ WHERE s.version = $version AND s.deletedAt IS NULL AND s.evaluationHolder = $hol
 SET s.evaluated = s.evaluated + $count, s.evaluatedAfter = $after, s.total = $total,
     s.status = CASE WHEN $done THEN 'READY' ELSE 'EVALUATING' END,
     s.evaluatedAt = CASE WHEN $done THEN datetime($now) ELSE s.evaluatedAt END,
-    s.evaluationHeartbeat = datetime($now)
+    s.evaluationHeartbeat = datetime()
 RETURN s.version AS version

@@ -14,6 +14,7 @@ type Claim = { version: number; after: string; status: 'EVALUATING' | 'DELETING'
  * keep being served): evaluating a new or changed definition over every customer, or removing a deleted segment's
  * members. Progress is stored on the segment (status, evaluated, total) and logged. An instance holds a lease on
  * the run, renewed per batch; a run left by a stopped instance is resumed by any instance once the lease lapses.
+ * Leases are timed by the database's clock; this instance's clock only dates what the evaluation decides.
  */
 export class SegmentPopulation {
   private readonly q;
@@ -70,8 +71,7 @@ export class SegmentPopulation {
   }
 
   async resumePending(): Promise<void> {
-    const now = this.clock().toISOString();
-    const rows = await this.db.read<{ id: string }>(this.q.pending, { now, leaseSeconds: this.settings.leaseSeconds });
+    const rows = await this.db.read<{ id: string }>(this.q.pending, { leaseSeconds: this.settings.leaseSeconds });
     for (const row of rows) this.start(row.id);
   }
 
@@ -140,9 +140,8 @@ export class SegmentPopulation {
   }
 
   private async claim(segmentId: string): Promise<Claim | null> {
-    const now = this.clock().toISOString();
     const [row] = await this.db.write((tx) =>
-      tx.rows<Claim>(this.q.claim, { id: segmentId, holder: this.settings.holder, now, leaseSeconds: this.settings.leaseSeconds }),
+      tx.rows<Claim>(this.q.claim, { id: segmentId, holder: this.settings.holder, leaseSeconds: this.settings.leaseSeconds }),
     );
     return row ?? null;
   }

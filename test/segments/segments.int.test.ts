@@ -329,6 +329,36 @@ describe('segments', () => {
     expect(left).toBe(0);
   });
 
+  it('times its evaluation lease by the database clock: an instance whose clock is months behind keeps its run', async () => {
+    // This app's clock lies months behind the real one, another instance's does not. Judged by the instances'
+    // clocks, the run's heartbeat would look long lapsed to the other, which would take the run over.
+    const other = await startTestApp();
+    let reached!: () => void;
+    let release!: () => void;
+    const inBatch = new Promise<void>((resolve) => (reached = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const evaluate = app.segments.evaluator.evaluateSegmentIn.bind(app.segments.evaluator);
+    const gate = jest.spyOn(app.segments.evaluator, 'evaluateSegmentIn').mockImplementation(async (tx, segmentId, ids) => {
+      reached();
+      await released;
+      return evaluate(tx, segmentId, ids);
+    });
+    const resumed = jest.spyOn(other.segments.population, 'start');
+    try {
+      const { createSegment: seg } = await gql(app, CREATE, { name: unique('segment'), definition: { attribute: 'city', eq: unique() } });
+      await inBatch; // this app has claimed the run and is in its first batch
+      await other.segments.population.resumePending();
+      expect(resumed.mock.calls.map(([id]) => id)).not.toContain(seg.id);
+      release();
+      await app.segments.population.drain();
+      expect((await segment(seg.id)).status).toBe('READY');
+    } finally {
+      release();
+      gate.mockRestore();
+      await other.close();
+    }
+  });
+
   it('needs segments:write to define and segments:read to read', async () => {
     const errors = await gqlErrors(app, CREATE, { name: unique(), definition: { identifier: 'EMAIL' } }, as('analyst'));
     expect(errors.errors[0].extensions?.code).toBe('FORBIDDEN');
