@@ -1,0 +1,75 @@
+import * as hdr from 'hdr-histogram-js';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
+
+export type PacedLoad = {
+  url: string;
+  headers: Record<string, string>;
+  /** Requests per second, evenly spaced. */
+  rate: number;
+  seconds: number;
+  /** Most requests in flight at once; more wait for a connection, and that wait counts in their latency. */
+  connections: number;
+  body: () => string;
+};
+
+export type PacedResult = { rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; total: number };
+
+/**
+ * An open-model load at a constant rate: request i is due at start + i / rate, whatever became of the ones before.
+ * autocannon's rate option sends each second's quota back to back and then idles (mcollina/autocannon#174), which
+ * measures bursts at saturation rather than a steady rate. Latency runs from when a request was due, not when it
+ * left, so a server (or a generator) that falls behind shows it instead of hiding it (coordinated omission).
+ */
+export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
+  const target = new URL(options.url);
+  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1 });
+  const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
+  const total = Math.round(options.rate * options.seconds);
+  const intervalMs = 1000 / options.rate;
+  const inFlight = new Set<Promise<void>>();
+  let errors = 0;
+  let non2xx = 0;
+
+  const send = (dueAt: number) => {
+    const request = pool
+      .request({ method: 'POST', path: target.pathname + target.search, headers: options.headers, body: options.body() })
+      .then(async (response) => {
+        await response.body.dump();
+        latencyUs.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+        if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
+      })
+      .catch(() => {
+        errors++;
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  };
+
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const now = performance.now();
+    // Every request whose time has come goes now: a late timer must not thin out the rate.
+    while (sent < total && start + sent * intervalMs <= now) send(start + sent++ * intervalMs);
+    const next = start + sent * intervalMs - performance.now();
+    if (next > 0) await new Promise((resolve) => setTimeout(resolve, next));
+  }
+  await Promise.all(inFlight);
+  const elapsedSeconds = (performance.now() - start) / 1000;
+  await pool.close();
+
+  const ms = (percentile: number) => latencyUs.getValueAtPercentile(percentile) / 1000;
+  const result = {
+    rps: (total - errors) / elapsedSeconds,
+    p50: ms(50),
+    p90: ms(90),
+    p99: ms(99),
+    max: latencyUs.maxValue / 1000,
+    errors,
+    non2xx,
+    total,
+  };
+  latencyUs.destroy();
+  return result;
+}
