@@ -26,11 +26,15 @@ const LIST_QUERY = `query List($after: String) {
 
 type Server = 'full' | 'unguarded' | 'baseline';
 
+/** `--cpu-prof <dir>`: each server under test writes a V8 CPU profile there when it stops (open in Chrome DevTools). */
+let cpuProfileDir: string | undefined;
+
 const WARM_UP_SECONDS = 15;
 type Run = { server: Server; role: Role; label: string };
 
-/** `cpuMs`: CPU the server process spent per request (null where it cannot be read). */
-type Measured = { rps: number; p50: number; p90: number; p99: number; errors: number; non2xx: number; cpuMs: number | null };
+/** `cpuMs`, `dbCpuMs`: CPU the server process and Neo4j's spent per request (null where it cannot be read). */
+type Measured = { rps: number; p50: number; p90: number; p99: number; errors: number; non2xx: number } & CpuPerRequest;
+type CpuPerRequest = { cpuMs: number | null; dbCpuMs: number | null };
 
 function customerEvent(i: number): RawEvent {
   return {
@@ -68,13 +72,24 @@ function randomPage(firstIds: string[]) {
 }
 
 type Load = { connections: number; seconds: number; rate?: number; token: string; body: () => string };
-type Target = { url: string; pid: number };
+type Target = { url: string; pid: number; neo4jPid?: number };
+
+/** Starts counting the CPU time of the server and of Neo4j (when it is a local process); the result is per request. */
+function cpuMeter({ pid, neo4jPid }: Target): (requests: number) => CpuPerRequest {
+  const perRequest = (processId: number | undefined) => {
+    const before = processId === undefined ? null : processCpuMs(processId);
+    return (requests: number) => (before === null ? null : (processCpuMs(processId!)! - before) / Math.max(1, requests));
+  };
+  const server = perRequest(pid);
+  const db = perRequest(neo4jPid);
+  return (requests) => ({ cpuMs: server(requests), dbCpuMs: db(requests) });
+}
 
 /** `rate` requests per second evenly spaced (an open model), with latency counted from when each was due. */
-async function paced({ url, pid }: Target, options: { rate: number; seconds: number; token: string; body: () => string }): Promise<Measured> {
-  const cpuBefore = processCpuMs(pid);
+async function paced(target: Target, options: { rate: number; seconds: number; token: string; body: () => string }): Promise<Measured> {
+  const cpu = cpuMeter(target);
   const result = await pacedLoad({
-    url: `${url}/graphql`,
+    url: `${target.url}/graphql`,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     rate: options.rate,
     seconds: options.seconds,
@@ -88,14 +103,14 @@ async function paced({ url, pid }: Target, options: { rate: number; seconds: num
     p99: result.p99,
     errors: result.errors,
     non2xx: result.non2xx,
-    cpuMs: cpuBefore === null ? null : (processCpuMs(pid)! - cpuBefore) / Math.max(1, result.total),
+    ...cpu(result.total),
   };
 }
 
-async function load({ url, pid }: Target, options: Load): Promise<Measured> {
-  const cpuBefore = processCpuMs(pid);
+async function load(target: Target, options: Load): Promise<Measured> {
+  const cpu = cpuMeter(target);
   const result = await autocannon({
-    url: `${url}/graphql`,
+    url: `${target.url}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     connections: options.connections,
@@ -110,7 +125,7 @@ async function load({ url, pid }: Target, options: Load): Promise<Measured> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
-    cpuMs: cpuBefore === null ? null : (processCpuMs(pid)! - cpuBefore) / Math.max(1, result.requests.total),
+    ...cpu(result.requests.total),
   };
 }
 
@@ -124,7 +139,7 @@ async function withServer<T>(
   const child = await startManagedProcess({
     name: `read benchmark server (${server})`,
     command: process.execPath,
-    args: [path.join(__dirname, 'read-server.command.js'), server],
+    args: [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), path.join(__dirname, 'read-server.command.js'), server],
     env: {
       ...process.env,
       AUTH_JWT_SECRET: stack.secret,
@@ -137,17 +152,19 @@ async function withServer<T>(
     timeoutMs: 60_000,
   });
   try {
-    return await measure({ url: child.readyLine.replace(/^READY /, '').trim(), pid: child.pid });
+    return await measure({ url: child.readyLine.replace(/^READY /, '').trim(), pid: child.pid, neo4jPid: stack.neo4j.pid });
   } finally {
     await child.stop();
   }
 }
 
+const cpuText = (ms: number | null) => (ms === null ? 'n/a' : ms.toFixed(3));
 const millis = (ms: number) => (Number.isInteger(ms) ? String(ms) : ms.toFixed(1));
 const row = (label: string, mode: string, m: Measured) =>
-  `${label.padEnd(26)} ${mode.padEnd(18)} ${m.rps.toFixed(1).padStart(8)} ${millis(m.p50).padStart(8)} ${millis(m.p90).padStart(8)} ${millis(m.p99).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.non2xx).padStart(8)} ${(m.cpuMs === null ? 'n/a' : m.cpuMs.toFixed(3)).padStart(12)}`;
-const CPU_NOTE = 'CPU ms/req: CPU time (user + system) the server process spent per request; stabler than req/s on a shared machine';
-const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'non-2xx'.padStart(8)} ${'CPU ms/req'.padStart(12)}`;
+  `${label.padEnd(26)} ${mode.padEnd(18)} ${m.rps.toFixed(1).padStart(8)} ${millis(m.p50).padStart(8)} ${millis(m.p90).padStart(8)} ${millis(m.p99).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.non2xx).padStart(8)} ${cpuText(m.cpuMs).padStart(12)} ${cpuText(m.dbCpuMs).padStart(12)}`;
+const CPU_NOTE =
+  'CPU ms/req, Neo4j ms/req: CPU time (user + system) the server process and the Neo4j process spent per request; stabler than req/s on a shared machine';
+const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p90 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'errors'.padStart(7)} ${'non-2xx'.padStart(8)} ${'CPU ms/req'.padStart(12)} ${'Neo4j ms/req'.padStart(12)}`;
 
 /** Issue 3: one profile by identifier, full stack against the bare baseline, at a fixed rate and at saturation. */
 async function profileScenario(
@@ -232,8 +249,10 @@ async function main() {
       connections: { type: 'string' },
       roles: { type: 'string', default: 'service' },
       servers: { type: 'string', default: 'full,baseline' },
+      'cpu-prof': { type: 'string' },
     },
   });
+  cpuProfileDir = values['cpu-prof'] && path.resolve(values['cpu-prof']);
   const scenario = values.scenario;
   if (scenario !== 'profile' && scenario !== 'policy') throw new Error('--scenario is profile (default) or policy');
   const customers = Number(values.customers);

@@ -1,7 +1,8 @@
 import type { CauseKind } from '../identity/cause-kind';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
-import { FULL_SELECTION, type ProfileSelection } from './profile-selection';
+import { CoalescedLookup } from '../infra/neo4j/coalesced-lookup';
+import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
 export type CustomerRow = {
   id: string;
@@ -108,15 +109,25 @@ export class CustomerRepository {
   }
 
   /** Keyed by the id asked for; an absorbed id maps to its survivor's profile. Only `select` is read. */
-  async profilesByIds(ids: readonly string[], select: ProfileSelection = FULL_SELECTION): Promise<Map<string, ProfileRow>> {
-    const rows = await this.db.read<{ askedId: string } & WireProfile>(this.q.profilesByIds, { ids, select });
-    return new Map(rows.map((row) => [row.askedId, profileFromWire(row, select)]));
+  profilesByIds(ids: readonly string[], select: ProfileSelection = FULL_SELECTION): Promise<Map<string, ProfileRow>> {
+    return this.byIds.load(selectionKey(select), select, ids);
   }
 
-  async profilesByIdentifierKeys(keys: readonly string[], select: ProfileSelection = FULL_SELECTION): Promise<Map<string, ProfileRow>> {
+  /** Keyed by the identifier key asked for (`TYPE:normalised value`). Only `select` is read. */
+  profilesByIdentifierKeys(keys: readonly string[], select: ProfileSelection = FULL_SELECTION): Promise<Map<string, ProfileRow>> {
+    return this.byIdentifierKeys.load(selectionKey(select), select, keys);
+  }
+
+  // Profile reads of concurrent requests that select the same share a query (see CoalescedLookup).
+  private readonly byIds = new CoalescedLookup<ProfileSelection, ProfileRow>(async (ids, select) => {
+    const rows = await this.db.read<{ askedId: string } & WireProfile>(this.q.profilesByIds, { ids, select });
+    return new Map(rows.map((row) => [row.askedId, profileFromWire(row, select)]));
+  });
+
+  private readonly byIdentifierKeys = new CoalescedLookup<ProfileSelection, ProfileRow>(async (keys, select) => {
     const rows = await this.db.read<{ key: string } & WireProfile>(this.q.profilesByIdentifierKeys, { keys, select });
     return new Map(rows.map((row) => [row.key, profileFromWire(row, select)]));
-  }
+  });
 
   async isEmpty(): Promise<boolean> {
     return (await this.db.read(this.q.anyCustomer)).length === 0;

@@ -64,6 +64,23 @@ describe('per-request DataLoaders', () => {
     expect(found!.customerByIdentifier.id).toBe(ids[0]);
   });
 
+  it('lets concurrent requests that select the same share one profile query, each answered with its own customer', async () => {
+    const profiles = (await gql(app, byIds(ids.slice(0, 20)))) as Record<string, { id: string; identifiers: { type: string; value: string }[] }>;
+    const emails = Object.values(profiles).map((c) => ({ id: c.id, email: c.identifiers.find((i) => i.type === 'EMAIL')!.value }));
+    const LOOKUP = `query($value: String!) { customerByIdentifier(type: EMAIL, value: $value) { id firstName devices { id } } }`;
+    const OTHER_SELECTION = `query($value: String!) { customerByIdentifier(type: EMAIL, value: $value) { id consents { purpose } } }`;
+    let answers: { customerByIdentifier: { id: string } }[] = [];
+    const queries = await countQueries(async () => {
+      answers = await Promise.all([
+        ...emails.map(({ email }) => gql(app, LOOKUP, { value: email })),
+        ...emails.slice(0, 5).map(({ email }) => gql(app, OTHER_SELECTION, { value: email })),
+      ]);
+    });
+    expect(answers.map((a) => a.customerByIdentifier.id)).toEqual([...emails.map((e) => e.id), ...emails.slice(0, 5).map((e) => e.id)]);
+    // One query per selection, not one per request.
+    expect(queries).toBe(2);
+  });
+
   it('pages through customers with their relations in a constant number of queries', async () => {
     const page = (first: number) =>
       `{ customers(first: ${first}) { edges { cursor node { id identifiers { type } devices { id } consents { purpose } } } pageInfo { hasNextPage endCursor } } }`;

@@ -9,6 +9,8 @@ export type Neo4jEndpoint = {
   password?: string;
   /** Where the database came from, for the start-up log. */
   origin: 'NEO4J_URI' | 'testcontainers' | 'embedded launcher';
+  /** The database's own process, when it runs on this machine as a child (benchmarks read its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 };
 
@@ -34,5 +36,5 @@ export async function provideNeo4j(config: Config['neo4j'], log: (message: strin
   }
   log(`Starting Neo4j embedded (tools/neo4j-local) with data in ${config.local.dataDir}...`);
   const local = await startLocalNeo4j(config.local, log);
-  return { uri: local.uri, user: config.user, origin: 'embedded launcher', stop: () => local.process.stop() };
+  return { uri: local.uri, user: config.user, origin: 'embedded launcher', pid: local.process.pid, stop: () => local.process.stop() };
 }
