@@ -11,11 +11,11 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
   });
   afterAll(() => db.close());
 
-  /** Counts the append statements a trail runs: each one is a batched UNWIND. */
+  /** Counts the batches a trail writes: each moves the chain head once, at the end of its transaction. */
   const countAppends = (registry: { nameOf(query: string): string }) => {
     const counter = { appends: 0 };
     const off = db.onQuery((query) => {
-      if (registry.nameOf(query) === 'audit/append-entries') counter.appends += 1;
+      if (registry.nameOf(query) === 'audit/advance-chain-head') counter.appends += 1;
     });
     return Object.assign(counter, { off });
   };

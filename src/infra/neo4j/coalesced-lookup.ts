@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 
+const MAX_GROUPS = 1_000;
+
 /**
  * Lookups by key that arrive in the same turn of the event loop, from any number of requests, reach Neo4j as one
  * query: under load, a burst of profile reads costs one round trip instead of one each (the statement takes a
@@ -31,6 +33,9 @@ export class CoalescedLookup<G, V> {
   private loader(groupKey: string, group: G): DataLoader<string, V | null> {
     let loader = this.groups.get(groupKey);
     if (!loader) {
+      // Groups come from what clients select: never let their number grow without bound. A loader dropped here
+      // still dispatches the batch it has queued; the next lookup of its group starts a new one.
+      if (this.groups.size >= MAX_GROUPS) this.groups.clear();
       loader = new DataLoader<string, V | null>(
         async (keys) => {
           // Two requests may ask for the same key in one turn: it is read once, and both get that row.
