@@ -2,6 +2,7 @@ import type { CauseKind } from '../identity/cause-kind';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { CoalescedLookup } from '../infra/neo4j/coalesced-lookup';
+import { MAX_PAGE_SIZE } from '../shared/connection';
 import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
 export type CustomerRow = {
@@ -118,16 +119,17 @@ export class CustomerRepository {
     return this.byIdentifierKeys.load(selectionKey(select), select, keys);
   }
 
-  // Profile reads of concurrent requests that select the same share a query (see CoalescedLookup).
+  // Profile reads of concurrent requests that select the same share a query (see CoalescedLookup); a batch holds a
+  // whole page of customers, so a page is still one query.
   private readonly byIds = new CoalescedLookup<ProfileSelection, ProfileRow>(async (ids, select) => {
     const rows = await this.db.read<{ askedId: string } & WireProfile>(this.q.profilesByIds, { ids, select });
     return new Map(rows.map((row) => [row.askedId, profileFromWire(row, select)]));
-  });
+  }, MAX_PAGE_SIZE);
 
   private readonly byIdentifierKeys = new CoalescedLookup<ProfileSelection, ProfileRow>(async (keys, select) => {
     const rows = await this.db.read<{ key: string } & WireProfile>(this.q.profilesByIdentifierKeys, { keys, select });
     return new Map(rows.map((row) => [row.key, profileFromWire(row, select)]));
-  });
+  }, MAX_PAGE_SIZE);
 
   async isEmpty(): Promise<boolean> {
     return (await this.db.read(this.q.anyCustomer)).length === 0;

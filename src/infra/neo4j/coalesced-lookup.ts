@@ -13,7 +13,8 @@ export class CoalescedLookup<G, V> {
 
   constructor(
     private readonly fetch: (keys: readonly string[], group: G) => Promise<Map<string, V>>,
-    private readonly maxBatch = 500,
+    /** Most keys per query; more in one turn make several. */
+    private readonly maxBatch: number,
   ) {}
 
   /**
