@@ -29,7 +29,12 @@ type Server = 'full' | 'unguarded' | 'baseline';
 /** `--cpu-prof <dir>`: each server under test writes a V8 CPU profile there when it stops (open in Chrome DevTools). */
 let cpuProfileDir: string | undefined;
 
-const WARM_UP_SECONDS = 15;
+/**
+ * Default `--warmup`: load at saturation before each server and role is measured. 15 s was enough for Node's JIT,
+ * not for Neo4j's: with it, the first role measured after the seed load had p99 at 500 requests/s of 14 to 23 ms
+ * and cost Neo4j twice the CPU per request it cost a minute later (measured); after 60 s, 9 ms.
+ */
+const WARM_UP_SECONDS = 60;
 type Run = { server: Server; role: Role; label: string };
 
 /** `cpuMs`, `dbCpuMs`: CPU the server process and Neo4j's spent per request (null where it cannot be read). */
@@ -170,7 +175,7 @@ const HEADER = `${'server'.padEnd(26)} ${'mode'.padEnd(18)} ${'req/s'.padStart(8
 async function profileScenario(
   stack: BenchStack,
   minter: TokenMinter,
-  o: { customers: number; seconds: number; rate: number; connections: number; roles: Role[]; servers: Server[] },
+  o: { customers: number; seconds: number; warmUp: number; rate: number; connections: number; roles: Role[]; servers: Server[] },
 ) {
   const body = () => randomLookup(o.customers);
   const rows: { server: string; mode: string; m: Measured }[] = [];
@@ -181,8 +186,7 @@ async function profileScenario(
         const token = await minter.mint({ role, subject: 'bench' });
         const label = server === 'baseline' ? server : `${server} (${role})`;
         process.stderr.write(`${label}: warming up...\n`);
-        // 5 s left the JIT cold: a second identical run measured 12% more (measured); 15 s brings them together.
-        await load(target, { connections: o.connections, seconds: WARM_UP_SECONDS, token, body });
+        await load(target, { connections: o.connections, seconds: o.warmUp, token, body });
         process.stderr.write(`${label}: ${o.rate} requests/s, evenly spaced, for ${o.seconds} s...\n`);
         rows.push({ server: label, mode: `fixed ${o.rate} req/s`, m: await paced(target, { rate: o.rate, seconds: o.seconds, token, body }) });
         process.stderr.write(`${label}: ${o.connections} connections, as fast as it goes, for ${o.seconds} s...\n`);
@@ -245,6 +249,7 @@ async function main() {
       scenario: { type: 'string', default: 'profile' },
       customers: { type: 'string', default: '100000' },
       seconds: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: String(WARM_UP_SECONDS) },
       rate: { type: 'string', default: '500' },
       connections: { type: 'string' },
       roles: { type: 'string', default: 'service' },
@@ -271,6 +276,7 @@ async function main() {
       await profileScenario(stack, minter, {
         customers,
         seconds,
+        warmUp: Number(values.warmup),
         rate: Number(values.rate),
         connections: Number(values.connections ?? 32),
         roles: roles as Role[],
