@@ -76,7 +76,7 @@ function randomPage(firstIds: string[]) {
   return JSON.stringify({ query: LIST_QUERY, variables: { after: encodeCursor([after]) }, operationName: 'List' });
 }
 
-type Load = { connections: number; seconds: number; rate?: number; token: string; body: () => string };
+type Load = { connections: number; seconds: number; token: string; body: () => string };
 type Target = { url: string; pid: number; neo4jPid?: number };
 
 /** Starts counting the CPU time of the server and of Neo4j (when it is a local process); the result is per request. */
@@ -120,7 +120,6 @@ async function load(target: Target, options: Load): Promise<Measured> {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     connections: options.connections,
     duration: options.seconds,
-    overallRate: options.rate,
     requests: [{ setupRequest: (request) => ({ ...request, body: options.body() }) }],
   });
   return {
