@@ -35,7 +35,7 @@ export class CursorExpiredError extends AppError {
       'CURSOR_EXPIRED',
       reason === 'OLDER_THAN_RETAINED'
         ? 'changes after this cursor are no longer retained (FEED_MAX_LENGTH): read the segment again, then subscribe without after'
-        : 'this cursor is ahead of the feed (it was reset): read the segment again, then subscribe without after',
+        : 'this cursor was not handed out by the feed as it is now (it was reset: a restart without Redis, or Redis emptied): read the segment again, then subscribe without after',
       { reason },
     );
   }

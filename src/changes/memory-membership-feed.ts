@@ -9,7 +9,9 @@ import type { MembershipFeed } from './membership-feed';
 export class MemoryMembershipFeed implements MembershipFeed {
   private entries: { cursor: FeedCursor; entry: FeedEntry }[] = [];
   private readonly listeners = new Set<(entry: FeedEntry) => void>();
-  /** Everything at or before it is gone (dropped, or from before this process); a cursor before it is expired. */
+  /** Where this feed began: a cursor before it was handed out by a feed that is gone (a restart). */
+  private readonly origin: FeedCursor;
+  /** Everything at or before it was dropped from the ring; a cursor before it is expired. */
   private floor: FeedCursor;
   private last: FeedCursor;
 
@@ -17,8 +19,9 @@ export class MemoryMembershipFeed implements MembershipFeed {
     private readonly maxLength: number,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.floor = { ms: BigInt(this.clock().getTime()), seq: 0n };
-    this.last = this.floor;
+    this.origin = { ms: BigInt(this.clock().getTime()), seq: 0n };
+    this.floor = this.origin;
+    this.last = this.origin;
   }
 
   async append(changes: MembershipChange[]): Promise<FeedEntry[]> {
@@ -44,6 +47,7 @@ export class MemoryMembershipFeed implements MembershipFeed {
 
   async readAfter(cursor: string, limit: number): Promise<FeedEntry[]> {
     const after = parseCursor(cursor);
+    if (compareCursors(after, this.origin) < 0) throw new CursorExpiredError('UNKNOWN_TO_FEED');
     if (compareCursors(after, this.floor) < 0) throw new CursorExpiredError('OLDER_THAN_RETAINED');
     if (compareCursors(after, this.last) > 0) throw new CursorExpiredError('UNKNOWN_TO_FEED');
     const start = this.firstAfter(after);

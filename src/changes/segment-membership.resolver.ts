@@ -5,7 +5,7 @@ import { Pseudonymous } from '../policy/classification';
 import { admits } from '../policy/purpose-policy';
 import type { FeedEntry } from '../segments/membership-change';
 import type { AppContext } from '../server/context';
-import { BadUserInputError } from '../shared/errors';
+import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { openMembershipStream } from './membership-stream';
 import { SegmentMembershipChange } from './segment-membership-change.type';
 
@@ -49,11 +49,15 @@ export class SegmentMembershipResolver {
   @Pseudonymous()
   @Subscription(() => SegmentMembershipChange, {
     description:
-      'Customers entering and leaving these segments, from any instance, in feed order. With after (a cursor received before), every retained change after it comes first, then the live ones, none twice; a cursor older than the retained feed fails with CURSOR_EXPIRED.',
+      'Customers entering and leaving these segments, from any instance, in feed order. With after (a cursor received before), every retained change after it comes first, then the live ones, none twice; a cursor older than the retained feed fails with CURSOR_EXPIRED; an id that names no segment fails with NOT_FOUND.',
     subscribe: async ({ args, context }) => {
       const { segmentIds, after } = args as { segmentIds: string[]; after?: string | null };
       if (segmentIds.length === 0) throw new BadUserInputError('name at least one segment', { argument: 'segmentIds' });
       const app = context as AppContext;
+      // An unknown id would otherwise be a subscription that never hears anything: say so instead.
+      const known = await app.services.segments.repository.existing(segmentIds);
+      const unknown = [...new Set(segmentIds)].filter((id) => !known.has(id));
+      if (unknown.length > 0) throw new NotFoundError(`no segment with the id ${unknown.join(', ')}`, { argument: 'segmentIds', unknown });
       return new AdmittedOnly(app, await openMembershipStream(app.services.feed, segmentIds, after ?? null));
     },
   })

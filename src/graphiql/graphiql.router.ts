@@ -12,6 +12,9 @@ const ASSETS: Record<string, string> = {
   'graphql-ws.min.js': packageFile('graphql-ws', 'umd/graphql-ws.min.js'),
 };
 
+/** A small mark of our own, so the browser's favicon request does not end in a 404. */
+const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="30" fill="#1b5e85"/><text x="32" y="42" font-family="sans-serif" font-size="26" font-weight="bold" text-anchor="middle" fill="#fff">360</text></svg>`;
+
 const DEFAULT_QUERY = `# Customer-360 GraphiQL: queries and mutations over HTTP, subscriptions over graphql-ws.
 query ProfileByEmail {
   customerByIdentifier(type: EMAIL, value: "anna.schmidt@example.com") {
@@ -27,6 +30,7 @@ const page = (defaultHeaders: string) => `<!doctype html>
 <head>
   <meta charset="utf-8" />
   <title>Customer-360 GraphiQL</title>
+  <link rel="icon" href="assets/favicon.svg" type="image/svg+xml" />
   <link rel="stylesheet" href="assets/graphiql.min.css" />
   <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
@@ -67,10 +71,14 @@ const page = (defaultHeaders: string) => `<!doctype html>
 export function graphiqlRouter(devToken?: () => Promise<string>): Router {
   const router = Router();
   const blank = page('{\n  "Authorization": "Bearer <your token>"\n}');
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    // The page loads its assets and finds /graphql by relative paths, which resolve right only under the slash.
+    const [pathname, search = ''] = req.originalUrl.split(/\?(.*)/s);
+    if (!pathname.endsWith('/')) return void res.redirect(301, `${pathname}/${search ? `?${search}` : ''}`);
     const html = devToken ? page(JSON.stringify({ Authorization: `Bearer ${await devToken()}` }, null, 2)) : blank;
     res.type('html').send(html);
   });
+  router.get('/assets/favicon.svg', (_req, res) => void res.type('svg').set('Cache-Control', 'public, max-age=3600').send(FAVICON));
   router.get('/assets/:file', (req, res) => {
     const file = ASSETS[req.params.file];
     if (!file) return void res.sendStatus(404);

@@ -37,6 +37,7 @@ export class SegmentRepository {
       update: 'segments/update',
       markDeleted: 'segments/mark-deleted',
       byIds: 'segments/by-ids',
+      existing: 'segments/existing',
       page: 'segments/page',
       members: 'segments/members',
       ofCustomers: 'segments/of-customers',
@@ -77,6 +78,12 @@ export class SegmentRepository {
   async byIds(ids: readonly string[]): Promise<Map<string, SegmentRow>> {
     const rows = await this.db.read<{ segment: SegmentRow }>(this.q.byIds, { ids });
     return new Map(rows.map((r) => [r.segment.id, r.segment]));
+  }
+
+  /** Which of `ids` name live segments (cheaper than byIds: no sizes). */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.db.read<{ id: string }>(this.q.existing, { ids });
+    return new Set(rows.map((r) => r.id));
   }
 
   async page(limit: number, after: { name: string; id: string } | null): Promise<SegmentRow[]> {

@@ -190,7 +190,6 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   await apollo.start();
 
   app.use('/graphiql', graphiqlRouter(graphiqlToken));
-  app.get('/graphiql', (_req, res) => res.redirect(301, '/graphiql/'));
   app.get('/health/live', (_req, res) => void res.json({ status: 'live' }));
   app.get('/health/ready', async (_req, res) => {
     if (!db.available) return void res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });

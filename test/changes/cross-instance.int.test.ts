@@ -5,7 +5,7 @@ import { createLogger } from '../../src/observability/logger';
 import type { FeedEntry, MembershipChange } from '../../src/segments/membership-change';
 import { startApiProcesses, tokenForProcesses, type ApiProcess } from '../support/api-processes';
 import { subscribe, type Subscriber } from '../support/subscriber';
-import { unique } from '../support/test-app';
+import { QUIET_SEGMENT, unique } from '../support/test-app';
 import { postGraphQL, wsClient } from '../support/transports';
 
 const INGEST = `mutation($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { customerId } } }`;
@@ -36,6 +36,11 @@ describe('subscriptions across instances', () => {
     redis?.disconnect();
     await stopAll?.();
   });
+  const quietSegment = async () => {
+    const response = await postGraphQL(a.url, { query: QUIET_SEGMENT.query, variables: QUIET_SEGMENT.variables() }, token);
+    expect(response.errors).toBeUndefined();
+    return response.data.createSegment.id as string;
+  };
   const clientOf = (instance: ApiProcess) => {
     const client = wsClient(instance.url, token);
     clients.push(client);
@@ -94,7 +99,7 @@ describe('subscriptions across instances', () => {
   const cursorsOf = (subscriber: Subscriber) => subscriber.events.map((event) => event.segmentMembershipChanged.cursor as string);
 
   it('delivers live feed entries appended elsewhere to subscribers on B, in feed order, none missed or doubled', async () => {
-    const segment = unique('seg');
+    const segment = await quietSegment();
     const onB = subscribe(clientOf(b), SUBSCRIPTION, { segmentIds: [segment] });
     // Without a cursor a subscription hears what is appended after it started: probe until it hears something.
     const appended: FeedEntry[] = [];
@@ -113,7 +118,7 @@ describe('subscriptions across instances', () => {
   });
 
   it('replays on B what was appended while the client was away, then goes live', async () => {
-    const segment = unique('seg');
+    const segment = await quietSegment();
     const [start] = await feed.append([change(segment)]);
     const missed = await feed.append([change(segment), change(segment)]);
     const onB = subscribe(clientOf(b), SUBSCRIPTION, { segmentIds: [segment], after: start.cursor });

@@ -6,7 +6,7 @@ import { RedisMembershipFeed } from '../../src/changes/redis-membership-feed';
 import { createLogger } from '../../src/observability/logger';
 import type { FeedEntry, MembershipChange } from '../../src/segments/membership-change';
 import { subscribe } from '../support/subscriber';
-import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
+import { quietSegment, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 import { wsClient } from '../support/transports';
 
 const SUBSCRIPTION = `subscription($segmentIds: [ID!]!, $after: String) {
@@ -49,7 +49,7 @@ describe.each([
   });
 
   it('gives a client that reconnects with its cursor every missed change exactly once, in order, then the live ones', async () => {
-    const segment = unique('seg');
+    const segment = await quietSegment(app);
     const other = unique('seg');
     const [start] = await app.feed.append([change(segment, unique('c'))]);
 
@@ -61,7 +61,7 @@ describe.each([
 
     const missed = await app.feed.append([change(segment, unique('c')), change(other, unique('c')), change(segment, unique('c'))]);
     const missedToo = await app.feed.append([change(segment, unique('c'), 'EXITED')]);
-    const after = subscribe(client(), SUBSCRIPTION, { segmentIds: [segment, unique('seg')], after: seen[2].cursor });
+    const after = subscribe(client(), SUBSCRIPTION, { segmentIds: [segment, await quietSegment(app)], after: seen[2].cursor });
     expect(await after.received(3)).toEqual([asEvent(missed[0]), asEvent(missed[2]), asEvent(missedToo[0])]);
 
     const live = await app.feed.append([change(other, unique('c')), change(segment, unique('c'))]);
@@ -73,16 +73,25 @@ describe.each([
   });
 
   it('answers a malformed cursor with BAD_USER_INPUT and one the feed never gave with CURSOR_EXPIRED', async () => {
-    const segmentIds = [unique('seg')];
+    const segmentIds = [await quietSegment(app)];
     const malformed = await subscribe(client(), SUBSCRIPTION, { segmentIds, after: 'not-a-cursor' }).failure();
     expect(malformed).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
     const ahead = await subscribe(client(), SUBSCRIPTION, { segmentIds, after: '99999999999999-0' }).failure();
     expect(ahead).toEqual([expect.objectContaining({ extensions: { code: 'CURSOR_EXPIRED', reason: 'UNKNOWN_TO_FEED' } })]);
   });
 
+  it('answers ids that name no segment with NOT_FOUND, naming them, instead of a subscription that never hears anything', async () => {
+    const known = await quietSegment(app);
+    const missing = unique('no-such-segment');
+    const refused = await subscribe(client(), SUBSCRIPTION, { segmentIds: [known, missing] }).failure();
+    expect(refused).toEqual([
+      expect.objectContaining({ extensions: { code: 'NOT_FOUND', argument: 'segmentIds', unknown: [missing] }, message: expect.stringContaining(missing) }),
+    ]);
+  });
+
   it('refuses a subscription past the per-connection limit with TOO_MANY_SUBSCRIPTIONS, and takes it once one ends', async () => {
     const shared = client();
-    const segment = unique('seg');
+    const segment = await quietSegment(app);
     const [start] = await app.feed.append([change(segment, unique('c'))]);
     const one = subscribe(shared, SUBSCRIPTION, { segmentIds: [segment], after: start.cursor });
     const two = subscribe(shared, SUBSCRIPTION, { segmentIds: [segment], after: start.cursor });
@@ -111,7 +120,7 @@ describe.each([
       occurredAt: new Date('2026-01-05T00:00:00Z'),
       recordedBy: 'test',
     });
-    const segment = unique('seg');
+    const segment = await quietSegment(app);
     const [start] = await app.feed.append([change(segment, consenting.customerId!)]);
     const entries = await app.feed.append([
       change(segment, silent.customerId!),
@@ -146,7 +155,7 @@ describe.each([
   it('ends the subscription when the token expires', async () => {
     const shortLived = wsClient(url, await tokenFor(app, 'analyst', { ttlSeconds: 2 }));
     clients.push(shortLived);
-    const ended = await subscribe(shortLived, SUBSCRIPTION, { segmentIds: [unique('seg')] }).failure();
+    const ended = await subscribe(shortLived, SUBSCRIPTION, { segmentIds: [await quietSegment(app)] }).failure();
     expect(ended).toMatchObject({ code: 4403, reason: 'Forbidden: token expired' });
   });
 });
@@ -161,6 +170,17 @@ describe('retention of the feed', () => {
     await expect(feed.readAfter(entries[0].cursor, 100)).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED', reason: 'OLDER_THAN_RETAINED' } });
     expect(await feed.readAfter(entries[14].cursor, 100)).toEqual(entries.slice(15));
     expect(await feed.readAfter(entries[14].cursor, 4)).toEqual(entries.slice(15, 19));
+  });
+
+  it('calls a cursor from before the in-memory feed restarted UNKNOWN_TO_FEED, not a retention limit', async () => {
+    let now = new Date('2026-03-01T10:00:00Z');
+    const before = await new MemoryMembershipFeed(10, () => now).append(changes(1));
+    now = new Date('2026-03-01T11:00:00Z');
+    const restarted = new MemoryMembershipFeed(10, () => now);
+    await restarted.append(changes(1));
+    const refused = restarted.readAfter(before[0].cursor, 100);
+    await expect(refused).rejects.toMatchObject({ extensions: { code: 'CURSOR_EXPIRED', reason: 'UNKNOWN_TO_FEED' } });
+    await expect(refused).rejects.toThrow(/reset/);
   });
 
   it('trims the Redis Stream to about FEED_MAX_LENGTH (at most one stream node more); a cursor before it is expired', async () => {

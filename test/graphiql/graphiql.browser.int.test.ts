@@ -72,6 +72,26 @@ describe('GraphiQL at /graphiql/', () => {
     expect(await resultText()).toContain('UPDATED');
   });
 
+  it('opens without the trailing slash too, and every request of the page succeeds (favicon included)', async () => {
+    const bare = await browser.newPage();
+    const failed: string[] = [];
+    bare.on('response', (response) => response.status() >= 400 && failed.push(`${response.status()} ${response.url()}`));
+    // Headless Chromium may not ask for a favicon at all; when it does, the answer must not be an error.
+    const favicon = bare.waitForResponse((r) => r.url().includes('favicon'), { timeout: 5000 }).catch(() => null);
+    try {
+      const response = await bare.goto(`${url}/graphiql?tab=1`);
+      expect(response?.url()).toBe(`${url}/graphiql/?tab=1`);
+      await bare.waitForSelector('.graphiql-query-editor .CodeMirror');
+      await favicon;
+      expect(failed).toEqual([]);
+      const icon = await fetch(`${url}/graphiql/assets/favicon.svg`);
+      expect(icon.status).toBe(200);
+      expect(icon.headers.get('content-type')).toMatch(/svg/);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('loads every asset from the API itself', () => {
     expect(requested.length).toBeGreaterThan(5);
     expect(requested.filter((r) => !r.startsWith(url) && !r.startsWith(url.replace('http', 'ws')) && !r.startsWith('data:'))).toEqual([]);

@@ -68,3 +68,15 @@ export async function gqlErrors(app: App, query: string, variables?: Record<stri
   if (response.body.kind !== 'single') throw new Error('expected a single result');
   return { data: response.body.singleResult.data, errors: response.body.singleResult.errors ?? [] };
 }
+
+/** The definition of a segment nobody enters (an event nobody sends): a subscription needs a segment that exists. */
+export const QUIET_SEGMENT = {
+  query: `mutation($name: String!, $definition: JSON!) { createSegment(name: $name, definition: $definition) { id } }`,
+  variables: () => ({ name: unique('quiet'), definition: { event: unique('never sent') } }),
+};
+
+/** A live segment that no customer enters, for tests that feed its membership changes by hand. */
+export async function quietSegment(app: App): Promise<string> {
+  const { createSegment } = await gql<{ createSegment: { id: string } }>(app, QUIET_SEGMENT.query, QUIET_SEGMENT.variables());
+  return createSegment.id;
+}
