@@ -6,7 +6,7 @@ import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
 import { CLASSIFICATION_RULES, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
 import type { MaskKind } from './classification';
-import { goldenAttributeMask, seesPiiInClear } from './golden-attributes';
+import { goldenAttributeMask, seesPiiInClear } from './clear-reads';
 import { mask, showsPii } from './masks';
 import { attachCatalog, type PolicyCatalog } from './policy-catalog';
 

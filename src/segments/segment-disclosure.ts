@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { PROFILE_ATTRIBUTES } from '../identity/profile-attributes';
-import { readsInClear, seesPiiInClear } from '../policy/golden-attributes';
+import { readsInClear, seesPiiInClear } from '../policy/clear-reads';
 import type { PolicyCatalog } from '../policy/policy-catalog';
 import { ForbiddenError } from '../shared/errors';
 
