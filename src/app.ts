@@ -144,7 +144,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     consentPurposes,
     erasure,
     exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
-    segments: { service: segments.service, repository: segments.repository },
+    segments: { service: segments.service, repository: segments.repository, disclosure: segments.disclosure },
     feed,
   };
   // Whole-population evaluations a stopped instance left unfinished continue here once their lease lapses.

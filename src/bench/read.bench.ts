@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RawEvent } from '../ingestion/event-normalizer';
 import { startManagedProcess } from '../infra/services/managed-process';
-import { isRole, ROLES, type Role } from '../auth/roles';
+import { isRole, ROLE_SCOPES, ROLES, type Role } from '../auth/roles';
 import { TokenMinter } from '../auth/token-minter';
 import { encodeCursor } from '../shared/connection';
 import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
@@ -63,10 +63,14 @@ async function seed(stack: BenchStack, customers: number) {
   }
 }
 
-/** Random existing identifiers, half emails and half user ids, already in their normalised form. */
-function randomLookup(customers: number) {
+/**
+ * Random existing identifiers, half emails and half user ids, already in their normalised form; user ids only for
+ * a role shown emails masked, which may not look them up (LOOKUP_BY_MASKED_VALUE).
+ */
+function randomLookup(customers: number, role: Role) {
   const i = Math.floor(Math.random() * customers);
-  const variables = i % 2 === 0 ? { type: 'EMAIL', value: `rb-${i}@read.bench` } : { type: 'USER_ID', value: `rb-user-${i}` };
+  const byEmail = i % 2 === 0 && ROLE_SCOPES[role].includes('pii:read');
+  const variables = byEmail ? { type: 'EMAIL', value: `rb-${i}@read.bench` } : { type: 'USER_ID', value: `rb-user-${i}` };
   return JSON.stringify({ query: QUERY, variables, operationName: 'Profile' });
 }
 
@@ -176,13 +180,13 @@ async function profileScenario(
   minter: TokenMinter,
   o: { customers: number; seconds: number; warmUp: number; rate: number; connections: number; roles: Role[]; servers: Server[] },
 ) {
-  const body = () => randomLookup(o.customers);
   const rows: { server: string; mode: string; m: Measured }[] = [];
   for (const server of o.servers) {
     await withServer(stack, server, async (target) => {
       // Several roles run against the same server process, so their figures compare without run-to-run noise.
       for (const role of server === 'baseline' ? [o.roles[0]] : o.roles) {
         const token = await minter.mint({ role, subject: 'bench' });
+        const body = () => randomLookup(o.customers, role);
         const label = server === 'baseline' ? server : `${server} (${role})`;
         process.stderr.write(`${label}: warming up...\n`);
         await load(target, { connections: o.connections, seconds: o.warmUp, token, body });

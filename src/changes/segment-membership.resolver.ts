@@ -2,22 +2,36 @@ import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.type';
 import { Pseudonymous } from '../policy/classification';
+import { catalogOf, type PolicyCatalog } from '../policy/policy-catalog';
 import { admits } from '../policy/purpose-policy';
 import type { FeedEntry } from '../segments/membership-change';
+import { segmentLoaders } from '../segments/segment.loaders';
 import type { AppContext } from '../server/context';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { openMembershipStream } from './membership-stream';
 import { SegmentMembershipChange } from './segment-membership-change.type';
 
+/** Whose membership changes the principal may follow: not those of a segment decided on values it sees masked. */
+const disclosureOf = ({ services, loaders, principal }: AppContext, catalog: PolicyCatalog) => {
+  const segments = segmentLoaders(loaders, services.segments.repository);
+  const load = (ids: string[]) => segments.segment.loadMany(ids);
+  return {
+    assertMayFollow: (segmentId: string) => services.segments.disclosure.assertMayFollow(principal, catalog, segmentId, load),
+    mayFollow: async (segmentId: string) => (await services.segments.disclosure.hiddenFrom(principal, catalog, [`segment:${segmentId}`], load)).length === 0,
+  };
+};
+
 /**
  * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose;
- * it always hears them leave, since the app must drop them. Each event starts with fresh loaders. A class, not
- * closures: one lives as long as each idle subscription.
+ * it always hears them leave, since the app must drop them. A segment redefined on values the principal sees
+ * masked goes silent for it. Each event starts with fresh loaders. A class, not closures: one lives as long as each
+ * idle subscription.
  */
 class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
   constructor(
     private readonly context: AppContext,
     private readonly source: AsyncIterableIterator<FeedEntry>,
+    private readonly catalog: PolicyCatalog,
   ) {}
 
   async next(): Promise<IteratorResult<FeedEntry>> {
@@ -25,6 +39,7 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
       const result = await this.source.next();
       if (result.done) return result;
       this.context.renewLoaders();
+      if (!(await disclosureOf(this.context, this.catalog).mayFollow(result.value.segmentId))) continue;
       if (result.value.change === 'EXITED' || this.context.principal.purpose === null) return result;
       const profile = await this.context.loaders.profile.load(result.value.customerId);
       if (profile && admits(this.context.principal, profile)) return result;
@@ -49,8 +64,8 @@ export class SegmentMembershipResolver {
   @Pseudonymous()
   @Subscription(() => SegmentMembershipChange, {
     description:
-      'Customers entering and leaving these segments, from any instance, in feed order. With after (a cursor received before), every retained change after it comes first, then the live ones, none twice; a cursor older than the retained feed fails with CURSOR_EXPIRED; an id that names no segment fails with NOT_FOUND.',
-    subscribe: async ({ args, context }) => {
+      'Customers entering and leaving these segments, from any instance, in feed order. With after (a cursor received before), every retained change after it comes first, then the live ones, none twice; a cursor older than the retained feed fails with CURSOR_EXPIRED; an id that names no segment fails with NOT_FOUND. A segment decided on attributes you may not read in clear is FORBIDDEN (reason DECIDED_ON_MASKED_VALUES), and one redefined so goes silent.',
+    subscribe: async ({ args, context, info }) => {
       const { segmentIds, after } = args as { segmentIds: string[]; after?: string | null };
       if (segmentIds.length === 0) throw new BadUserInputError('name at least one segment', { argument: 'segmentIds' });
       const app = context as AppContext;
@@ -58,7 +73,10 @@ export class SegmentMembershipResolver {
       const known = await app.services.segments.repository.existing(segmentIds);
       const unknown = [...new Set(segmentIds)].filter((id) => !known.has(id));
       if (unknown.length > 0) throw new NotFoundError(`no segment with the id ${unknown.join(', ')}`, { argument: 'segmentIds', unknown });
-      return new AdmittedOnly(app, await openMembershipStream(app.services.feed, segmentIds, after ?? null));
+      const catalog = catalogOf(info.schema);
+      const disclosure = disclosureOf(app, catalog);
+      for (const segmentId of segmentIds) await disclosure.assertMayFollow(segmentId);
+      return new AdmittedOnly(app, await openMembershipStream(app.services.feed, segmentIds, after ?? null), catalog);
     },
   })
   segmentMembershipChanged(

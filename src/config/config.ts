@@ -149,6 +149,8 @@ const environment = z
   SEGMENT_WINDOW_MAX_SLEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   // Off only where something else drives time windows (tests call runDue with their own clock).
   SEGMENT_WINDOW_SCHEDULER: booleanFlag.default('true'),
+  // Smaller segments show no size to readers without pii:read (1: every size is shown).
+  SEGMENT_MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   INGEST_STREAM_KEY: z.string().min(1).default('c360:ingest:events'),
   INGEST_STREAM_GROUP: z.string().min(1).default('c360-ingest'),
   INGEST_DEAD_LETTER_STREAM: z.string().min(1).default('c360:ingest:dead'),
@@ -277,6 +279,8 @@ export type SegmentSettings = {
   evaluationBatch: number;
   windowMaxSleepMs: number;
   windowScheduler: boolean;
+  /** Sizes below it are withheld from readers without pii:read. */
+  minGroupSize: number;
 };
 
 export type StreamingSettings = {
@@ -385,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       evaluationBatch: e.SEGMENT_EVALUATION_BATCH,
       windowMaxSleepMs: e.SEGMENT_WINDOW_MAX_SLEEP_MS,
       windowScheduler: e.SEGMENT_WINDOW_SCHEDULER,
+      minGroupSize: e.SEGMENT_MIN_GROUP_SIZE,
     },
     streaming: {
       streamKey: e.INGEST_STREAM_KEY,

@@ -4,7 +4,8 @@ export type Logger = pino.Logger;
 
 /**
  * Keys whose values are personal data or secrets, wherever they sit in a logged object (up to three levels deep):
- * profile attributes, identifier values, whole event traits and record attributes, GraphQL variables, tokens, IP addresses.
+ * profile attributes, identifier values, whole event traits and record attributes, segment definitions, GraphQL
+ * variables, tokens, IP addresses.
  */
 const SENSITIVE_KEYS = [
   'email',
@@ -21,6 +22,7 @@ const SENSITIVE_KEYS = [
   'traits',
   'attributes',
   'payload',
+  'definition', // a segment's rule tree compares attributes with literal values
   'variables',
   'authorization',
   'cookie',

@@ -6,7 +6,8 @@ import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
 import { CLASSIFICATION_RULES, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
 import type { MaskKind } from './classification';
-import { mask } from './masks';
+import { goldenAttributeMask, seesPiiInClear } from './clear-reads';
+import { mask, showsPii } from './masks';
 import { attachCatalog, type PolicyCatalog } from './policy-catalog';
 
 const ROOT_TYPES = new Set(Object.keys(OPERATION_RULES));
@@ -43,13 +44,15 @@ const ownerOf = (typeName: string, parent: Record<string, unknown>): string | nu
  */
 function maskingMiddleware(catalog: PolicyCatalog) {
   const middleware: Record<string, Record<string, IMiddlewareFunction>> = {};
+  const maskOf = goldenAttributeMask(catalog);
   for (const field of catalog.piiFields()) {
     const kind = field.mask as MaskKind;
     const qualified = `${field.typeName}.${field.fieldName}`;
     const apply = (value: unknown, parent: Record<string, unknown>, context: AppContext, info: GraphQLResolveInfo) => {
       if (value === null || value === undefined) return value;
-      if (!context.principal.scopes.has('pii:read')) return mask(kind, value, parent);
-      context.piiReads.note(ownerOf(field.typeName, parent), qualified, info);
+      if (!seesPiiInClear(context.principal)) return mask(kind, value, parent, maskOf);
+      // A segment definition comparing only non-PII attributes was read, but no PII was.
+      if (showsPii(kind, value, maskOf)) context.piiReads.note(ownerOf(field.typeName, parent), qualified, info);
       return value;
     };
     // Synchronous for plain properties: a promise per field costs more than the masking itself on large lists.

@@ -15,7 +15,8 @@ export type MaskKind =
   | 'locality' // city / country: kept, it is what an address is reduced to
   | 'redact' // street, postal code, free text: ***
   | 'identifier' // by the identifier's type: email and phone masks, pseudonymous ids kept
-  | 'json'; // keys kept, every value redacted
+  | 'json' // keys kept, every value redacted
+  | 'ruleLiterals'; // a segment rule tree: each literal masked like the golden attribute it tests
 
 export type FieldPolicy = Readonly<{
   classification: Classification;

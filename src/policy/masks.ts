@@ -51,8 +51,56 @@ export function maskIdentifier(value: string, type: string | undefined): string 
   return type ? value : REDACTED;
 }
 
-/** Masks one value; `parent` gives context where the mask depends on it (an identifier's type). */
-export function mask(kind: MaskKind, value: unknown, parent?: Record<string, unknown>): unknown {
+/** The masks that show the value as stored: a reader who sees only masked values still reads these in clear. */
+export const keepsValue = (kind: MaskKind | null | undefined): boolean => kind === 'locality';
+
+/** A golden attribute's mask, or null when the attribute is not PII. */
+export type AttributeMask = (attribute: string) => MaskKind | null;
+
+/** Every node of a segment rule tree that compares a golden attribute (`{"attribute": "email", "eq": ...}`). */
+function* attributeNodes(tree: unknown): Generator<Record<string, unknown>> {
+  // Stored definitions were checked to nest at most 12 levels, so this recursion is bounded.
+  if (Array.isArray(tree)) for (const node of tree) yield* attributeNodes(node);
+  else if (tree !== null && typeof tree === 'object') {
+    const node = tree as Record<string, unknown>;
+    if (typeof node.attribute === 'string') yield node;
+    else for (const child of Object.values(node)) yield* attributeNodes(child);
+  }
+}
+
+/** A comparison's literal: a text or a list of texts. Presence tests (true/false) say no more than a masked value. */
+const isLiteral = (value: unknown) => typeof value === 'string' || (Array.isArray(value) && value.some((v) => typeof v === 'string'));
+
+/**
+ * A segment rule tree with each literal masked like the attribute it compares (`{"attribute": "birthday", "gte":
+ * "1985-03-14"}` shows `"1985"`), so a definition tells a reader no more than the profiles it tests would.
+ */
+export function maskRuleLiterals(tree: unknown, maskOf: AttributeMask): unknown {
+  if (Array.isArray(tree)) return tree.map((node) => maskRuleLiterals(node, maskOf));
+  if (tree === null || typeof tree !== 'object') return tree;
+  const node = tree as Record<string, unknown>;
+  if (typeof node.attribute !== 'string') return Object.fromEntries(Object.entries(node).map(([key, child]) => [key, maskRuleLiterals(child, maskOf)]));
+  const kind = maskOf(node.attribute);
+  if (kind === null) return node;
+  const literal = (value: unknown): unknown =>
+    typeof value === 'string' ? mask(kind, value) : Array.isArray(value) ? value.map(literal) : value;
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === 'attribute' ? value : literal(value)]));
+}
+
+/** Whether reading the value in clear shows PII: always, except a rule tree that compares no PII attribute with a literal. */
+export function showsPii(kind: MaskKind, value: unknown, maskOf: AttributeMask): boolean {
+  if (kind !== 'ruleLiterals') return true;
+  for (const node of attributeNodes(value)) {
+    if (maskOf(node.attribute as string) !== null && Object.entries(node).some(([key, v]) => key !== 'attribute' && isLiteral(v))) return true;
+  }
+  return false;
+}
+
+/**
+ * Masks one value; `parent` gives context where the mask depends on it (an identifier's type), `maskOf` the masks of
+ * golden attributes for a rule tree (without it, every literal of a rule tree is redacted).
+ */
+export function mask(kind: MaskKind, value: unknown, parent?: Record<string, unknown>, maskOf: AttributeMask = () => 'redact'): unknown {
   if (value === null || value === undefined) return value;
   switch (kind) {
     case 'email':
@@ -73,5 +121,7 @@ export function mask(kind: MaskKind, value: unknown, parent?: Record<string, unk
     }
     case 'json':
       return maskJson(value);
+    case 'ruleLiterals':
+      return maskRuleLiterals(value, maskOf);
   }
 }

@@ -12,7 +12,7 @@ export function toSegment(row: SegmentRow): Segment {
     status: SegmentStatusEnum[row.status],
     evaluated: row.evaluated,
     totalCustomers: row.total,
-    size: row.size ?? 0,
+    memberCount: row.size ?? 0,
     createdAt: new Date(row.createdAt),
     updatedAt: new Date(row.updatedAt),
   };

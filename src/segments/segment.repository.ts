@@ -44,8 +44,8 @@ export class SegmentRepository {
     });
   }
 
-  /** Every live segment's dependencies, read under the catalog lock (held until the transaction ends). */
-  async lockedLive(tx: Tx): Promise<Pick<SegmentRow, 'id' | 'dependsOn'>[]> {
+  /** Every live segment's dependencies and what it reads, read under the catalog lock (held until the transaction ends). */
+  async lockedLive(tx: Tx): Promise<Pick<SegmentRow, 'id' | 'dependsOn' | 'reads'>[]> {
     await tx.rows(this.q.lockCatalog);
     return tx.rows(this.q.active);
   }

@@ -1,8 +1,10 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Customer } from '../customers/customer.type';
 import { toCustomer } from '../customers/customer.mapper';
 import { Aggregated, Pseudonymous } from '../policy/classification';
+import { catalogOf } from '../policy/policy-catalog';
 import { admits } from '../policy/purpose-policy';
 import type { AppContext } from '../server/context';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
@@ -40,9 +42,11 @@ export class SegmentResolver {
     @Arg('name') name: string,
     @Arg('definition', () => GraphQLJSON, { description: 'The rule tree; see the README: Segments.' }) definition: unknown,
     @Ctx() { services, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('description', () => String, { nullable: true }) description?: string | null,
   ): Promise<Segment> {
-    return toSegment(await services.segments.service.create({ name, description, definition }, principal.subject));
+    const author = services.segments.disclosure.author(principal, catalogOf(info.schema));
+    return toSegment(await services.segments.service.create({ name, description, definition }, author));
   }
 
   @Aggregated()
@@ -50,11 +54,13 @@ export class SegmentResolver {
   async updateSegment(
     @Arg('id', () => ID) id: string,
     @Ctx() { services, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('name', () => String, { nullable: true }) name?: string | null,
     @Arg('definition', () => GraphQLJSON, { nullable: true }) definition?: unknown,
     @Arg('description', () => String, { nullable: true }) description?: string | null,
   ): Promise<Segment> {
-    return toSegment(await services.segments.service.update(id, { name: name ?? undefined, description, definition }, principal.subject));
+    const author = services.segments.disclosure.author(principal, catalogOf(info.schema));
+    return toSegment(await services.segments.service.update(id, { name: name ?? undefined, description, definition }, author));
   }
 
   @Aggregated()
@@ -63,14 +69,39 @@ export class SegmentResolver {
     return toSegment(await services.segments.service.delete(id));
   }
 
+  @Aggregated()
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'Members now; null, with sizeBelow set, when it is below the minimum group size and you may not read PII in clear.',
+  })
+  size(@Root() segment: Segment, @Ctx() { services, principal }: AppContext): number | null {
+    return services.segments.disclosure.size(principal, segment.memberCount).size;
+  }
+
+  @Aggregated()
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: 'Set only when size is withheld: the segment has fewer members than this (SEGMENT_MIN_GROUP_SIZE), perhaps none.',
+  })
+  sizeBelow(@Root() segment: Segment, @Ctx() { services, principal }: AppContext): number | null {
+    return services.segments.disclosure.size(principal, segment.memberCount).sizeBelow;
+  }
+
   @Pseudonymous()
-  @FieldResolver(() => SegmentMemberConnection, { description: 'Members by customer id.' })
+  @FieldResolver(() => SegmentMemberConnection, {
+    nullable: true,
+    description:
+      'Members by customer id. FORBIDDEN (reason DECIDED_ON_MASKED_VALUES) when the segment is decided on attributes you may not read in clear.',
+  })
   async members(
     @Root() segment: Segment,
     @Ctx() { services, loaders, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<Customer>> {
+    const segments = segmentLoaders(loaders, services.segments.repository);
+    await services.segments.disclosure.assertMayFollow(principal, catalogOf(info.schema), segment.id, (ids) => segments.segment.loadMany(ids));
     const size = pageSize(first);
     const rows = await services.segments.repository.members(segment.id, size + 1, decodeCursor(after, 1)?.[0] ?? '');
     const profiles = await loaders.profile.loadMany(rows.map((r) => r.customerId));
@@ -90,14 +121,28 @@ export class SegmentResolver {
 @Resolver(() => Customer)
 export class CustomerSegmentsResolver {
   @Pseudonymous()
-  @FieldResolver(() => [CustomerSegment], { description: 'The segments the customer is a member of now.' })
-  async segments(@Root() customer: Customer, @Ctx() { services, loaders }: AppContext): Promise<CustomerSegment[]> {
+  @FieldResolver(() => [CustomerSegment], {
+    description: 'The segments the customer is a member of now; not those decided on attributes you may not read in clear.',
+  })
+  async segments(
+    @Root() customer: Customer,
+    @Ctx() { services, loaders, principal }: AppContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<CustomerSegment[]> {
     const segments = segmentLoaders(loaders, services.segments.repository);
+    const load = (ids: string[]) => segments.segment.loadMany(ids);
+    const catalog = catalogOf(info.schema);
     const memberships = await segments.ofCustomer.load(customer.id);
     const rows = await segments.segment.loadMany(memberships.map((m) => m.segmentId));
-    return memberships.flatMap((m, i) => {
-      const row = rows[i];
-      return row && !(row instanceof Error) ? [{ segment: toSegment(row), since: new Date(m.since) }] : [];
-    });
+    const shown = await Promise.all(
+      memberships.map(async (m, i) => {
+        const row = rows[i];
+        if (!row || row instanceof Error) return [];
+        // Left out like a purpose token's non-consenting customers: the membership would tell what the masks hide.
+        if ((await services.segments.disclosure.hiddenFrom(principal, catalog, row.reads, load)).length > 0) return [];
+        return [{ segment: toSegment(row), since: new Date(m.since) }];
+      }),
+    );
+    return shown.flat();
   }
 }

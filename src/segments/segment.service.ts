@@ -1,8 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Database, Tx } from '../infra/neo4j/database';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
-import type { DefinitionLimits } from './segment-definition';
-import { InvalidDefinition, parseDefinition, readsOf, segmentsNamed } from './segment-definition';
+import type { DefinitionLimits, Rule } from './segment-definition';
+import { InvalidDefinition, parseDefinition, readsOf, segmentsNamed, walk } from './segment-definition';
+import { attributesDecidingOn, DecidedOnMaskedValues, type Author, type SegmentsById } from './segment-disclosure';
 import type { SegmentCompiler } from './segment-compiler';
 import type { SegmentPopulation } from './segment-population';
 import type { SegmentRepository, SegmentRow } from './segment.repository';
@@ -12,6 +13,7 @@ const MAX_DESCRIPTION = 2000;
 const MAX_DEFINITION_BYTES = 64 * 1024;
 
 export type SegmentInput = { name: string; description?: string | null; definition: unknown };
+type LiveSegment = Pick<SegmentRow, 'id' | 'dependsOn' | 'reads'>;
 
 /**
  * Segments: definitions checked and compiled before they are stored, versioned on change, and evaluated over the
@@ -27,23 +29,26 @@ export class SegmentService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async create(input: SegmentInput, actor: string): Promise<SegmentRow> {
+  async create(input: SegmentInput, author: Author): Promise<SegmentRow> {
     const id = uuidv7();
     const name = this.name(input.name);
     const description = this.description(input.description);
     const segment = await this.db.write(async (tx) => {
-      const checked = await this.check(tx, input.definition, id, await this.repository.lockedLive(tx));
-      return this.repository.create(tx, { id, name, description, ...checked }, actor, this.population.holder, this.clock().toISOString());
+      const checked = await this.check(tx, input.definition, id, await this.repository.lockedLive(tx), author);
+      return this.repository.create(tx, { id, name, description, ...checked }, author.subject, this.population.holder, this.clock().toISOString());
     });
     this.population.start(segment.id);
     return { ...segment, size: 0 };
   }
 
-  async update(id: string, input: Partial<SegmentInput>, _actor: string): Promise<SegmentRow> {
+  async update(id: string, input: Partial<SegmentInput>, author: Author): Promise<SegmentRow> {
     const name = input.name === undefined || input.name === null ? undefined : this.name(input.name);
     const description = input.description === undefined ? undefined : this.description(input.description);
     const segment = await this.db.write(async (tx) => {
-      const checked = input.definition === undefined || input.definition === null ? {} : await this.check(tx, input.definition, id, await this.repository.lockedLive(tx));
+      const checked =
+        input.definition === undefined || input.definition === null
+          ? {}
+          : await this.check(tx, input.definition, id, await this.repository.lockedLive(tx), author);
       const updated = await this.repository.update(tx, id, { name, description, ...checked }, this.population.holder, this.clock().toISOString());
       if (!updated) throw new NotFoundError(`No segment ${id}`, { argument: 'id' });
       return updated;
@@ -67,7 +72,7 @@ export class SegmentService {
     return segment;
   }
 
-  private async check(tx: Tx, definition: unknown, id: string, live: Pick<SegmentRow, 'id' | 'dependsOn'>[]) {
+  private async check(tx: Tx, definition: unknown, id: string, live: LiveSegment[], author: Author) {
     const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
     if (text === undefined || Buffer.byteLength(text) > MAX_DEFINITION_BYTES) {
       throw new BadUserInputError(`definition must be JSON of at most ${MAX_DEFINITION_BYTES} bytes`, { argument: 'definition', path: 'definition' });
@@ -84,11 +89,12 @@ export class SegmentService {
     const dependsOn = segmentsNamed(rule);
     const known = new Set(live.map((s) => s.id));
     for (const other of dependsOn) {
-      if (other === id) throw new InvalidDefinition(pathOf(json, other), 'a segment cannot contain itself');
-      if (!known.has(other)) throw new InvalidDefinition(pathOf(json, other), `no segment ${other}`);
+      if (other === id) throw new InvalidDefinition(segmentPath(json, other), 'a segment cannot contain itself');
+      if (!known.has(other)) throw new InvalidDefinition(segmentPath(json, other), `no segment ${other}`);
     }
     const graph = [...live.filter((s) => s.id !== id), { id, dependsOn }];
-    if (reaches(graph, dependsOn, id)) throw new InvalidDefinition(pathOf(json, dependsOn.find((d) => reaches(graph, [d], id))!), 'would make a cycle of segments');
+    if (reaches(graph, dependsOn, id)) throw new InvalidDefinition(segmentPath(json, dependsOn.find((d) => reaches(graph, [d], id))!), 'would make a cycle of segments');
+    await assertMayDefine(json, rule, live, author);
     // A definition Neo4j cannot plan is never stored: a live segment that failed would fail every ingest.
     const compiled = this.compiler.compile(rule);
     await tx.rows(compiled.explain, { ...compiled.params, segmentId: id, customerIds: [], now: 0, nowIso: new Date(0).toISOString(), bucketMs: 1 });
@@ -123,22 +129,53 @@ function reaches(graph: { id: string; dependsOn: string[] }[], from: string[], t
   return false;
 }
 
-/** The path of the first `{"segment": id}` node, for the error. */
-function pathOf(json: unknown, segmentId: string, path = 'definition'): string {
-  if (typeof json !== 'object' || json === null) return path;
-  const node = json as Record<string, unknown>;
-  if (node.segment === segmentId) return `${path}.segment`;
-  for (const key of ['all', 'any'] as const) {
-    if (Array.isArray(node[key])) {
-      for (const [i, child] of (node[key] as unknown[]).entries()) {
-        const found = pathOf(child, segmentId, `${path}.${key}[${i}]`);
-        if (found !== `${path}.${key}[${i}]`) return found;
+/**
+ * A rule may compare only what its author reads as stored (pii:read, or a mask that keeps the value), and may name
+ * only segments decided on such attributes: otherwise a size or a member list would answer, a guess at a time, what
+ * the author is shown masked. Checked before anything is stored.
+ */
+async function assertMayDefine(json: unknown, rule: Rule, live: LiveSegment[], author: Author): Promise<void> {
+  const byId = new Map(live.map((s) => [s.id, s]));
+  const load: SegmentsById = async (ids) => ids.map((id) => byId.get(id) ?? null);
+  for (const node of walk(rule)) {
+    if (node.kind === 'attribute' && !author.readsInClear(node.attribute)) {
+      const path = pathOf(json, (n) => n.attribute === node.attribute, 'attribute');
+      throw new DecidedOnMaskedValues(
+        `Segment definition at ${path} compares ${node.attribute}, which you may not read in clear (pii:read): a rule may compare only what its author reads unmasked`,
+        [node.attribute],
+        { argument: 'definition', path },
+      );
+    }
+    if (node.kind === 'segment') {
+      const hidden = (await attributesDecidingOn([`segment:${node.segmentId}`], load)).filter((attribute) => !author.readsInClear(attribute));
+      if (hidden.length > 0) {
+        const path = segmentPath(json, node.segmentId);
+        throw new DecidedOnMaskedValues(
+          `Segment definition at ${path} names segment ${node.segmentId}, which is decided on ${hidden.join(', ')}: you may not read that in clear (pii:read)`,
+          hidden,
+          { argument: 'definition', path },
+        );
       }
     }
   }
-  if (node.not !== undefined) {
-    const found = pathOf(node.not, segmentId, `${path}.not`);
-    if (found !== `${path}.not`) return found;
-  }
-  return path;
+}
+
+const segmentPath = (json: unknown, segmentId: string) => pathOf(json, (node) => node.segment === segmentId, 'segment');
+
+/** The path of the first node `matches` (e.g. `definition.all[1].segment`), for the error; `definition` if none does. */
+function pathOf(json: unknown, matches: (node: Record<string, unknown>) => boolean, key: string): string {
+  const find = (value: unknown, path: string): string | null => {
+    if (typeof value !== 'object' || value === null) return null;
+    const node = value as Record<string, unknown>;
+    if (matches(node)) return `${path}.${key}`;
+    for (const list of ['all', 'any'] as const) {
+      if (!Array.isArray(node[list])) continue;
+      for (const [i, child] of (node[list] as unknown[]).entries()) {
+        const found = find(child, `${path}.${list}[${i}]`);
+        if (found) return found;
+      }
+    }
+    return node.not === undefined ? null : find(node.not, `${path}.not`);
+  };
+  return find(json, 'definition') ?? 'definition';
 }

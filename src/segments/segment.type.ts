@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Customer } from '../customers/customer.type';
-import { Aggregated, Pseudonymous, Public } from '../policy/classification';
+import { Aggregated, Pii, Pseudonymous, Public } from '../policy/classification';
 import { ConnectionType } from '../shared/connection';
 
 export enum SegmentStatusEnum {
@@ -33,8 +33,11 @@ export class Segment {
   @Field(() => String, { nullable: true })
   description!: string | null;
 
-  @Public()
-  @Field(() => GraphQLJSON, { description: 'The rule tree (see the README: Segments).' })
+  @Pii('ruleLiterals')
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'The rule tree (see the README: Segments). Its literals are classified like the attributes they compare: masked alike.',
+  })
   definition!: unknown;
 
   @Public()
@@ -57,10 +60,6 @@ export class Segment {
   @Field(() => Int, { description: 'Customers the whole-population run found when it started.' })
   totalCustomers!: number;
 
-  @Aggregated()
-  @Field(() => Int, { description: 'Members now.' })
-  size!: number;
-
   @Public()
   @Field()
   createdAt!: Date;
@@ -68,6 +67,9 @@ export class Segment {
   @Public()
   @Field()
   updatedAt!: Date;
+
+  /** Not in the schema: members now (shown as `size` / `sizeBelow`, which depend on the reader). */
+  memberCount!: number;
 }
 
 @ObjectType({ description: 'A segment the customer belongs to.' })

@@ -5,6 +5,7 @@ import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
 import { SegmentCompiler } from './segment-compiler';
+import { SegmentDisclosure } from './segment-disclosure';
 import { SegmentEvaluator } from './segment-evaluator';
 import { SegmentPopulation } from './segment-population';
 import { SegmentRepository } from './segment.repository';
@@ -47,6 +48,7 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
     evaluator,
     repository,
     service,
+    disclosure: new SegmentDisclosure(settings.minGroupSize),
     population,
     windows,
     /** Resumes runs a stopped instance left (once their lease lapses, and every 30 s) and starts the window scheduler. */

@@ -13,6 +13,7 @@ import type { MembershipFeed } from '../changes/membership-feed';
 import type { CustomerExportService } from '../privacy/customer-export.service';
 import type { ErasureService } from '../privacy/erasure.service';
 import type { SegmentRepository } from '../segments/segment.repository';
+import type { SegmentDisclosure } from '../segments/segment-disclosure';
 import type { SegmentService } from '../segments/segment.service';
 
 export type AppServices = {
@@ -26,7 +27,7 @@ export type AppServices = {
   consentPurposes: ConsentPurposes;
   exports: CustomerExportService;
   erasure: ErasureService;
-  segments: { service: SegmentService; repository: SegmentRepository };
+  segments: { service: SegmentService; repository: SegmentRepository; disclosure: SegmentDisclosure };
   /** Segment membership changes with cursors (Redis Stream, or in memory without REDIS_URL). */
   feed: MembershipFeed;
 };

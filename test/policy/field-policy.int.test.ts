@@ -85,6 +85,20 @@ describe('field-level PII policy', () => {
     expect(new Set(errors.map((e) => e.extensions?.code))).toEqual(new Set(['FORBIDDEN']));
   });
 
+  it('looks customers up only by values the reader would be shown in clear, so a masked reader cannot confirm a guess', async () => {
+    const LOOKUP = `query($type: IdentifierType!, $value: String!) { customerByIdentifier(type: $type, value: $value) { id } }`;
+    for (const value of [email, `${unique('nobody')}@policy.test`]) {
+      const { data, errors } = await gqlErrors(app, LOOKUP, { type: 'EMAIL', value }, as('analyst'));
+      expect(data?.customerByIdentifier).toBeNull();
+      expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'LOOKUP_BY_MASKED_VALUE' });
+    }
+    expect((await gqlErrors(app, LOOKUP, { type: 'PHONE', value: '+49 151 12345612' }, as('marketer'))).errors[0].extensions?.code).toBe('FORBIDDEN');
+    // User ids are kept by the identifier mask: an analyst sees them, so may look them up.
+    expect((await gql(app, LOOKUP, { type: 'USER_ID', value: `${u}-u` }, as('analyst'))).customerByIdentifier).toEqual({ id: customerId });
+    expect((await gqlErrors(app, LOOKUP, { type: 'USER_ID', value: `${u}-u` }, NO_PII)).errors[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gql(app, LOOKUP, { type: 'EMAIL', value: email }, as('steward'))).customerByIdentifier).toEqual({ id: customerId });
+  });
+
   it('masks through aliases and fragments alike', async () => {
     const query = `query($id: ID!) {
       a: customer(id: $id) { contact: email ...Names }

@@ -1,4 +1,4 @@
-import { mask, maskEmail, maskName, maskPhone } from '../../src/policy/masks';
+import { keepsValue, mask, maskEmail, maskName, maskPhone, showsPii, type AttributeMask } from '../../src/policy/masks';
 
 describe('PII masks', () => {
   it('keeps the shape an analyst needs and nothing more', () => {
@@ -19,5 +19,42 @@ describe('PII masks', () => {
       tags: ['***'],
       n: null,
     });
+  });
+
+  // As the policy catalog gives them for golden attributes: company is not PII.
+  const maskOf: AttributeMask = (attribute) =>
+    (({ email: 'email', birthday: 'birthdate', lastName: 'name', city: 'locality', phone: 'phone' }) as const)[attribute as 'email'] ?? null;
+
+  it('masks each literal of a segment rule tree like the attribute it compares, and nothing else', () => {
+    const tree = {
+      all: [
+        { attribute: 'email', eq: 'jane.doe@example.com' },
+        { not: { attribute: 'birthday', gte: '1985-03-14' } },
+        { any: [{ attribute: 'lastName', in: ['Schulz', 'Meier'] }, { attribute: 'city', startsWith: 'Ber' }] },
+        { attribute: 'phone', exists: true },
+        { attribute: 'company', eq: 'Acme' },
+        { event: 'Order Completed', count: { gte: 3 }, within: { days: 7 } },
+      ],
+    };
+    expect(mask('ruleLiterals', tree, undefined, maskOf)).toEqual({
+      all: [
+        { attribute: 'email', eq: 'j***@e***.com' },
+        { not: { attribute: 'birthday', gte: '1985' } },
+        { any: [{ attribute: 'lastName', in: ['S.', 'M.'] }, { attribute: 'city', startsWith: 'Ber' }] },
+        { attribute: 'phone', exists: true },
+        { attribute: 'company', eq: 'Acme' },
+        { event: 'Order Completed', count: { gte: 3 }, within: { days: 7 } },
+      ],
+    });
+    // Without the attributes' masks, every literal goes.
+    expect(mask('ruleLiterals', { attribute: 'company', eq: 'Acme' })).toEqual({ attribute: 'company', eq: '***' });
+  });
+
+  it('counts a rule tree as PII only when it compares a PII attribute with a literal', () => {
+    expect(showsPii('ruleLiterals', { all: [{ attribute: 'company', eq: 'Acme' }, { attribute: 'email', exists: true }] }, maskOf)).toBe(false);
+    expect(showsPii('ruleLiterals', { not: { attribute: 'email', contains: 'example' } }, maskOf)).toBe(true);
+    expect(showsPii('email', 'a@b.de', maskOf)).toBe(true);
+    expect(keepsValue('locality')).toBe(true);
+    expect(keepsValue('birthdate')).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { isIntrospectionType, isObjectType } from 'graphql';
+import { PROFILE_ATTRIBUTES } from '../../src/identity/profile-attributes';
 import { OPERATION_RULES } from '../../src/policy/access-rules';
 import { ruleFor } from '../../src/policy/apply-policy';
 import { catalogOf } from '../../src/policy/policy-catalog';
@@ -39,5 +40,11 @@ describe('every field has an explicit rule', () => {
       })
       .map((field) => `${field.typeName}.${field.fieldName}`);
     expect(nonNull).toEqual([]);
+  });
+
+  it('classifies every golden attribute where it is declared, as a Customer field (segment rules and literals follow it)', async () => {
+    const catalog = catalogOf(await buildAppSchema());
+    const unclassified = PROFILE_ATTRIBUTES.filter((attribute) => !catalog.field('Customer', attribute)?.classification);
+    expect(unclassified).toEqual([]);
   });
 });
