@@ -1,6 +1,7 @@
 import { auditEntryFor } from '../../src/audit/audit-read';
 import { verifyChain } from '../../src/audit/chain-verifier';
 import { AuditRepository } from '../../src/audit/audit.repository';
+import { AuditKey } from '../../src/audit/audit-key';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 import { clearRead } from './audit-builders';
@@ -83,6 +84,7 @@ describe('auditLog and the export read of the trail', () => {
     // Other test files append to `main` meanwhile: verify the part this test wrote.
     const seqs = entries.map((entry) => entry.seq);
     const verdict = await verifyChain(new AuditRepository(app.db, new CypherRegistry()), {
+      key: AuditKey.of(app.config.audit.hmacKey!),
       fromSeq: Math.min(...seqs),
       toSeq: Math.max(...seqs),
     });

@@ -21,7 +21,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
   };
 
   it('records without touching the database, and stop() writes every buffered entry (no loss on clean shutdown)', async () => {
-    const { trail, repository, chain } = privateTrail(db);
+    const { trail, repository, chain, key } = privateTrail(db);
     const customers = Array.from({ length: 2_500 }, () => unique('c'));
     for (const customerId of customers) trail.record(clearRead(customerId));
     expect(trail.buffered).toBe(2_500);
@@ -30,14 +30,14 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     await trail.stop();
 
     expect(trail.buffered).toBe(0);
-    expect(await verifyChain(repository, { chain })).toEqual({ ok: true, chain, checked: 2_500, fromSeq: 1, toSeq: 2_500 });
+    expect(await verifyChain(repository, { chain, key })).toMatchObject({ ok: true, chain, checked: 2_500, fromSeq: 1, toSeq: 2_500 });
     const stored = await trail.entriesFor(customers);
     expect(new Set(stored.map((entry) => entry.customerId))).toEqual(new Set(customers));
     expect(() => trail.record(clearRead(customers[0]))).toThrow(/stopped/);
   });
 
   it('writes 5,000 entries in batches of the configured size, as one valid chain in the order they were recorded', async () => {
-    const { trail, repository, registry, metrics, chain } = privateTrail(db, { batchSize: 1_000 });
+    const { trail, repository, registry, metrics, chain, key } = privateTrail(db, { batchSize: 1_000 });
     const counter = countAppends(registry);
     const customerId = unique('c');
     for (let i = 0; i < 5_000; i++) trail.record(clearRead(customerId, { requestId: `req-${i}` }));
@@ -46,7 +46,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
 
     expect(counter.appends).toBe(5);
     expect(await repository.head(chain)).toMatchObject({ seq: 5_000 });
-    expect(await verifyChain(repository, { chain, pageSize: 700 })).toMatchObject({ ok: true, checked: 5_000 });
+    expect(await verifyChain(repository, { chain, key, pageSize: 700 })).toMatchObject({ ok: true, checked: 5_000 });
     const stored = await trail.entriesFor([customerId]);
     expect(stored.map((entry) => entry.requestId)).toEqual(Array.from({ length: 5_000 }, (_, i) => `req-${i}`));
     expect(stored.map((entry) => entry.seq)).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
@@ -56,7 +56,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
   });
 
   it('writes 2,000 entries in two batched appends, not 2,000', async () => {
-    const { trail, repository, registry, chain } = privateTrail(db, { batchSize: 1_000 });
+    const { trail, repository, registry, chain, key } = privateTrail(db, { batchSize: 1_000 });
     const counter = countAppends(registry);
     const requestId = unique('req-');
     const customers = Array.from({ length: 1_000 }, () => unique('c'));
@@ -71,7 +71,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     const stored = await trail.entriesFor(customers);
     expect(stored).toHaveLength(2_000);
     expect(stored.filter((entry) => entry.fields[0] === 'Customer.phone')).toHaveLength(1_000);
-    expect(await verifyChain(repository, { chain })).toMatchObject({ ok: true, checked: 2_000 });
+    expect(await verifyChain(repository, { chain, key })).toMatchObject({ ok: true, checked: 2_000 });
   });
 
   it('keeps one unbroken chain when two API instances append to it at the same time', async () => {
@@ -84,7 +84,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     }
     await Promise.all([first.trail.stop(), second.trail.stop()]);
 
-    expect(await verifyChain(first.repository, { chain: first.chain })).toMatchObject({ ok: true, checked: 800 });
+    expect(await verifyChain(first.repository, { chain: first.chain, key: first.key })).toMatchObject({ ok: true, checked: 800 });
     // Each instance's entries keep their own order, interleaved by batch with the other's.
     const byA = await first.trail.entriesFor([a]);
     expect(byA.map((entry) => entry.requestId)).toEqual(Array.from({ length: 400 }, (_, i) => `a-${i}`));
