@@ -10,6 +10,8 @@ export type CheckpointSettings = {
   store: CheckpointStore;
   /** Least time between two checkpoints; a head committed meanwhile waits for the next tick, or for stop. */
   intervalMs: number;
+  /** Milliseconds on a monotonic clock, for the interval (tests step it). */
+  now?: () => number;
 };
 
 /**
@@ -21,6 +23,7 @@ export class CheckpointWriter {
   private pending: ChainHead | null = null;
   private lastWrittenAt = Number.NEGATIVE_INFINITY;
   private writing: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
 
   constructor(
     private readonly chain: string,
@@ -29,7 +32,9 @@ export class CheckpointWriter {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly clock: () => Date,
-  ) {}
+  ) {
+    this.now = settings.now ?? (() => performance.now());
+  }
 
   /** A batch committed and moved the head here. */
   committed(head: ChainHead): void {
@@ -38,7 +43,7 @@ export class CheckpointWriter {
   }
 
   tick(): void {
-    if (this.pending && performance.now() - this.lastWrittenAt >= this.settings.intervalMs) this.write(this.pending);
+    if (this.pending && this.now() - this.lastWrittenAt >= this.settings.intervalMs) this.write(this.pending);
   }
 
   /** Checkpoints the last committed head now, whatever the interval, and waits until the store has it. */
@@ -49,7 +54,7 @@ export class CheckpointWriter {
 
   private write(head: ChainHead): void {
     this.pending = null;
-    this.lastWrittenAt = performance.now();
+    this.lastWrittenAt = this.now();
     const checkpoint = signCheckpoint(this.key, {
       chain: this.chain,
       seq: head.seq,

@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import type { Checkpoint } from '../../src/audit/audit-checkpoint';
 import { AuditBacklogError } from '../../src/audit/audit-trail';
 import { verifyChain } from '../../src/audit/chain-verifier';
+import { FileCheckpointStore, readCheckpoints, type CheckpointStore } from '../../src/audit/checkpoint-store';
 import type { Database } from '../../src/infra/neo4j/database';
+import { createLogger } from '../../src/observability/logger';
 import { unique } from '../support/test-app';
-import { clearRead, connectTestDb, privateTrail } from './audit-builders';
+import { clearRead, connectTestDb, privateCheckpointFile, privateTrail } from './audit-builders';
 
 describe('AuditTrail: buffered, batched, chained writes', () => {
   let db: Database;
@@ -133,5 +138,59 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     } finally {
       await unreachable.close();
     }
+  });
+
+  describe('checkpoints of the head', () => {
+    const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+
+    it('checkpoints the first committed head at once, then at most once per interval, and the last one at stop', async () => {
+      const file = privateCheckpointFile();
+      let now = 0;
+      const { trail, chain } = privateTrail(db, {
+        batchSize: 5,
+        checkpoints: { store: new FileCheckpointStore(file), intervalMs: 60_000, now: () => now },
+      });
+      const customerId = unique('c');
+      const write = async (count: number) => {
+        for (let i = 0; i < count; i++) trail.record(clearRead(customerId));
+        await trail.flush();
+      };
+      await write(5);
+      now = 30_000;
+      await write(5);
+      await write(5);
+      now = 61_000;
+      await write(5);
+      now = 62_000;
+      await write(5);
+      await trail.stop();
+      // seq 5 at once, 10 and 15 within the interval, 20 once it passed, 25 within the next one but at stop.
+      expect(lines(file).map((checkpoint: Checkpoint) => [checkpoint.chain, checkpoint.seq, checkpoint.keyedFrom])).toEqual([
+        [chain, 5, 1],
+        [chain, 20, 1],
+        [chain, 25, 1],
+      ]);
+    });
+
+    it('logs every checkpoint, and keeps writing the chain when the store fails', async () => {
+      const logFile = privateCheckpointFile();
+      const failing: CheckpointStore = {
+        describe: () => 'a store that is away',
+        append: () => Promise.reject(new Error('store away')),
+        read: () => Promise.reject(new Error('store away')),
+      };
+      const logger = createLogger('info', pino.destination({ dest: logFile, sync: true }));
+      const { trail, chain, repository, key, metrics } = privateTrail(db, { logger, checkpoints: { store: failing, intervalMs: 600_000 } });
+      for (let i = 0; i < 3; i++) trail.record(clearRead(unique('c')));
+      await trail.stop();
+
+      expect(await repository.head(chain)).toMatchObject({ seq: 3 });
+      expect(await metrics.registry.getSingleMetricAsString('c360_audit_checkpoint_failures_total')).toMatch(/ 1$/m);
+      const logged = lines(logFile);
+      expect(logged.find((line) => line.msg === 'audit checkpoint').auditCheckpoint).toMatchObject({ chain, seq: 3, keyId: key.id });
+      expect(logged.find((line) => line.level === 50)).toMatchObject({ msg: 'audit checkpoint could not be stored; the log has it', store: 'a store that is away' });
+      const fromLog = await readCheckpoints([new FileCheckpointStore(logFile, 'copy')], chain);
+      expect(await verifyChain(repository, { chain, key, checkpoints: fromLog })).toMatchObject({ ok: true, checkpoints: { read: 1 } });
+    });
   });
 });
