@@ -17,8 +17,8 @@ export type AuditTrailOptions = {
   maxBuffer: number;
   /** Keys every entry's hash and signs the checkpoints. */
   key: AuditKey;
-  /** Where signed checkpoints of the head go; null only in tests of the chain itself. */
-  checkpoints: CheckpointSettings | null;
+  /** Where signed checkpoints of the head go. */
+  checkpoints: CheckpointSettings;
   clock?: () => Date;
 };
 
@@ -44,7 +44,7 @@ export class AuditTrail {
   private sizeFlushQueued = false;
   private stopped = false;
   private readonly timer: NodeJS.Timeout;
-  private readonly checkpoints: CheckpointWriter | null;
+  private readonly checkpoints: CheckpointWriter;
 
   constructor(
     private readonly repository: AuditRepository,
@@ -53,9 +53,7 @@ export class AuditTrail {
     private readonly options: AuditTrailOptions,
   ) {
     this.chain = options.chain ?? 'main';
-    this.checkpoints = options.checkpoints
-      ? new CheckpointWriter(this.chain, options.key, options.checkpoints, logger, metrics, options.clock ?? (() => new Date()))
-      : null;
+    this.checkpoints = new CheckpointWriter(this.chain, options.key, options.checkpoints, logger, metrics, options.clock ?? (() => new Date()));
     this.timer = setInterval(() => this.tick(), options.flushIntervalMs).unref();
   }
 
@@ -116,7 +114,7 @@ export class AuditTrail {
       this.logger.error({ err: error, unwritten: this.buffer.length }, 'audit entries could not be written at shutdown');
       throw error;
     } finally {
-      await this.checkpoints?.flush();
+      await this.checkpoints.flush();
     }
   }
 
@@ -146,7 +144,7 @@ export class AuditTrail {
     try {
       const head = await this.repository.append(this.chain, batch, this.options.key);
       this.metrics.auditWritten.inc(batch.length);
-      this.checkpoints?.committed(head);
+      this.checkpoints.committed(head);
     } catch (error) {
       // Back at the front, in order: the chain keeps the order entries were recorded in.
       this.buffer.unshift(...batch);
@@ -159,7 +157,7 @@ export class AuditTrail {
 
   private tick(): void {
     this.metrics.auditBuffered.set(this.buffer.length);
-    this.checkpoints?.tick();
+    this.checkpoints.tick();
     if (this.buffer.length > 0 && !this.draining) this.flushInBackground();
   }
 
