@@ -124,7 +124,9 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     clock,
   });
   const auditKey = auditKeyForWriting(config.audit);
-  if (!config.audit.hmacKey) logger.warn(`AUDIT_HMAC_KEY is not set: the audit chain is keyed with the generated key in ${auditKey.from} (refused in production)`);
+  if (!config.audit.hmacKey) {
+    logger.warn(`AUDIT_HMAC_KEY is not set: the audit chain is keyed with the generated key in ${auditKey.from} (refused in production)`);
+  }
   const checkpointStore = checkpointStoreFor(config.audit.checkpoints, redis);
   const audit = new AuditTrail(new AuditRepository(db, registry), metrics, logger, {
     batchSize: config.audit.batchSize,

@@ -78,7 +78,8 @@ async function main(): Promise<number> {
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
   try {
     if (redis && redis.status !== 'ready') throw new Error('Redis (REDIS_URL) does not answer: the checkpoints kept there cannot be read');
-    const stores = [checkpointStoreFor(config.audit.checkpoints, redis), ...args.checkpointFiles.map((file) => new FileCheckpointStore(file, 'copy'))];
+    const copies = args.checkpointFiles.map((file) => new FileCheckpointStore(file, 'copy'));
+    const stores = [checkpointStoreFor(config.audit.checkpoints, redis), ...copies];
     const checkpoints = await readCheckpoints(stores, args.chain);
     await db.waitUntilReachable();
     const repository = new AuditRepository(db, new CypherRegistry());

@@ -96,12 +96,28 @@ export async function verifyChain(repository: AuditRepository, options: VerifyOp
   const newest = found.reduce<FoundCheckpoint | null>((best, checkpoint) => (best && best.seq >= checkpoint.seq ? best : checkpoint), null);
 
   let checked = 0;
-  const findings = (): Findings => ({ chain, checked, headSeq, keyedFrom, keyId: key?.id ?? null, checkpoints: { sources, read: found.length, newest } });
-  const broken = (seq: number | null, problem: ChainProblem, detail: string): ChainVerdict => ({ ...findings(), ok: false, outcome: 'BROKEN', seq, problem, detail });
+  const findings = (): Findings => ({
+    chain,
+    checked,
+    headSeq,
+    keyedFrom,
+    keyId: key?.id ?? null,
+    checkpoints: { sources, read: found.length, newest },
+  });
+  const broken = (seq: number | null, problem: ChainProblem, detail: string): ChainVerdict => ({
+    ...findings(),
+    ok: false,
+    outcome: 'BROKEN',
+    seq,
+    problem,
+    detail,
+  });
   const brokenEntry = (seq: number, problem: keyof typeof DETAIL) => broken(seq, problem, DETAIL[problem]);
 
   const [unreadableRecord] = unreadable;
-  if (unreadableRecord) return broken(null, 'CHECKPOINT_FORGED', `${unreadableRecord.where} is ${unreadableRecord.reason}: the checkpoint store was edited`);
+  if (unreadableRecord) {
+    return broken(null, 'CHECKPOINT_FORGED', `${unreadableRecord.where} is ${unreadableRecord.reason}: the checkpoint store was edited`);
+  }
   for (const checkpoint of found) {
     if (isSignedBy(key!, checkpoint)) continue;
     const why =
@@ -111,7 +127,8 @@ export async function verifyChain(repository: AuditRepository, options: VerifyOp
     return broken(checkpoint.seq, 'CHECKPOINT_FORGED', `${label(checkpoint)} is not signed with this key: ${why} ${whereIs(checkpoint)}`);
   }
   if (lastSeq > headSeq) {
-    return broken(headSeq + 1, 'PAST_HEAD', `entries up to seq ${count(lastSeq)} are stored beyond the head (seq ${count(headSeq)}): the head was moved back`);
+    const detail = `entries up to seq ${count(lastSeq)} are stored beyond the head (seq ${count(headSeq)}): the head was moved back`;
+    return broken(headSeq + 1, 'PAST_HEAD', detail);
   }
   if (newest && newest.seq > headSeq) {
     const database = headSeq === 0 ? 'no entries' : `seq ${count(headSeq)}`;

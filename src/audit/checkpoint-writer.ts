@@ -68,7 +68,8 @@ export class CheckpointWriter {
       .then(() => this.settings.store.append(checkpoint))
       .catch((error: unknown) => {
         this.metrics.auditCheckpointFailures.inc();
-        this.logger.error({ err: error, store: this.settings.store.describe(this.chain), seq: head.seq }, 'audit checkpoint could not be stored; the log has it');
+        const store = this.settings.store.describe(this.chain);
+        this.logger.error({ err: error, store, seq: head.seq }, 'audit checkpoint could not be stored; the log has it');
       });
   }
 }

@@ -198,7 +198,11 @@ const environment = z
     }
     // A key kept beside the data it protects protects nothing: production must bring its own.
     if (e.NODE_ENV === 'production' && !e.AUDIT_HMAC_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept outside Neo4j and kept forever)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_HMAC_KEY'],
+        message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept outside Neo4j and kept forever)',
+      });
     }
     if (e.INGEST_WORKER_IN_PROCESS && !e.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['INGEST_WORKER_IN_PROCESS'], message: 'the ingest worker reads a Redis Stream: set REDIS_URL too' });
