@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { auditKeyForWriting } from './audit/audit-key';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditTrail } from './audit/audit-trail';
+import { checkpointStoreFor } from './audit/checkpoint-store';
 import { ChangePublisher } from './changes/change-publisher';
 import { MembershipOutbox } from './changes/membership-outbox';
 import { connectAppPubSub } from './changes/app-pubsub';
@@ -121,7 +123,20 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     },
     clock,
   });
-  const audit = new AuditTrail(new AuditRepository(db, registry), metrics, logger, { ...config.audit, clock });
+  const auditKey = auditKeyForWriting(config.audit);
+  if (!config.audit.hmacKey) {
+    logger.warn(`AUDIT_HMAC_KEY is not set: the audit chain is keyed with the generated key in ${auditKey.from} (refused in production)`);
+  }
+  const checkpointStore = checkpointStoreFor(config.audit.checkpoints, redis);
+  const audit = new AuditTrail(new AuditRepository(db, registry), metrics, logger, {
+    batchSize: config.audit.batchSize,
+    flushIntervalMs: config.audit.flushIntervalMs,
+    maxBuffer: config.audit.maxBuffer,
+    key: auditKey.key,
+    checkpoints: { store: checkpointStore, intervalMs: config.audit.checkpoints.intervalMs },
+    clock,
+  });
+  logger.info({ store: checkpointStore.describe(audit.chain), keyId: auditKey.key.id }, 'audit chain checkpoints go to the log and to this store');
   const services: AppServices = {
     ingestion: new IngestionService(
       db,
@@ -258,8 +273,12 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       await outbox.flush();
       await feed.close();
       await events.close();
-      await closeRedis(redis);
-      await services.audit.stop();
+      try {
+        // Its last checkpoint may go to Redis: before the connection closes.
+        await services.audit.stop();
+      } finally {
+        await closeRedis(redis);
+      }
     },
   };
 }

@@ -1,2 +1,2 @@
 MATCH (h:AuditChain {id: $chain})
-RETURN h.seq AS seq, h.hash AS hash
+RETURN h.seq AS seq, h.hash AS hash, h.keyedFrom AS keyedFrom

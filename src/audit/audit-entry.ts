@@ -75,7 +75,11 @@ export function canonicalJson(entry: ChainedFields): string {
   ]);
 }
 
-export const chainHash = (prevHash: string, entry: ChainedFields): string =>
+/**
+ * The hash of an entry written before the chain was keyed (seq below the head's keyedFrom): anyone can recompute
+ * it, so these entries are protected only by the keyed entries after them (see AuditKey.entryHash).
+ */
+export const plainChainHash = (prevHash: string, entry: ChainedFields): string =>
   createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
 
 /** A stored row to a record: absent properties (Neo4j stores no nulls) become null. */

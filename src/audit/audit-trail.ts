@@ -2,7 +2,9 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { AppError } from '../shared/errors';
 import type { AuditEntryInput, AuditRecord, ChainedFields } from './audit-entry';
+import type { AuditKey } from './audit-key';
 import type { AuditRepository } from './audit.repository';
+import { CheckpointWriter, type CheckpointSettings } from './checkpoint-writer';
 
 export type AuditTrailOptions = {
   /** The chain entries are appended to; every API instance of a deployment shares `main`. */
@@ -13,6 +15,10 @@ export type AuditTrailOptions = {
   flushIntervalMs: number;
   /** Beyond this many unwritten entries (Neo4j away for long), clear reads are refused rather than left unaudited. */
   maxBuffer: number;
+  /** Keys every entry's hash and signs the checkpoints. */
+  key: AuditKey;
+  /** Where signed checkpoints of the head go. */
+  checkpoints: CheckpointSettings;
   clock?: () => Date;
 };
 
@@ -38,6 +44,7 @@ export class AuditTrail {
   private sizeFlushQueued = false;
   private stopped = false;
   private readonly timer: NodeJS.Timeout;
+  private readonly checkpoints: CheckpointWriter;
 
   constructor(
     private readonly repository: AuditRepository,
@@ -46,6 +53,7 @@ export class AuditTrail {
     private readonly options: AuditTrailOptions,
   ) {
     this.chain = options.chain ?? 'main';
+    this.checkpoints = new CheckpointWriter(this.chain, options.key, options.checkpoints, logger, metrics, options.clock ?? (() => new Date()));
     this.timer = setInterval(() => this.tick(), options.flushIntervalMs).unref();
   }
 
@@ -93,7 +101,10 @@ export class AuditTrail {
     return next;
   }
 
-  /** Stops the flusher and writes what is left; call it before the database driver closes. */
+  /**
+   * Stops the flusher, writes what is left and checkpoints the head it leaves; call it before the database driver
+   * and the checkpoint store's Redis connection close.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -102,6 +113,8 @@ export class AuditTrail {
     } catch (error) {
       this.logger.error({ err: error, unwritten: this.buffer.length }, 'audit entries could not be written at shutdown');
       throw error;
+    } finally {
+      await this.checkpoints.flush();
     }
   }
 
@@ -129,8 +142,9 @@ export class AuditTrail {
     const batch = this.buffer.splice(0, this.options.batchSize);
     const stopTimer = this.metrics.auditFlushDuration.startTimer();
     try {
-      await this.repository.append(this.chain, batch);
+      const head = await this.repository.append(this.chain, batch, this.options.key);
       this.metrics.auditWritten.inc(batch.length);
+      this.checkpoints.committed(head);
     } catch (error) {
       // Back at the front, in order: the chain keeps the order entries were recorded in.
       this.buffer.unshift(...batch);
@@ -143,6 +157,7 @@ export class AuditTrail {
 
   private tick(): void {
     this.metrics.auditBuffered.set(this.buffer.length);
+    this.checkpoints.tick();
     if (this.buffer.length > 0 && !this.draining) this.flushInBackground();
   }
 

@@ -1,8 +1,10 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
-import { chainHash, GENESIS_HASH, toAuditRecord, type AuditRecord, type ChainedFields } from './audit-entry';
+import { GENESIS_HASH, toAuditRecord, type AuditRecord, type ChainedFields } from './audit-entry';
+import type { AuditKey } from './audit-key';
 
-export type ChainHead = { seq: number; hash: string };
+/** keyedFrom: the first seq hashed with the audit key; null on a head no keyed writer has touched yet. */
+export type ChainHead = { seq: number; hash: string; keyedFrom: number | null };
 
 /** Entries per append statement: about 2 ms of hashing and packing on the event loop (measured). */
 const STATEMENT_ROWS = 100;
@@ -20,6 +22,7 @@ export class AuditRepository {
       append: 'audit/append-entries',
       advanceHead: 'audit/advance-chain-head',
       head: 'audit/chain-head',
+      lastEntrySeq: 'audit/last-entry-seq',
       page: 'audit/chain-page',
       entryAt: 'audit/entry-at',
       customerLog: 'audit/customer-log',
@@ -31,9 +34,10 @@ export class AuditRepository {
    * Appends entries after the chain's head in one transaction: the head is locked first, so writers in several
    * API instances take turns and each batch continues exactly where the last committed one ended. Entries go in
    * statements of STATEMENT_ROWS, each hashed and packed just before it is sent: the event loop, which serves
-   * requests meanwhile, is never held for a whole batch.
+   * requests meanwhile, is never held for a whole batch. Every entry appended is keyed: the head's keyedFrom is at
+   * or before the first of them.
    */
-  async append(chain: string, entries: Omit<ChainedFields, 'chain' | 'seq'>[]): Promise<ChainHead> {
+  async append(chain: string, entries: Omit<ChainedFields, 'chain' | 'seq'>[], key: AuditKey): Promise<ChainHead> {
     return this.db.write(async (tx) => {
       const [head] = await tx.rows<ChainHead>(this.q.lockHead, { chain, genesis: GENESIS_HASH });
       let { seq, hash } = head;
@@ -42,7 +46,7 @@ export class AuditRepository {
           seq += 1;
           const fields: ChainedFields = { ...entry, chain, seq };
           const prevHash = hash;
-          hash = chainHash(prevHash, fields);
+          hash = key.entryHash(prevHash, fields);
           // The layout append-entries.cypher reads.
           return [
             seq, prevHash, hash, fields.at.getTime(), fields.subject, fields.roles, fields.fields, fields.customerId,
@@ -52,13 +56,19 @@ export class AuditRepository {
         await tx.rows(this.q.append, { chain, entries: rows });
       }
       await tx.rows(this.q.advanceHead, { chain, seq, hash });
-      return { seq, hash };
+      return { seq, hash, keyedFrom: head.keyedFrom };
     });
   }
 
   async head(chain: string): Promise<ChainHead | null> {
     const [head] = await this.db.read<ChainHead>(this.q.head, { chain });
     return head ?? null;
+  }
+
+  /** The highest seq stored in the chain, or 0. */
+  async lastEntrySeq(chain: string): Promise<number> {
+    const [row] = await this.db.read<{ seq: number }>(this.q.lastEntrySeq, { chain });
+    return row?.seq ?? 0;
   }
 
   /** Raw stored properties, in seq order, for verification: nothing is defaulted, so nothing is hidden. */

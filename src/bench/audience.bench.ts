@@ -69,6 +69,8 @@ async function main() {
     AUTH_DEV_MODE: 'false',
     AUTH_JWT_SECRET: secret,
     SUPPRESSION_SALT: randomBytes(32).toString('base64url'),
+    AUDIT_HMAC_KEY: randomBytes(32).toString('base64url'),
+    AUDIT_CHECKPOINT_KEY: `c360:bench:${randomUUID()}:audit:checkpoints`,
     NEO4J_URI: neo4j.uri,
     NEO4J_USER: neo4j.user,
     ...(neo4j.password ? { NEO4J_PASSWORD: neo4j.password } : {}),

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,11 @@ export type BenchStack = {
 export async function startBenchStack(): Promise<BenchStack> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'c360-bench-neo4j-'));
   const secret = randomBytes(32).toString('base64url');
+  // The benchmark's own audit key and checkpoints (its servers inherit them): never those in .data/ or in a
+  // REDIS_URL's streams, which vouch for another database.
+  process.env.AUDIT_HMAC_KEY ??= randomBytes(32).toString('base64url');
+  process.env.AUDIT_CHECKPOINT_FILE ??= path.join(dataDir, 'audit-checkpoints.jsonl');
+  process.env.AUDIT_CHECKPOINT_KEY ??= `c360:bench:${randomUUID()}:audit:checkpoints`;
   const config = loadConfig({
     RATE_LIMIT_POINTS: '0',
     ...process.env,

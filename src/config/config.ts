@@ -135,6 +135,12 @@ const environment = z
   // Each flush is a write transaction on the chain head: 250 ms cost the read benchmark 18% (measured), 1 s about 5%.
   AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   AUDIT_MAX_BUFFER: z.coerce.number().int().min(1000).default(200000),
+  AUDIT_HMAC_KEY: z.string().min(32, 'at least 32 characters: it keys the hashes of the audit chain and signs its checkpoints').optional(),
+  AUDIT_DEV_KEY_FILE: z.string().default('.data/dev-audit-key'),
+  // Entries newer than the last checkpoint can be deleted unnoticed: this bounds how many seconds of them.
+  AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  AUDIT_CHECKPOINT_FILE: z.string().min(1).default('.data/audit-checkpoints.jsonl'),
+  AUDIT_CHECKPOINT_KEY: z.string().min(1).default('c360:audit:checkpoints'),
   CONSENT_PURPOSES: consentPurposes,
   RETENTION_ANONYMOUS_PROFILE_DAYS: retentionDays,
   RETENTION_SOURCE_RECORD_DAYS: retentionDays,
@@ -191,6 +197,14 @@ const environment = z
     // A default salt would let anyone test guessed emails against the suppression list: production must set one.
     if (e.NODE_ENV === 'production' && !e.SUPPRESSION_SALT) {
       ctx.addIssue({ code: 'custom', path: ['SUPPRESSION_SALT'], message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept forever)' });
+    }
+    // A key kept beside the data it protects protects nothing: production must bring its own.
+    if (e.NODE_ENV === 'production' && !e.AUDIT_HMAC_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_HMAC_KEY'],
+        message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept outside Neo4j and kept forever)',
+      });
     }
     if (e.INGEST_WORKER_IN_PROCESS && !e.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['INGEST_WORKER_IN_PROCESS'], message: 'the ingest worker reads a Redis Stream: set REDIS_URL too' });
@@ -259,7 +273,7 @@ export type Config = Readonly<{
     priority: IdentifierType[];
     sourcePriority: string[];
   };
-  audit: { batchSize: number; flushIntervalMs: number; maxBuffer: number };
+  audit: AuditSettings;
   consent: { purposes: string[] };
   retention: RetentionSettings;
   segments: SegmentSettings;
@@ -272,6 +286,23 @@ export type Config = Readonly<{
     devWriteKeyFile: string;
   };
 }>;
+
+export type AuditSettings = {
+  batchSize: number;
+  flushIntervalMs: number;
+  maxBuffer: number;
+  /** Keys the chain's hashes and signs its checkpoints; unset outside production: a generated key in devKeyFile. */
+  hmacKey?: string;
+  devKeyFile: string;
+  checkpoints: {
+    /** Least time between two checkpoints of a moving head (one is also written after the first batch and at stop). */
+    intervalMs: number;
+    /** Where checkpoints go without REDIS_URL. */
+    file: string;
+    /** With REDIS_URL: the prefix of one Redis Stream per chain (`<key>:<chain>`). */
+    redisKey: string;
+  };
+};
 
 export type SegmentSettings = {
   bucketMinutes: number;
@@ -374,7 +405,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       priority: e.IDENTITY_PRIORITY,
       sourcePriority: e.SOURCE_PRIORITY,
     },
-    audit: { batchSize: e.AUDIT_BATCH_SIZE, flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS, maxBuffer: e.AUDIT_MAX_BUFFER },
+    audit: {
+      batchSize: e.AUDIT_BATCH_SIZE,
+      flushIntervalMs: e.AUDIT_FLUSH_INTERVAL_MS,
+      maxBuffer: e.AUDIT_MAX_BUFFER,
+      hmacKey: e.AUDIT_HMAC_KEY,
+      devKeyFile: e.AUDIT_DEV_KEY_FILE,
+      checkpoints: { intervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS, file: e.AUDIT_CHECKPOINT_FILE, redisKey: e.AUDIT_CHECKPOINT_KEY },
+    },
     consent: { purposes: e.CONSENT_PURPOSES },
     retention: {
       anonymousProfileDays: e.RETENTION_ANONYMOUS_PROFILE_DAYS,

@@ -65,6 +65,11 @@ export function createMetrics() {
       help: 'Batches of audit entries that could not be written (kept in the buffer and retried)',
       registers: [registry],
     }),
+    auditCheckpointFailures: new Counter({
+      name: 'c360_audit_checkpoint_failures_total',
+      help: 'Signed checkpoints of the audit chain head that could not be written to their store (the log line has them)',
+      registers: [registry],
+    }),
     feedAppendFailures: new Counter({
       name: 'c360_feed_append_failures_total',
       help: 'Committed segment membership changes that could not be appended to the change feed (Redis unavailable)',

@@ -1,6 +1,9 @@
 import { auditEntryFor } from '../../src/audit/audit-read';
 import { verifyChain } from '../../src/audit/chain-verifier';
 import { AuditRepository } from '../../src/audit/audit.repository';
+import { AuditKey } from '../../src/audit/audit-key';
+import { Redis } from 'ioredis';
+import { RedisCheckpointStore } from '../../src/audit/checkpoint-store';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 import { clearRead } from './audit-builders';
@@ -83,10 +86,31 @@ describe('auditLog and the export read of the trail', () => {
     // Other test files append to `main` meanwhile: verify the part this test wrote.
     const seqs = entries.map((entry) => entry.seq);
     const verdict = await verifyChain(new AuditRepository(app.db, new CypherRegistry()), {
+      key: AuditKey.of(app.config.audit.hmacKey!),
       fromSeq: Math.min(...seqs),
       toSeq: Math.max(...seqs),
     });
     expect(verdict).toMatchObject({ ok: true });
     expect(await app.metrics.registry.getSingleMetricAsString('c360_audit_entries_written_total')).toMatch(/ [1-9]\d*$/m);
+  });
+
+  it('checkpoints the head an app leaves at stop, in Redis, before its Redis connection closes', async () => {
+    const stopping = await startTestApp();
+    const customerId = unique('c');
+    stopping.services.audit.record(clearRead(customerId, { requestId: 'first' }));
+    await stopping.services.audit.flush();
+    stopping.services.audit.record(clearRead(customerId, { requestId: 'last' }));
+    await stopping.services.audit.flush();
+    const [last] = await stopping.services.audit.customerLog(customerId, Number.MAX_SAFE_INTEGER, 1);
+    await stopping.close();
+
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      const { found } = await new RedisCheckpointStore(redis, process.env.AUDIT_CHECKPOINT_KEY!).read('main');
+      // Its batch of one moved the head to its own seq; the first batch was checkpointed at once, this one at stop.
+      expect(found.map((checkpoint) => checkpoint.seq)).toContain(last.seq);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import type { Checkpoint } from '../../src/audit/audit-checkpoint';
 import { AuditBacklogError } from '../../src/audit/audit-trail';
 import { verifyChain } from '../../src/audit/chain-verifier';
+import { FileCheckpointStore, readCheckpoints, type CheckpointStore } from '../../src/audit/checkpoint-store';
 import type { Database } from '../../src/infra/neo4j/database';
+import { createLogger } from '../../src/observability/logger';
 import { unique } from '../support/test-app';
-import { clearRead, connectTestDb, privateTrail } from './audit-builders';
+import { clearRead, connectTestDb, privateCheckpointFile, privateTrail } from './audit-builders';
 
 describe('AuditTrail: buffered, batched, chained writes', () => {
   let db: Database;
@@ -21,7 +26,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
   };
 
   it('records without touching the database, and stop() writes every buffered entry (no loss on clean shutdown)', async () => {
-    const { trail, repository, chain } = privateTrail(db);
+    const { trail, repository, chain, key } = privateTrail(db);
     const customers = Array.from({ length: 2_500 }, () => unique('c'));
     for (const customerId of customers) trail.record(clearRead(customerId));
     expect(trail.buffered).toBe(2_500);
@@ -30,14 +35,14 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     await trail.stop();
 
     expect(trail.buffered).toBe(0);
-    expect(await verifyChain(repository, { chain })).toEqual({ ok: true, chain, checked: 2_500, fromSeq: 1, toSeq: 2_500 });
+    expect(await verifyChain(repository, { chain, key })).toMatchObject({ ok: true, chain, checked: 2_500, fromSeq: 1, toSeq: 2_500 });
     const stored = await trail.entriesFor(customers);
     expect(new Set(stored.map((entry) => entry.customerId))).toEqual(new Set(customers));
     expect(() => trail.record(clearRead(customers[0]))).toThrow(/stopped/);
   });
 
   it('writes 5,000 entries in batches of the configured size, as one valid chain in the order they were recorded', async () => {
-    const { trail, repository, registry, metrics, chain } = privateTrail(db, { batchSize: 1_000 });
+    const { trail, repository, registry, metrics, chain, key } = privateTrail(db, { batchSize: 1_000 });
     const counter = countAppends(registry);
     const customerId = unique('c');
     for (let i = 0; i < 5_000; i++) trail.record(clearRead(customerId, { requestId: `req-${i}` }));
@@ -46,7 +51,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
 
     expect(counter.appends).toBe(5);
     expect(await repository.head(chain)).toMatchObject({ seq: 5_000 });
-    expect(await verifyChain(repository, { chain, pageSize: 700 })).toMatchObject({ ok: true, checked: 5_000 });
+    expect(await verifyChain(repository, { chain, key, pageSize: 700 })).toMatchObject({ ok: true, checked: 5_000 });
     const stored = await trail.entriesFor([customerId]);
     expect(stored.map((entry) => entry.requestId)).toEqual(Array.from({ length: 5_000 }, (_, i) => `req-${i}`));
     expect(stored.map((entry) => entry.seq)).toEqual(Array.from({ length: 5_000 }, (_, i) => i + 1));
@@ -56,7 +61,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
   });
 
   it('writes 2,000 entries in two batched appends, not 2,000', async () => {
-    const { trail, repository, registry, chain } = privateTrail(db, { batchSize: 1_000 });
+    const { trail, repository, registry, chain, key } = privateTrail(db, { batchSize: 1_000 });
     const counter = countAppends(registry);
     const requestId = unique('req-');
     const customers = Array.from({ length: 1_000 }, () => unique('c'));
@@ -71,7 +76,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     const stored = await trail.entriesFor(customers);
     expect(stored).toHaveLength(2_000);
     expect(stored.filter((entry) => entry.fields[0] === 'Customer.phone')).toHaveLength(1_000);
-    expect(await verifyChain(repository, { chain })).toMatchObject({ ok: true, checked: 2_000 });
+    expect(await verifyChain(repository, { chain, key })).toMatchObject({ ok: true, checked: 2_000 });
   });
 
   it('keeps one unbroken chain when two API instances append to it at the same time', async () => {
@@ -84,7 +89,7 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     }
     await Promise.all([first.trail.stop(), second.trail.stop()]);
 
-    expect(await verifyChain(first.repository, { chain: first.chain })).toMatchObject({ ok: true, checked: 800 });
+    expect(await verifyChain(first.repository, { chain: first.chain, key: first.key })).toMatchObject({ ok: true, checked: 800 });
     // Each instance's entries keep their own order, interleaved by batch with the other's.
     const byA = await first.trail.entriesFor([a]);
     expect(byA.map((entry) => entry.requestId)).toEqual(Array.from({ length: 400 }, (_, i) => `a-${i}`));
@@ -133,5 +138,59 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     } finally {
       await unreachable.close();
     }
+  });
+
+  describe('checkpoints of the head', () => {
+    const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+
+    it('checkpoints the first committed head at once, then at most once per interval, and the last one at stop', async () => {
+      const file = privateCheckpointFile();
+      let now = 0;
+      const { trail, chain } = privateTrail(db, {
+        batchSize: 5,
+        checkpoints: { store: new FileCheckpointStore(file), intervalMs: 60_000, now: () => now },
+      });
+      const customerId = unique('c');
+      const write = async (count: number) => {
+        for (let i = 0; i < count; i++) trail.record(clearRead(customerId));
+        await trail.flush();
+      };
+      await write(5);
+      now = 30_000;
+      await write(5);
+      await write(5);
+      now = 61_000;
+      await write(5);
+      now = 62_000;
+      await write(5);
+      await trail.stop();
+      // seq 5 at once, 10 and 15 within the interval, 20 once it passed, 25 within the next one but at stop.
+      expect(lines(file).map((checkpoint: Checkpoint) => [checkpoint.chain, checkpoint.seq, checkpoint.keyedFrom])).toEqual([
+        [chain, 5, 1],
+        [chain, 20, 1],
+        [chain, 25, 1],
+      ]);
+    });
+
+    it('logs every checkpoint, and keeps writing the chain when the store fails', async () => {
+      const logFile = privateCheckpointFile();
+      const failing: CheckpointStore = {
+        describe: () => 'a store that is away',
+        append: () => Promise.reject(new Error('store away')),
+        read: () => Promise.reject(new Error('store away')),
+      };
+      const logger = createLogger('info', pino.destination({ dest: logFile, sync: true }));
+      const { trail, chain, repository, key, metrics } = privateTrail(db, { logger, checkpoints: { store: failing, intervalMs: 600_000 } });
+      for (let i = 0; i < 3; i++) trail.record(clearRead(unique('c')));
+      await trail.stop();
+
+      expect(await repository.head(chain)).toMatchObject({ seq: 3 });
+      expect(await metrics.registry.getSingleMetricAsString('c360_audit_checkpoint_failures_total')).toMatch(/ 1$/m);
+      const logged = lines(logFile);
+      expect(logged.find((line) => line.msg === 'audit checkpoint').auditCheckpoint).toMatchObject({ chain, seq: 3, keyId: key.id });
+      expect(logged.find((line) => line.level === 50)).toMatchObject({ msg: 'audit checkpoint could not be stored; the log has it', store: 'a store that is away' });
+      const fromLog = await readCheckpoints([new FileCheckpointStore(logFile, 'copy')], chain);
+      expect(await verifyChain(repository, { chain, key, checkpoints: fromLog })).toMatchObject({ ok: true, checkpoints: { read: 1 } });
+    });
   });
 });

@@ -1,3 +1,7 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { auditKeyForVerifying, auditKeyForWriting } from '../../src/audit/audit-key';
 import { ConfigError, DEV_SUPPRESSION_SALT, loadConfig } from '../../src/config/config';
 
 describe('configuration', () => {
@@ -24,7 +28,14 @@ describe('configuration', () => {
   });
 
   it('has audit batching defaults and refuses an unusable flush setting', () => {
-    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).audit).toEqual({ batchSize: 1000, flushIntervalMs: 1000, maxBuffer: 200000 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).audit).toEqual({
+      batchSize: 1000,
+      flushIntervalMs: 1000,
+      maxBuffer: 200000,
+      hmacKey: undefined,
+      devKeyFile: '.data/dev-audit-key',
+      checkpoints: { intervalMs: 60_000, file: '.data/audit-checkpoints.jsonl', redisKey: 'c360:audit:checkpoints' },
+    });
     expect(loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_BATCH_SIZE: '200', AUDIT_FLUSH_INTERVAL_MS: '250' }).audit).toMatchObject({
       batchSize: 200,
       flushIntervalMs: 250,
@@ -106,12 +117,28 @@ describe('configuration', () => {
   it('requires a suppression salt in production and says when the development one is in use', () => {
     const secret = 'x'.repeat(32);
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret })).toThrow(/SUPPRESSION_SALT: required when NODE_ENV=production/);
-    const production = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, SUPPRESSION_SALT: 's'.repeat(32) });
+    const production = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, SUPPRESSION_SALT: 's'.repeat(32), AUDIT_HMAC_KEY: 'a'.repeat(32) });
     expect(production.privacy).toMatchObject({ suppressionSalt: 's'.repeat(32), suppressionSaltIsDevDefault: false });
     const development = loadConfig({ AUTH_DEV_MODE: 'true' });
     expect(development.privacy).toMatchObject({ suppressionSalt: DEV_SUPPRESSION_SALT, suppressionSaltIsDevDefault: true, erasureBatchSize: 500 });
     expect(() => loadConfig({ AUTH_DEV_MODE: 'true', SUPPRESSION_SALT: 'short', MASKED_COPY_KEY: 'short' })).toThrow(
       /SUPPRESSION_SALT: at least 32 characters[\s\S]*MASKED_COPY_KEY: at least 32 characters/,
     );
+  });
+
+  it('requires an audit key of its own in production, and keys development with a generated one in .data/', () => {
+    const production = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), SUPPRESSION_SALT: 's'.repeat(32) };
+    expect(() => loadConfig(production)).toThrow(/AUDIT_HMAC_KEY: required when NODE_ENV=production/);
+    expect(() => loadConfig({ ...production, AUDIT_HMAC_KEY: 'short' })).toThrow(/AUDIT_HMAC_KEY: at least 32 characters/);
+    expect(loadConfig({ ...production, AUDIT_HMAC_KEY: 'k'.repeat(32) }).audit.hmacKey).toBe('k'.repeat(32));
+
+    const devKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'c360-audit-key-')), 'dev-audit-key');
+    const development = loadConfig({ AUTH_DEV_MODE: 'true', AUDIT_DEV_KEY_FILE: devKeyFile }).audit;
+    expect(auditKeyForVerifying(development).key).toBeNull();
+    const written = auditKeyForWriting(development);
+    expect(written.from).toBe(devKeyFile);
+    expect(statSync(devKeyFile).mode & 0o777).toBe(0o600);
+    expect(auditKeyForVerifying(development).key!.id).toBe(written.key.id);
+    expect(auditKeyForWriting(development).key.id).toBe(written.key.id);
   });
 });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,11 @@ export default async function globalSetup() {
   process.env.NEO4J_USER = neo4j.user;
   if (neo4j.password) process.env.NEO4J_PASSWORD = neo4j.password;
   process.env.REDIS_URL = redis.url;
+  // One audit key, shared by test apps, API processes and audit:verify (and by runs on one NEO4J_URI). Checkpoints
+  // go where the run's database is the one they vouch for: never a developer's .data/ file or Redis streams.
+  process.env.AUDIT_HMAC_KEY ??= 'test-audit-key-of-at-least-thirty-two-characters';
+  process.env.AUDIT_CHECKPOINT_FILE ??= path.join(mkdtempSync(path.join(tmpdir(), 'c360-test-audit-')), 'checkpoints.jsonl');
+  process.env.AUDIT_CHECKPOINT_KEY ??= `c360:test:${randomUUID()}:audit:checkpoints`;
 
   // Migrate once before workers start, so parallel test files never race on schema changes.
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
