@@ -20,4 +20,14 @@ describe('PII masks', () => {
       n: null,
     });
   });
+
+  it('masks a JSON value of any depth, as stored before payloads were bounded', () => {
+    let stored: unknown = { email: 'x@y.z', n: null };
+    let expected: unknown = { email: '***', n: null };
+    for (let i = 0; i < 3500; i += 1) {
+      stored = { a: stored, tags: ['t'] };
+      expected = { a: expected, tags: ['***'] };
+    }
+    expect(mask('json', stored)).toEqual(expected);
+  });
 });

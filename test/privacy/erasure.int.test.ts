@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { customerCacheKey } from '../../src/privacy/customer-cache';
+import { nested } from '../support/nested';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const INGEST = /* GraphQL */ `
@@ -319,6 +320,34 @@ describe('rights of the data subject: export and erasure', () => {
     } finally {
       await restarted.close();
     }
+    expect(await anywhere(p.needles)).toEqual([]);
+  });
+
+  it("is never blocked by someone else's deeply nested dead letter, even one stored before payloads were bounded", async () => {
+    const p = await seedPerson();
+    const stranger = unique('s');
+    // As ingestion stored them before it bounded depth: one letter of a stranger, one that names the person deep down.
+    const letter = (id: string, payload: unknown) => ({ id, kind: 'EVENT' as const, messageId: id, source: 'web', code: 'MISSING_FIELD', message: 'old', payload: JSON.stringify(payload) });
+    await app.db.write((tx) =>
+      app.services.deadLetters.record(
+        tx,
+        [letter(`old-${stranger}`, { userId: stranger, traits: nested(3500) }), letter(`old-${p.u}`, { traits: nested(3500, p.values.rawEmail) })],
+        new Date().toISOString(),
+      ),
+    );
+    // And one sent now, nested as deep: bounded at the door.
+    const sent = await ingest([{ messageId: `m-${stranger}`, type: 'IDENTIFY', userId: `${stranger}-2`, traits: nested(3500) }]);
+    expect(sent.results[0].outcome).toBe('REJECTED');
+
+    const accepted = await erase(p.survivorId);
+    await app.services.erasure.settled(accepted.id);
+    const done = await request(accepted.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', error: null });
+    // Their refused event and the old letter that named them deep down; the stranger's letters stay.
+    expect(done.removed.deadLetters).toBe(2);
+    expect(await app.services.deadLetters.byId(`old-${p.u}`)).toBeNull();
+    expect(await app.services.deadLetters.byId(`old-${stranger}`)).toMatchObject({ id: `old-${stranger}` });
+    expect(await app.services.deadLetters.byId(sent.results[0].deadLetterId)).toMatchObject({ messageId: `m-${stranger}` });
     expect(await anywhere(p.needles)).toEqual([]);
   });
 
