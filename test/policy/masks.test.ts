@@ -23,11 +23,13 @@ describe('PII masks', () => {
 
   it('masks a JSON value of any depth, as stored before payloads were bounded', () => {
     let stored: unknown = { email: 'x@y.z', n: null };
-    let expected: unknown = { email: '***', n: null };
+    for (let i = 0; i < 3500; i += 1) stored = { a: stored, tags: ['t'] };
+    let masked = mask('json', stored) as Record<string, unknown>;
     for (let i = 0; i < 3500; i += 1) {
-      stored = { a: stored, tags: ['t'] };
-      expected = { a: expected, tags: ['***'] };
+      expect(Object.keys(masked)).toEqual(['a', 'tags']);
+      expect(masked.tags).toEqual(['***']);
+      masked = masked.a as Record<string, unknown>;
     }
-    expect(mask('json', stored)).toEqual(expected);
+    expect(masked).toEqual({ email: '***', n: null });
   });
 });

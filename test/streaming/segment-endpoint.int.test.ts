@@ -3,7 +3,7 @@ import { Analytics } from '@segment/analytics-node';
 import type { Redis } from 'ioredis';
 import { toEntries } from '../../src/streaming/ingest-stream';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
-import { nested } from '../support/nested';
+import { jsonWithNested, NESTED } from '../support/nested';
 import { deadLetters, eventually, pendingCount, streamEnv, testRedis } from '../support/streams';
 
 const CUSTOMER = /* GraphQL */ `
@@ -99,11 +99,11 @@ describe('the Segment-spec endpoint with the worker in process', () => {
   it('refuses a call nested too deep alone: the worker applies the calls beside it and keeps a bounded dead letter', async () => {
     const batch = [
       { type: 'identify', messageId: `${u}-d1`, userId: `${u}-d1` },
-      { type: 'track', messageId: `${u}-deep`, userId: `${u}-deep`, event: 'Viewed', properties: nested(6000) },
+      { type: 'track', messageId: `${u}-deep`, userId: `${u}-deep`, event: 'Viewed', properties: NESTED },
       { type: 'identify', messageId: `${u}-d2`, userId: `${u}-d2`, traits: { email: `${u}\u0000@x.test` } },
       { type: 'identify', messageId: `${u}-d3`, userId: `${u}-d3` },
     ];
-    expect(await post(`${url}/v1/batch`, JSON.stringify({ batch }), basic(writeKey))).toMatchObject({ status: 200, body: { success: true } });
+    expect(await post(`${url}/v1/batch`, jsonWithNested({ batch }, 6000), basic(writeKey))).toMatchObject({ status: 200, body: { success: true } });
     await eventually('stream length', () => redis.xlen(`${u}:events`), (n) => n === 0);
     for (const id of [`${u}-d1`, `${u}-d3`]) expect((await gql(app, CUSTOMER, { value: id })).customerByIdentifier).not.toBeNull();
     for (const id of [`${u}-deep`, `${u}-d2`]) expect((await gql(app, CUSTOMER, { value: id })).customerByIdentifier).toBeNull();
@@ -181,10 +181,10 @@ describe('the Segment-spec endpoint without Redis', () => {
   it('refuses a call nested too deep alone and applies the calls beside it', async () => {
     const batch = [
       { type: 'identify', userId: `${u}-b1` },
-      { type: 'identify', userId: `${u}-deep`, traits: nested(6000) },
+      { type: 'identify', userId: `${u}-deep`, traits: NESTED },
       { type: 'identify', userId: `${u}-b2` },
     ];
-    expect(await post(`${url}/v1/batch`, JSON.stringify({ batch }), basic(writeKey))).toMatchObject({ status: 200, body: { success: true } });
+    expect(await post(`${url}/v1/batch`, jsonWithNested({ batch }, 6000), basic(writeKey))).toMatchObject({ status: 200, body: { success: true } });
     expect((await gql(app, CUSTOMER, { value: `${u}-b1` })).customerByIdentifier).not.toBeNull();
     expect((await gql(app, CUSTOMER, { value: `${u}-b2` })).customerByIdentifier).not.toBeNull();
     expect((await gql(app, CUSTOMER, { value: `${u}-deep` })).customerByIdentifier).toBeNull();
