@@ -27,7 +27,9 @@ import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';
 import { migrate } from './infra/neo4j/migrations';
 import { closeRedis, connectRedis } from './infra/redis/redis-client';
+import { BatchLimit } from './ingestion/batch-limit';
 import { IngestionService } from './ingestion/ingestion.service';
+import { PayloadGuard } from './ingestion/payload-guard';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
@@ -123,6 +125,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     },
     clock,
   });
+  const batchLimit = new BatchLimit(config.ingest.maxBatch);
+  const payloadGuard = new PayloadGuard({ maxDepth: config.ingest.maxItemDepth, maxBytes: config.ingest.maxItemBytes });
   const auditKey = auditKeyForWriting(config.audit);
   if (!config.audit.hmacKey) {
     logger.warn(`AUDIT_HMAC_KEY is not set: the audit chain is keyed with the generated key in ${auditKey.from} (refused in production)`);
@@ -147,7 +151,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       changes,
       new SuppressionFilter(hasher, suppressions, normalizer),
       consentPurposes,
-      config.ingest.maxBatch,
+      batchLimit,
+      payloadGuard,
       segments.evaluator,
       clock,
     ),
@@ -191,8 +196,9 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   if (writeKeys.empty) logger.warn('SEGMENT_WRITE_KEYS is not set: the Segment-spec endpoint /v1 refuses every call');
   const tracking = segmentRouter({
     sink: ingestStream
-      ? new StreamSink(ingestStream, config.streaming.backlogLimit, metrics)
-      : new DirectSink(services.ingestion, config.ingest.maxBatch),
+      ? new StreamSink(ingestStream, config.streaming.backlogLimit, metrics, payloadGuard)
+      : new DirectSink(services.ingestion),
+    batchLimit,
     writeKeys,
     maxBodyBytes: config.limits.httpMaxBodyBytes,
     retryAfterSeconds: config.streaming.retryAfterSeconds,

@@ -87,6 +87,10 @@ const environment = z
   REDIS_URL: z.string().url().optional(),
   SEED_ON_START: booleanFlag.default('true'),
   INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(10000).default(1000),
+  // Per item, wherever it comes in. Segment's own API takes 32 KB a call; its payloads nest a handful of levels.
+  // The cap on depth keeps serialising an item (recursive in V8, overflowing near 5,000 levels) far from the stack limit.
+  INGEST_MAX_ITEM_DEPTH: z.coerce.number().int().min(2).max(256).default(32),
+  INGEST_MAX_ITEM_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(32 * 1024),
   IDENTITY_DEFAULT_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 region such as US or DE')
@@ -246,7 +250,14 @@ export type Config = Readonly<{
     audience: string;
     devSecretFile: string;
   };
-  ingest: { maxBatch: number };
+  ingest: {
+    /** Items per call, for GraphQL and /v1/batch alike. */
+    maxBatch: number;
+    /** Nesting levels of one item (the item is level 1); deeper items are refused alone (PAYLOAD_TOO_DEEP). */
+    maxItemDepth: number;
+    /** UTF-8 bytes of one item as JSON; larger items are refused alone (PAYLOAD_TOO_LARGE). */
+    maxItemBytes: number;
+  };
   limits: {
     /** Per operation, checked before anything executes (see src/server/operation-limits.ts). */
     operation: { maxDepth: number; maxAliases: number; maxDirectives: number; maxTokens: number; maxCost: number };
@@ -377,7 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: e.AUTH_AUDIENCE,
       devSecretFile: e.AUTH_DEV_SECRET_FILE,
     },
-    ingest: { maxBatch: e.INGEST_MAX_BATCH },
+    ingest: { maxBatch: e.INGEST_MAX_BATCH, maxItemDepth: e.INGEST_MAX_ITEM_DEPTH, maxItemBytes: e.INGEST_MAX_ITEM_BYTES },
     limits: {
       operation: {
         maxDepth: e.GRAPHQL_MAX_DEPTH,

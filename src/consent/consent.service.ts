@@ -4,6 +4,7 @@ import type { ChangePublisher } from '../changes/change-publisher';
 import { RetryableConflict, type Database } from '../infra/neo4j/database';
 import { MAX_CLOCK_SKEW_MS } from '../ingestion/payload-fields';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
+import { textFault } from '../shared/well-formed-text';
 import { consentChanges } from './consent-changes';
 import { purposeOf, type ConsentPurposes } from './consent-purposes';
 import type { ConsentRepository, ConsentStatementRow } from './consent.repository';
@@ -59,6 +60,8 @@ export class ConsentService {
     }
     const source = input.source.trim().toLowerCase();
     if (source === '' || source.length > 64) throw new BadUserInputError('source must be 1 to 64 characters', { argument: 'source' });
+    const fault = textFault(source);
+    if (fault) throw new BadUserInputError(`source ${fault}`, { argument: 'source' });
     const now = this.clock();
     if (input.occurredAt.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
       // The same rule as ingestion: a time far ahead would stay the newest statement forever.

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import isEmail from 'validator/lib/isEmail';
+import { textFault } from '../shared/well-formed-text';
 import { IdentifierType, identifierKey } from './identifier-type';
 
 export type NormalizedIdentifier = { type: IdentifierType; value: string; key: string };
@@ -24,6 +25,8 @@ export class IdentifierNormalizer {
   }
 
   normalize(type: IdentifierType, raw: string): NormalizeResult {
+    // Such a value would be stored altered (a lone surrogate becomes U+FFFD) or be invisibly unlike its twin (NUL).
+    if (textFault(raw)) return { ok: false, dropped: { type, reason: 'INVALID' } };
     const trimmed = raw.trim();
     if (this.isBlocked(trimmed)) return { ok: false, dropped: { type, reason: 'BLOCKED' } };
     const value = this.canonical(type, trimmed);

@@ -17,7 +17,9 @@ registerEnumType(IngestOutcomeEnum, {
     LINKED: { description: 'Resolved to one existing customer; new identifiers were linked to it.' },
     MERGED: { description: 'Its identifiers joined several customers into one survivor.' },
     DUPLICATE: { description: 'This messageId (or record version) was applied before; nothing changed.' },
-    REJECTED: { description: 'Refused; see error. The payload is in deadLetters.' },
+    REJECTED: {
+      description: 'Refused; see error. The payload is in deadLetters (only its top-level fields after PAYLOAD_TOO_DEEP or PAYLOAD_TOO_LARGE).',
+    },
     SUPPRESSED: {
       description: 'Its identifiers (or its source record) belong to an erased person: dropped and counted, nothing stored, no dead letter.',
     },
@@ -49,7 +51,10 @@ registerEnumType(ConflictReasonEnum, {
 @ObjectType()
 export class IngestError {
   @Pseudonymous()
-  @Field({ description: 'Stable code: MISSING_MESSAGE_ID, INVALID_TYPE, MISSING_FIELD, INVALID_FIELD, INVALID_TIMESTAMP, INVALID_IDENTIFIER_TYPE, NO_IDENTIFIERS, UNKNOWN_CONSENT_PURPOSE.' })
+  @Field({
+    description:
+      'Stable code: MISSING_MESSAGE_ID, INVALID_TYPE, MISSING_FIELD, INVALID_FIELD, INVALID_TIMESTAMP, INVALID_IDENTIFIER_TYPE, NO_IDENTIFIERS, UNKNOWN_CONSENT_PURPOSE, PAYLOAD_TOO_DEEP, PAYLOAD_TOO_LARGE, INVALID_TEXT.',
+  })
   code!: string;
 
   @Pseudonymous()

@@ -23,7 +23,8 @@ const summarize = (results: IngestResult[]): IngestPayload => {
 export class IngestionResolver {
   @Pseudonymous()
   @Mutation(() => IngestPayload, {
-    description: 'Resolves up to INGEST_MAX_BATCH (1,000) events in one transaction; each gets its own result.',
+    description:
+      'Resolves up to INGEST_MAX_BATCH (1,000) events in one transaction; each gets its own result. An event nested deeper than INGEST_MAX_ITEM_DEPTH (32) or larger than INGEST_MAX_ITEM_BYTES (32 KiB) is refused alone.',
   })
   async ingestEvents(
     @Arg('events', () => [IdentityEventInput]) events: IdentityEventInput[],

@@ -13,7 +13,9 @@ import { normalizeEvent, type RawEvent } from './event-normalizer';
 import { recordKey } from '../identity/identifier-type';
 import { lenientText } from './payload-fields';
 import { normalizeRecord, recordVersionKey, type RawSourceRecord } from './record-normalizer';
-import { RejectedInput, type Rejection } from './rejection';
+import type { BatchLimit } from './batch-limit';
+import { RefusedItem, type PayloadGuard } from './payload-guard';
+import { reject, RejectedInput, type Rejection } from './rejection';
 import type { SuppressionFilter } from '../privacy/suppression-filter';
 import type { SegmentEvaluator } from '../segments/segment-evaluator';
 
@@ -52,12 +54,14 @@ export class IngestionService {
     private readonly changes: ChangePublisher,
     private readonly suppression: SuppressionFilter,
     private readonly purposes: ConsentPurposes,
-    private readonly maxBatch: number,
+    private readonly batchLimit: BatchLimit,
+    private readonly guard: PayloadGuard,
     private readonly segments: SegmentEvaluator,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  ingestEvents(events: RawEvent[]): Promise<IngestResult[]> {
+  /** Items the Segment-spec endpoint refused for their shape come as RefusedItem: they are dead-lettered as such. */
+  ingestEvents(events: (RawEvent | RefusedItem)[]): Promise<IngestResult[]> {
     return this.ingest('EVENT', events);
   }
 
@@ -86,22 +90,25 @@ export class IngestionService {
     },
   };
 
-  private async ingest(kind: CauseKind, raws: (RawEvent | RawSourceRecord)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
+  private async ingest(kind: CauseKind, raws: (RawEvent | RawSourceRecord | RefusedItem)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
     const { normalize, describe } = this.paths[kind];
     if (raws.length === 0) return [];
-    if (raws.length > this.maxBatch) {
-      throw new BadUserInputError(`At most ${this.maxBatch} items per call; got ${raws.length}. Split the batch.`, {
-        maxBatch: this.maxBatch,
-      });
-    }
+    const tooMany = this.batchLimit.refusal(raws.length);
+    if (tooMany) throw new BadUserInputError(tooMany, { maxBatch: this.batchLimit.max });
     const now = this.clock();
     const prepared: Prepared[] = raws.map((raw) => {
+      const admitted = this.guard.admit(raw);
+      if (admitted instanceof RefusedItem) {
+        const { rejection, summary } = admitted;
+        return { ok: false, rejection, ...describe(summary as RawEvent | RawSourceRecord), payload: JSON.stringify(summary), raw: summary };
+      }
       try {
-        return { ok: true, unit: normalize(raw, now) };
+        if (admitted.textFault) reject('INVALID_TEXT', admitted.textFault);
+        return { ok: true, unit: normalize(raw as RawEvent | RawSourceRecord, now) };
       } catch (error) {
         if (!(error instanceof RejectedInput)) throw error;
-        const { messageId, source } = describe(raw);
-        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: JSON.stringify(raw), raw };
+        const { messageId, source } = describe(raw as RawEvent | RawSourceRecord);
+        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: admitted.json, raw };
       }
     });
     const letterId = (p: Extract<Prepared, { ok: false }>) =>

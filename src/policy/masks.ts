@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { mapJson } from '../shared/json-tree';
 import type { MaskKind } from './classification';
 
 const REDACTED = '***';
@@ -33,13 +34,8 @@ export const maskName = (name: string) =>
 /** 1985-03-14 -> 1985 */
 export const maskBirthdate = (date: string) => /^(\d{4})/.exec(date)?.[1] ?? REDACTED;
 
-const maskJson = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(maskJson);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, maskJson(inner)]));
-  }
-  return value === null ? null : REDACTED;
-};
+/** Keeps the shape, hides every value; iterative, as a stored payload may nest deeper than a stack allows. */
+const maskJson = (value: unknown): unknown => mapJson(value, (leaf) => (leaf === null ? null : REDACTED));
 
 /**
  * The identifier's own type decides: EMAIL and PHONE are masked; user, CRM, anonymous and device ids are

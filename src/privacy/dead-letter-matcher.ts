@@ -1,6 +1,6 @@
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { PersonKey } from './erasure.repository';
-import { payloadStrings } from './payload-strings';
+import { jsonStrings } from '../shared/json-tree';
 
 /**
  * Tells whether a raw dead-letter payload carries one of the person's identifiers. Payloads are stored as they
@@ -34,7 +34,7 @@ export class DeadLetterMatcher {
     } catch {
       parsed = payload;
     }
-    return payloadStrings(parsed).some((raw) => {
+    return jsonStrings(parsed).some((raw) => {
       const text = raw.trim();
       if (this.ids.has(text)) return true;
       if (this.emails.size > 0 && text.includes('@')) {

@@ -6,6 +6,7 @@ import type { OwedChanges } from '../changes/membership-outbox';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
+import { textFault } from '../shared/well-formed-text';
 import type { CustomerCache } from './customer-cache';
 import { DeadLetterMatcher } from './dead-letter-matcher';
 import type { ErasureRequestRow } from './erasure-request';
@@ -59,6 +60,8 @@ export class ErasureService {
     if (why.length === 0 || why.length > MAX_REASON) {
       throw new BadUserInputError(`reason must be 1 to ${MAX_REASON} characters (e.g. a ticket reference; no personal data)`, { argument: 'reason' });
     }
+    const fault = textFault(why);
+    if (fault) throw new BadUserInputError(`reason ${fault}`, { argument: 'reason' });
     const { repository, db } = this.deps;
     const request = await db.write(async (tx) => {
       const existing = await repository.forCustomer(tx, customerId);

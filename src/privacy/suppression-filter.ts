@@ -2,7 +2,7 @@ import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identi
 import { identifierKey, recordKey, type IdentifierType } from '../identity/identifier-type';
 import type { WorkUnit } from '../identity/work-unit';
 import type { Tx } from '../infra/neo4j/database';
-import { payloadStrings } from './payload-strings';
+import { jsonStrings } from '../shared/json-tree';
 import type { SuppressionHasher } from './suppression-hasher';
 import type { SuppressionRepository } from './suppression.repository';
 
@@ -67,7 +67,7 @@ export class SuppressionFilter {
   /** A rejected payload's shape is unknown: every string in it is tried as each kind of identifier. */
   private candidateKeys(raw: unknown): string[] {
     const keys: string[] = [];
-    for (const text of payloadStrings(raw).map((s) => s.trim()).filter((s) => s.length > 0 && s.length <= 512)) {
+    for (const text of jsonStrings(raw).map((s) => s.trim()).filter((s) => s.length > 0 && s.length <= 512)) {
       for (const type of ID_TYPES) keys.push(identifierKey(type, text));
       if (text.includes('@')) {
         const email = this.normalizer.normalize('EMAIL', text);

@@ -4,6 +4,8 @@ import { BadUserInputError, NotFoundError } from '../shared/errors';
 import type { DefinitionLimits, Rule } from './segment-definition';
 import { InvalidDefinition, parseDefinition, readsOf, segmentsNamed, walk } from './segment-definition';
 import { attributesDecidingOn, DecidedOnMaskedValues, type Author, type SegmentsById } from './segment-disclosure';
+import { inspectJson } from '../shared/json-tree';
+import { textFault } from '../shared/well-formed-text';
 import type { SegmentCompiler } from './segment-compiler';
 import type { SegmentPopulation } from './segment-population';
 import type { SegmentRepository, SegmentRow } from './segment.repository';
@@ -11,6 +13,11 @@ import type { SegmentRepository, SegmentRow } from './segment.repository';
 const MAX_NAME = 200;
 const MAX_DESCRIPTION = 2000;
 const MAX_DEFINITION_BYTES = 64 * 1024;
+/** Twelve rule levels (see segment-definition.ts) take at most about 30 JSON levels. */
+const MAX_DEFINITION_DEPTH = 40;
+
+const tooLarge = () =>
+  new BadUserInputError(`definition must be JSON of at most ${MAX_DEFINITION_BYTES} bytes`, { argument: 'definition', path: 'definition' });
 
 export type SegmentInput = { name: string; description?: string | null; definition: unknown };
 type LiveSegment = Pick<SegmentRow, 'id' | 'dependsOn' | 'reads'>;
@@ -73,18 +80,21 @@ export class SegmentService {
   }
 
   private async check(tx: Tx, definition: unknown, id: string, live: LiveSegment[], author: Author) {
-    const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
-    if (text === undefined || Buffer.byteLength(text) > MAX_DEFINITION_BYTES) {
-      throw new BadUserInputError(`definition must be JSON of at most ${MAX_DEFINITION_BYTES} bytes`, { argument: 'definition', path: 'definition' });
-    }
     let json: unknown = definition;
     if (typeof definition === 'string') {
+      if (Buffer.byteLength(definition) > MAX_DEFINITION_BYTES) throw tooLarge();
       try {
         json = JSON.parse(definition);
       } catch {
         throw new InvalidDefinition('definition', 'is not valid JSON');
       }
     }
+    // Before anything serialises it: JSON.stringify recurses, and a JSON argument can nest thousands of levels.
+    const inspection = inspectJson(json, MAX_DEFINITION_DEPTH, 'definition');
+    if (inspection.tooDeep) throw new InvalidDefinition(inspection.tooDeep, `nests deeper than ${MAX_DEFINITION_DEPTH} levels`);
+    if (inspection.text) throw new InvalidDefinition(inspection.text.path, `${inspection.text.inKey ? 'has a key that ' : ''}${inspection.text.fault}`);
+    const text = JSON.stringify(json);
+    if (text === undefined || Buffer.byteLength(text) > MAX_DEFINITION_BYTES) throw tooLarge();
     const rule = parseDefinition(json, this.limits);
     const dependsOn = segmentsNamed(rule);
     const known = new Set(live.map((s) => s.id));
@@ -98,18 +108,22 @@ export class SegmentService {
     // A definition Neo4j cannot plan is never stored: a live segment that failed would fail every ingest.
     const compiled = this.compiler.compile(rule);
     await tx.rows(compiled.explain, { ...compiled.params, segmentId: id, customerIds: [], now: 0, nowIso: new Date(0).toISOString(), bucketMs: 1 });
-    return { definition: JSON.stringify(json), reads: readsOf(rule), dependsOn };
+    return { definition: text, reads: readsOf(rule), dependsOn };
   }
 
   private name(name: string): string {
     const trimmed = name.trim();
     if (trimmed === '' || trimmed.length > MAX_NAME) throw new BadUserInputError(`name must be 1 to ${MAX_NAME} characters`, { argument: 'name' });
+    const fault = textFault(trimmed);
+    if (fault) throw new BadUserInputError(`name ${fault}`, { argument: 'name' });
     return trimmed;
   }
 
   private description(description: string | null | undefined): string | null {
     if (description === null || description === undefined) return null;
     if (description.length > MAX_DESCRIPTION) throw new BadUserInputError(`description must be at most ${MAX_DESCRIPTION} characters`, { argument: 'description' });
+    const fault = textFault(description);
+    if (fault) throw new BadUserInputError(`description ${fault}`, { argument: 'description' });
     return description;
   }
 }

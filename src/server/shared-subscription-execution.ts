@@ -1,4 +1,4 @@
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Principal } from '../auth/principal';
 import type { AppContext } from './context';
 
@@ -76,7 +76,7 @@ class SharedResults implements AsyncIterableIterator<ExecutionResult> {
  */
 function shapeOf(args: ExecutionArgs): number {
   const principal = (args.contextValue as AppContext).principal;
-  const key = JSON.stringify([documentId(args.document), args.operationName ?? null, args.variableValues ?? null, policyShape(principal)]);
+  const key = JSON.stringify([documentId(args.document), args.operationName ?? null, declaredVariables(args), policyShape(principal)]);
   // A number per shape, so an idle subscription does not keep its own copy of the key.
   let id = shapeIds.get(key);
   if (id === undefined) {
@@ -84,6 +84,16 @@ function shapeOf(args: ExecutionArgs): number {
     shapeIds.set(key, (id = nextShapeId++));
   }
   return id;
+}
+
+/**
+ * Only the variables the operation declares: those were coerced to their (JSON-free) types before the stream was
+ * created. Others arrive as the client sent them, nested as deep as a message allows, and serialising them overflowed
+ * the stack.
+ */
+function declaredVariables(args: ExecutionArgs): unknown[] {
+  const operation = getOperationAST(args.document, args.operationName);
+  return (operation?.variableDefinitions ?? []).map(({ variable }) => args.variableValues?.[variable.name.value] ?? null);
 }
 
 const SHAPES_KEPT = 10_000;

@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
 import type { RawEvent } from '../ingestion/event-normalizer';
+import { RefusedItem } from '../ingestion/payload-guard';
 
 export type StreamEntry = { id: string; fields: Record<string, string> };
 
 type StreamNames = { streamKey: string; group: string };
 
-/** The one field a stream entry carries: the event as JSON, exactly as ingestEvents takes it. */
+/** The field a stream entry carries: the event as JSON, exactly as ingestEvents takes it. */
 export const EVENT_FIELD = 'event';
+/** Only on an event refused at the door for its shape: the rejection, with the event's summary in EVENT_FIELD. */
+export const REFUSED_FIELD = 'refused';
 
 /** XRANGE/XREADGROUP/XAUTOCLAIM entries, `[id, [field, value, ...]]`, as objects. */
 export function toEntries(raw: unknown): StreamEntry[] {
@@ -53,11 +56,17 @@ export class IngestStream {
    * Appends events, one entry each, in one round trip; returns their stream ids. Each event should carry a messageId:
    * a redelivered entry is then recognised as a DUPLICATE and applied once.
    */
-  async append(events: RawEvent[]): Promise<string[]> {
+  async append(events: (RawEvent | RefusedItem)[]): Promise<string[]> {
     if (events.length === 0) return [];
     await this.ensureGroup();
     const pipeline = this.redis.pipeline();
-    for (const event of events) pipeline.xadd(this.names.streamKey, '*', EVENT_FIELD, JSON.stringify(event));
+    for (const event of events) {
+      if (event instanceof RefusedItem) {
+        pipeline.xadd(this.names.streamKey, '*', EVENT_FIELD, JSON.stringify(event.summary), REFUSED_FIELD, JSON.stringify(event.rejection));
+      } else {
+        pipeline.xadd(this.names.streamKey, '*', EVENT_FIELD, JSON.stringify(event));
+      }
+    }
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, id]) => {
       if (error) throw error;

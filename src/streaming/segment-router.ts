@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ErrorCode } from '../shared/errors';
+import type { BatchLimit } from '../ingestion/batch-limit';
 import { isObject } from '../ingestion/payload-fields';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -10,6 +11,8 @@ import { basicAuthUser, type WriteKeys } from './write-keys';
 
 type Options = {
   sink: EventSink;
+  /** The limit ingestEvents applies: a larger batch is refused whole, before anything is accepted. */
+  batchLimit: BatchLimit;
   writeKeys: WriteKeys;
   maxBodyBytes: number;
   retryAfterSeconds: number;
@@ -36,7 +39,7 @@ const bodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
  * Segment's tracking API (`/v1/identify`, `/track`, `/alias`, `/page`, `/screen`, `/group`, `/batch`), so existing
  * SDKs work unmodified: the write key in HTTP Basic auth (or `writeKey` in the body, as browser libraries send it).
  */
-export function segmentRouter({ sink, writeKeys, maxBodyBytes, retryAfterSeconds, metrics, logger, clock = () => new Date() }: Options) {
+export function segmentRouter({ sink, batchLimit, writeKeys, maxBodyBytes, retryAfterSeconds, metrics, logger, clock = () => new Date() }: Options) {
   const router = express.Router();
   // Some libraries send JSON as text/plain (it spares browsers a CORS preflight): parse whatever arrives.
   router.use(express.json({ limit: maxBodyBytes, type: () => true }), bodyErrors);
@@ -54,6 +57,8 @@ export function segmentRouter({ sink, writeKeys, maxBodyBytes, retryAfterSeconds
       if (!isObject(body)) throw new EnvelopeError('INVALID_BODY', 'The body must be a JSON object');
       if (type === null && !Array.isArray(body.batch)) throw new EnvelopeError('INVALID_BODY', 'batch must be an array of calls');
       const items = type === null ? (body.batch as unknown[]) : [body];
+      const tooMany = batchLimit.refusal(items.length);
+      if (tooMany) return fail(res, 400, 'BAD_USER_INPUT', tooMany, { reason: 'BATCH_TOO_LARGE', maxBatch: batchLimit.max });
       events = toRawEvents(items, { type: type ?? undefined, sentAt: body.sentAt, source, receivedAt: clock(), newMessageId: randomUUID });
     } catch (error) {
       if (!(error instanceof EnvelopeError)) throw error;

@@ -8,13 +8,14 @@ import { closeRedis } from '../infra/redis/redis-client';
 import type { RawEvent } from '../ingestion/event-normalizer';
 import type { IngestResult } from '../ingestion/ingestion.service';
 import { isObject } from '../ingestion/payload-fields';
+import { RefusedItem } from '../ingestion/payload-guard';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { EVENT_FIELD, IngestStream, toEntries, type StreamEntry } from './ingest-stream';
+import { EVENT_FIELD, IngestStream, REFUSED_FIELD, toEntries, type StreamEntry } from './ingest-stream';
 
-export type Ingestion = { ingestEvents(events: RawEvent[]): Promise<IngestResult[]> };
+export type Ingestion = { ingestEvents(events: (RawEvent | RefusedItem)[]): Promise<IngestResult[]> };
 
-type Message = { entry: StreamEntry; event: RawEvent };
+type Message = { entry: StreamEntry; event: RawEvent | RefusedItem };
 
 type WorkerOptions = {
   redisUrl: string;
@@ -211,10 +212,13 @@ export class StreamWorker {
   }
 }
 
-function parse(entry: StreamEntry): RawEvent | null {
+/** JSON.parse does not recurse, so any nesting parses; ingestion's guard then bounds it like any other item. */
+function parse(entry: StreamEntry): RawEvent | RefusedItem | null {
   try {
     const value: unknown = JSON.parse(entry.fields[EVENT_FIELD] ?? '');
-    return isObject(value) ? (value as RawEvent) : null;
+    if (!isObject(value)) return null;
+    const refused = entry.fields[REFUSED_FIELD];
+    return refused === undefined ? (value as RawEvent) : RefusedItem.revive(value, JSON.parse(refused));
   } catch {
     return null;
   }

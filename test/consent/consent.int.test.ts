@@ -110,6 +110,8 @@ describe('consent', () => {
     expect(await codeOf({ ...valid, occurredAt: '2026-01-01T00:00:00' })).toEqual(['BAD_USER_INPUT']);
     expect(await codeOf({ ...valid, occurredAt: new Date(Date.now() + 2 * 24 * 3600 * 1000).toISOString() })).toEqual(['BAD_USER_INPUT']);
     expect(await codeOf({ ...valid, source: '  ' })).toEqual(['BAD_USER_INPUT']);
+    expect(await codeOf({ ...valid, source: 'web\u0000' })).toEqual(['BAD_USER_INPUT']);
+    expect(await codeOf({ ...valid, source: 'web\udc00' })).toEqual(['BAD_USER_INPUT']);
     expect(await codeOf({ ...valid, customerId: `${customerId}-nobody` })).toEqual(['NOT_FOUND']);
     expect((await consents(customerId)).consentHistory).toEqual([]);
   });

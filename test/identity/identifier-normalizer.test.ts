@@ -26,4 +26,12 @@ describe('identifier normalisation', () => {
     expect(value('EMAIL', 'test@example.com')).toBe('BLOCKED');
     expect(value('USER_ID', 'u-42')).toBe('u-42');
   });
+
+  it('refuses values with a NUL character or a lone surrogate, of every type; a surrogate pair is fine', () => {
+    for (const type of ['USER_ID', 'CRM_ID', 'ANONYMOUS_ID', 'DEVICE_ID', 'EMAIL', 'PHONE'] as const) {
+      expect(value(type, type === 'PHONE' ? '030 1234567\u0000' : 'u-42\u0000@example.com')).toBe('INVALID');
+      expect(value(type, type === 'PHONE' ? '\ud800030 1234567' : 'u-42\udc00@example.com')).toBe('INVALID');
+    }
+    expect(value('USER_ID', 'u-\ud83d\ude00')).toBe('u-\ud83d\ude00');
+  });
 });

@@ -334,5 +334,10 @@ describe('ingestEvents against the real Neo4j', () => {
   it('answers BAD_USER_INPUT for an unusable identifier value in a lookup', async () => {
     const { errors } = await gqlErrors(app, BY_IDENTIFIER, { type: 'PHONE', value: 'not a phone' });
     expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    // No identifier can hold these, and a lone surrogate would reach Neo4j as U+FFFD, matching another value.
+    for (const value of ['u-1001\u0000', 'u-1001\ud800']) {
+      const refused = await gqlErrors(app, BY_IDENTIFIER, { type: 'USER_ID', value });
+      expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID' });
+    }
   });
 });

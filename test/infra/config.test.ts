@@ -45,6 +45,16 @@ describe('configuration', () => {
     );
   });
 
+  it('bounds ingested items by depth and size, with defaults, and refuses a depth JSON.stringify could not serialise', () => {
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).ingest).toEqual({ maxBatch: 1000, maxItemDepth: 32, maxItemBytes: 32768 });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true', INGEST_MAX_ITEM_DEPTH: '8', INGEST_MAX_ITEM_BYTES: '4096' }).ingest).toMatchObject({
+      maxItemDepth: 8,
+      maxItemBytes: 4096,
+    });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', INGEST_MAX_ITEM_DEPTH: '6000' })).toThrow(/INGEST_MAX_ITEM_DEPTH/);
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', INGEST_MAX_ITEM_BYTES: '10' })).toThrow(/INGEST_MAX_ITEM_BYTES/);
+  });
+
   it('parses identity limits, priority and blocked patterns', () => {
     const config = loadConfig({ AUTH_DEV_MODE: 'true', IDENTITY_LIMITS: 'EMAIL=2, PHONE=3', IDENTITY_PRIORITY: 'CRM_ID,USER_ID', IDENTITY_BLOCKED_PATTERNS: '["^test@"]' });
     expect(config.identity.limits).toEqual({ EMAIL: 2, PHONE: 3 });

@@ -57,4 +57,16 @@ describe('PII masks', () => {
     expect(keepsValue('locality')).toBe(true);
     expect(keepsValue('birthdate')).toBe(false);
   });
+
+  it('masks a JSON value of any depth, as stored before payloads were bounded', () => {
+    let stored: unknown = { email: 'x@y.z', n: null };
+    for (let i = 0; i < 3500; i += 1) stored = { a: stored, tags: ['t'] };
+    let masked = mask('json', stored) as Record<string, unknown>;
+    for (let i = 0; i < 3500; i += 1) {
+      expect(Object.keys(masked)).toEqual(['a', 'tags']);
+      expect(masked.tags).toEqual(['***']);
+      masked = masked.a as Record<string, unknown>;
+    }
+    expect(masked).toEqual({ email: '***', n: null });
+  });
 });

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { customerCacheKey } from '../../src/privacy/customer-cache';
+import { nested } from '../support/nested';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const INGEST = /* GraphQL */ `
@@ -322,10 +323,36 @@ describe('rights of the data subject: export and erasure', () => {
     expect(await anywhere(p.needles)).toEqual([]);
   });
 
+  it("is never blocked by someone else's deeply nested dead letter, even one stored before payloads were bounded", async () => {
+    const p = await seedPerson();
+    const stranger = unique('s');
+    // As ingestion stored them before it bounded depth: one letter of a stranger, one that names the person deep down.
+    const letter = (id: string, payload: unknown) => ({ id, kind: 'EVENT' as const, messageId: id, source: 'web', code: 'MISSING_FIELD', message: 'old', payload: JSON.stringify(payload) });
+    await app.db.write((tx) =>
+      app.services.deadLetters.record(
+        tx,
+        [letter(`old-${stranger}`, { userId: stranger, traits: nested(3500) }), letter(`old-${p.u}`, { traits: nested(3500, p.values.rawEmail) })],
+        new Date().toISOString(),
+      ),
+    );
+
+    const accepted = await erase(p.survivorId);
+    await app.services.erasure.settled(accepted.id);
+    const done = await request(accepted.id);
+    expect(done).toMatchObject({ status: 'COMPLETED', error: null });
+    // Their refused event and the old letter that named them deep down; the stranger's letter stays.
+    expect(done.removed.deadLetters).toBe(2);
+    expect(await app.services.deadLetters.byId(`old-${p.u}`)).toBeNull();
+    expect(await app.services.deadLetters.byId(`old-${stranger}`)).toMatchObject({ id: `old-${stranger}` });
+    expect(await anywhere(p.needles)).toEqual([]);
+  });
+
   it('refuses an empty reason and an unknown customer, changing nothing', async () => {
     const p = await seedPerson();
     const empty = await gqlErrors(app, ERASE, { id: p.survivorId, reason: '  ' });
     expect(empty.errors[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const nul = await gqlErrors(app, ERASE, { id: p.survivorId, reason: 'ticket\u0000DSR' });
+    expect(nul.errors[0]).toMatchObject({ message: 'reason contains a NUL character (U+0000)', extensions: { code: 'BAD_USER_INPUT', argument: 'reason' } });
     expect((await exportOf(p.survivorId)).erasure).toBeNull();
     const unknown = await gqlErrors(app, ERASE, { id: `no-such-${p.u}`, reason: 'ticket' });
     expect(unknown.errors[0].extensions?.code).toBe('NOT_FOUND');

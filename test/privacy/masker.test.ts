@@ -139,4 +139,17 @@ describe('masked copy: the masker', () => {
     expect(letter.sortKey).toBe(`000001767225600000|${letter.id}`);
     expect(letter.id).not.toBe('letter-1');
   });
+
+  it('masks a dead letter nested deeper than a stack allows, keeping its shape', () => {
+    const masker = new Masker(KEY, normalizer);
+    let payload: unknown = { email: PII.rawEmail, userId: PII.userId };
+    for (let i = 0; i < 3500; i += 1) payload = { traits: payload, list: [PII.street] };
+    const node = masker.node({ kind: 'node', ref: 'x', labels: ['DeadLetter'], properties: { id: 'dl', sortKey: '1|dl', payload: JSON.stringify(payload) } });
+    let masked = JSON.parse(node.properties.payload as string) as Record<string, unknown>;
+    for (let i = 0; i < 3500; i += 1) {
+      expect(masked.list).toEqual([masker.text(PII.street)]);
+      masked = masked.traits as Record<string, unknown>;
+    }
+    expect(masked).toEqual({ email: masker.email(PII.email), userId: masker.token(PII.userId) });
+  });
 });

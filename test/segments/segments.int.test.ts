@@ -123,6 +123,27 @@ describe('segments', () => {
     expect(after).toBe(before);
   });
 
+  it('refuses a definition nested too deep, and NUL characters or lone surrogates in a name or a definition, as bad input', async () => {
+    let deep: unknown = { attribute: 'city', eq: 'x' };
+    for (let i = 0; i < 6000; i += 1) deep = { not: deep };
+    const names = [unique(), unique(), `${unique()}\ud800`];
+    const tooDeep = await gqlErrors(app, CREATE, { name: names[0], definition: deep });
+    expect(tooDeep.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'definition' });
+    expect(tooDeep.errors[0].message).toMatch(/nests deeper than 40 levels/);
+    const nul = await gqlErrors(app, CREATE, { name: names[1], definition: { all: [{ attribute: 'city', eq: 'Ber\u0000lin' }] } });
+    expect(nul.errors[0]).toMatchObject({
+      message: 'Invalid segment definition at definition.all[0].eq: contains a NUL character (U+0000)',
+      extensions: { code: 'BAD_USER_INPUT', path: 'definition.all[0].eq' },
+    });
+    const name = await gqlErrors(app, CREATE, { name: names[2], definition: { attribute: 'city', eq: 'x' } });
+    expect(name.errors[0]).toMatchObject({
+      message: 'name contains a lone surrogate (U+D800): send well-formed UTF-16',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'name' },
+    });
+    const [{ stored }] = await app.db.read<{ stored: number }>('MATCH (s:Segment) WHERE s.name IN $names RETURN count(s) AS stored', { names });
+    expect(stored).toBe(0);
+  });
+
   it('refuses a cycle of segments', async () => {
     const a = await createSegment({ attribute: 'city', eq: unique() });
     const b = await createSegment({ segment: a.id });

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Analytics } from '@segment/analytics-node';
 import type { Redis } from 'ioredis';
 import { toEntries } from '../../src/streaming/ingest-stream';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
-import { eventually, pendingCount, streamEnv, testRedis } from '../support/streams';
+import { jsonWithNested, NESTED } from '../support/nested';
+import { deadLetters, eventually, pendingCount, streamEnv, testRedis } from '../support/streams';
 
 const CUSTOMER = /* GraphQL */ `
   query ($value: String!) {
@@ -85,6 +87,36 @@ describe('the Segment-spec endpoint with the worker in process', () => {
     const { customerByIdentifier } = await gql(app, CUSTOMER, { value: `${u}-ok` });
     expect(customerByIdentifier).toBeNull();
   });
+
+  it('takes at most INGEST_MAX_BATCH calls per request, as ingestEvents does, and appends nothing of a larger one', async () => {
+    const before = await redis.xlen(`${u}:events`);
+    const batch = Array.from({ length: 1001 }, (_, i) => ({ type: 'identify', userId: `${u}-many-${i}` }));
+    const refused = await post(`${url}/v1/batch`, JSON.stringify({ batch }), basic(writeKey));
+    expect(refused).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT', reason: 'BATCH_TOO_LARGE', maxBatch: 1000 } });
+    expect(await redis.xlen(`${u}:events`)).toBe(before);
+  });
+
+  it('refuses a call nested too deep alone: the worker applies the calls beside it and keeps a bounded dead letter', async () => {
+    const batch = [
+      { type: 'identify', messageId: `${u}-d1`, userId: `${u}-d1` },
+      { type: 'track', messageId: `${u}-deep`, userId: `${u}-deep`, event: 'Viewed', properties: NESTED },
+      { type: 'identify', messageId: `${u}-d2`, userId: `${u}-d2`, traits: { email: `${u}\u0000@x.test` } },
+      { type: 'identify', messageId: `${u}-d3`, userId: `${u}-d3` },
+    ];
+    expect(await post(`${url}/v1/batch`, jsonWithNested({ batch }, 6000), basic(writeKey))).toMatchObject({ status: 200, body: { success: true } });
+    await eventually('stream length', () => redis.xlen(`${u}:events`), (n) => n === 0);
+    for (const id of [`${u}-d1`, `${u}-d3`]) expect((await gql(app, CUSTOMER, { value: id })).customerByIdentifier).not.toBeNull();
+    for (const id of [`${u}-deep`, `${u}-d2`]) expect((await gql(app, CUSTOMER, { value: id })).customerByIdentifier).toBeNull();
+    // Refused by ingestion with a reason, not failed deliveries: nothing went to the stream's dead-letter list.
+    expect(await deadLetters(redis, `${u}:dead`)).toEqual([]);
+    // Ingestion names a letter by kind and messageId.
+    const letter = (messageId: string) => app.services.deadLetters.byId(createHash('sha256').update(`EVENT\n${messageId}`).digest('hex').slice(0, 32));
+    const deep = await letter(`${u}-deep`);
+    expect(deep).toMatchObject({ code: 'PAYLOAD_TOO_DEEP', source: 'web' });
+    expect(JSON.parse(deep!.payload)).toMatchObject({ messageId: `${u}-deep`, userId: `${u}-deep`, type: 'TRACK', event: 'Viewed' });
+    expect(JSON.parse(deep!.payload).properties).toBeUndefined();
+    expect(await letter(`${u}-d2`)).toMatchObject({ code: 'INVALID_TEXT', message: 'traits.email contains a NUL character (U+0000)' });
+  });
 });
 
 describe('backpressure', () => {
@@ -137,5 +169,24 @@ describe('the Segment-spec endpoint without Redis', () => {
     expect(customer.identifiers.map((i: { type: string; why: { source: string; cause: string } }) => `${i.type}:${i.why.source}:${i.why.cause}`).sort()).toEqual(
       [`ANONYMOUS_ID:mobile:${u}-m1`, `EMAIL:mobile:${u}-m1`, `USER_ID:mobile:${u}-m1`],
     );
+  });
+
+  it('takes at most INGEST_MAX_BATCH calls per request and applies nothing of a larger one', async () => {
+    const batch = Array.from({ length: 1001 }, (_, i) => ({ type: 'identify', userId: `${u}-many-${i}` }));
+    const refused = await post(`${url}/v1/batch`, JSON.stringify({ batch }), basic(writeKey));
+    expect(refused).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT', reason: 'BATCH_TOO_LARGE', maxBatch: 1000 } });
+    expect((await gql(app, CUSTOMER, { value: `${u}-many-0` })).customerByIdentifier).toBeNull();
+  });
+
+  it('refuses a call nested too deep alone and applies the calls beside it', async () => {
+    const batch = [
+      { type: 'identify', userId: `${u}-b1` },
+      { type: 'identify', userId: `${u}-deep`, traits: NESTED },
+      { type: 'identify', userId: `${u}-b2` },
+    ];
+    expect(await post(`${url}/v1/batch`, jsonWithNested({ batch }, 6000), basic(writeKey))).toMatchObject({ status: 200, body: { success: true } });
+    expect((await gql(app, CUSTOMER, { value: `${u}-b1` })).customerByIdentifier).not.toBeNull();
+    expect((await gql(app, CUSTOMER, { value: `${u}-b2` })).customerByIdentifier).not.toBeNull();
+    expect((await gql(app, CUSTOMER, { value: `${u}-deep` })).customerByIdentifier).toBeNull();
   });
 });

@@ -53,6 +53,31 @@ describe('the ingest stream worker', () => {
     expect(letter).toMatchObject({ messageId: `${u}-bad`, code: 'MISSING_FIELD' });
   });
 
+  it('refuses an entry nested too deep as ingestion refuses it, alone, instead of failing its batch until it is dead', async () => {
+    const u = unique();
+    const settings = settingsFor(u, { INGEST_WORKER_MAX_DELIVERIES: '2', INGEST_WORKER_CLAIM_IDLE_MS: '50', INGEST_WORKER_CLAIM_INTERVAL_MS: '100' });
+    const stream = new IngestStream(redis, settings);
+    await stream.append([{ messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-user-1` }]);
+    // Written by another producer: text JSON.stringify could not even produce.
+    const deep = `{"messageId":"${u}-deep","type":"IDENTIFY","userId":"${u}-deep","traits":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
+    await redis.xadd(settings.streamKey, '*', 'event', deep);
+    await stream.append([{ messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-user-2` }]);
+
+    const worker = new StreamWorker({ redisUrl: process.env.REDIS_URL!, settings, ingestion: app.services.ingestion, metrics: createMetrics(), logger: createLogger('silent') });
+    worker.start();
+    try {
+      await eventually('stream length', () => redis.xlen(settings.streamKey), (n) => n === 0);
+    } finally {
+      await worker.stop();
+    }
+    expect(await deadLetters(redis, settings.deadLetterKey)).toEqual([]);
+    const again = await app.services.ingestion.ingestEvents([1, 2].map((i) => ({ messageId: `${u}-${i}`, type: 'IDENTIFY', userId: `${u}-user-${i}` })));
+    expect(again.map((r) => r.outcome)).toEqual(['DUPLICATE', 'DUPLICATE']);
+    const letter = await app.services.deadLetters.byId(createHash('sha256').update(`EVENT\n${u}-deep`).digest('hex').slice(0, 32));
+    expect(letter).toMatchObject({ code: 'PAYLOAD_TOO_DEEP', attempts: 1 });
+    expect(JSON.parse(letter!.payload)).toEqual({ messageId: `${u}-deep`, type: 'IDENTIFY', userId: `${u}-deep` });
+  });
+
   it('moves a poison message to the dead-letter stream after N deliveries, with its reason, and applies the rest of its batch', async () => {
     const u = unique();
     const settings = settingsFor(u, { INGEST_WORKER_MAX_DELIVERIES: '3', INGEST_WORKER_CLAIM_IDLE_MS: '50', INGEST_WORKER_CLAIM_INTERVAL_MS: '100' });

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IdentifierNormalizer } from '../../identity/identifier-normalizer';
+import { mapJson } from '../../shared/json-tree';
 import type { CopyNode, CopyRelationship } from './copy-format';
 
 type Json = Record<string, unknown>;
@@ -103,27 +104,30 @@ export class Masker {
     }
   }
 
-  /** Raw payloads and record attributes, whatever their shape: known keys keep meaning, other strings are masked. */
-  payload(value: unknown, key = ''): unknown {
-    if (typeof value === 'string') {
-      if (KEEP_KEYS.has(key)) return key === 'messageId' ? this.ref(value) : value;
-      if (key === 'email') return this.email(value);
-      if (key === 'phone') return this.phone(value);
-      if (NAME_KEYS.has(key)) return this.name(value);
-      if (ID_KEYS.has(key)) return this.token(value);
-      if (key === 'birthday' || key === 'birthDate' || key === 'birth_date' || key === 'dateOfBirth') return this.birthday(value);
-      return this.text(value);
-    }
-    if (Array.isArray(value)) return value.map((v) => this.payload(v, key));
-    if (value && typeof value === 'object') {
-      const object = value as Json;
+  /**
+   * Raw payloads and record attributes, whatever their shape (and depth: a dead letter stored before payloads were
+   * bounded may nest thousands of levels): known keys keep meaning, other strings are masked.
+   */
+  payload(value: unknown): unknown {
+    return mapJson(
+      value,
+      (leaf, key) => (typeof leaf === 'string' ? this.payloadText(leaf, key) : leaf),
       // An identifier as a record lists it: {type, value}.
-      if (typeof object.type === 'string' && typeof object.value === 'string' && Object.keys(object).length === 2) {
-        return { type: object.type, value: this.identifierValue(object.type, object.value) };
-      }
-      return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, this.payload(v, k)]));
-    }
-    return value;
+      (object) =>
+        typeof object.type === 'string' && typeof object.value === 'string' && Object.keys(object).length === 2
+          ? { type: object.type, value: this.identifierValue(object.type, object.value) }
+          : undefined,
+    );
+  }
+
+  private payloadText(value: string, key: string): string | null {
+    if (KEEP_KEYS.has(key)) return key === 'messageId' ? this.ref(value) : value;
+    if (key === 'email') return this.email(value);
+    if (key === 'phone') return this.phone(value);
+    if (NAME_KEYS.has(key)) return this.name(value);
+    if (ID_KEYS.has(key)) return this.token(value);
+    if (key === 'birthday' || key === 'birthDate' || key === 'birth_date' || key === 'dateOfBirth') return this.birthday(value);
+    return this.text(value);
   }
 
   private json(text: unknown, mask: (parsed: unknown) => unknown): unknown {
