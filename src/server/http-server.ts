@@ -7,10 +7,10 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
-import { getOperationAST, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { ANONYMOUS, type Principal } from '../auth/principal';
@@ -71,6 +71,27 @@ function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandle
   };
 }
 
+/** graphql-ws leaves an operation it cannot pick (unknown name, several without one) to fail as an internal error. */
+const unresolvedOperation = (name: string | null | undefined) =>
+  new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
+    extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+  });
+
+/**
+ * Metrics name operations and error codes and reveal load: with METRICS_TOKEN only its bearer reads them; without
+ * one, development serves them openly and production not at all.
+ */
+function metricsAccess(token: string | undefined, production: boolean): express.RequestHandler {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return (req, res, next) => {
+    if (!expected) return production ? void res.status(404).end() : next();
+    const given = TokenVerifier.bearerToken(req.header('authorization'));
+    // Hashes of equal length, so the comparison takes the same time whatever was sent.
+    if (given && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return next();
+    res.status(401).set('www-authenticate', 'Bearer').end();
+  };
+}
+
 /**
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
@@ -79,7 +100,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   const production = config.env === 'production';
   const limits = new OperationLimits(config.limits.operation, production, metrics);
   const maxSubscriptions = config.limits.wsMaxSubscriptionsPerConnection;
-  const mapError = formatError(logger);
+  const mapError = formatError(logger, { production });
   const app = express();
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
@@ -103,7 +124,11 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         }
         const checked = limits.check(schema, payload.query);
         if ('errors' in checked) return checked.errors;
-        if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
+        const operation = getOperationAST(checked.document, payload.operationName);
+        if (!operation) return [unresolvedOperation(payload.operationName)];
+        const refused = limits.vet(schema, checked.document, operation, payload.variables);
+        if (refused.length > 0) return refused;
+        if (operation.operation === 'subscription') {
           // graphql-ws holds every open operation in ctx.subscriptions, so ended ones drop out of the count by themselves.
           const open = (ctx.extra.subscriptionIds ??= new Set());
           for (const started of open) if (!(started in ctx.subscriptions)) open.delete(started);
@@ -149,6 +174,8 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         return true;
       },
       onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
+      // Refusals and a stream's failure go out as an `error` message: mapped like every other error.
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => mapError(error.toJSON(), error)),
       // Each result or subscription event that goes out records the clear PII reads it carried, and its errors are
       // mapped as on HTTP (a driver message quoting a value never reaches a client).
       onNext: (_ctx, _id, _payload, args, result) => {
@@ -201,7 +228,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metrics.token, production), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (tracking) app.use('/v1', tracking);
