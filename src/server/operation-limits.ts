@@ -3,10 +3,13 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
+  BREAK,
   getVariableValues,
   parse,
   specifiedRules,
   validate,
+  visit,
+  type ASTNode,
   type DocumentNode,
   type GraphQLField,
   type GraphQLSchema,
@@ -70,7 +73,7 @@ export class OperationLimits {
         didResolveOperation: async ({ schema, document, operation, request }) => {
           // No operation, or variables that do not coerce: execution refuses them (BAD_USER_INPUT) before any resolver.
           if (!operation || this.variableErrors(schema, operation, request.variables).length > 0) return;
-          const refusal = this.costRefusal(schema, document, operation.name?.value, request.variables, 'http');
+          const refusal = this.costRefusal(schema, document, operation, request.variables, 'http');
           if (refusal) throw refusal;
         },
       }),
@@ -90,7 +93,7 @@ export class OperationLimits {
   ): GraphQLError[] {
     const invalid = this.variableErrors(schema, operation, variables);
     if (invalid.length > 0) return invalid;
-    const refusal = this.costRefusal(schema, document, operation.name?.value, variables, 'ws');
+    const refusal = this.costRefusal(schema, document, operation, variables, 'ws');
     return refusal ? [refusal] : [];
   }
 
@@ -106,32 +109,49 @@ export class OperationLimits {
   private costRefusal(
     schema: GraphQLSchema,
     document: DocumentNode,
-    operationName: string | null | undefined,
+    operation: OperationDefinitionNode,
     variables: Record<string, unknown> | null | undefined,
     transport: Transport,
   ): GraphQLError | null {
     const maxCost = this.settings.maxCost;
-    let found: string;
+    const cost = this.fixedCosts.get(operation) ?? this.price(schema, document, operation, variables);
+    if (cost <= maxCost) return null;
+    this.metrics.limitRejections.inc({ limit: 'cost', transport });
+    const found = Number.isFinite(cost) ? `found ${cost}` : `found more than ${MAX_PRICED_FIELDS} fields`;
+    return new GraphQLError(`Query Cost limit of ${maxCost} exceeded, ${found}.`, {
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', ...(transport === 'http' ? { http: { status: 400 } } : {}) },
+    });
+  }
+
+  /**
+   * Operations whose cost no variable can change, priced once: a profile read's variables are an identifier, not a
+   * page size. Both transports hand back the same document object for the same text (Apollo's document store, `check`).
+   */
+  private readonly fixedCosts = new WeakMap<OperationDefinitionNode, number>();
+
+  private price(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | null | undefined,
+  ): number {
+    let cost: number;
     try {
-      const cost = getComplexity({
+      cost = getComplexity({
         schema,
         query: document,
-        operationName: operationName ?? undefined,
+        operationName: operation.name?.value,
         variables: variables ?? {},
         estimators: [costEstimator],
         maxQueryNodes: MAX_PRICED_FIELDS,
       });
-      if (cost <= maxCost) return null;
-      found = `found ${cost}`;
     } catch (error) {
       // Fragments spread into each other multiply fields beyond what tokens bound: past this many, it is over.
       if (!(error instanceof GraphQLError) || !/maximum allowed number of nodes/.test(error.message)) throw error;
-      found = `found more than ${MAX_PRICED_FIELDS} fields`;
+      cost = Infinity;
     }
-    this.metrics.limitRejections.inc({ limit: 'cost', transport });
-    return new GraphQLError(`Query Cost limit of ${maxCost} exceeded, ${found}.`, {
-      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', ...(transport === 'http' ? { http: { status: 400 } } : {}) },
-    });
+    if (!costDependsOnVariables(document)) this.fixedCosts.set(operation, cost);
+    return cost;
   }
 
   /**
@@ -214,6 +234,21 @@ const costEstimator: ComplexityEstimator = ({ field, args, node, childComplexity
   if (!node.selectionSet) return 1;
   return (2 + 1.5 * childComplexity) * pageSize(field, args);
 };
+
+/** Variables reach the cost only through page arguments and directives (`@skip(if: $x)`), as `costEstimator` reads them. */
+function costDependsOnVariables(document: DocumentNode): boolean {
+  let depends = false;
+  const usesVariable = (node: ASTNode) => {
+    let found = false;
+    visit(node, { Variable: () => ((found = true), BREAK) });
+    return found;
+  };
+  visit(document, {
+    Argument: (node) => (PAGE_ARGUMENTS.includes(node.name.value) && usesVariable(node.value) ? ((depends = true), BREAK) : undefined),
+    Directive: (node) => (usesVariable(node) ? ((depends = true), BREAK) : undefined),
+  });
+  return depends;
+}
 
 function pageSize(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
   let size = 1;

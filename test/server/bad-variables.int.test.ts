@@ -54,5 +54,14 @@ describe('bad variables, on HTTP and graphql-ws alike', () => {
         expect(await customerOfUser(app, u)).toBeNull();
       },
     );
+
+    it('answers an operation name the document does not hold with OPERATION_RESOLUTION_FAILURE, and logs no error', async () => {
+      const errorsLogged = logLines.filter((line) => line.level >= 50).length;
+      const query = `query A { __typename } query B { __typename }`;
+      const response =
+        transport === 'http' ? await postGraphQL(url, { query, operationName: 'C' }, token) : await viaWs(client, query, undefined, 'C');
+      expect(response.errors).toEqual([expect.objectContaining({ message: 'Unknown operation named "C".', extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+      expect(logLines.filter((line) => line.level >= 50).slice(errorsLogged)).toEqual([]);
+    });
   });
 });

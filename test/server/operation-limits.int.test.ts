@@ -145,6 +145,16 @@ describe('operation limits at their defaults', () => {
     expect(refused.errors![0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost' } });
   });
 
+  it('refuses fragments that spread into each other past 10,000 fields, without pricing them all', async () => {
+    // 2^15 ids from 16 small fragments: few tokens, little depth.
+    const fragments = Array.from({ length: 15 }, (_, i) => `fragment F${i + 1} on Customer { ...F${i} ...F${i} }`).join(' ');
+    const refused = await post(`{ customer(id: "none") { ...F15 } } fragment F0 on Customer { id } ${fragments}`);
+    expect(refused.status).toBe(400);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ message: 'Query Cost limit of 5000 exceeded, found more than 10000 fields.', extensions: expect.objectContaining({ limit: 'cost' }) }),
+    ]);
+  });
+
   describe.each(['http', 'ws'] as const)('cost with the variables the operation runs with, over %s', (transport) => {
     const PAGE = `query Page($n: Int) { customers(first: $n) { edges { node { ${PROFILE} } } } }`;
     const refusedForCost = (response: GraphQLResponse) => {
