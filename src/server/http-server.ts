@@ -10,7 +10,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { ANONYMOUS, type Principal } from '../auth/principal';
@@ -25,6 +25,7 @@ import { requestObserver } from '../observability/request-observer.plugin';
 import { createContext, type AppContext, type AppServices } from './context';
 import { sharedSubscribe } from './shared-subscription-execution';
 import { formatError } from './format-error';
+import { metricsAccess } from './metrics-access';
 import { AppError } from '../shared/errors';
 import { OperationLimits } from './operation-limits';
 import { RateLimitedError, rateLimitKey, type OperationRateLimiter } from './rate-limiter';
@@ -71,26 +72,11 @@ function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandle
   };
 }
 
-/** graphql-ws leaves an operation it cannot pick (unknown name, several without one) to fail as an internal error. */
+/** graphql-ws answers an operation it cannot pick (unknown name, several and none named) without a code: Apollo's, as on HTTP. */
 const unresolvedOperation = (name: string | null | undefined) =>
   new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
     extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
   });
-
-/**
- * Metrics name operations and error codes and reveal load: with METRICS_TOKEN only its bearer reads them; without
- * one, development serves them openly and production not at all.
- */
-function metricsAccess(token: string | undefined, production: boolean): express.RequestHandler {
-  const expected = token ? createHash('sha256').update(token).digest() : null;
-  return (req, res, next) => {
-    if (!expected) return production ? void res.status(404).end() : next();
-    const given = TokenVerifier.bearerToken(req.header('authorization'));
-    // Hashes of equal length, so the comparison takes the same time whatever was sent.
-    if (given && timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return next();
-    res.status(401).set('www-authenticate', 'Bearer').end();
-  };
-}
 
 /**
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,

@@ -125,6 +125,8 @@ describe('production mode', () => {
     expect((await metrics(prodUrl, prodToken)).status).toBe(404);
     expect((await metrics(devUrl)).status).toBe(401);
     expect((await metrics(devUrl, `${METRICS_TOKEN}x`)).status).toBe(401);
+    const malformed = await fetch(`${devUrl}/metrics`, { headers: { authorization: METRICS_TOKEN } });
+    expect(malformed.status).toBe(401);
     const served = await metrics(devUrl, METRICS_TOKEN);
     expect(served.status).toBe(200);
     expect(await served.text()).toContain('c360_limit_rejections_total');
