@@ -88,6 +88,8 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   const maxSubscriptions = config.limits.wsMaxSubscriptionsPerConnection;
   const mapError = formatError(logger, { production });
   const app = express();
+  // X-Powered-By names the framework, and with it which advisories to try.
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
   wsServer.on('connection', (socket) =>

@@ -119,6 +119,14 @@ describe('production mode', () => {
   const anonymousWs = () => tracked(wsClient(prodUrl));
   afterAll(() => Promise.all(opened.map((client) => client.dispose())));
 
+  it('names no server framework in its headers', async () => {
+    const responses = [
+      await postGraphQL(prodUrl, { query: '{ __typename }' }),
+      ...(await Promise.all(['/health/live', '/graphiql/', '/nowhere'].map((path) => fetch(`${prodUrl}${path}`)))),
+    ];
+    for (const { headers } of responses) expect(headers.get('x-powered-by')).toBeNull();
+  });
+
   it('serves /metrics only with METRICS_TOKEN, and not at all in production without one', async () => {
     const metrics = (base: string, token?: string) => fetch(`${base}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     expect((await metrics(prodUrl)).status).toBe(404);
