@@ -14,10 +14,11 @@ export const SCOPES = [
   'audit:read', // auditLog
   'segments:read',
   'segments:write',
+  'schema:read', // _service { sdl }: what a federation gateway composes (production hides the schema otherwise)
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export const ROLES = ['admin', 'steward', 'analyst', 'marketer', 'service'] as const;
+export const ROLES = ['admin', 'steward', 'analyst', 'marketer', 'service', 'gateway'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The scope matrix, documented in the README; change both together. */
@@ -37,6 +38,8 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   analyst: ['customers:read', 'pii:masked', 'segments:read'],
   marketer: ['customers:read', 'pii:masked', 'segments:read', 'segments:write'],
   service: ['customers:read', 'pii:read', 'ingest:write', 'consent:write', 'segments:read'],
+  // A federation gateway's credential: it composes the SDL and forwards each caller's own token for data.
+  gateway: ['schema:read'],
 };
 
 export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);

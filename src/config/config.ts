@@ -185,6 +185,7 @@ const environment = z
       }),
     ),
   SEGMENT_DEV_WRITE_KEY_FILE: z.string().default('.data/dev-segment-write-key'),
+  METRICS_TOKEN: z.string().min(32, 'at least 32 characters: the bearer token a Prometheus scraper sends').optional(),
   })
   .superRefine((e, ctx) => {
     // No default secret outside an explicit dev mode: a forgotten setting must stop the start, not open the API.
@@ -296,6 +297,8 @@ export type Config = Readonly<{
     /** Dev mode without SEGMENT_WRITE_KEYS: a generated key kept here, so SDK setups survive restarts. */
     devWriteKeyFile: string;
   };
+  /** GET /metrics: only with this bearer token when set; without one, served in development and not in production. */
+  metrics: { token?: string };
 }>;
 
 export type AuditSettings = {
@@ -454,5 +457,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryAfterSeconds: e.INGEST_RETRY_AFTER_SECONDS,
     },
     segmentSpec: { writeKeys: e.SEGMENT_WRITE_KEYS, devWriteKeyFile: e.SEGMENT_DEV_WRITE_KEY_FILE },
+    metrics: { token: e.METRICS_TOKEN },
   });
 }

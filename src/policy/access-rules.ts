@@ -96,8 +96,8 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     segments: needs('segments:read'),
     segment: needs('segments:read'),
     _entities: needs('customers:read'),
-    // The SDL is what a gateway composes; it holds no data.
-    _service: ANYONE,
+    // The SDL is what a gateway composes: no data, but the whole schema, which production hides from everyone else.
+    _service: needs('schema:read'),
   },
   Mutation: {
     ingestEvents: needs('ingest:write'),

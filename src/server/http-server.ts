@@ -7,7 +7,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
-import { getOperationAST, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,7 @@ import { requestObserver } from '../observability/request-observer.plugin';
 import { createContext, type AppContext, type AppServices } from './context';
 import { sharedSubscribe } from './shared-subscription-execution';
 import { formatError } from './format-error';
+import { metricsAccess } from './metrics-access';
 import { AppError } from '../shared/errors';
 import { OperationLimits } from './operation-limits';
 import { RateLimitedError, rateLimitKey, type OperationRateLimiter } from './rate-limiter';
@@ -71,6 +72,12 @@ function payloadTooLarge(maxBytes: number, metrics: Metrics): ErrorRequestHandle
   };
 }
 
+/** graphql-ws answers an operation it cannot pick (unknown name, several and none named) without a code: Apollo's, as on HTTP. */
+const unresolvedOperation = (name: string | null | undefined) =>
+  new GraphQLError(name ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.', {
+    extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+  });
+
 /**
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
@@ -79,8 +86,10 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   const production = config.env === 'production';
   const limits = new OperationLimits(config.limits.operation, production, metrics);
   const maxSubscriptions = config.limits.wsMaxSubscriptionsPerConnection;
-  const mapError = formatError(logger);
+  const mapError = formatError(logger, { production });
   const app = express();
+  // X-Powered-By names the framework, and with it which advisories to try.
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
   wsServer.on('connection', (socket) =>
@@ -103,7 +112,11 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         }
         const checked = limits.check(schema, payload.query);
         if ('errors' in checked) return checked.errors;
-        if (getOperationAST(checked.document, payload.operationName)?.operation === 'subscription') {
+        const operation = getOperationAST(checked.document, payload.operationName);
+        if (!operation) return [unresolvedOperation(payload.operationName)];
+        const refused = limits.vet(schema, checked.document, operation, payload.variables);
+        if (refused.length > 0) return refused;
+        if (operation.operation === 'subscription') {
           // graphql-ws holds every open operation in ctx.subscriptions, so ended ones drop out of the count by themselves.
           const open = (ctx.extra.subscriptionIds ??= new Set());
           for (const started of open) if (!(started in ctx.subscriptions)) open.delete(started);
@@ -149,6 +162,8 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         return true;
       },
       onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
+      // Refusals and a stream's failure go out as an `error` message: mapped like every other error.
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => mapError(error.toJSON(), error)),
       // Each result or subscription event that goes out records the clear PII reads it carried, and its errors are
       // mapped as on HTTP (a driver message quoting a value never reaches a client).
       onNext: (_ctx, _id, _payload, args, result) => {
@@ -200,7 +215,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(config.metrics.token, production), async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   if (tracking) app.use('/v1', tracking);

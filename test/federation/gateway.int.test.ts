@@ -46,6 +46,8 @@ describe('Federation 2 subgraph', () => {
     });
     const { url: ordersUrl } = await startStandaloneServer(orders, { listen: { port: 0, host: '127.0.0.1' } });
 
+    // The gateway composes with a credential of its own: the SDL is not served to anonymous callers.
+    const gatewayToken = await tokenFor(app, 'gateway');
     gateway = new ApolloServer({
       gateway: new ApolloGateway({
         // The supergraph passes the caller's token on; each subgraph enforces its own policy.
@@ -61,6 +63,7 @@ describe('Federation 2 subgraph', () => {
             { name: 'customers', url: customersUrl },
             { name: 'orders', url: ordersUrl },
           ],
+          introspectionHeaders: (service): Record<string, string> => (service.name === 'customers' ? { authorization: `Bearer ${gatewayToken}` } : {}),
         }),
       }),
     });

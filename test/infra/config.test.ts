@@ -124,6 +124,12 @@ describe('configuration', () => {
     );
   });
 
+  it('takes a metrics token of 32 characters or more, none by default', () => {
+    expect(loadConfig({ AUTH_DEV_MODE: 'true' }).metrics).toEqual({ token: undefined });
+    expect(loadConfig({ AUTH_DEV_MODE: 'true', METRICS_TOKEN: 'm'.repeat(32) }).metrics).toEqual({ token: 'm'.repeat(32) });
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: at least 32 characters/);
+  });
+
   it('requires a suppression salt in production and says when the development one is in use', () => {
     const secret = 'x'.repeat(32);
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret })).toThrow(/SUPPRESSION_SALT: required when NODE_ENV=production/);

@@ -67,6 +67,16 @@ describe('HTTP endpoints', () => {
     expect(metrics).toMatch(/c360_neo4j_query_duration_seconds_count\{query="identity\/lock-owners"\} [1-9]/);
   });
 
+  it('labels latency by at most 200 operation names, which clients choose', async () => {
+    const u = unique();
+    for (let i = 0; i < 210; i++) await post({ query: `query Named${u}x${i} { __typename }` });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const names = new Set([...metrics.matchAll(/c360_graphql_request_duration_seconds_count\{operation="([^"]+)"/g)].map((match) => match[1]));
+    expect(names.size).toBeLessThanOrEqual(201);
+    expect(names).toContain('(other)');
+    expect(metrics).toMatch(/c360_graphql_request_duration_seconds_count\{operation="\(other\)",type="query"\} [1-9]/);
+  });
+
   it('reports liveness, readiness and metrics', async () => {
     expect(await (await fetch(`${url}/health/live`)).json()).toEqual({ status: 'live' });
     const ready = await fetch(`${url}/health/ready`);

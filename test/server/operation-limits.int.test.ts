@@ -8,6 +8,9 @@ import { customerOfUser, ingestEventFor, postGraphQL, viaWs, wsClient, type Grap
  */
 const SMALL_LIMITS = { GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_ALIASES: '2', GRAPHQL_MAX_DIRECTIVES: '2', GRAPHQL_MAX_TOKENS: '80', GRAPHQL_MAX_COST: '20' };
 
+/** Every scalar of a profile: a page of 20 of them costs 1,270. */
+const PROFILE = 'id status firstName lastName email phone birthday gender company street city postalCode state country createdAt updatedAt';
+
 const mutation = (selection: string) => `mutation($e: [IdentityEventInput!]!) { ingestEvents(events: $e) { ${selection} } }`;
 
 const HOSTILE: { limit: string; code: string; query: string }[] = [
@@ -104,13 +107,22 @@ describe('operation limits at their defaults', () => {
   let app: TestApp;
   let url: string;
   let token: string;
+  let client: Client;
   beforeAll(async () => {
     app = await startTestApp();
     url = await app.listen('127.0.0.1', 0);
     token = await tokenFor(app, 'admin');
+    client = wsClient(url, token);
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await client.dispose();
+    await app.close();
+  });
   const post = (query: string) => postGraphQL(url, { query }, token);
+  const send: Record<'http' | 'ws', (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>> = {
+    http: (query, variables) => postGraphQL(url, { query, variables }, token),
+    ws: (query, variables) => viaWs(client, query, variables),
+  };
 
   it('allows 15 aliases and refuses 16', async () => {
     const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: customer(id: "none") { id }`).join(' ')} }`;
@@ -127,10 +139,55 @@ describe('operation limits at their defaults', () => {
   });
 
   it('refuses a page whose cost is over 5,000', async () => {
-    const fields = 'id status firstName lastName email phone birthday gender company street city postalCode state country createdAt updatedAt';
-    const page = (first: number) => `{ customers(first: ${first}) { edges { node { ${fields} } } } }`;
+    const page = (first: number) => `{ customers(first: ${first}) { edges { node { ${PROFILE} } } } }`;
     expect((await post(page(20))).errors).toBeUndefined();
     const refused = await post(page(100));
     expect(refused.errors![0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost' } });
+  });
+
+  it('refuses fragments that spread into each other past 10,000 fields, without pricing them all', async () => {
+    // 2^15 ids from 16 small fragments: few tokens, little depth.
+    const fragments = Array.from({ length: 15 }, (_, i) => `fragment F${i + 1} on Customer { ...F${i} ...F${i} }`).join(' ');
+    const refused = await post(`{ customer(id: "none") { ...F15 } } fragment F0 on Customer { id } ${fragments}`);
+    expect(refused.status).toBe(400);
+    expect(refused.errors).toEqual([
+      expect.objectContaining({ message: 'Query Cost limit of 5000 exceeded, found more than 10000 fields.', extensions: expect.objectContaining({ limit: 'cost' }) }),
+    ]);
+  });
+
+  describe.each(['http', 'ws'] as const)('cost with the variables the operation runs with, over %s', (transport) => {
+    const PAGE = `query Page($n: Int) { customers(first: $n) { edges { node { ${PROFILE} } } } }`;
+    const refusedForCost = (response: GraphQLResponse) => {
+      expect(response.data ?? null).toBeNull();
+      expect(response.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost' }) })]);
+      if (transport === 'http') expect(response.status).toBe(400);
+    };
+
+    it('refuses a page size given as a variable as it refuses the literal', async () => {
+      refusedForCost(await send[transport](PAGE, { n: 1000 }));
+      refusedForCost(await send[transport](PAGE, { n: 100 }));
+      expect((await send[transport](PAGE, { n: 20 })).errors).toBeUndefined();
+    });
+
+    it('counts an omitted or null page size as the default page (20)', async () => {
+      const message = (response: GraphQLResponse) => response.errors?.[0]?.message;
+      const refusedAt = async (variables: Record<string, unknown>) =>
+        message(await send[transport](`query($n: Int) { customers(first: $n) { edges { node { ${PROFILE} } } } a: customers(first: $n) { edges { node { ${PROFILE} } } } b: customers(first: $n) { edges { node { ${PROFILE} } } } c: customers(first: $n) { edges { node { ${PROFILE} } } } }`, variables));
+      // Four default pages of full profiles cost 4 × 1,270: over 5,000, however the size was left out.
+      for (const variables of [{}, { n: null }, { n: 20 }]) expect(await refusedAt(variables)).toBe('Query Cost limit of 5000 exceeded, found 5080.');
+      expect(await refusedAt({ n: 1 })).toBeUndefined();
+    });
+
+    it('sizes every connection by its page, not only the top-level one', async () => {
+      const members = `query($m: Int) { segment(id: "none") { members(first: $m) { edges { node { ${PROFILE} } } } } }`;
+      refusedForCost(await send[transport](members, { m: 1000 }));
+      expect(await send[transport](members, {})).toEqual(expect.objectContaining({ data: { segment: null } }));
+    });
+
+    it('leaves out what a variable skips', async () => {
+      const skipped = `query($n: Int, $skip: Boolean!) { customers(first: $n) @skip(if: $skip) { edges { node { ${PROFILE} } } } }`;
+      refusedForCost(await send[transport](skipped, { n: 1000, skip: false }));
+      expect((await send[transport](skipped, { n: 1000, skip: true })).errors).toBeUndefined();
+    });
   });
 });

@@ -25,11 +25,11 @@ export function wsClient(url: string, token?: string): Client {
 }
 
 /** Runs one operation over graphql-ws to its end: the last result, or the errors the server answered with. */
-export function viaWs(client: Client, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse> {
+export function viaWs(client: Client, query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResponse> {
   return new Promise((resolve, reject) => {
     let last: GraphQLResponse = {};
     client.subscribe(
-      { query, variables },
+      { query, variables, operationName },
       {
         next: (result) => void (last = result as GraphQLResponse),
         error: (error) => (Array.isArray(error) ? resolve({ errors: error }) : reject(error)),
