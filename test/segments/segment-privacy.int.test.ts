@@ -11,7 +11,7 @@ const DEFINITION = `query($id: ID!) { segment(id: $id) { definition } }`;
 const SIZE = `query($id: ID!) { segment(id: $id) { size sizeBelow } }`;
 const MEMBERS = `query($id: ID!) { segment(id: $id) { id members(first: 50) { edges { node { id } } } } }`;
 const CUSTOMER_SEGMENTS = `query($id: ID!) { customer(id: $id) { segments { segment { id } } } }`;
-const CHANGES = `subscription($segmentIds: [ID!]!) { segmentMembershipChanged(segmentIds: $segmentIds) { segmentId customerId change } }`;
+const CHANGES = `subscription($segmentIds: [ID!]!, $after: String) { segmentMembershipChanged(segmentIds: $segmentIds, after: $after) { segmentId customerId change } }`;
 
 /**
  * Segments must not tell a reader more than the profiles would: no rule on what its author sees masked, literals
@@ -178,8 +178,9 @@ describe('segments and masked values', () => {
     expect(refused).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
 
     const change = (segmentId: string, customer: string): MembershipChange => ({ segmentId, customerId: customer, change: 'ENTERED', at: new Date().toISOString(), sequence: 1 });
-    const follower = subscribe(client, CHANGES, { segmentIds: [watched, other] });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the subscription is registered
+    // From a cursor, so no change is missed however long the subscription takes to register.
+    const [start] = await app.feed.append([change(restricted, 'c0')]);
+    const follower = subscribe(client, CHANGES, { segmentIds: [watched, other], after: start.cursor });
     await app.feed.append([change(watched, 'c1')]);
     expect(await follower.received(1)).toEqual([{ segmentMembershipChanged: { segmentId: watched, customerId: 'c1', change: 'ENTERED' } }]);
 
