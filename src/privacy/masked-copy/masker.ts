@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IdentifierNormalizer } from '../../identity/identifier-normalizer';
+import { identifierKey, recordKey, type IdentifierType } from '../../identity/identifier-type';
+import { fromKeyPart } from '../../shared/key-parts';
 import type { CopyNode, CopyRelationship } from './copy-format';
 
 type Json = Record<string, unknown>;
@@ -11,6 +13,7 @@ const KEEP_KEYS = new Set([
 ]);
 const NAME_KEYS = new Set(['firstName', 'first_name', 'lastName', 'last_name', 'name']);
 const ID_KEYS = new Set(['userId', 'anonymousId', 'previousId', 'crmId', 'crm_id', 'externalId', 'id']);
+/** A record key (source and external id escaped), with the version's time when it is an idempotency key. */
 const RECORD_REF = /^RECORD:([^:]*):(.*?)(@\d{4}-\d{2}-\d{2}T[^@]*)?$/;
 
 /**
@@ -73,7 +76,7 @@ export class Masker {
 
   recordKey(key: string): string {
     const match = RECORD_REF.exec(key);
-    return match ? `RECORD:${match[1]}:${this.token(match[2])}${match[3] ?? ''}` : key;
+    return match ? `${recordKey(fromKeyPart(match[1]), this.token(fromKeyPart(match[2])))}${match[3] ?? ''}` : key;
   }
 
   /** A cause or idempotency key: a messageId stays, a source record's key (with its externalId) is masked. */
@@ -161,7 +164,7 @@ export class Masker {
         case 'Identifier': {
           const type = String(p.type);
           set('value', (v) => this.identifierValue(type, v));
-          if (typeof p.value === 'string') p.key = `${type}:${p.value}`;
+          if (typeof p.value === 'string') p.key = identifierKey(type as IdentifierType, p.value);
           break;
         }
         case 'SourceRecord':
