@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { fromKeyPart, keyPart } from '../shared/key-parts';
+import { keyPart } from '../shared/key-parts';
 
 export enum IdentifierTypeEnum {
   USER_ID = 'USER_ID',
@@ -40,14 +40,6 @@ export const identifierKey = (type: IdentifierType, value: string) => `${type}:$
 export const RECORD_KEY_PREFIX = 'RECORD:';
 /** `RECORD:<source>:<externalId>`, each part escaped (see key-parts.ts): a ':' in a source cannot move the boundary. */
 export const recordKey = (source: string, externalId: string) => `${RECORD_KEY_PREFIX}${keyPart(source)}:${keyPart(externalId)}`;
-
-/** A record key's parts, or null for anything else (an event's messageId). */
-export function recordKeyParts(key: string): { source: string; externalId: string } | null {
-  if (!key.startsWith(RECORD_KEY_PREFIX)) return null;
-  const rest = key.slice(RECORD_KEY_PREFIX.length);
-  const colon = rest.indexOf(':');
-  return colon < 0 ? null : { source: fromKeyPart(rest.slice(0, colon)), externalId: fromKeyPart(rest.slice(colon + 1)) };
-}
 
 /**
  * The key records had before their parts were escaped, when `S` + `eu:42` and `S:eu` + `42` were one key. Only the
