@@ -25,6 +25,7 @@ import { identityRules, type IdentityRules } from './identity/identity-rules';
 import { ResolutionService } from './identity/resolution.service';
 import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';
+import { DATA_MIGRATIONS } from './data-migrations';
 import { migrate } from './infra/neo4j/migrations';
 import { closeRedis, connectRedis } from './infra/redis/redis-client';
 import { BatchLimit } from './ingestion/batch-limit';
@@ -72,8 +73,8 @@ const DAY_MS = 86_400_000;
 /** The composition root: migrations, services, schema and server, for `npm start`, tests and benchmarks alike. */
 export async function createApp({ config, db, logger, rules, clock, withoutPolicyLayer = false }: AppOptions) {
   const registry = new CypherRegistry();
-  const applied = await migrate(db, registry);
-  if (applied.length > 0) logger.info({ migrations: applied.map((m) => `${m.version}-${m.name}`) }, 'schema migrations applied');
+  const applied = await migrate(db, registry, DATA_MIGRATIONS);
+  if (applied.length > 0) logger.info({ migrations: applied.map((m) => (m.version === null ? m.name : `${m.version}-${m.name}`)) }, 'migrations applied');
 
   const identityRepository = new IdentityRepository(registry);
   const activeRules = rules ?? identityRules(config.identity.limits, config.identity.priority);

@@ -32,7 +32,9 @@ export type SetConsentResult = {
 
 /**
  * A retry must not add a second statement, and a client cannot be relied on to send its own key, so the
- * statement itself is the key: who (as asked), what, which answer, where from, when said.
+ * statement itself is the key: who (as asked), what, which answer, where from, when said. The source is the only
+ * part of free text (an existing customer's id, a purpose name, a status and an ISO time around it), so joining the
+ * parts cannot make two statements one.
  */
 const idempotencyKey = (input: SetConsentInput, purpose: string, source: string) =>
   createHash('sha256')

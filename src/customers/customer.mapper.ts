@@ -11,10 +11,15 @@ export function toLinkedIdentifier(row: IdentifierRow, customerId: string): Link
   return { type: row.type as LinkedIdentifier['type'], value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen, customerId };
 }
 
-export function toLinkExplanation(link: LinkRow): LinkExplanation {
+/**
+ * `customerId`: whose identifier it is (not in the schema; the audit of clear reads names it). The summary names the
+ * kind of cause, not the cause: a messageId or record key may hold what the sender put in an id (an email), and
+ * the summary is read by whoever may read the link, masked values or not; `cause` carries it, classified as PII.
+ */
+export function toLinkExplanation(link: LinkRow, customerId: string): LinkExplanation {
   const mergedFrom = link.originalCustomerId ?? null;
   const summary =
-    `Linked by ${link.causeKind === 'EVENT' ? 'event' : 'source record'} ${link.cause} from ${link.source} ` +
+    `Linked by ${link.causeKind === 'EVENT' ? 'an event' : 'a source record'} from ${link.source} ` +
     `at ${link.linkedAt.toISOString()} under match rules v${link.ruleVersion}` +
     (mergedFrom ? `; it came with customer ${mergedFrom} when that customer was merged into this one` : '');
   return {
@@ -25,18 +30,21 @@ export function toLinkExplanation(link: LinkRow): LinkExplanation {
     ruleVersion: link.ruleVersion,
     mergedFrom,
     summary,
+    customerId,
   };
 }
 
-export function toAttributeLineage(json: string | null): AttributeLineage[] {
+export function toAttributeLineage(json: string | null, customerId: string): AttributeLineage[] {
   const lineage = json ? (JSON.parse(json) as Lineage[]) : [];
-  return lineage.map((l) => ({ attribute: l.attribute, source: l.source, observedAt: new Date(l.at), cause: l.ref }));
+  return lineage.map((l) => ({ attribute: l.attribute, source: l.source, observedAt: new Date(l.at), cause: l.ref, customerId }));
 }
 
-export function toMergeRecord(merge: Record<string, unknown>): MergeRecord {
+/** `customerId`: the customer whose history it is read in (not in the schema; the audit of clear reads names it). */
+export function toMergeRecord(merge: Record<string, unknown>, customerId: string): MergeRecord {
   const absorbed = merge.absorbed as { customerId: string; viaType: string | null; viaValue: string | null; viaRecordKey: string | null }[];
   return {
     ...(merge as unknown as MergeRecord),
+    customerId,
     absorbed: absorbed.map((a) => ({
       customerId: a.customerId,
       viaIdentifierType: a.viaType as IdentifierTypeEnum | null,
@@ -46,8 +54,8 @@ export function toMergeRecord(merge: Record<string, unknown>): MergeRecord {
   };
 }
 
-export function toCustomerDevice({ device, firstSeen, lastSeen }: DeviceRow): CustomerDevice {
-  return { ...device, firstSeen, lastSeen } as CustomerDevice;
+export function toCustomerDevice({ device, firstSeen, lastSeen }: DeviceRow, customerId: string): CustomerDevice {
+  return { ...device, firstSeen, lastSeen, customerId } as CustomerDevice;
 }
 
 /** `customerId`: whose record it is (not in the schema; the audit of clear reads names it). */

@@ -119,7 +119,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [CustomerDevice])
   async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
-    return ((await profileOf(loaders, customer))?.devices ?? []).map(toCustomerDevice);
+    return ((await profileOf(loaders, customer))?.devices ?? []).map((device) => toCustomerDevice(device, customer.id));
   }
 
   @Pseudonymous()
@@ -145,7 +145,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [AttributeLineage], { description: 'For each golden attribute: which source and when.' })
   async attributeLineage(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<AttributeLineage[]> {
-    return toAttributeLineage(await loaders.attributeLineage.load(customer.id));
+    return toAttributeLineage(await loaders.attributeLineage.load(customer.id), customer.id);
   }
 
   @Pseudonymous()
@@ -157,7 +157,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [MergeRecord], { description: 'Every merge this customer or a profile merged into it took part in.' })
   async mergeHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<MergeRecord[]> {
-    return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => toMergeRecord(merge));
+    return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => toMergeRecord(merge, customer.id));
   }
 
   @Pseudonymous()

@@ -24,8 +24,8 @@ export class LinkExplanation {
   @Field(() => CauseKindEnum)
   causeKind!: CauseKindEnum;
 
-  @Pseudonymous()
-  @Field({ description: 'The messageId of the event, or the key of the source record, that linked it.' })
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'The messageId of the event, or the key of the source record, that linked it. PII: null with an error when the reader may not see it.' })
   cause!: string;
 
   @Pseudonymous()
@@ -45,8 +45,11 @@ export class LinkExplanation {
   mergedFrom!: string | null;
 
   @Pseudonymous()
-  @Field({ description: 'The same, in one sentence.' })
+  @Field({ description: 'The same, in one sentence; it names the kind of cause, never its value (that is `cause`).' })
   summary!: string;
+
+  /** Not in the schema: whose identifier this is, for the audit of clear reads. */
+  customerId!: string;
 }
 
 @ObjectType()
@@ -73,8 +76,8 @@ export class LinkedIdentifier {
 
 @ObjectType()
 export class CustomerDevice {
-  @Pseudonymous()
-  @Field(() => ID)
+  @Pii('id')
+  @Field(() => ID, { nullable: true, description: 'The device id as sent (a DEVICE_ID identifier). PII: null with an error when the reader may not see it.' })
   id!: string;
 
   @Pseudonymous()
@@ -100,6 +103,9 @@ export class CustomerDevice {
   @Pseudonymous()
   @Field()
   lastSeen!: Date;
+
+  /** Not in the schema: whose device usage this is, for the audit of clear reads. */
+  customerId!: string;
 }
 
 @DataOwner('privacy-office', 'every statement, while the customer exists; erased with the customer')
@@ -133,8 +139,11 @@ export class ConsentRecord {
   @Field(() => ID, { description: 'The profile it was given on (before any merge).' })
   profileId!: string;
 
-  @Pseudonymous()
-  @Field({ description: 'The event messageId or source record key it came with, or who recorded it through setConsent.' })
+  @Pii('ref')
+  @Field(() => String, {
+    nullable: true,
+    description: 'The event messageId or source record key it came with, or who recorded it through setConsent. PII: null with an error when the reader may not see it.',
+  })
   cause!: string;
 }
 
@@ -145,8 +154,8 @@ export class SourceRecordType {
   @Field()
   source!: string;
 
-  @Pseudonymous()
-  @Field()
+  @Pii('id')
+  @Field(() => String, { nullable: true, description: 'PII (an id can hold anything, an email too): null with an error when the reader may not see it' })
   externalId!: string;
 
   @Pseudonymous()
@@ -179,8 +188,8 @@ export class AbsorbedCustomer {
   @Field(() => String, { nullable: true })
   viaIdentifierValue!: string | null;
 
-  @Pseudonymous()
-  @Field(() => String, { nullable: true, description: 'Set when a source record tied it to the survivor.' })
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'Set when a source record tied it to the survivor. PII: null with an error when the reader may not see it.' })
   viaRecordKey!: string | null;
 }
 
@@ -202,8 +211,8 @@ export class MergeRecord {
   @Field(() => CauseKindEnum)
   causeKind!: CauseKindEnum;
 
-  @Pseudonymous()
-  @Field()
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   cause!: string;
 
   @Pseudonymous()
@@ -213,6 +222,9 @@ export class MergeRecord {
   @Pseudonymous()
   @Field(() => [AbsorbedCustomer])
   absorbed!: AbsorbedCustomer[];
+
+  /** Not in the schema: the customer whose history it was read in, for the audit of clear reads. */
+  customerId!: string;
 }
 
 @ObjectType({ description: 'An identifier that merge protection refused to link.' })
@@ -245,8 +257,8 @@ export class IdentityConflict {
   @Field(() => CauseKindEnum)
   causeKind!: CauseKindEnum;
 
-  @Pseudonymous()
-  @Field()
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   cause!: string;
 
   @Pseudonymous()
@@ -261,8 +273,8 @@ export class IdentityConflict {
   @Field()
   lastAt!: Date;
 
-  @Pseudonymous()
-  @Field()
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
   lastCause!: string;
 
   @Pseudonymous()
@@ -288,9 +300,12 @@ export class AttributeLineage {
   @Field({ description: 'When the source observed it.' })
   observedAt!: Date;
 
-  @Pseudonymous()
-  @Field({ description: 'The event messageId or source record key it came with.' })
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'The event messageId or source record key it came with. PII: null with an error when the reader may not see it.' })
   cause!: string;
+
+  /** Not in the schema: whose golden record it is, for the audit of clear reads. */
+  customerId!: string;
 }
 
 @Directive('@key(fields: "id")')

@@ -12,6 +12,6 @@ export class LinkedIdentifierResolver {
   async why(@Root() identifier: LinkedIdentifier, @Ctx() { loaders }: AppContext): Promise<LinkExplanation> {
     const link = await loaders.identifierLink.load(identifierKey(identifier.type as IdentifierType, identifier.value));
     if (!link) throw new Error(`identifier ${identifier.type} has no link`);
-    return toLinkExplanation(link);
+    return toLinkExplanation(link, identifier.customerId);
   }
 }

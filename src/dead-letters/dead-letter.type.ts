@@ -24,8 +24,11 @@ export class DeadLetterType {
   @Field(() => CauseKindEnum)
   kind!: CauseKindEnum;
 
-  @Pseudonymous()
-  @Field(() => String, { nullable: true })
+  @Pii('ref')
+  @Field(() => String, {
+    nullable: true,
+    description: 'The event messageId, or `<record key>@<updatedAt>` (it holds the external id). PII: null with an error when the reader may not see it.',
+  })
   messageId!: string | null;
 
   @Pseudonymous()

@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { keyPart } from '../shared/key-parts';
 
 export enum IdentifierTypeEnum {
   USER_ID = 'USER_ID',
@@ -29,9 +30,19 @@ registerEnumType(IdentifierTypeEnum, {
 export const isIdentifierType = (value: string): value is IdentifierType =>
   (IDENTIFIER_TYPES as readonly string[]).includes(value);
 
-/** The graph-wide unique key of an identifier: its type and normalised value. */
+/**
+ * The graph-wide unique key of an identifier: its type and normalised value. Unambiguous without escaping: the type
+ * is one of a closed set of names without ':', so the first ':' always ends it.
+ */
 export const identifierKey = (type: IdentifierType, value: string) => `${type}:${value}`;
 
 /** Source records resolve by their own key too; it never collides with an identifier key (no such type). */
 export const RECORD_KEY_PREFIX = 'RECORD:';
-export const recordKey = (source: string, externalId: string) => `${RECORD_KEY_PREFIX}${source}:${externalId}`;
+/** `RECORD:<source>:<externalId>`, each part escaped (see key-parts.ts): a ':' in a source cannot move the boundary. */
+export const recordKey = (source: string, externalId: string) => `${RECORD_KEY_PREFIX}${keyPart(source)}:${keyPart(externalId)}`;
+
+/**
+ * The key records had before their parts were escaped, when `S` + `eu:42` and `S:eu` + `42` were one key. Only the
+ * migration that rewrote stored keys and the check against suppressions hashed before it still need it.
+ */
+export const legacyRecordKey = (source: string, externalId: string) => `${RECORD_KEY_PREFIX}${source}:${externalId}`;

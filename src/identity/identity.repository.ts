@@ -168,7 +168,10 @@ export class IdentityRepository {
   }
 }
 
-/** The same refusal again (same customers, identifier and reason) is one Conflict; hashed, as it holds a value. */
+/**
+ * The same refusal again (same customers, identifier and reason) is one Conflict; hashed, as it holds a value. The
+ * identifier key is the only part of free text (the others are ids and a reason), so joining cannot make two one.
+ */
 const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
   createHash('sha256')
     .update([c.customerId, c.identifier.key, c.otherCustomerId ?? '', c.reason].join('\n'))

@@ -6,7 +6,7 @@ export type ConsentStatement = { purpose: string; status: ConsentStatus; occurre
 
 /** An accepted event or source record: what resolution needs, plus what hangs off the customer it resolves to. */
 export type WorkUnit = {
-  /** `EVENT:<messageId>` or `RECORD:<source>:<externalId>@<updatedAt>`: an item with a key seen before is a DUPLICATE. */
+  /** `EVENT:<messageId>` or `<record key>@<updatedAt>` (recordVersionKey): an item with a key seen before is a DUPLICATE. */
   idempotencyKey: string;
   /** The event's messageId, or `<record key>@<updatedAt>`, as the caller will recognise it. */
   messageId: string;

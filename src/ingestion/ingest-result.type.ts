@@ -98,6 +98,8 @@ export class IngestResult {
   @Field(() => Int, { description: 'Position in the input list.' })
   index!: number;
 
+  // Not PII-typed, unlike a dead letter's messageId: it echoes what the caller sent in this very request, and typing
+  // it PII would audit a clear read per customer of every ingested batch.
   @Pseudonymous()
   @Field(() => String, { nullable: true })
   messageId!: string | null;

@@ -10,9 +10,8 @@ import type { ChangePublisher } from '../changes/change-publisher';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError } from '../shared/errors';
 import { normalizeEvent, type RawEvent } from './event-normalizer';
-import { recordKey } from '../identity/identifier-type';
 import { lenientText } from './payload-fields';
-import { normalizeRecord, recordVersionKey, type RawSourceRecord } from './record-normalizer';
+import { normalizeRecord, rejectedRecordVersion, type RawSourceRecord } from './record-normalizer';
 import type { BatchLimit } from './batch-limit';
 import { RefusedItem, type PayloadGuard } from './payload-guard';
 import { reject, RejectedInput, type Rejection } from './rejection';
@@ -82,11 +81,7 @@ export class IngestionService {
     },
     RECORD: {
       normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.normalizer, now, this.purposes),
-      describe: (raw) => {
-        const [source, externalId, updatedAt] = [raw.source?.toLowerCase(), (raw as RawSourceRecord).externalId, (raw as RawSourceRecord).updatedAt].map(lenientText);
-        const messageId = source && externalId && updatedAt ? recordVersionKey(recordKey(source, externalId), updatedAt) : null;
-        return { messageId, source };
-      },
+      describe: (raw) => ({ messageId: rejectedRecordVersion(raw as RawSourceRecord), source: lenientText(raw.source)?.toLowerCase() ?? null }),
     },
   };
 
@@ -111,8 +106,14 @@ export class IngestionService {
         return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: admitted.json, raw };
       }
     });
+    // A message rejected again is the same letter: known by its messageId, else by its whole payload. The empty line
+    // before a payload keeps the two apart (a messageId is trimmed, so never starts with one).
     const letterId = (p: Extract<Prepared, { ok: false }>) =>
-      resubmittedLetterId ?? createHash('sha256').update(`${kind}\n${p.messageId ?? p.payload}`).digest('hex').slice(0, 32);
+      resubmittedLetterId ??
+      createHash('sha256')
+        .update(p.messageId !== null ? `${kind}\n${p.messageId}` : `${kind}\n\n${p.payload}`)
+        .digest('hex')
+        .slice(0, 32);
 
     const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
     const rejected = prepared.flatMap((p) => (p.ok ? [] : [p]));

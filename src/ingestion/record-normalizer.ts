@@ -1,15 +1,25 @@
 import { purposeOf, type ConsentPurposes } from '../consent/consent-purposes';
 import { CONSENT_STATUSES, isConsentStatus } from '../consent/consent-status';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { isIdentifierType, recordKey } from '../identity/identifier-type';
-
-/** A record version: its key and when it changed. */
-export const recordVersionKey = (key: string, updatedAt: string) => `${key}@${updatedAt}`;
+import { IDENTIFIER_TYPES, isIdentifierType, recordKey } from '../identity/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
-import { optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
+import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
 import { profileObservations } from './profile-observations';
 import { reject } from './rejection';
+
+/**
+ * A record version: its key and when it changed. The time is never escaped, and needs no escaping: it holds no '@'
+ * (a normalised one never does, and a rejected record's is checked), so the last '@' always ends the key.
+ */
+export const recordVersionKey = (key: string, updatedAt: string) => `${key}@${updatedAt}`;
+
+/** How a record that could not be normalised is known in its dead letter: its version key, when its parts are there. */
+export function rejectedRecordVersion(raw: RawSourceRecord): string | null {
+  const [source, externalId, updatedAt] = [raw.source, raw.externalId, raw.updatedAt].map(lenientText);
+  if (!source || !externalId || !updatedAt || updatedAt.includes('@')) return null;
+  return recordVersionKey(recordKey(source.toLowerCase(), externalId), updatedAt);
+}
 
 export type RawSourceRecord = {
   source?: string | null;
@@ -33,7 +43,8 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
   const ids = new IdentifierCollector(normalizer);
   for (const [index, identifier] of (raw.identifiers ?? []).entries()) {
     if (!isIdentifierType(identifier.type)) {
-      reject('INVALID_IDENTIFIER_TYPE', `identifiers[${index}].type "${identifier.type}" is not an IdentifierType`);
+      // Not echoed: a type and a value swapped by mistake would put the value in the message, kept with the letter.
+      reject('INVALID_IDENTIFIER_TYPE', `identifiers[${index}].type is not one of ${IDENTIFIER_TYPES.join(', ')}`);
     }
     ids.add(identifier.type as never, identifier.value);
   }

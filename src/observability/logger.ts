@@ -18,6 +18,10 @@ const SENSITIVE_KEYS = [
   'values',
   'viaValue',
   'identifierValue',
+  // Ids hold whatever a sender put in them (an email as an externalId or messageId).
+  'externalId',
+  'messageId',
+  'viaRecordKey',
   'identifiers',
   'traits',
   'attributes',

@@ -34,9 +34,9 @@ function shieldRules(schema: GraphQLSchema, catalog: PolicyCatalog): IRules {
 /** Types whose `id` is a customer id; other rows holding PII name their customer in `customerId`. */
 const CUSTOMER_TYPES = new Set(['Customer', 'ExportedProfile']);
 
-/** Whose data a PII value is: the customer itself, or the customer a nested row was read for. */
+/** Whose data a PII value is: the customer itself, or the customer a nested row was read for (a consent: its profile). */
 const ownerOf = (typeName: string, parent: Record<string, unknown>): string | null =>
-  (CUSTOMER_TYPES.has(typeName) ? parent.id : (parent.customerId ?? parent.resolvedCustomerId ?? null)) as string | null;
+  (CUSTOMER_TYPES.has(typeName) ? parent.id : (parent.customerId ?? parent.resolvedCustomerId ?? parent.profileId ?? null)) as string | null;
 
 /**
  * PII comes in clear with `pii:read`, each clear read noted for the audit trail (one entry per customer per

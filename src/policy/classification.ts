@@ -14,7 +14,9 @@ export type MaskKind =
   | 'birthdate' // year only
   | 'locality' // city / country: kept, it is what an address is reduced to
   | 'redact' // street, postal code, free text: ***
-  | 'identifier' // by the identifier's type: email and phone masks, pseudonymous ids kept
+  | 'identifier' // by the identifier's type: email and phone masks, other ids as 'id'
+  | 'id' // an id whatever it holds (an email sent as a userId): ab***z, a quarter of it at most
+  | 'ref' // a cause: a record key keeps its source (RECORD:crm:ab***z), a messageId is masked as 'id'
   | 'json' // keys kept, every value redacted
   | 'ruleLiterals'; // a segment rule tree: each literal masked like the golden attribute it tests
 

@@ -38,13 +38,34 @@ export const maskBirthdate = (date: string) => /^(\d{4})/.exec(date)?.[1] ?? RED
 const maskJson = (value: unknown): unknown => mapJson(value, (leaf) => (leaf === null ? null : REDACTED));
 
 /**
- * The identifier's own type decides: EMAIL and PHONE are masked; user, CRM, anonymous and device ids are
- * pseudonymous (they appear unmasked as device ids, source-record keys and link causes too) and are kept.
+ * ab***z: ids can hold anything (an email sent as a userId, a name in a CRM id), so at most a quarter of the
+ * characters is shown, split between both ends, and never more than four.
  */
+export function maskId(id: string): string {
+  const chars = Array.from(id);
+  const shown = Math.min(4, Math.floor(chars.length / 4));
+  const head = Math.ceil(shown / 2);
+  return `${chars.slice(0, head).join('')}${REDACTED}${chars.slice(chars.length - (shown - head)).join('')}`;
+}
+
+/** The identifier's own type decides: EMAIL and PHONE get their masks, every other id the id mask. */
 export function maskIdentifier(value: string, type: string | undefined): string {
   if (type === 'EMAIL') return maskEmail(value);
   if (type === 'PHONE') return maskPhone(value);
-  return type ? value : REDACTED;
+  return maskId(value);
+}
+
+const API_CAUSE = 'setConsent by ';
+
+/**
+ * A cause or a record version: a source record's key keeps its prefix and source (RECORD:crm:ab***z, the rest being
+ * the external id and any version), a statement made through the API who made it (masked), and a messageId is an id.
+ */
+export function maskRef(ref: string): string {
+  const record = /^(RECORD:[^:]*:)(.*)$/s.exec(ref);
+  if (record) return `${record[1]}${maskId(record[2])}`;
+  if (ref.startsWith(API_CAUSE)) return `${API_CAUSE}${maskId(ref.slice(API_CAUSE.length))}`;
+  return maskId(ref);
 }
 
 /** The masks that show the value as stored: a reader who sees only masked values still reads these in clear. */
@@ -115,6 +136,10 @@ export function mask(kind: MaskKind, value: unknown, parent?: Record<string, unk
       const type = (parent?.type ?? parent?.identifierType ?? parent?.viaIdentifierType) as string | undefined;
       return maskIdentifier(String(value), type);
     }
+    case 'id':
+      return maskId(String(value));
+    case 'ref':
+      return maskRef(String(value));
     case 'json':
       return maskJson(value);
     case 'ruleLiterals':

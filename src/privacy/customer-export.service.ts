@@ -52,9 +52,9 @@ export class CustomerExportService {
       profiles: profiles.map(toExportedProfile),
       identifiers: profile.identifiers.map((i): ExportedIdentifier => {
         const link = links.get(identifierKey(i.type as IdentifierType, i.value));
-        return { ...(i as unknown as ExportedIdentifier), customerId: survivorId, why: link ? toLinkExplanation(link) : null };
+        return { ...(i as unknown as ExportedIdentifier), customerId: survivorId, why: link ? toLinkExplanation(link, survivorId) : null };
       }),
-      devices: profile.devices.map(toCustomerDevice),
+      devices: profile.devices.map((device) => toCustomerDevice(device, survivorId)),
       sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => toSourceRecord(record, survivorId)),
       consents: profile.consents as unknown as ConsentRecord[],
       segmentMemberships: segments.map((m) => ({ ...m, since: new Date(m.since) })),
@@ -65,7 +65,7 @@ export class CustomerExportService {
         lastAt: new Date(b.lastAt),
         buckets: b.buckets.map((start, i) => ({ start: new Date(start), count: b.counts[i] })),
       })),
-      mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge)),
+      mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge, survivorId)),
       conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => conflict as unknown as IdentityConflict),
       piiReads: piiReads as unknown as AuditEntryType[],
     };
@@ -99,6 +99,6 @@ function toExportedProfile(p: Record<string, unknown>): ExportedProfile {
     ...(p as unknown as ExportedProfile),
     mergedInto: (p.mergedInto as string | null) ?? null,
     mergedAt: (p.mergedAt as Date | null) ?? null,
-    attributeLineage: toAttributeLineage((p.attributeLineage as string | null) ?? null),
+    attributeLineage: toAttributeLineage((p.attributeLineage as string | null) ?? null, p.id as string),
   };
 }

@@ -1,5 +1,6 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database, Tx } from '../infra/neo4j/database';
+import { recordKey } from '../identity/identifier-type';
 import { toErasureRequest, type ErasureCounts, type ErasureRequestRow, type ErasureStatus } from './erasure-request';
 
 /** Each batch step deletes at most `limit` nodes of one kind and says how many; the service repeats it until 0. */
@@ -97,8 +98,10 @@ export class ErasureRepository {
     await this.db.write((tx) => tx.rows(this.q.finish, { id, status, error, now, holder: this.lease.holder }));
   }
 
+  /** A record's key is made again from its parts: the one suppressed is today's, whatever form the stored one is in. */
   async keys(profileIds: string[]): Promise<PersonKey[]> {
-    return this.db.read<PersonKey>(this.q.keys, { profileIds });
+    const rows = await this.db.read<PersonKey & { source: string | null }>(this.q.keys, { profileIds });
+    return rows.map(({ source, ...key }) => (source === null ? key : { ...key, key: recordKey(source, key.value) }));
   }
 
   /** Runs `work` and adds the counts it returns to the request in the same transaction, so they survive a crash exactly. */

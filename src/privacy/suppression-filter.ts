@@ -1,5 +1,5 @@
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { identifierKey, recordKey, type IdentifierType } from '../identity/identifier-type';
+import { identifierKey, legacyRecordKey, recordKey, type IdentifierType } from '../identity/identifier-type';
 import type { WorkUnit } from '../identity/work-unit';
 import type { Tx } from '../infra/neo4j/database';
 import { jsonStrings } from '../shared/json-tree';
@@ -10,6 +10,17 @@ export type Screened = { unit: WorkUnit; suppressed: boolean };
 export type Screening = { units: Screened[]; rejectedSuppressed: boolean[] };
 
 const ID_TYPES: IdentifierType[] = ['USER_ID', 'CRM_ID', 'ANONYMOUS_ID', 'DEVICE_ID'];
+
+/**
+ * A record's key as suppressions stored before record keys were escaped hashed it; null where it is the same as
+ * today's. Matched only against those old suppressions: against a newer one it could be another record's key.
+ */
+const legacyKeyOf = (source: string, externalId: string) => {
+  const legacy = legacyRecordKey(source, externalId);
+  return legacy === recordKey(source, externalId) ? null : legacy;
+};
+
+type Candidates = { keys: string[]; legacyRecordKeys: string[] };
 
 /**
  * Keeps erased people out, at the one place every event, record and resubmitted dead letter passes.
@@ -33,22 +44,32 @@ export class SuppressionFilter {
       if (h === undefined) hashOf.set(key, (h = this.hasher.hash(key)));
       return h;
     };
+    const legacyOf = (unit: WorkUnit) => (unit.sourceRecord ? legacyKeyOf(unit.sourceRecord.source, unit.sourceRecord.externalId) : null);
     for (const unit of units) {
       for (const i of unit.item.identifiers) hash(i.key);
       if (unit.item.recordKey) hash(unit.item.recordKey);
+      const legacy = legacyOf(unit);
+      if (legacy) hash(legacy);
     }
     const rejectedKeys = rejected.map((raw) => this.candidateKeys(raw));
-    rejectedKeys.flat().forEach(hash);
+    rejectedKeys.forEach(({ keys, legacyRecordKeys }) => [...keys, ...legacyRecordKeys].forEach(hash));
     const suppressed = await this.repository.suppressedAmong(tx, [...new Set(hashOf.values())]);
     const isSuppressed = (key: string) => suppressed.has(hash(key));
+    const isLegacySuppressed = (key: string) => suppressed.get(hash(key))?.legacy === true;
+    const recordSuppressed = (unit: WorkUnit) => {
+      const legacy = legacyOf(unit);
+      return (unit.item.recordKey !== undefined && isSuppressed(unit.item.recordKey)) || (legacy !== null && isLegacySuppressed(legacy));
+    };
     return {
-      units: units.map((unit) => (suppressed.size === 0 ? { unit, suppressed: false } : this.screenUnit(unit, isSuppressed))),
-      rejectedSuppressed: rejectedKeys.map((keys) => suppressed.size > 0 && keys.some(isSuppressed)),
+      units: units.map((unit) => (suppressed.size === 0 ? { unit, suppressed: false } : this.screenUnit(unit, isSuppressed, recordSuppressed))),
+      rejectedSuppressed: rejectedKeys.map(
+        ({ keys, legacyRecordKeys }) => suppressed.size > 0 && (keys.some(isSuppressed) || legacyRecordKeys.some(isLegacySuppressed)),
+      ),
     };
   }
 
-  private screenUnit(unit: WorkUnit, isSuppressed: (key: string) => boolean): Screened {
-    if (unit.item.recordKey && isSuppressed(unit.item.recordKey)) return { unit, suppressed: true };
+  private screenUnit(unit: WorkUnit, isSuppressed: (key: string) => boolean, recordSuppressed: (unit: WorkUnit) => boolean): Screened {
+    if (recordSuppressed(unit)) return { unit, suppressed: true };
     const gone = unit.item.identifiers.filter((i) => isSuppressed(i.key));
     if (gone.length === 0) return { unit, suppressed: false };
     const kept = unit.item.identifiers.filter((i) => !isSuppressed(i.key));
@@ -65,8 +86,9 @@ export class SuppressionFilter {
   }
 
   /** A rejected payload's shape is unknown: every string in it is tried as each kind of identifier. */
-  private candidateKeys(raw: unknown): string[] {
+  private candidateKeys(raw: unknown): Candidates {
     const keys: string[] = [];
+    const legacyRecordKeys: string[] = [];
     for (const text of jsonStrings(raw).map((s) => s.trim()).filter((s) => s.length > 0 && s.length <= 512)) {
       for (const type of ID_TYPES) keys.push(identifierKey(type, text));
       if (text.includes('@')) {
@@ -80,8 +102,11 @@ export class SuppressionFilter {
     }
     const record = raw as { source?: unknown; externalId?: unknown };
     if (typeof record?.source === 'string' && typeof record.externalId === 'string') {
-      keys.push(recordKey(record.source.trim().toLowerCase(), record.externalId.trim()));
+      const [source, externalId] = [record.source.trim().toLowerCase(), record.externalId.trim()];
+      keys.push(recordKey(source, externalId));
+      const legacy = legacyKeyOf(source, externalId);
+      if (legacy) legacyRecordKeys.push(legacy);
     }
-    return keys;
+    return { keys, legacyRecordKeys };
   }
 }

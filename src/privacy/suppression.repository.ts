@@ -8,10 +8,14 @@ export class SuppressionRepository {
     this.q = registry.bind({ find: 'privacy/find-suppressed', record: 'privacy/record-suppressions' });
   }
 
-  async suppressedAmong(tx: Tx, hashes: string[]): Promise<Set<string>> {
-    if (hashes.length === 0) return new Set();
-    const rows = await tx.rows<{ hash: string }>(this.q.find, { hashes });
-    return new Set(rows.map((row) => row.hash));
+  /**
+   * Which of the hashes are suppressed, each with whether it was stored before record keys had their parts escaped
+   * (`legacy`): such a hash may be of a record's old, unescaped key, which only the record's old key can match.
+   */
+  async suppressedAmong(tx: Tx, hashes: string[]): Promise<Map<string, { legacy: boolean }>> {
+    if (hashes.length === 0) return new Map();
+    const rows = await tx.rows<{ hash: string; legacy: boolean }>(this.q.find, { hashes });
+    return new Map(rows.map((row) => [row.hash, { legacy: row.legacy }]));
   }
 
   /** Returns how many of the hashes were new. */

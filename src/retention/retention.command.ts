@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../config/config';
 import { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { Database } from '../infra/neo4j/database';
+import { DATA_MIGRATIONS } from '../data-migrations';
 import { migrate } from '../infra/neo4j/migrations';
 import { provideNeo4j } from '../infra/services/neo4j-service';
 import { createLogger } from '../observability/logger';
@@ -23,7 +24,7 @@ async function main() {
   try {
     await db.waitUntilReachable();
     const registry = new CypherRegistry();
-    await migrate(db, registry);
+    await migrate(db, registry, DATA_MIGRATIONS);
     // With Redis, the memberships retention ends reach subscribers through the shared feed (EXITED).
     const redis = await connectRedis(config.redis.url, logger);
     const feed = await createMembershipFeed(config, redis, logger);

@@ -124,4 +124,34 @@ describe('upsertSourceRecords and the golden record', () => {
       ['REJECTED', 'INVALID_FIELD'],
     ]);
   });
+
+  it('keeps records apart whose source and id only join the same way (s + "eu:42", s:eu + "42")', async () => {
+    const u = unique();
+    const version = (updatedAt: string, crmId: string) => [
+      { source: u, externalId: 'eu:42', updatedAt, identifiers: [{ type: 'CRM_ID', value: `${u}-a-${crmId}` }] },
+      { source: `${u}:eu`, externalId: '42', updatedAt, identifiers: [{ type: 'CRM_ID', value: `${u}-b-${crmId}` }] },
+    ];
+    const [a, b] = await upsert(version('2026-01-01T00:00:00Z', '1'));
+    expect([a.outcome, b.outcome]).toEqual(['CREATED', 'CREATED']);
+    expect(b.customerId).not.toBe(a.customerId);
+
+    // A newer version of each still finds its own customer: neither record can pull the other person in.
+    const [a2, b2] = await upsert(version('2026-02-01T00:00:00Z', '2'));
+    expect(a2).toMatchObject({ outcome: 'LINKED', customerId: a.customerId });
+    expect(b2).toMatchObject({ outcome: 'LINKED', customerId: b.customerId });
+    expect((await profile(a.customerId)).sourceRecords).toEqual([expect.objectContaining({ source: u, externalId: 'eu:42' })]);
+    expect((await profile(b.customerId)).sourceRecords).toEqual([expect.objectContaining({ source: `${u}:eu`, externalId: '42' })]);
+  });
+
+  it('tells apart a rejected record with an id and one whose payload looks like that id, in the dead letters', async () => {
+    const u = unique();
+    const letters = async (records: Record<string, unknown>[]) =>
+      (await gql(app, `mutation($r: [SourceRecordInput!]!) { upsertSourceRecords(records: $r) { results { outcome deadLetterId } } }`, { r: records }))
+        .upsertSourceRecords.results;
+    // Two rejected records whose version keys would read the same if an updatedAt could hold the '@' that ends a key.
+    const [first] = await letters([{ source: 'crm', externalId: `${u}`, updatedAt: 'x@y', attributes: {} }]);
+    const [second] = await letters([{ source: 'crm', externalId: `${u}@x`, updatedAt: 'y', attributes: {} }]);
+    expect([first.outcome, second.outcome]).toEqual(['REJECTED', 'REJECTED']);
+    expect(second.deadLetterId).not.toBe(first.deadLetterId);
+  });
 });

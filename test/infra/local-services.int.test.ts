@@ -5,6 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { cypherRoot, CypherRegistry, listCypherFiles } from '../../src/infra/neo4j/cypher-registry';
 import { Database } from '../../src/infra/neo4j/database';
+import { DATA_MIGRATIONS } from '../../src/data-migrations';
 import { migrate } from '../../src/infra/neo4j/migrations';
 import { startLocalNeo4j } from '../../src/infra/neo4j/neo4j-local-launcher';
 import { provideNeo4j } from '../../src/infra/services/neo4j-service';
@@ -23,9 +24,10 @@ describe('services the project starts itself', () => {
       expect(first.uri).toMatch(/^bolt:\/\/127\.0\.0\.1:\d+$/);
       let db = Database.connect(first.uri, 'neo4j', undefined, 'neo4j');
       await db.waitUntilReachable();
-      const applied = await migrate(db, registry);
+      const applied = await migrate(db, registry, DATA_MIGRATIONS);
       expect(migrationVersions.slice(0, 4)).toEqual([0, 1, 2, 3]);
-      expect(applied.map((m) => m.version)).toEqual(migrationVersions);
+      expect(applied.filter((m) => m.version !== null).map((m) => m.version)).toEqual(migrationVersions);
+      expect(applied.filter((m) => m.version === null).map((m) => m.name)).toEqual(DATA_MIGRATIONS.map((m) => m.name));
       await db.close();
       await first.process.stop();
       expect(() => process.kill(first.process.pid, 0)).toThrow();
@@ -34,7 +36,7 @@ describe('services the project starts itself', () => {
       db = Database.connect(second.uri, 'neo4j', undefined, 'neo4j');
       await db.waitUntilReachable();
       // The versions recorded before the restart are still there, so nothing is applied twice.
-      expect(await migrate(db, registry)).toEqual([]);
+      expect(await migrate(db, registry, DATA_MIGRATIONS)).toEqual([]);
       const versions = await db.read<{ version: number }>(registry.get('migrations/applied-versions'));
       expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(migrationVersions);
       await db.close();

@@ -1,4 +1,4 @@
-import { keepsValue, mask, maskEmail, maskName, maskPhone, showsPii, type AttributeMask } from '../../src/policy/masks';
+import { keepsValue, mask, maskEmail, maskId, maskName, maskPhone, maskRef, showsPii, type AttributeMask } from '../../src/policy/masks';
 
 describe('PII masks', () => {
   it('keeps the shape an analyst needs and nothing more', () => {
@@ -10,8 +10,9 @@ describe('PII masks', () => {
     expect(mask('birthdate', '1985-03-14')).toBe('1985');
     expect(mask('redact', 'Unter den Linden 1')).toBe('***');
     expect(mask('locality', 'Berlin')).toBe('Berlin');
-    expect(mask('identifier', 'u-1001', { type: 'USER_ID' })).toBe('u-1001');
-    expect(mask('identifier', 'u-1001', {})).toBe('***');
+    expect(mask('identifier', 'u-1001', { type: 'USER_ID' })).toBe('u***');
+    expect(mask('identifier', 'ada@example.com', { type: 'USER_ID' })).toBe('ad***m');
+    expect(mask('identifier', 'u-1001', {})).toBe('u***');
     expect(mask('identifier', 'a@b.de', { type: 'EMAIL' })).toBe('a***@b***.de');
     expect(mask('json', { email: 'x@y.z', address: { city: 'Berlin' }, tags: ['a'], n: null })).toEqual({
       email: '***',
@@ -68,5 +69,21 @@ describe('PII masks', () => {
       masked = masked.a as Record<string, unknown>;
     }
     expect(masked).toEqual({ email: '***', n: null });
+  });
+
+  it('masks ids of any content to a quarter of their characters at most, four at most, none of a short one', () => {
+    expect(maskId('ab')).toBe('***');
+    expect(maskId('abcd')).toBe('a***');
+    expect(maskId('ada@example.com')).toBe('ad***m');
+    expect(maskId('0190f3a2-7c1e-7b3a-9f00-1234567890ab')).toBe('01***ab');
+    expect(maskId('😀😀😀😀😀😀😀😀')).toBe('😀***😀');
+  });
+
+  it('masks a cause but keeps what kind it is and where it came from', () => {
+    expect(maskRef('RECORD:newsletter:ada@example.com')).toBe('RECORD:newsletter:ad***m');
+    expect(maskRef('RECORD:crm:eu%3A42@2026-01-01T00:00:00.000Z')).toBe('RECORD:crm:eu***0Z');
+    expect(maskRef('setConsent by alice@corp.example')).toBe('setConsent by al***le');
+    expect(maskRef('ada@example.com-1')).toBe('ad***-1');
+    expect(mask('ref', 'msg-1')).toBe('m***');
   });
 });

@@ -1,4 +1,5 @@
 import { IdentifierNormalizer } from '../../src/identity/identifier-normalizer';
+import { recordKey } from '../../src/identity/identifier-type';
 import type { CopyLine, CopyNode, CopyRelationship } from '../../src/privacy/masked-copy/copy-format';
 import { Masker } from '../../src/privacy/masked-copy/masker';
 
@@ -101,7 +102,11 @@ describe('masked copy: the masker', () => {
     });
     // Random ids and non-personal facts stay as they were.
     expect(nodeOf(masked, 'c1').properties).toMatchObject({ id: 'cust-1', city: 'London', country: 'GB', status: 'ACTIVE' });
-    expect(nodeOf(masked, 'n2').properties.key).toBe('EVENT:msg-1');
+    // A messageId is the sender's text (it may hold an email): pseudonymised, the same in its idempotency key and causes.
+    const messageId = relOf(masked, 'IDENTIFIES', 'i2').properties.cause as string;
+    expect(messageId).toMatch(/^msg-[0-9a-f]{20}$/);
+    expect(nodeOf(masked, 'n2').properties.key).toBe(`EVENT:${messageId}`);
+    expect(nodeOf(masked, 'x1').properties.cause).toBe(messageId);
   });
 
   it('gives the same pseudonym for the same value, everywhere, and another under another key', () => {
@@ -151,5 +156,12 @@ describe('masked copy: the masker', () => {
       masked = masked.traits as Record<string, unknown>;
     }
     expect(masked).toEqual({ email: masker.email(PII.email), userId: masker.token(PII.userId) });
+  });
+
+  it('masks the external id inside a record key as it masks the record, escaped parts and all', () => {
+    const masker = new Masker(KEY, normalizer);
+    const pseudonym = masker.token('eu:42');
+    expect(masker.recordKey(recordKey('s:eu', 'eu:42'))).toBe(recordKey('s:eu', pseudonym));
+    expect(masker.idempotencyKey(`${recordKey('s:eu', 'eu:42')}@2026-01-01T00:00:00.000Z`)).toBe(`${recordKey('s:eu', pseudonym)}@2026-01-01T00:00:00.000Z`);
   });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { Database } from '../../src/infra/neo4j/database';
+import { DATA_MIGRATIONS } from '../../src/data-migrations';
 import { migrate } from '../../src/infra/neo4j/migrations';
 import { provideNeo4j } from '../../src/infra/services/neo4j-service';
 import { provideRedis } from '../../src/infra/services/redis-service';
@@ -37,7 +38,7 @@ export default async function globalSetup() {
   // Migrate once before workers start, so parallel test files never race on schema changes.
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
   await db.waitUntilReachable();
-  await migrate(db, new CypherRegistry());
+  await migrate(db, new CypherRegistry(), DATA_MIGRATIONS);
   await db.close();
 
   // Tests that run the API or the worker as separate processes (kill -9, two instances) start the compiled dist/.

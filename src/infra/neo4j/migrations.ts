@@ -3,7 +3,15 @@ import path from 'node:path';
 import { cypherRoot, CypherRegistry, listCypherFiles } from './cypher-registry';
 import type { Database } from './database';
 
-export type AppliedMigration = { version: number; name: string };
+/** A schema file (`version`) or a data migration (`version` null, known by its name). */
+export type AppliedMigration = { version: number | null; name: string };
+
+/**
+ * A change to stored data rather than to the schema, in TypeScript where it needs the code that shapes the data (a
+ * key format). Runs after the schema files, once, in list order, recorded by name; it must be safe to run again
+ * after a crash part-way, and on two instances starting at once.
+ */
+export type DataMigration = Readonly<{ name: string; run(db: Database, registry: CypherRegistry): Promise<void> }>;
 
 /** Splits a schema file into statements; schema files hold only DDL, one statement per `;`. */
 export const schemaStatements = (text: string) =>
@@ -16,10 +24,11 @@ export const schemaStatements = (text: string) =>
     .filter(Boolean);
 
 /**
- * Applies cypher/schema/NNN-name.cypher in order. Every statement is idempotent (IF NOT EXISTS), and applied
- * versions are recorded as (:SchemaMigration) nodes, so a restart or a second instance changes nothing.
+ * Applies cypher/schema/NNN-name.cypher in order, then the data migrations not yet applied. Every schema statement is
+ * idempotent (IF NOT EXISTS), and applied versions are recorded as (:SchemaMigration) nodes, data migrations as
+ * (:DataMigration) nodes, so a restart or a second instance changes nothing.
  */
-export async function migrate(db: Database, registry: CypherRegistry): Promise<AppliedMigration[]> {
+export async function migrate(db: Database, registry: CypherRegistry, data: readonly DataMigration[]): Promise<AppliedMigration[]> {
   const files = listCypherFiles(path.join(cypherRoot, 'schema')).map((file) => {
     const match = /^(\d+)-(.+)$/.exec(file.name);
     if (!match) throw new Error(`Schema file cypher/schema/${file.name}.cypher must be named NNN-description.cypher`);
@@ -36,6 +45,12 @@ export async function migrate(db: Database, registry: CypherRegistry): Promise<A
       tx.rows(registry.get('migrations/record-version'), { version: file.version, name: file.name, checksum }),
     );
     newlyApplied.push({ version: file.version, name: file.name });
+  }
+  const appliedData = new Set((await db.read<{ name: string }>(registry.get('migrations/applied-data-migrations'))).map((row) => row.name));
+  for (const migration of data.filter((m) => !appliedData.has(m.name))) {
+    await migration.run(db, registry);
+    await db.write((tx) => tx.rows(registry.get('migrations/record-data-migration'), { name: migration.name }));
+    newlyApplied.push({ version: null, name: migration.name });
   }
   return newlyApplied;
 }

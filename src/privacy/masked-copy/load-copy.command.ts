@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/config';
 import { CustomerRepository } from '../../customers/customer.repository';
 import { CypherRegistry } from '../../infra/neo4j/cypher-registry';
 import { Database } from '../../infra/neo4j/database';
+import { DATA_MIGRATIONS } from '../../data-migrations';
 import { migrate } from '../../infra/neo4j/migrations';
 import { provideNeo4j } from '../../infra/services/neo4j-service';
 import { createLogger } from '../../observability/logger';
@@ -29,7 +30,7 @@ async function main() {
   try {
     await db.waitUntilReachable();
     const registry = new CypherRegistry();
-    await migrate(db, registry);
+    await migrate(db, registry, DATA_MIGRATIONS);
     // Into an empty database only: ids of the copy would collide with, or silently join, existing customers.
     if (!(await new CustomerRepository(db, registry).isEmpty())) throw new Error('the target database already has customers: load a copy into an empty database');
     const counts = await loadCopy(db, registry, copyLines(values.in));

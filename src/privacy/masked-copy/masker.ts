@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { IdentifierNormalizer } from '../../identity/identifier-normalizer';
 import { mapJson } from '../../shared/json-tree';
+import { identifierKey, recordKey, type IdentifierType } from '../../identity/identifier-type';
+import { fromKeyPart } from '../../shared/key-parts';
 import type { CopyNode, CopyRelationship } from './copy-format';
 
 type Json = Record<string, unknown>;
@@ -12,13 +14,17 @@ const KEEP_KEYS = new Set([
 ]);
 const NAME_KEYS = new Set(['firstName', 'first_name', 'lastName', 'last_name', 'name']);
 const ID_KEYS = new Set(['userId', 'anonymousId', 'previousId', 'crmId', 'crm_id', 'externalId', 'id']);
+/** A record key (source and external id escaped), with the version's time when it is an idempotency key. */
+const EVENT_KEY = 'EVENT:';
+/** Consent statements made through setConsent name the staff member who made them; that is not the customer's. */
+const API_CAUSE = 'setConsent by ';
 const RECORD_REF = /^RECORD:([^:]*):(.*?)(@\d{4}-\d{2}-\d{2}T[^@]*)?$/;
 
 /**
  * Deterministic pseudonyms for a non-production copy: HMAC of the value under a key, so the same email always
  * becomes the same pseudonym, and every place a value appears (identifier, its key, the golden record, a source
- * record, a merge, a conflict, a dead letter) gets the same one. Ids that are random UUIDs stay: they are what
- * holds the graph together and say nothing about the person. Without the key a pseudonym cannot be reversed by
+ * record, a merge, a conflict, a dead letter) gets the same one; so does a messageId, which a sender may fill with
+ * anything. Ids that are random UUIDs stay: they are what holds the graph together and say nothing about the person. Without the key a pseudonym cannot be reversed by
  * guessing values.
  */
 export class Masker {
@@ -74,14 +80,24 @@ export class Masker {
 
   recordKey(key: string): string {
     const match = RECORD_REF.exec(key);
-    return match ? `RECORD:${match[1]}:${this.token(match[2])}${match[3] ?? ''}` : key;
+    return match ? `${recordKey(fromKeyPart(match[1]), this.token(fromKeyPart(match[2])))}${match[3] ?? ''}` : key;
   }
 
-  /** A cause or idempotency key: a messageId stays, a source record's key (with its externalId) is masked. */
+  /** A messageId is the sender's and can hold anything (an email): a pseudonym of its own, the same everywhere. */
+  messageId(value: string): string {
+    return `msg-${this.hex('message', value, 20)}`;
+  }
+
+  /** A cause: a source record's key (its externalId masked), who recorded a consent through the API, or a messageId. */
   ref(ref: string | null | undefined): string | null {
     if (ref === null || ref === undefined) return null;
-    if (ref.startsWith('EVENT:')) return ref;
-    return ref.startsWith('RECORD:') ? this.recordKey(ref) : ref;
+    if (ref.startsWith('RECORD:')) return this.recordKey(ref);
+    return ref.startsWith(API_CAUSE) ? ref : this.messageId(ref);
+  }
+
+  /** `EVENT:<messageId>`, or a record version's key. */
+  idempotencyKey(key: string): string {
+    return key.startsWith(EVENT_KEY) ? `${EVENT_KEY}${this.messageId(key.slice(EVENT_KEY.length))}` : this.recordKey(key);
   }
 
   attribute(attribute: string, value: string): string {
@@ -165,7 +181,7 @@ export class Masker {
         case 'Identifier': {
           const type = String(p.type);
           set('value', (v) => this.identifierValue(type, v));
-          if (typeof p.value === 'string') p.key = `${type}:${p.value}`;
+          if (typeof p.value === 'string') p.key = identifierKey(type as IdentifierType, p.value);
           break;
         }
         case 'SourceRecord':
@@ -189,7 +205,7 @@ export class Masker {
           set('cause', (v) => this.ref(v));
           break;
         case 'Ingestion':
-          set('key', (v) => this.ref(v));
+          set('key', (v) => this.idempotencyKey(v));
           break;
         case 'DeadLetter':
           set('id', (v) => this.hex('dead-letter', v, 32));

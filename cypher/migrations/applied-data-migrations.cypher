@@ -1,0 +1,2 @@
+MATCH (m:DataMigration)
+RETURN m.name AS name

@@ -1,0 +1,5 @@
+import { recordKeysMigration } from './identity/record-keys.migration';
+import type { DataMigration } from './infra/neo4j/migrations';
+
+/** Data migrations, run in this order after the schema files (see migrations.ts): append, never reorder or remove. */
+export const DATA_MIGRATIONS: readonly DataMigration[] = [recordKeysMigration];
