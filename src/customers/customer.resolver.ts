@@ -81,7 +81,7 @@ export class CustomerResolver {
   @Query(() => Customer, {
     nullable: true,
     description:
-      'A customer by any identifier; the value is normalised first. FORBIDDEN (reason LOOKUP_BY_MASKED_VALUE) by a value you would be shown masked, such as an EMAIL or PHONE without pii:read.',
+      'A customer by any identifier; the value is normalised first. FORBIDDEN (reason LOOKUP_BY_MASKED_VALUE) by a value you would be shown masked: any identifier without pii:read.',
   })
   async customerByIdentifier(
     @Arg('type', () => IdentifierTypeEnum) type: IdentifierTypeEnum,
