@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config/config';
+import { loadConfig } from './config/config';
 import { createLogger } from './observability/logger';
 import { seedDemoIfEmpty } from './seeds/demo-seed';
-import { runUntilSignalled, startDatabase } from './infra/services/process-lifecycle';
+import { exitWithFailure, runUntilSignalled, startDatabase } from './infra/services/process-lifecycle';
 
 async function main() {
   const config = loadConfig();
@@ -48,7 +48,4 @@ function printDevWriteKey(writeKey: string, url: string) {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFailure(error));

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
 import { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import { Database } from '../infra/neo4j/database';
-import { provideNeo4j } from '../infra/services/neo4j-service';
+import { exitWithFailure, UsageError, withDatabase } from '../infra/services/process-lifecycle';
 import { createLogger } from '../observability/logger';
 import { AuditRepository } from './audit.repository';
 import { describeVerdict, verifyChain } from './chain-verifier';
@@ -11,7 +10,7 @@ import { describeVerdict, verifyChain } from './chain-verifier';
 const positive = (raw: string | undefined, name: string) => {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer`);
   return value;
 };
 
@@ -25,23 +24,14 @@ async function main(): Promise<number> {
   const toSeq = positive(values.to, 'to');
   const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env });
   const logger = createLogger(config.logLevel);
-  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
-  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
-  try {
-    await db.waitUntilReachable();
+  return withDatabase(config, logger, async (db) => {
     const verdict = await verifyChain(new AuditRepository(db, new CypherRegistry()), { chain: values.chain, fromSeq, toSeq });
     console.log(describeVerdict(verdict));
     return verdict.ok ? 0 : 1;
-  } finally {
-    await db.close();
-    await neo4j.stop();
-  }
+  });
 }
 
 main().then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(2);
-  },
+  (error: unknown) => exitWithFailure(error, 2),
 );

@@ -1,5 +1,8 @@
-import neo4j, { type Driver, type ManagedTransaction, Neo4jError, type QueryResult } from 'neo4j-driver';
+import neo4j, { type Driver, Neo4jError, type QueryResult, type Transaction } from 'neo4j-driver';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cypherRoot } from './cypher-registry';
 import { recordToObject } from './neo4j-values';
 
 export type Params = Record<string, unknown>;
@@ -19,11 +22,28 @@ export class DatabaseUnavailable extends Error {
   }
 }
 
-const CONNECTIVITY_CODES = new Set(['ServiceUnavailable', 'SessionExpired']);
-const isConnectivityError = (error: unknown) => error instanceof Neo4jError && CONNECTIVITY_CODES.has(error.code);
-const PROBE_INTERVAL_MS = 500;
+/** Neo4j never answered within the start-up wait: the message names the address and the reason, in one line. */
+export class DatabaseUnreachable extends Error {
+  constructor(uri: string, waitedMs: number, error: unknown) {
+    const message = (error as Error).message ?? String(error);
+    // The driver's message is a paragraph of advice ending in the actual reason.
+    const reason = message.includes('Caused by: ') ? message.slice(message.lastIndexOf('Caused by: ') + 'Caused by: '.length) : message;
+    super(`Neo4j at ${uri} did not answer within ${Math.round(waitedMs / 1000)} s (${reason.split('\n')[0]}): start it, or set NEO4J_URI to a running Neo4j`);
+  }
+}
 
+/**
+ * Neo4j is away: the server cannot be reached, or it answers but the database is not available (starting, or
+ * recovering after a crash). Requests then fail fast until a probe finds it back; retrying them would only hold them.
+ */
+const OUTAGE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.TransientError.General.DatabaseUnavailable']);
+const isOutage = (error: unknown) => error instanceof Neo4jError && OUTAGE_CODES.has(error.code);
+const PROBE_INTERVAL_MS = 500;
+const PING = readFileSync(path.join(cypherRoot, 'health', 'ping.cypher'), 'utf8');
+
+/** A write transaction is tried at most this often, and retried only within this time (then the client retries). */
 const MAX_ATTEMPTS = 8;
+const MAX_RETRY_MS = 5_000;
 
 /** Still failing after the retries: contention or a database briefly away; the caller may safely try again. */
 export function isTemporaryFailure(error: unknown): boolean {
@@ -36,6 +56,9 @@ function isRetryableConflict(error: unknown): boolean {
   return error instanceof Neo4jError && error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
 }
 
+/** Contention (a deadlock, a lock timeout, a unique-key race) is retried here; an outage is not (see OUTAGE_CODES). */
+const worthRetrying = (error: unknown) => isRetryableConflict(error) || (error instanceof Neo4jError && error.retryable && !isOutage(error));
+
 export class Database {
   private readonly listeners = new Set<QueryListener>();
   private unavailableSince: number | null = null;
@@ -44,6 +67,7 @@ export class Database {
   constructor(
     readonly driver: Driver,
     private readonly database: string,
+    private readonly uri = 'the configured address',
   ) {}
 
   static connect(uri: string, user: string, password: string | undefined, database: string): Database {
@@ -55,20 +79,22 @@ export class Database {
       // Short, so that when Neo4j goes away the first request learns it in seconds, and the rest at once.
       connectionTimeout: 3_000,
       connectionAcquisitionTimeout: 5_000,
-      maxTransactionRetryTime: 5_000,
+      // The driver's managed transactions would retry a lost server for this long, holding the request (a write
+      // took 12 s in an outage): `write` runs its own transactions and retries contention, never an outage.
+      maxTransactionRetryTime: 0,
     });
-    return new Database(driver, database);
+    return new Database(driver, database, uri);
   }
 
-  /** Waits until the server answers, so start-up fails with a clear message instead of on the first request. */
+  /** Waits until the database answers, so start-up fails with a clear message instead of on the first request. */
   async waitUntilReachable(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await this.driver.getServerInfo({ database: this.database });
+        await this.ping();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`Neo4j did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+        if (Date.now() > deadline) throw new DatabaseUnreachable(this.uri, timeoutMs, error);
         await sleep(250);
       }
     }
@@ -77,6 +103,19 @@ export class Database {
   /** False from the first connectivity failure until a background probe reaches Neo4j again. */
   get available(): boolean {
     return this.unavailableSince === null;
+  }
+
+  /**
+   * Runs a query in the database: a Bolt handshake alone (getServerInfo) succeeds while the database still recovers,
+   * and requests let through then waited for it (the first read after a restart took 15 s).
+   */
+  async ping(): Promise<void> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      await session.run(PING);
+    } finally {
+      await session.close();
+    }
   }
 
   onQuery(listener: QueryListener): () => void {
@@ -103,19 +142,22 @@ export class Database {
   }
 
   /**
-   * Runs `work` in one write transaction. Transient errors (deadlocks, leader changes) are retried by the driver;
-   * unique-key races and RetryableConflict by this loop, with a fresh transaction that re-reads the graph.
+   * Runs `work` in one write transaction. Contention (deadlocks, lock timeouts, unique-key races, RetryableConflict)
+   * is retried by this loop, with a fresh transaction that re-reads the graph, for at most MAX_RETRY_MS; an outage
+   * fails at once, as a temporary failure the client retries.
    */
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + MAX_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       this.failFastWhileUnavailable();
       const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
       try {
-        return await session.executeWrite((tx) => work(this.wrap(tx)));
+        return await this.inTransaction(session.beginTransaction(), work);
       } catch (error) {
         this.noteFailure(error);
-        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-        await sleep(Math.random() * 20 * attempt);
+        if (!worthRetrying(error) || attempt >= MAX_ATTEMPTS || Date.now() > deadline) throw error;
+        // Jittered and growing, so that writers who collided do not collide again.
+        await sleep(Math.random() * Math.min(25 * 2 ** attempt, 1_000));
       } finally {
         await session.close();
       }
@@ -133,11 +175,11 @@ export class Database {
 
   /** On a connectivity failure, flip to unavailable and probe in the background until Neo4j answers again. */
   private noteFailure(error: unknown) {
-    if (!isConnectivityError(error) || this.unavailableSince !== null) return;
+    if (!isOutage(error) || this.unavailableSince !== null) return;
     this.unavailableSince = Date.now();
     const tick = async () => {
       try {
-        await this.driver.getServerInfo({ database: this.database });
+        await this.ping();
         this.unavailableSince = null;
       } catch {
         this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
@@ -146,7 +188,18 @@ export class Database {
     this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
   }
 
-  private wrap(tx: ManagedTransaction): Tx {
+  private async inTransaction<T>(tx: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      const result = await work(this.wrap(tx));
+      await tx.commit();
+      return result;
+    } catch (error) {
+      if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private wrap(tx: Transaction): Tx {
     return { rows: <T>(query: string, params: Params = {}) => this.rowsOf<T>(query, () => tx.run(query, params)) };
   }
 
