@@ -46,6 +46,11 @@ export async function startDatabase(config: Config, logger: Logger, started: (se
   started({ name: 'the Neo4j driver', stop: () => db.close() });
   await db.waitUntilReachable();
   logger.info({ origin: neo4j.origin, uri: neo4j.uri }, 'connected to Neo4j');
+  db.onAvailability((change) =>
+    change.available
+      ? logger.info(change, 'Neo4j answers again: requests are served')
+      : logger.warn('Neo4j is unreachable: requests fail at once with SERVICE_UNAVAILABLE (retryable) until it answers'),
+  );
   return db;
 }
 
