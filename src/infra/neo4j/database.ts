@@ -51,7 +51,7 @@ const PING = readFileSync(path.join(cypherRoot, 'health', 'ping.cypher'), 'utf8'
  * transactions that are rolled back: that plans them (EXPLAIN does not fill the plan cache). What the budget leaves
  * unplanned is planned by the requests that need it.
  */
-const WARM_UP = { queries: 64, concurrency: 2, budgetMs: 30_000, remembered: 512 };
+const WARM_UP = { queries: 64, concurrency: 2, budgetMs: 15_000, remembered: 512 };
 
 /** A value of the same Cypher type as `value` that holds nothing of it: the warm-up plans with these, never with data. */
 function shapeOf(value: unknown, depth = 0): unknown {
