@@ -13,7 +13,10 @@ const READY = /Customer-360 API ready: GraphQL at (http:\/\/[^\s"]+)\/graphql/;
  * The compiled API (dist/, built by the test globalSetup) as a separate process on the run's Neo4j and Redis, as
  * `npm start` runs it but on a free port, without seeding, with the tests' JWT secret: tokenForProcesses works on it.
  */
-export async function startApiProcess(env: Record<string, string | undefined> = {}, options: { timeoutMs?: number } = {}): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string | undefined> = {},
+  options: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+): Promise<ApiProcess> {
   const child: ManagedProcess = await startManagedProcess({
     name: 'API process',
     command: process.execPath,
@@ -36,6 +39,7 @@ export async function startApiProcess(env: Record<string, string | undefined> = 
     },
     ready: READY,
     timeoutMs: options.timeoutMs ?? 60_000,
+    onLine: options.onLine,
   });
   return { url: READY.exec(child.readyLine)![1], pid: child.pid, stop: () => child.stop() };
 }

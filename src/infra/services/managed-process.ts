@@ -33,6 +33,8 @@ type StartOptions = {
   stdinLifeline?: boolean;
   /** Resolves the start once a line of the child's output matches. */
   ready: RegExp;
+  /** Every line the child prints, before and after it is ready (its output is otherwise only kept to explain a failed start). */
+  onLine?: (line: string) => void;
   timeoutMs: number;
   stopTimeoutMs?: number;
 };
@@ -76,7 +78,10 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
     }, options.timeoutMs);
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
-        if (line.trim()) tail.push(line);
+        if (line.trim()) {
+          tail.push(line);
+          options.onLine?.(line);
+        }
         if (tail.length > 40) tail.shift();
         if (options.ready.test(line)) {
           clearTimeout(timer);
