@@ -29,7 +29,14 @@ if [ -z "${NEO4J_URI:-}" ] && [ ! -f tools/neo4j-local/target/neo4j-local.jar ];
   command -v java >/dev/null || apt_install "A Java 17+ runtime" openjdk-17-jdk-headless "set NEO4J_URI to a running Neo4j 5."
   command -v mvn >/dev/null || apt_install "Maven" maven "set NEO4J_URI to a running Neo4j 5."
   say "building the embedded Neo4j launcher (first run downloads ~120 MB of jars into ~/.m2)..."
-  mvn -B -q -f tools/neo4j-local/pom.xml package
+  # Quiet unless it fails: Maven 3.8 writes ANSI resets (ESC[0m) even in batch mode with colours off.
+  mvn_log=$(mktemp)
+  if ! mvn -B -q -Dstyle.color=never -f tools/neo4j-local/pom.xml package >"$mvn_log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$mvn_log" >&2
+    rm -f "$mvn_log"
+    fail "the Maven build of tools/neo4j-local failed (its output is above); or set NEO4J_URI to a running Neo4j 5."
+  fi
+  rm -f "$mvn_log"
 fi
 
 if [ "${1:-}" = "--for-tests" ]; then

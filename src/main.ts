@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config/config';
-import { createLogger } from './observability/logger';
+import { loadConfig, type Config } from './config/config';
+import { createLogger, type Logger } from './observability/logger';
 import { seedDemoIfEmpty } from './seeds/demo-seed';
-import { runUntilSignalled, startDatabase } from './infra/services/process-lifecycle';
+import { exitWithFailure, runUntilSignalled, startDatabase } from './infra/services/process-lifecycle';
 
 async function main() {
   const config = loadConfig();
@@ -15,10 +15,19 @@ async function main() {
     started({ name: 'the API', stop: () => app.stop() });
     if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, app.services.customers, logger);
     const url = await app.listen(config.http.host, config.http.port);
+    logIngestion(config, logger);
     logger.info(`Customer-360 API ready: GraphQL at ${url}/graphql, health at ${url}/health/ready, metrics at ${url}/metrics`);
     if (config.auth.devMode && app.minter) printDevTokens(await app.minter.devTokens(), url);
     if (app.segmentDevWriteKey) printDevWriteKey(app.segmentDevWriteKey, url);
   });
+}
+
+/** Where events accepted at /v1 are applied: with Redis and no worker anywhere, they would wait in the stream unseen. */
+function logIngestion(config: Config, logger: Logger) {
+  const stream = config.streaming.streamKey;
+  if (!config.redis.url) logger.info('ingestion: /v1 calls are applied at once, before the answer (no REDIS_URL)');
+  else if (config.streaming.workerInProcess) logger.info({ stream }, 'ingestion: /v1 calls go to the Redis Stream and the worker in this process applies them');
+  else logger.warn({ stream }, 'ingestion: /v1 calls go to the Redis Stream and wait there until a worker applies them: run `npm run worker` (INGEST_WORKER_IN_PROCESS=false)');
 }
 
 /** Dev mode only: a ready bearer token per role, so a new user can call the API at once (`npm run token` mints more). */
@@ -48,7 +57,4 @@ function printDevWriteKey(writeKey: string, url: string) {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFailure(error));

@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
 import { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import { Database } from '../infra/neo4j/database';
 import { closeRedis, connectRedis } from '../infra/redis/redis-client';
-import { provideNeo4j } from '../infra/services/neo4j-service';
+import { UsageError, withDatabase } from '../infra/services/process-lifecycle';
 import { createLogger } from '../observability/logger';
 import { auditKeyForVerifying } from './audit-key';
 import { AuditRepository } from './audit.repository';
@@ -28,7 +27,6 @@ Exit codes: 0 intact; 1 broken; 2 could not verify (arguments, configuration, ke
 
 const EXIT = { INTACT: 0, BROKEN: 1, CANNOT_VERIFY: 2, NOTHING_VERIFIED: 3 } as const;
 
-class UsageError extends Error {}
 
 const seqOption = (raw: string | undefined, name: string) => {
   if (raw === undefined) return undefined;
@@ -74,26 +72,24 @@ async function main(): Promise<number> {
   const logger = createLogger(config.logLevel);
   const { key, from: keyFrom } = auditKeyForVerifying(config.audit);
   const redis = await connectRedis(config.redis.url, logger);
-  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
-  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
   try {
     if (redis && redis.status !== 'ready') throw new Error('Redis (REDIS_URL) does not answer: the checkpoints kept there cannot be read');
     const copies = args.checkpointFiles.map((file) => new FileCheckpointStore(file, 'copy'));
     const stores = [checkpointStoreFor(config.audit.checkpoints, redis), ...copies];
     const checkpoints = await readCheckpoints(stores, args.chain);
-    await db.waitUntilReachable();
-    const repository = new AuditRepository(db, new CypherRegistry());
-    const verdict = await verifyChain(repository, { chain: args.chain, fromSeq: args.fromSeq, toSeq: args.toSeq, key, checkpoints }).catch(
-      (error: unknown) => {
-        if (!(error instanceof AuditKeyMissingError)) throw error;
-        throw new Error(`${error.message}: set AUDIT_HMAC_KEY to the key the API writes with (there is no dev key in ${keyFrom})`);
-      },
-    );
-    console.log(describeVerdict(verdict));
-    return EXIT[verdict.outcome];
+    // The running API's Neo4j when there is one (.data/neo4j.json), else NEO4J_URI or an embedded one of its own.
+    return await withDatabase(config, logger, async (db) => {
+      const repository = new AuditRepository(db, new CypherRegistry());
+      const verdict = await verifyChain(repository, { chain: args.chain, fromSeq: args.fromSeq, toSeq: args.toSeq, key, checkpoints }).catch(
+        (error: unknown) => {
+          if (!(error instanceof AuditKeyMissingError)) throw error;
+          throw new Error(`${error.message}: set AUDIT_HMAC_KEY to the key the API writes with (there is no dev key in ${keyFrom})`);
+        },
+      );
+      console.log(describeVerdict(verdict));
+      return EXIT[verdict.outcome];
+    });
   } finally {
-    await db.close();
-    await neo4j.stop();
     await closeRedis(redis);
   }
 }

@@ -164,7 +164,8 @@ const environment = z
   INGEST_STREAM_KEY: z.string().min(1).default('c360:ingest:events'),
   INGEST_STREAM_GROUP: z.string().min(1).default('c360-ingest'),
   INGEST_DEAD_LETTER_STREAM: z.string().min(1).default('c360:ingest:dead'),
-  INGEST_WORKER_IN_PROCESS: booleanFlag.default('false'),
+  // Unset: on whenever REDIS_URL is (events accepted at /v1 must be applied without a second command to run).
+  INGEST_WORKER_IN_PROCESS: booleanFlag.optional(),
   INGEST_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(200),
   INGEST_WORKER_BLOCK_MS: z.coerce.number().int().min(10).max(60000).default(2000),
   INGEST_WORKER_MAX_DELIVERIES: positiveInt.default(5),
@@ -211,7 +212,7 @@ const environment = z
         message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept outside Neo4j and kept forever)',
       });
     }
-    if (e.INGEST_WORKER_IN_PROCESS && !e.REDIS_URL) {
+    if (e.INGEST_WORKER_IN_PROCESS === true && !e.REDIS_URL) {
       ctx.addIssue({ code: 'custom', path: ['INGEST_WORKER_IN_PROCESS'], message: 'the ingest worker reads a Redis Stream: set REDIS_URL too' });
     }
     if (e.INGEST_WORKER_BATCH_SIZE > e.INGEST_MAX_BATCH) {
@@ -332,7 +333,10 @@ export type StreamingSettings = {
   streamKey: string;
   group: string;
   deadLetterKey: string;
-  /** Runs the worker inside the API process (needs REDIS_URL); otherwise `npm run worker` runs it alone. */
+  /**
+   * Runs the worker inside the API process when REDIS_URL is set (the default); false when only separate workers
+   * (`npm run worker`) consume the stream.
+   */
   workerInProcess: boolean;
   batchSize: number;
   blockMs: number;
@@ -447,7 +451,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       streamKey: e.INGEST_STREAM_KEY,
       group: e.INGEST_STREAM_GROUP,
       deadLetterKey: e.INGEST_DEAD_LETTER_STREAM,
-      workerInProcess: e.INGEST_WORKER_IN_PROCESS,
+      workerInProcess: e.INGEST_WORKER_IN_PROCESS ?? true,
       batchSize: e.INGEST_WORKER_BATCH_SIZE,
       blockMs: e.INGEST_WORKER_BLOCK_MS,
       maxDeliveries: e.INGEST_WORKER_MAX_DELIVERIES,

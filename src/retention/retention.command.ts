@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config/config';
 import { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import { Database } from '../infra/neo4j/database';
 import { DATA_MIGRATIONS } from '../data-migrations';
 import { migrate } from '../infra/neo4j/migrations';
-import { provideNeo4j } from '../infra/services/neo4j-service';
+import { exitWithFailure, withDatabase } from '../infra/services/process-lifecycle';
 import { createLogger } from '../observability/logger';
 import { RetentionJob } from './retention-job';
 import { createMembershipFeed } from '../changes/create-membership-feed';
@@ -18,37 +17,31 @@ import { closeRedis, connectRedis } from '../infra/redis/redis-client';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
-  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
-  let stopFeed = async () => undefined as void;
-  try {
-    await db.waitUntilReachable();
-    const registry = new CypherRegistry();
-    await migrate(db, registry, DATA_MIGRATIONS);
-    // With Redis, the memberships retention ends reach subscribers through the shared feed (EXITED).
-    const redis = await connectRedis(config.redis.url, logger);
-    const feed = await createMembershipFeed(config, redis, logger);
-    const outbox = new MembershipOutbox(db, registry, logger);
-    const changes = new ChangePublisher(createAppPubSub(), feed, outbox, logger, createMetrics());
-    const job = new RetentionJob(db, registry, config.retention, logger, changes.memberships);
-    stopFeed = async () => {
-      await outbox.flush();
-      await feed.close();
-      await closeRedis(redis);
-    };
-    if (!job.enabled) {
-      logger.warn('no retention window is set (RETENTION_ANONYMOUS_PROFILE_DAYS, RETENTION_SOURCE_RECORD_DAYS, RETENTION_DEAD_LETTER_DAYS): nothing to do');
-      return;
+  await withDatabase(config, logger, async (db) => {
+    let stopFeed = async () => undefined as void;
+    try {
+      const registry = new CypherRegistry();
+      await migrate(db, registry, DATA_MIGRATIONS);
+      // With Redis, the memberships retention ends reach subscribers through the shared feed (EXITED).
+      const redis = await connectRedis(config.redis.url, logger);
+      const feed = await createMembershipFeed(config, redis, logger);
+      const outbox = new MembershipOutbox(db, registry, logger);
+      const changes = new ChangePublisher(createAppPubSub(), feed, outbox, logger, createMetrics());
+      const job = new RetentionJob(db, registry, config.retention, logger, changes.memberships);
+      stopFeed = async () => {
+        await outbox.flush();
+        await feed.close();
+        await closeRedis(redis);
+      };
+      if (!job.enabled) {
+        logger.warn('no retention window is set (RETENTION_ANONYMOUS_PROFILE_DAYS, RETENTION_SOURCE_RECORD_DAYS, RETENTION_DEAD_LETTER_DAYS): nothing to do');
+        return;
+      }
+      for (const { dataClass, removed, cutoff } of await job.run()) console.log(`${dataClass.padEnd(18)} removed ${removed} (older than ${cutoff})`);
+    } finally {
+      await stopFeed();
     }
-    for (const { dataClass, removed, cutoff } of await job.run()) console.log(`${dataClass.padEnd(18)} removed ${removed} (older than ${cutoff})`);
-  } finally {
-    await stopFeed();
-    await db.close();
-    await neo4j.stop();
-  }
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFailure(error));

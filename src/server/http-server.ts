@@ -209,7 +209,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   app.get('/health/ready', async (_req, res) => {
     if (!db.available) return void res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });
     try {
-      await db.driver.getServerInfo();
+      await db.ping();
       res.json({ status: 'ready' });
     } catch {
       res.status(503).json({ status: 'not ready', reason: 'neo4j unreachable' });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp } from '../app';
 import { ConfigError, loadConfig } from '../config/config';
 import { createLogger } from '../observability/logger';
-import { runUntilSignalled, startDatabase } from '../infra/services/process-lifecycle';
+import { exitWithFailure, runUntilSignalled, startDatabase } from '../infra/services/process-lifecycle';
 
 /**
  * `npm run worker`: the ingest stream's consumer on its own. The app is composed as for the API (same ingestion path,
@@ -23,7 +23,4 @@ async function main() {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFailure(error));

@@ -130,6 +130,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ AUTH_DEV_MODE: 'true', METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: at least 32 characters/);
   });
 
+  it('runs the ingest worker inside the API whenever Redis is configured, unless told that workers run elsewhere', () => {
+    const redis = { AUTH_DEV_MODE: 'true', REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadConfig(redis).streaming.workerInProcess).toBe(true);
+    expect(loadConfig({ ...redis, INGEST_WORKER_IN_PROCESS: 'false' }).streaming.workerInProcess).toBe(false);
+    // Without Redis there is no stream: the default asks for nothing, an explicit request is a mistake.
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true' })).not.toThrow();
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', INGEST_WORKER_IN_PROCESS: 'true' })).toThrow(/INGEST_WORKER_IN_PROCESS: the ingest worker reads a Redis Stream/);
+  });
+
   it('requires a suppression salt in production and says when the development one is in use', () => {
     const secret = 'x'.repeat(32);
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret })).toThrow(/SUPPRESSION_SALT: required when NODE_ENV=production/);

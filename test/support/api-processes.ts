@@ -13,7 +13,10 @@ const READY = /Customer-360 API ready: GraphQL at (http:\/\/[^\s"]+)\/graphql/;
  * The compiled API (dist/, built by the test globalSetup) as a separate process on the run's Neo4j and Redis, as
  * `npm start` runs it but on a free port, without seeding, with the tests' JWT secret: tokenForProcesses works on it.
  */
-export async function startApiProcess(env: Record<string, string> = {}): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string | undefined> = {},
+  options: { timeoutMs?: number; onLine?: (line: string) => void } = {},
+): Promise<ApiProcess> {
   const child: ManagedProcess = await startManagedProcess({
     name: 'API process',
     command: process.execPath,
@@ -31,16 +34,18 @@ export async function startApiProcess(env: Record<string, string> = {}): Promise
       // Nothing in the background that the test did not ask for.
       RETENTION_INTERVAL_MINUTES: '0',
       SEGMENT_WINDOW_SCHEDULER: 'false',
+      INGEST_WORKER_IN_PROCESS: 'false',
       ...env,
     },
     ready: READY,
-    timeoutMs: 60_000,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    onLine: options.onLine,
   });
   return { url: READY.exec(child.readyLine)![1], pid: child.pid, stop: () => child.stop() };
 }
 
 /** Several instances side by side, started together; stop() stops them all. */
-export async function startApiProcesses(count: number, env: Record<string, string> = {}) {
+export async function startApiProcesses(count: number, env: Record<string, string | undefined> = {}) {
   const started = await Promise.allSettled(Array.from({ length: count }, () => startApiProcess(env)));
   const running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = started.find((result) => result.status === 'rejected');

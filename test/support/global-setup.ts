@@ -42,7 +42,7 @@ export default async function globalSetup() {
   await db.close();
 
   // Tests that run the API or the worker as separate processes (kill -9, two instances) start the compiled dist/.
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 
   (globalThis as Record<string, unknown>).__testServices = [neo4j, redis];
 }

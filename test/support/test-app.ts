@@ -22,6 +22,8 @@ export async function startTestApp(
     SEED_ON_START: 'false',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     SEGMENT_WINDOW_SCHEDULER: 'false',
+    // The API consumes the ingest stream by default: tests that want a worker say so, on a stream of their own.
+    INGEST_WORKER_IN_PROCESS: 'false',
     ...options.env,
   });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);

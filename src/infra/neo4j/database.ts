@@ -1,5 +1,8 @@
-import neo4j, { type Driver, type ManagedTransaction, Neo4jError, type QueryResult } from 'neo4j-driver';
+import neo4j, { type Driver, Neo4jError, type QueryResult, type Transaction } from 'neo4j-driver';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cypherRoot } from './cypher-registry';
 import { recordToObject } from './neo4j-values';
 
 export type Params = Record<string, unknown>;
@@ -8,6 +11,9 @@ export type Params = Record<string, unknown>;
 export type Tx = { rows<T>(query: string, params?: Params): Promise<T[]> };
 
 export type QueryListener = (query: string, elapsedMs: number) => void;
+
+/** Told when Neo4j goes away, and when it answers again (with what the warm-up planned, and how long it took). */
+export type AvailabilityListener = (change: { available: false } | { available: true; downMs: number; warmedQueries: number; warmUpMs: number }) => void;
 
 /** Thrown by a unit of work that saw the graph change under it; the whole transaction is run again. */
 export class RetryableConflict extends Error {}
@@ -19,11 +25,50 @@ export class DatabaseUnavailable extends Error {
   }
 }
 
-const CONNECTIVITY_CODES = new Set(['ServiceUnavailable', 'SessionExpired']);
-const isConnectivityError = (error: unknown) => error instanceof Neo4jError && CONNECTIVITY_CODES.has(error.code);
-const PROBE_INTERVAL_MS = 500;
+/** Neo4j never answered within the start-up wait: the message names the address and the reason, in one line. */
+export class DatabaseUnreachable extends Error {
+  constructor(uri: string, waitedMs: number, error: unknown) {
+    const message = (error as Error).message ?? String(error);
+    // The driver's message is a paragraph of advice ending in the actual reason.
+    const reason = message.includes('Caused by: ') ? message.slice(message.lastIndexOf('Caused by: ') + 'Caused by: '.length) : message;
+    super(`Neo4j at ${uri} did not answer within ${Math.round(waitedMs / 1000)} s (${reason.split('\n')[0]}): start it, or set NEO4J_URI to a running Neo4j`);
+  }
+}
 
+/**
+ * Neo4j is away: the server cannot be reached, or it answers but the database is not available (starting, or
+ * recovering after a crash). Requests then fail fast until a probe finds it back; retrying them would only hold them.
+ */
+const OUTAGE_CODES = new Set(['ServiceUnavailable', 'SessionExpired', 'Neo.TransientError.General.DatabaseUnavailable']);
+const isOutage = (error: unknown) => error instanceof Neo4jError && OUTAGE_CODES.has(error.code);
+const PROBE_INTERVAL_MS = 500;
+const PING = readFileSync(path.join(cypherRoot, 'health', 'ping.cypher'), 'utf8');
+
+/**
+ * After Neo4j (re)starts, its JVM is cold and its plan cache empty: each query's first run plans it, and the first
+ * read after a restart took 7 to 27 s, the first write 12 to 15 s (the more load, the longer). Before requests are let
+ * through again, the queries this process ran most are run once with parameters of the same types but no values, in
+ * transactions that are rolled back: that plans them (EXPLAIN does not fill the plan cache). What the budget leaves
+ * unplanned is planned by the requests that need it.
+ */
+const WARM_UP = { queries: 64, concurrency: 2, budgetMs: 15_000, remembered: 512 };
+
+/** A value of the same Cypher type as `value` that holds nothing of it: the warm-up plans with these, never with data. */
+function shapeOf(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return '';
+  if (typeof value === 'number') return 0;
+  if (typeof value === 'boolean') return false;
+  if (depth > 8) return null;
+  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0], depth + 1)] : [];
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOf(inner, depth + 1)]));
+  }
+  return null;
+}
+
+/** A write transaction is tried at most this often, and retried only within this time (then the client retries). */
 const MAX_ATTEMPTS = 8;
+const MAX_RETRY_MS = 5_000;
 
 /** Still failing after the retries: contention or a database briefly away; the caller may safely try again. */
 export function isTemporaryFailure(error: unknown): boolean {
@@ -36,14 +81,21 @@ function isRetryableConflict(error: unknown): boolean {
   return error instanceof Neo4jError && error.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
 }
 
+/** Contention (a deadlock, a lock timeout, a unique-key race) is retried here; an outage is not (see OUTAGE_CODES). */
+const worthRetrying = (error: unknown) => isRetryableConflict(error) || (error instanceof Neo4jError && error.retryable && !isOutage(error));
+
 export class Database {
   private readonly listeners = new Set<QueryListener>();
+  private readonly availabilityListeners = new Set<AvailabilityListener>();
+  /** How often each query ran, and the shape of its parameters, for the warm-up after an outage. */
+  private readonly used = new Map<string, { count: number; shape: unknown }>();
   private unavailableSince: number | null = null;
   private probe: NodeJS.Timeout | undefined;
 
   constructor(
     readonly driver: Driver,
     private readonly database: string,
+    private readonly uri = 'the configured address',
   ) {}
 
   static connect(uri: string, user: string, password: string | undefined, database: string): Database {
@@ -55,20 +107,22 @@ export class Database {
       // Short, so that when Neo4j goes away the first request learns it in seconds, and the rest at once.
       connectionTimeout: 3_000,
       connectionAcquisitionTimeout: 5_000,
-      maxTransactionRetryTime: 5_000,
+      // The driver's managed transactions would retry a lost server for this long, holding the request (a write
+      // took 12 s in an outage): `write` runs its own transactions and retries contention, never an outage.
+      maxTransactionRetryTime: 0,
     });
-    return new Database(driver, database);
+    return new Database(driver, database, uri);
   }
 
-  /** Waits until the server answers, so start-up fails with a clear message instead of on the first request. */
+  /** Waits until the database answers, so start-up fails with a clear message instead of on the first request. */
   async waitUntilReachable(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await this.driver.getServerInfo({ database: this.database });
+        await this.ping();
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`Neo4j did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+        if (Date.now() > deadline) throw new DatabaseUnreachable(this.uri, timeoutMs, error);
         await sleep(250);
       }
     }
@@ -79,9 +133,27 @@ export class Database {
     return this.unavailableSince === null;
   }
 
+  /**
+   * Runs a query in the database: a Bolt handshake alone (getServerInfo) succeeds while the database still recovers,
+   * and requests let through then waited for it (the first read after a restart took 15 s).
+   */
+  async ping(): Promise<void> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      await session.run(PING);
+    } finally {
+      await session.close();
+    }
+  }
+
   onQuery(listener: QueryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onAvailability(listener: AvailabilityListener): () => void {
+    this.availabilityListeners.add(listener);
+    return () => this.availabilityListeners.delete(listener);
   }
 
   /**
@@ -93,7 +165,7 @@ export class Database {
     this.failFastWhileUnavailable();
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
-      return await this.rowsOf<T>(query, () => session.run(query, params));
+      return await this.rowsOf<T>(query, params, () => session.run(query, params));
     } catch (error) {
       this.noteFailure(error);
       throw error;
@@ -103,19 +175,22 @@ export class Database {
   }
 
   /**
-   * Runs `work` in one write transaction. Transient errors (deadlocks, leader changes) are retried by the driver;
-   * unique-key races and RetryableConflict by this loop, with a fresh transaction that re-reads the graph.
+   * Runs `work` in one write transaction. Contention (deadlocks, lock timeouts, unique-key races, RetryableConflict)
+   * is retried by this loop, with a fresh transaction that re-reads the graph, for at most MAX_RETRY_MS; an outage
+   * fails at once, as a temporary failure the client retries.
    */
   async write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + MAX_RETRY_MS;
     for (let attempt = 1; ; attempt++) {
       this.failFastWhileUnavailable();
       const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
       try {
-        return await session.executeWrite((tx) => work(this.wrap(tx)));
+        return await this.inTransaction(session.beginTransaction(), work);
       } catch (error) {
         this.noteFailure(error);
-        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
-        await sleep(Math.random() * 20 * attempt);
+        if (!worthRetrying(error) || attempt >= MAX_ATTEMPTS || Date.now() > deadline) throw error;
+        // Jittered and growing, so that writers who collided do not collide again.
+        await sleep(Math.random() * Math.min(25 * 2 ** attempt, 1_000));
       } finally {
         await session.close();
       }
@@ -133,27 +208,78 @@ export class Database {
 
   /** On a connectivity failure, flip to unavailable and probe in the background until Neo4j answers again. */
   private noteFailure(error: unknown) {
-    if (!isConnectivityError(error) || this.unavailableSince !== null) return;
-    this.unavailableSince = Date.now();
+    if (!isOutage(error) || this.unavailableSince !== null) return;
+    const since = Date.now();
+    this.unavailableSince = since;
+    for (const listener of this.availabilityListeners) listener({ available: false });
     const tick = async () => {
       try {
-        await this.driver.getServerInfo({ database: this.database });
-        this.unavailableSince = null;
+        await this.ping();
       } catch {
         this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
+        return;
       }
+      const warmUpStarted = Date.now();
+      const warmedQueries = await this.warmUp();
+      this.unavailableSince = null;
+      const change = { available: true as const, downMs: Date.now() - since, warmedQueries, warmUpMs: Date.now() - warmUpStarted };
+      for (const listener of this.availabilityListeners) listener(change);
     };
     this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
   }
 
-  private wrap(tx: ManagedTransaction): Tx {
-    return { rows: <T>(query: string, params: Params = {}) => this.rowsOf<T>(query, () => tx.run(query, params)) };
+  /** Plans the most used queries (see WARM_UP), a few at a time; returns how many ran before the budget was spent. */
+  async warmUp(): Promise<number> {
+    const deadline = Date.now() + WARM_UP.budgetMs;
+    const queue = [...this.used].sort(([, a], [, b]) => b.count - a.count).slice(0, WARM_UP.queries);
+    let planned = 0;
+    const worker = async () => {
+      for (let next = queue.shift(); next && Date.now() < deadline; next = queue.shift()) {
+        if (await this.planOnce(next[0], next[1].shape as Params)) planned += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: WARM_UP.concurrency }, worker));
+    return planned;
   }
 
-  private async rowsOf<T>(query: string, run: () => Promise<QueryResult>): Promise<T[]> {
+  private async planOnce(query: string, shape: Params): Promise<boolean> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    // No transaction timeout: Neo4j checks it only after planning, and a terminated query leaves no plan behind.
+    const tx = session.beginTransaction();
+    try {
+      await tx.run(query, shape);
+      return true;
+    } catch {
+      // Empty values may break a query's assumptions, and some cannot run in a transaction: planned or not, go on.
+      return false;
+    } finally {
+      await tx.rollback().catch(() => undefined);
+      await session.close();
+    }
+  }
+
+  private async inTransaction<T>(tx: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
+    try {
+      const result = await work(this.wrap(tx));
+      await tx.commit();
+      return result;
+    } catch (error) {
+      if (tx.isOpen()) await tx.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private wrap(tx: Transaction): Tx {
+    return { rows: <T>(query: string, params: Params = {}) => this.rowsOf<T>(query, params, () => tx.run(query, params)) };
+  }
+
+  private async rowsOf<T>(query: string, params: Params, run: () => Promise<QueryResult>): Promise<T[]> {
     const started = performance.now();
     const result = await run();
     const elapsed = performance.now() - started;
+    const use = this.used.get(query);
+    if (use) use.count += 1;
+    else if (this.used.size < WARM_UP.remembered) this.used.set(query, { count: 1, shape: shapeOf(params) });
     for (const listener of this.listeners) listener(query, elapsed);
     return result.records.map((record) => recordToObject<T>(record));
   }

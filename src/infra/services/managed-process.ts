@@ -2,7 +2,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 
-export type ManagedProcess = { pid: number; /** The output line that signalled readiness. */ readyLine: string; stop(): Promise<void> };
+export type ProcessExit = { code: number | null; signal: NodeJS.Signals | null };
+
+export type ManagedProcess = {
+  pid: number;
+  /** The output line that signalled readiness. */
+  readyLine: string;
+  /** Settles when the child exits, whether stopped or not: a supervisor restarts a child that died on its own. */
+  exited: Promise<ProcessExit>;
+  stop(): Promise<void>;
+};
+
+/** The child failed to start; `output` holds its last lines, for a caller that can explain them better. */
+export class ProcessStartError extends Error {
+  constructor(
+    message: string,
+    readonly output: string[],
+  ) {
+    super(message);
+  }
+}
 
 type StartOptions = {
   name: string;
@@ -14,6 +33,8 @@ type StartOptions = {
   stdinLifeline?: boolean;
   /** Resolves the start once a line of the child's output matches. */
   ready: RegExp;
+  /** Every line the child prints, before and after it is ready (its output is otherwise only kept to explain a failed start). */
+  onLine?: (line: string) => void;
   timeoutMs: number;
   stopTimeoutMs?: number;
 };
@@ -40,19 +61,27 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
   running.add(child);
   const tail: string[] = [];
   let exited = false;
-  child.once('exit', () => {
-    exited = true;
-    running.delete(child);
-  });
+  const exit = new Promise<ProcessExit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true;
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  // 'error' without a start never emits 'exit'.
+  child.once('error', () => running.delete(child));
 
   const readyLine = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.name} did not become ready within ${options.timeoutMs} ms. Last output:\n${tail.join('\n')}`));
+      reject(new ProcessStartError(`${options.name} did not become ready within ${options.timeoutMs} ms. Last output:\n${tail.join('\n')}`, tail));
     }, options.timeoutMs);
     const onData = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) {
-        if (line.trim()) tail.push(line);
+        if (line.trim()) {
+          tail.push(line);
+          options.onLine?.(line);
+        }
         if (tail.length > 40) tail.shift();
         if (options.ready.test(line)) {
           clearTimeout(timer);
@@ -64,11 +93,11 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
     child.stderr!.on('data', onData);
     child.once('error', (error) => {
       clearTimeout(timer);
-      reject(new Error(`${options.name} could not be started (${options.command}): ${error.message}`));
+      reject(new ProcessStartError(`${options.name} could not be started (${options.command}): ${error.message}`, tail));
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${options.name} exited before it was ready (code ${code}, signal ${signal}). Last output:\n${tail.join('\n')}`));
+      reject(new ProcessStartError(`${options.name} exited before it was ready (code ${code}, signal ${signal}). Last output:\n${tail.join('\n')}`, tail));
     });
   });
   // Keep draining output so a chatty child never blocks on a full pipe.
@@ -78,9 +107,9 @@ export async function startManagedProcess(options: StartOptions): Promise<Manage
   return {
     pid: child.pid!,
     readyLine,
+    exited: exit,
     async stop() {
       if (exited) return;
-      const exit = once(child, 'exit');
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), options.stopTimeoutMs ?? 30_000);
       await exit;

@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config';
 import { IdentifierNormalizer } from '../../identity/identifier-normalizer';
 import { CypherRegistry } from '../../infra/neo4j/cypher-registry';
-import { Database } from '../../infra/neo4j/database';
-import { provideNeo4j } from '../../infra/services/neo4j-service';
+import { exitWithFailure, UsageError, withDatabase } from '../../infra/services/process-lifecycle';
 import { createLogger } from '../../observability/logger';
 import { writeMaskedCopy } from './copy-writer';
 import { Masker } from './masker';
@@ -16,25 +15,17 @@ async function main() {
   const { values } = parseArgs({ options: { out: { type: 'string' }, key: { type: 'string' } } });
   const config = loadConfig();
   const key = values.key ?? config.privacy.maskedCopyKey;
-  if (!values.out) throw new Error('--out <file> is required');
-  if (!key || key.length < 32) throw new Error('a masking key of 32+ characters is required: --key or MASKED_COPY_KEY (keep it secret; the same key gives the same pseudonyms)');
+  const file = values.out;
+  if (!file) throw new UsageError('--out <file> is required');
+  if (!key || key.length < 32) throw new UsageError('a masking key of 32+ characters is required: --key or MASKED_COPY_KEY (keep it secret; the same key gives the same pseudonyms)');
   const logger = createLogger(config.logLevel);
-  const neo4j = await provideNeo4j(config.neo4j, (message) => logger.info(message));
-  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
-  try {
-    await db.waitUntilReachable();
-    const out = createWriteStream(values.out, { mode: 0o600 });
+  await withDatabase(config, logger, async (db) => {
+    const out = createWriteStream(file, { mode: 0o600 });
     const counts = await writeMaskedCopy(db, config.neo4j.database, new CypherRegistry(), new Masker(key, new IdentifierNormalizer(config.identity)), out);
     out.end();
     await finished(out);
-    logger.info({ ...counts, file: values.out }, 'masked copy written');
-  } finally {
-    await db.close();
-    await neo4j.stop();
-  }
+    logger.info({ ...counts, file }, 'masked copy written');
+  });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch((error: unknown) => exitWithFailure(error));
