@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { toCustomer } from '../customers/customer.mapper';
-import { assertAdmitted, assertAdmittedById } from '../policy/purpose-policy';
+import { admit, assertAdmittedById } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';
 import type { AppContext } from '../server/context';
 import type { CustomerChange } from './customer-change';
@@ -26,7 +26,6 @@ export class CustomerChangeResolver {
   async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return toCustomer(profile.customer, change.customerId);
+    return admit(principal, profile, toCustomer(profile.customer, change.customerId));
   }
 }

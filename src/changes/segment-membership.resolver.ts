@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.type';
 import { Pseudonymous } from '../policy/classification';
-import { admits } from '../policy/purpose-policy';
+import { admits, admitted, admittedId, mayHaveSeen } from '../policy/purpose-policy';
 import type { FeedEntry } from '../segments/membership-change';
 import type { AppContext } from '../server/context';
 import { BadUserInputError } from '../shared/errors';
@@ -10,8 +10,9 @@ import { openMembershipStream } from './membership-stream';
 import { SegmentMembershipChange } from './segment-membership-change.type';
 
 /**
- * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose;
- * it always hears them leave, since the app must drop them. Each event starts with fresh loaders. A class, not
+ * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose,
+ * and leave it when the customer ever granted the purpose (the app may hold it and must drop it): a customer that
+ * never consented stays unknown to it. Each event starts with fresh loaders. A class, not
  * closures: one lives as long as each idle subscription.
  */
 class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
@@ -25,9 +26,9 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
       const result = await this.source.next();
       if (result.done) return result;
       this.context.renewLoaders();
-      if (result.value.change === 'EXITED' || this.context.principal.purpose === null) return result;
-      const profile = await this.context.loaders.profile.load(result.value.customerId);
-      if (profile && admits(this.context.principal, profile)) return result;
+      if (this.context.principal.purpose === null) return result;
+      const { change, customerId } = result.value;
+      if (change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId)) return result;
     }
   }
 
@@ -72,6 +73,6 @@ export class SegmentMembershipResolver {
   })
   async customer(@Root() change: SegmentMembershipChange, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
-    return profile && admits(principal, profile) ? toCustomer(profile.customer, change.customerId) : null;
+    return profile && admits(principal, profile) ? admitted(principal, toCustomer(profile.customer, change.customerId)) : null;
   }
 }

@@ -8,7 +8,7 @@ import type { AppContext } from '../server/context';
 import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
-import { assertAdmitted } from '../policy/purpose-policy';
+import { admit, admitted } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
 import { profileSelectionFor } from './profile-selection';
 import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
@@ -43,8 +43,7 @@ export class CustomerResolver {
   ): Promise<Customer | null> {
     const profile = await loaders.selectedProfile(profileSelectionFor(info, principal)).load(id);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return { ...toCustomer(profile.customer, id), profile };
+    return admit(principal, profile, { ...toCustomer(profile.customer, id), profile });
   }
 
   @Pseudonymous()
@@ -69,7 +68,8 @@ export class CustomerResolver {
     // The page has the customers' properties; their relations are read for all of them at once, as selected.
     const profileSelection = { ...profileSelectionFor(info, principal, ['edges', 'node']), customer: ['id'] };
     return toConnection(
-      rows.map((row) => ({ ...toCustomer(row, row.id), profileSelection })),
+      // The page query admitted them: it reads only customers who consent to the principal's purpose.
+      rows.map((row) => admitted(principal, { ...toCustomer(row, row.id), profileSelection })),
       size,
       (customer) => [customer.id],
     );
@@ -92,8 +92,7 @@ export class CustomerResolver {
     }
     const profile = await loaders.profileByIdentifierKey(profileSelectionFor(info, principal)).load(normalized.identifier.key);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return { ...toCustomer(profile.customer, profile.customer.id), profile };
+    return admit(principal, profile, { ...toCustomer(profile.customer, profile.customer.id), profile });
   }
 
   @Pseudonymous()

@@ -60,7 +60,7 @@ export class DeadLetterType {
   @Field()
   updatedAt!: Date;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true })
   resolvedCustomerId!: string | null;
 }

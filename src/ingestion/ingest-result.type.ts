@@ -82,7 +82,7 @@ export class IngestConflict {
   @Field(() => Int)
   limit!: number;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true, description: 'The customer that already holds the identifier.' })
   otherCustomerId!: string | null;
 }
@@ -97,7 +97,7 @@ export class IngestResult {
   @Field(() => String, { nullable: true })
   messageId!: string | null;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true, description: 'The customer it resolved to (at the time of this item).' })
   customerId!: string | null;
 

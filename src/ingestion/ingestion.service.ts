@@ -8,7 +8,9 @@ import type { UnitResult, WorkUnit } from '../identity/work-unit';
 import type { Database } from '../infra/neo4j/database';
 import type { ChangePublisher } from '../changes/change-publisher';
 import type { Metrics } from '../observability/metrics';
-import { BadUserInputError } from '../shared/errors';
+import { BadUserInputError, ForbiddenError } from '../shared/errors';
+import { carriesConsent } from './carried-consent';
+import { TRUSTED_SOURCE, type IngestWriter } from './ingest-writer';
 import { normalizeEvent, type RawEvent } from './event-normalizer';
 import { recordKey } from '../identity/identifier-type';
 import { lenientText } from './payload-fields';
@@ -57,17 +59,17 @@ export class IngestionService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  ingestEvents(events: RawEvent[]): Promise<IngestResult[]> {
-    return this.ingest('EVENT', events);
+  ingestEvents(events: RawEvent[], writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult[]> {
+    return this.ingest('EVENT', events, writer);
   }
 
-  upsertSourceRecords(records: RawSourceRecord[]): Promise<IngestResult[]> {
-    return this.ingest('RECORD', records);
+  upsertSourceRecords(records: RawSourceRecord[], writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult[]> {
+    return this.ingest('RECORD', records, writer);
   }
 
   /** Re-runs a dead letter's payload (or a corrected one) through the same path; success resolves the letter. */
-  async resubmit(kind: CauseKind, deadLetterId: string, payload: RawEvent | RawSourceRecord): Promise<IngestResult> {
-    const [result] = await this.ingest(kind, [payload], deadLetterId);
+  async resubmit(kind: CauseKind, deadLetterId: string, payload: RawEvent | RawSourceRecord, writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult> {
+    const [result] = await this.ingest(kind, [payload], writer, deadLetterId);
     return result;
   }
 
@@ -86,13 +88,27 @@ export class IngestionService {
     },
   };
 
-  private async ingest(kind: CauseKind, raws: (RawEvent | RawSourceRecord)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
+  private async ingest(
+    kind: CauseKind,
+    raws: (RawEvent | RawSourceRecord)[],
+    writer: IngestWriter,
+    resubmittedLetterId?: string,
+  ): Promise<IngestResult[]> {
     const { normalize, describe } = this.paths[kind];
     if (raws.length === 0) return [];
     if (raws.length > this.maxBatch) {
       throw new BadUserInputError(`At most ${this.maxBatch} items per call; got ${raws.length}. Split the batch.`, {
         maxBatch: this.maxBatch,
       });
+    }
+    if (!writer.mayRecordConsent) {
+      const carrying = raws.flatMap((raw, index) => (carriesConsent(kind, raw) ? [index] : []));
+      if (carrying.length > 0) {
+        throw new ForbiddenError('consent statements need the consent:write scope and a token not bound to a purpose; nothing was written', {
+          reason: 'CONSENT_NOT_PERMITTED',
+          items: carrying,
+        });
+      }
     }
     const now = this.clock();
     const prepared: Prepared[] = raws.map((raw) => {
