@@ -33,13 +33,10 @@ const CONSENTS_ONLY: ProfileSelection = Object.freeze({ customer: ['id'], identi
 
 const consentsOf = ({ loaders }: Pick<AppContext, 'loaders'>, customerId: string) => loaders.selectedProfile(CONSENTS_ONLY).load(customerId);
 
-/** For events that name a customer without carrying the profile (subscriptions): loads it only for a purpose token. */
-export async function assertAdmittedById(context: Pick<AppContext, 'principal' | 'loaders'>, customerId: string): Promise<void> {
-  if (context.principal.purpose === null) return;
-  assertAdmitted(context.principal, (await consentsOf(context, customerId)) ?? { consents: [] });
-}
-
-/** An id of another customer, shown to a purpose-bound principal only when that customer consents (else null). */
+/**
+ * A customer id a purpose-bound principal may be shown: only one that consents to its purpose (else null). Loads
+ * just the consents, only for a purpose-bound principal.
+ */
 export async function admittedId(context: Pick<AppContext, 'principal' | 'loaders'>, customerId: string): Promise<string | null> {
   if (context.principal.purpose === null) return customerId;
   const profile = await consentsOf(context, customerId);
