@@ -8,7 +8,7 @@ import type { AppContext } from '../server/context';
 import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
-import { admit, admitted } from '../policy/purpose-policy';
+import { admit, admitted, admittedId } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
 import { profileSelectionFor } from './profile-selection';
 import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
@@ -147,7 +147,14 @@ export class CustomerResolver {
 
   @Pseudonymous()
   @FieldResolver(() => [IdentityConflict], { description: 'Identifiers merge protection refused, on either side.' })
-  async conflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<IdentityConflict[]> {
-    return (await loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);
+  async conflicts(@Root() customer: Customer, @Ctx() context: AppContext): Promise<IdentityConflict[]> {
+    const conflicts = (await context.loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);
+    if (context.principal.purpose === null) return conflicts;
+    // A refusal involves another customer: its id, and an identifier value that may be theirs. A purpose-bound
+    // token sees the refusals between customers who both consent to its purpose, no other.
+    const sides = await Promise.all(
+      conflicts.map(async (c) => (await admittedId(context, c.customerId)) !== null && (c.otherCustomerId === null || (await admittedId(context, c.otherCustomerId)) !== null)),
+    );
+    return conflicts.filter((_, i) => sides[i]);
   }
 }

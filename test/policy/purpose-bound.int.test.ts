@@ -129,9 +129,12 @@ describe('purpose-bound tokens', () => {
       expect(asService.map((r: { customerId: string }) => r.customerId)).toEqual([refused, granted]);
       expect(asService[1].conflicts).toEqual([{ reason: 'MERGE_BLOCKED', otherCustomerId: refused }]);
 
-      const conflicts = `{ customer(id: "${granted}") { conflicts { reason otherCustomerId } } }`;
-      expect((await gql(app, conflicts, {}, bound)).customer.conflicts).toEqual([{ reason: 'MERGE_BLOCKED', otherCustomerId: null }]);
-      expect((await gql(app, conflicts, {}, as('service'))).customer.conflicts).toEqual([{ reason: 'MERGE_BLOCKED', otherCustomerId: refused }]);
+      // The refusal shows the other customer's id and an identifier value that is theirs: not to the bound token.
+      const conflicts = `{ customer(id: "${granted}") { conflicts { reason otherCustomerId identifierValue } } }`;
+      expect((await gql(app, conflicts, {}, bound)).customer.conflicts).toEqual([]);
+      expect((await gql(app, conflicts, {}, as('service'))).customer.conflicts).toEqual([
+        { reason: 'MERGE_BLOCKED', otherCustomerId: refused, identifierValue: `${u}-n@pb.test` },
+      ]);
     });
 
     it('gets segment member pages whose cursors never name a customer it may not see', async () => {
