@@ -8,7 +8,7 @@ export const SCOPES = [
   'pii:masked', // PII values masked (j***@e***.com)
   'ingest:write', // ingestEvents, upsertSourceRecords, resubmitDeadLetter
   'deadletters:read',
-  'consent:write',
+  'consent:write', // setConsent, and consent statements inside ingested items; never with a purpose claim
   'privacy:export', // exportCustomerData
   'privacy:erase', // eraseCustomer
   'audit:read', // auditLog
@@ -28,7 +28,7 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
     'pii:read',
     'ingest:write',
     'deadletters:read',
-    'consent:write',
+    'consent:write', // setConsent, and consent statements inside ingested items; never with a purpose claim
     'privacy:export',
     'privacy:erase',
     'audit:read',

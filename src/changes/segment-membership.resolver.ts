@@ -12,8 +12,8 @@ import { SegmentMembershipChange } from './segment-membership-change.type';
 /**
  * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose,
  * and leave it when the customer ever granted the purpose (the app may hold it and must drop it): a customer that
- * never consented stays unknown to it. Each event starts with fresh loaders. A class, not
- * closures: one lives as long as each idle subscription.
+ * never consented stays unknown to it. Each event starts with fresh loaders. A class, not closures: one lives as
+ * long as each idle subscription.
  */
 class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
   constructor(
@@ -28,7 +28,8 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
       this.context.renewLoaders();
       if (this.context.principal.purpose === null) return result;
       const { change, customerId } = result.value;
-      if (change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId)) return result;
+      const heard = change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId);
+      if (heard) return result;
     }
   }
 

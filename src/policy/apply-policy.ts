@@ -89,25 +89,24 @@ const thenMaybe = (value: unknown, next: (settled: unknown) => unknown) =>
  * customers (`namesCustomer`) become null unless that customer consents. Principals without a purpose pass
  * straight through, synchronously.
  */
+const checkedCustomers = (value: unknown, context: AppContext): unknown =>
+  Array.isArray(value)
+    ? value.map((item) => thenMaybe(item, (settled) => (settled instanceof Error ? settled : gateCustomer(context.principal, settled))))
+    : gateCustomer(context.principal, value);
+
+const consentingId = (value: unknown, context: AppContext): unknown =>
+  value === null || value === undefined ? value : admittedId(context, String(value));
+
 function purposeGates(schema: GraphQLSchema, catalog: PolicyCatalog) {
   const middleware: Record<string, Record<string, IMiddlewareFunction>> = {};
-  const gateCustomers = (principal: AppContext['principal']) => (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map((item) => thenMaybe(item, (settled) => (settled instanceof Error ? settled : gateCustomer(principal, settled))))
-      : gateCustomer(principal, value);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      let gate: ((value: unknown, context: AppContext) => unknown) | null = null;
-      if (yieldsGatedType(schema, field)) gate = (value, context) => gateCustomers(context.principal)(value);
-      else if (catalog.field(type.name, field.name)?.namesCustomer) {
-        gate = (value, context) => (value === null || value === undefined ? value : admittedId(context, String(value)));
-      }
+      const gate = yieldsGatedType(schema, field) ? checkedCustomers : catalog.field(type.name, field.name)?.namesCustomer ? consentingId : null;
       if (!gate) continue;
-      const apply = gate;
       const gated = (resolve: GraphQLFieldResolver<unknown, AppContext>, parent: unknown, args: unknown, context: AppContext, info: GraphQLResolveInfo) => {
         const value = resolve(parent, args, context, info);
-        return context.principal.purpose === null ? value : thenMaybe(value, (settled) => apply(settled, context));
+        return context.principal.purpose === null ? value : thenMaybe(value, (settled) => gate(settled, context));
       };
       (middleware[type.name] ??= {})[field.name] = gated as unknown as IMiddlewareFunction;
     }
