@@ -28,7 +28,7 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
     'pii:read',
     'ingest:write',
     'deadletters:read',
-    'consent:write', // setConsent, and consent statements inside ingested items; never with a purpose claim
+    'consent:write',
     'privacy:export',
     'privacy:erase',
     'audit:read',
