@@ -8,7 +8,7 @@ export const SCOPES = [
   'pii:masked', // PII values masked (j***@e***.com)
   'ingest:write', // ingestEvents, upsertSourceRecords, resubmitDeadLetter
   'deadletters:read',
-  'consent:write',
+  'consent:write', // setConsent, and consent statements inside ingested items; never with a purpose claim
   'privacy:export', // exportCustomerData
   'privacy:erase', // eraseCustomer
   'audit:read', // auditLog

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { toCustomer } from '../customers/customer.mapper';
-import { assertAdmitted, assertAdmittedById } from '../policy/purpose-policy';
+import { admit, admittedId } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';
 import type { AppContext } from '../server/context';
 import type { CustomerChange } from './customer-change';
@@ -14,10 +14,15 @@ export class CustomerChangeResolver {
     description: 'Changes to one customer (the id asked for): created, updated, or merged into another.',
     topics: 'CUSTOMER_CHANGED',
     topicId: ({ args }) => (args as { id: string }).id,
+    // Each event starts with fresh loaders (the filter runs before the event is executed). A token bound to a purpose
+    // hears only of a customer who consents to it now: not even that someone else changed.
+    filter: async ({ payload, context }) => {
+      const app = context as AppContext;
+      app.renewLoaders();
+      return (await admittedId(app, (payload as CustomerChange).customerId)) !== null;
+    },
   })
-  async customerChanged(@Arg('id', () => ID) _id: string, @Root() change: CustomerChange, @Ctx() context: AppContext): Promise<CustomerChangeEvent> {
-    context.renewLoaders();
-    await assertAdmittedById(context, change.customerId);
+  customerChanged(@Arg('id', () => ID) _id: string, @Root() change: CustomerChange): CustomerChangeEvent {
     return { ...change, at: new Date(change.at) } as CustomerChangeEvent;
   }
 
@@ -26,7 +31,6 @@ export class CustomerChangeResolver {
   async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return toCustomer(profile.customer, change.customerId);
+    return admit(principal, profile, toCustomer(profile.customer, change.customerId));
   }
 }

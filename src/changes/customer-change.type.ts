@@ -21,7 +21,7 @@ export class CustomerChangeEvent {
   @Field(() => CustomerChangeKindEnum)
   change!: CustomerChangeKindEnum;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true })
   mergedInto!: string | null;
 

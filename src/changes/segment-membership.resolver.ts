@@ -3,7 +3,7 @@ import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.type';
 import { Pseudonymous } from '../policy/classification';
 import { catalogOf, type PolicyCatalog } from '../policy/policy-catalog';
-import { admits } from '../policy/purpose-policy';
+import { admits, admitted, admittedId, mayHaveSeen } from '../policy/purpose-policy';
 import type { FeedEntry } from '../segments/membership-change';
 import { segmentLoaders } from '../segments/segment.loaders';
 import type { AppContext } from '../server/context';
@@ -22,10 +22,10 @@ const disclosureOf = ({ services, loaders, principal }: AppContext, catalog: Pol
 };
 
 /**
- * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose;
- * it always hears them leave, since the app must drop them. A segment redefined on values the principal sees
- * masked goes silent for it. Each event starts with fresh loaders. A class, not closures: one lives as long as each
- * idle subscription.
+ * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose,
+ * and leave it when the customer ever granted the purpose (the app may hold it and must drop it): a customer that
+ * never consented stays unknown to it. A segment redefined on values the principal sees masked goes silent for it.
+ * Each event starts with fresh loaders. A class, not closures: one lives as long as each idle subscription.
  */
 class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
   constructor(
@@ -40,9 +40,10 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
       if (result.done) return result;
       this.context.renewLoaders();
       if (!(await disclosureOf(this.context, this.catalog).mayFollow(result.value.segmentId))) continue;
-      if (result.value.change === 'EXITED' || this.context.principal.purpose === null) return result;
-      const profile = await this.context.loaders.profile.load(result.value.customerId);
-      if (profile && admits(this.context.principal, profile)) return result;
+      if (this.context.principal.purpose === null) return result;
+      const { change, customerId } = result.value;
+      const heard = change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId);
+      if (heard) return result;
     }
   }
 
@@ -94,6 +95,6 @@ export class SegmentMembershipResolver {
   })
   async customer(@Root() change: SegmentMembershipChange, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
-    return profile && admits(principal, profile) ? toCustomer(profile.customer, change.customerId) : null;
+    return profile && admits(principal, profile) ? admitted(principal, toCustomer(profile.customer, change.customerId)) : null;
   }
 }

@@ -4,7 +4,7 @@ import type { ConsentChange } from '../changes/consent-change';
 import type { ConsentRecord } from '../customers/customer.type';
 import type { AppContext } from '../server/context';
 import { ConsentStatusEnum } from './consent-status';
-import { ForbiddenError } from '../shared/errors';
+import { hearsConsentChange } from '../policy/purpose-policy';
 import { ConsentChangeEvent, SetConsentPayload } from './consent.type';
 
 @Resolver()
@@ -41,16 +41,11 @@ export class ConsentResolver {
     description: 'Changes of the consent in force for one customer (by setConsent, ingestion or a merge), after they committed.',
     topics: 'CUSTOMER_CONSENT_CHANGED',
     topicId: ({ args }) => (args as { customerId: string }).customerId,
+    // A token bound to a purpose hears its own purpose only: a customer granting it, or withdrawing a grant (what it
+    // must not miss). Other changes are not its business, and would tell it about people who never consented.
+    filter: ({ payload, context }) => hearsConsentChange((context as AppContext).principal, payload as ConsentChange),
   })
-  consentChanged(
-    @Arg('customerId', () => ID) _customerId: string,
-    @Root() change: ConsentChange,
-    @Ctx() { principal }: AppContext,
-  ): ConsentChangeEvent {
-    // A token bound to a purpose hears the changes of that purpose (a withdrawal is what it must not miss), no other.
-    if (principal.purpose !== null && principal.purpose !== change.purpose) {
-      throw new ForbiddenError(`a token bound to ${principal.purpose} hears only changes of that purpose`, { purpose: principal.purpose });
-    }
+  consentChanged(@Arg('customerId', () => ID) _customerId: string, @Root() change: ConsentChange): ConsentChangeEvent {
     return { ...change, occurredAt: new Date(change.occurredAt) } as ConsentChangeEvent;
   }
 }

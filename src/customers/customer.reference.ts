@@ -1,5 +1,5 @@
 import type { AppContext } from '../server/context';
-import { assertAdmitted } from '../policy/purpose-policy';
+import { admit } from '../policy/purpose-policy';
 import { toCustomer } from './customer.mapper';
 
 /** How the supergraph fetches a Customer entity by its key: through the same batched loader as every read. */
@@ -7,7 +7,6 @@ export const customerReference = {
   async __resolveReference(reference: { id: string }, { loaders, principal }: AppContext) {
     const profile = await loaders.profile.load(reference.id);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return toCustomer(profile.customer, reference.id);
+    return admit(principal, profile, toCustomer(profile.customer, reference.id));
   },
 };

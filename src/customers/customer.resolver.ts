@@ -10,7 +10,7 @@ import { decodeCursor, pageSize, toConnection, type Connection } from '../shared
 import { BadUserInputError, ForbiddenError } from '../shared/errors';
 import { showsInClear } from '../policy/clear-reads';
 import { catalogOf } from '../policy/policy-catalog';
-import { assertAdmitted } from '../policy/purpose-policy';
+import { admit, admitted, admittedId } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
 import { profileSelectionFor } from './profile-selection';
 import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
@@ -45,8 +45,7 @@ export class CustomerResolver {
   ): Promise<Customer | null> {
     const profile = await loaders.selectedProfile(profileSelectionFor(info, principal)).load(id);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return { ...toCustomer(profile.customer, id), profile };
+    return admit(principal, profile, { ...toCustomer(profile.customer, id), profile });
   }
 
   @Pseudonymous()
@@ -71,7 +70,8 @@ export class CustomerResolver {
     // The page has the customers' properties; their relations are read for all of them at once, as selected.
     const profileSelection = { ...profileSelectionFor(info, principal, ['edges', 'node']), customer: ['id'] };
     return toConnection(
-      rows.map((row) => ({ ...toCustomer(row, row.id), profileSelection })),
+      // The page query admitted them: it reads only customers who consent to the principal's purpose.
+      rows.map((row) => admitted(principal, { ...toCustomer(row, row.id), profileSelection })),
       size,
       (customer) => [customer.id],
     );
@@ -106,8 +106,7 @@ export class CustomerResolver {
     }
     const profile = await loaders.profileByIdentifierKey(profileSelectionFor(info, principal)).load(normalized.identifier.key);
     if (!profile) return null;
-    assertAdmitted(principal, profile);
-    return { ...toCustomer(profile.customer, profile.customer.id), profile };
+    return admit(principal, profile, { ...toCustomer(profile.customer, profile.customer.id), profile });
   }
 
   @Pseudonymous()
@@ -162,7 +161,14 @@ export class CustomerResolver {
 
   @Pseudonymous()
   @FieldResolver(() => [IdentityConflict], { description: 'Identifiers merge protection refused, on either side.' })
-  async conflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<IdentityConflict[]> {
-    return (await loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);
+  async conflicts(@Root() customer: Customer, @Ctx() context: AppContext): Promise<IdentityConflict[]> {
+    const conflicts = (await context.loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);
+    if (context.principal.purpose === null) return conflicts;
+    // A refusal involves another customer: its id, and an identifier value that may be theirs. A purpose-bound
+    // token sees the refusals between customers who both consent to its purpose, no other.
+    const sides = await Promise.all(
+      conflicts.map(async (c) => (await admittedId(context, c.customerId)) !== null && (c.otherCustomerId === null || (await admittedId(context, c.otherCustomerId)) !== null)),
+    );
+    return conflicts.filter((_, i) => sides[i]);
   }
 }

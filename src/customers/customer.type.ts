@@ -281,7 +281,7 @@ export class IdentityConflict {
   @Field(() => ID, { description: 'The customer the refused identifier came with.' })
   customerId!: string;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true, description: 'The customer that already holds it.' })
   otherCustomerId!: string | null;
 }

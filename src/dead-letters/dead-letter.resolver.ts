@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { Pseudonymous } from '../policy/classification';
 import { IdentityEventInput } from '../ingestion/identity-event.input';
 import { IngestResult } from '../ingestion/ingest-result.type';
+import { writerOf } from '../ingestion/ingest-writer';
 import { SourceRecordInput } from '../ingestion/source-record.input';
 import type { AppContext } from '../server/context';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
@@ -39,7 +40,7 @@ export class DeadLetterResolver {
   })
   async resubmitDeadLetter(
     @Arg('id', () => ID) id: string,
-    @Ctx() { services }: AppContext,
+    @Ctx() { services, principal }: AppContext,
     @Arg('event', () => IdentityEventInput, { nullable: true }) event?: IdentityEventInput | null,
     @Arg('record', () => SourceRecordInput, { nullable: true }) record?: SourceRecordInput | null,
   ): Promise<IngestResult> {
@@ -50,6 +51,6 @@ export class DeadLetterResolver {
       throw new BadUserInputError(`Dead letter ${id} holds a ${letter.kind}; pass only ${letter.kind === 'EVENT' ? 'event' : 'record'}`);
     }
     const payload = event ?? record ?? JSON.parse(letter.payload);
-    return (await services.ingestion.resubmit(letter.kind, id, payload)) as IngestResult;
+    return (await services.ingestion.resubmit(letter.kind, id, payload, writerOf(principal))) as IngestResult;
   }
 }

@@ -63,7 +63,7 @@ export class DeadLetterType {
   @Field()
   updatedAt!: Date;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true })
   resolvedCustomerId!: string | null;
 }

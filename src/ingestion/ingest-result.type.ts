@@ -87,7 +87,7 @@ export class IngestConflict {
   @Field(() => Int)
   limit!: number;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true, description: 'The customer that already holds the identifier.' })
   otherCustomerId!: string | null;
 }
@@ -104,7 +104,7 @@ export class IngestResult {
   @Field(() => String, { nullable: true })
   messageId!: string | null;
 
-  @Pseudonymous()
+  @Pseudonymous({ namesCustomer: true })
   @Field(() => ID, { nullable: true, description: 'The customer it resolved to (at the time of this item).' })
   customerId!: string | null;
 

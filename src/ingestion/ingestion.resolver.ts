@@ -4,6 +4,7 @@ import type { AppContext } from '../server/context';
 import { IdentityEventInput } from './identity-event.input';
 import { IngestPayload } from './ingest-result.type';
 import type { IngestResult } from './ingestion.service';
+import { writerOf } from './ingest-writer';
 import { SourceRecordInput } from './source-record.input';
 
 const summarize = (results: IngestResult[]): IngestPayload => {
@@ -28,17 +29,17 @@ export class IngestionResolver {
   })
   async ingestEvents(
     @Arg('events', () => [IdentityEventInput]) events: IdentityEventInput[],
-    @Ctx() { services }: AppContext,
+    @Ctx() { services, principal }: AppContext,
   ): Promise<IngestPayload> {
-    return summarize(await services.ingestion.ingestEvents(events));
+    return summarize(await services.ingestion.ingestEvents(events, writerOf(principal)));
   }
 
   @Pseudonymous()
   @Mutation(() => IngestPayload, { description: 'Resolves CRM, support or shop records through the same path as events.' })
   async upsertSourceRecords(
     @Arg('records', () => [SourceRecordInput]) records: SourceRecordInput[],
-    @Ctx() { services }: AppContext,
+    @Ctx() { services, principal }: AppContext,
   ): Promise<IngestPayload> {
-    return summarize(await services.ingestion.upsertSourceRecords(records));
+    return summarize(await services.ingestion.upsertSourceRecords(records, writerOf(principal)));
   }
 }

@@ -8,7 +8,9 @@ import type { UnitResult, WorkUnit } from '../identity/work-unit';
 import type { Database } from '../infra/neo4j/database';
 import type { ChangePublisher } from '../changes/change-publisher';
 import type { Metrics } from '../observability/metrics';
-import { BadUserInputError } from '../shared/errors';
+import { BadUserInputError, ForbiddenError } from '../shared/errors';
+import { carriesConsent } from './carried-consent';
+import { TRUSTED_SOURCE, type IngestWriter } from './ingest-writer';
 import { normalizeEvent, type RawEvent } from './event-normalizer';
 import { lenientText } from './payload-fields';
 import { normalizeRecord, rejectedRecordVersion, type RawSourceRecord } from './record-normalizer';
@@ -60,17 +62,17 @@ export class IngestionService {
   ) {}
 
   /** Items the Segment-spec endpoint refused for their shape come as RefusedItem: they are dead-lettered as such. */
-  ingestEvents(events: (RawEvent | RefusedItem)[]): Promise<IngestResult[]> {
-    return this.ingest('EVENT', events);
+  ingestEvents(events: (RawEvent | RefusedItem)[], writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult[]> {
+    return this.ingest('EVENT', events, writer);
   }
 
-  upsertSourceRecords(records: RawSourceRecord[]): Promise<IngestResult[]> {
-    return this.ingest('RECORD', records);
+  upsertSourceRecords(records: RawSourceRecord[], writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult[]> {
+    return this.ingest('RECORD', records, writer);
   }
 
   /** Re-runs a dead letter's payload (or a corrected one) through the same path; success resolves the letter. */
-  async resubmit(kind: CauseKind, deadLetterId: string, payload: RawEvent | RawSourceRecord): Promise<IngestResult> {
-    const [result] = await this.ingest(kind, [payload], deadLetterId);
+  async resubmit(kind: CauseKind, deadLetterId: string, payload: RawEvent | RawSourceRecord, writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult> {
+    const [result] = await this.ingest(kind, [payload], writer, deadLetterId);
     return result;
   }
 
@@ -85,11 +87,25 @@ export class IngestionService {
     },
   };
 
-  private async ingest(kind: CauseKind, raws: (RawEvent | RawSourceRecord | RefusedItem)[], resubmittedLetterId?: string): Promise<IngestResult[]> {
+  private async ingest(
+    kind: CauseKind,
+    raws: (RawEvent | RawSourceRecord | RefusedItem)[],
+    writer: IngestWriter,
+    resubmittedLetterId?: string,
+  ): Promise<IngestResult[]> {
     const { normalize, describe } = this.paths[kind];
     if (raws.length === 0) return [];
     const tooMany = this.batchLimit.refusal(raws.length);
     if (tooMany) throw new BadUserInputError(tooMany, { maxBatch: this.batchLimit.max });
+    if (!writer.mayRecordConsent) {
+      const carrying = raws.flatMap((raw, index) => (!(raw instanceof RefusedItem) && carriesConsent(kind, raw) ? [index] : []));
+      if (carrying.length > 0) {
+        throw new ForbiddenError('consent statements need the consent:write scope and a token not bound to a purpose; nothing was written', {
+          reason: 'CONSENT_NOT_PERMITTED',
+          items: carrying,
+        });
+      }
+    }
     const now = this.clock();
     const prepared: Prepared[] = raws.map((raw) => {
       const admitted = this.guard.admit(raw);

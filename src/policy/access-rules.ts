@@ -1,7 +1,5 @@
 import type { GraphQLError } from 'graphql';
 import { allow, deny, rule } from 'graphql-shield';
-
-type ShieldRule = typeof allow | typeof deny | ReturnType<ReturnType<typeof rule>>;
 import type { Scope } from '../auth/roles';
 import type { Principal } from '../auth/principal';
 import { UnauthenticatedError } from '../auth/token-verifier';
@@ -9,24 +7,32 @@ import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
 import type { Classification } from './classification';
 
+type ShieldRule = typeof allow | typeof deny | ReturnType<ReturnType<typeof rule>>;
+
 /**
- * An access rule: the shield rule that enforces it and, for the data dictionary, which scopes satisfy it.
- * Rules read only the principal, so shield may cache each decision per request ('contextual'): no decision depends
- * on the parent value, so none can leak from one list item to another. Per-customer decisions (purpose) are made
- * where the customer is loaded, not here.
+ * An access rule: the shield rule that enforces it, and the same decision as a function of the principal, which the
+ * operation check and the data dictionary call. Rules read only the principal, so shield may cache each decision per
+ * request ('contextual'): no decision depends on the parent value, so none can leak from one list item to another.
+ * Per-customer decisions (purpose) are made where the customer is loaded, not here (see `perCustomer` and
+ * CONSENT_GATED_TYPE).
  */
 export type AccessRule = Readonly<{
   shield: ShieldRule;
-  /** The same decision outside shield (a subscription's subscribe step): true, or the error to answer with. */
+  /** The same decision outside shield (operations before they run, the data dictionary): true, or the error. */
   check(principal: Principal): true | GraphQLError;
-  anyOf: readonly Scope[] | 'anyone' | 'authenticated';
+  /**
+   * What it yields concerns one customer at a time, and a purpose-bound principal gets it only for customers who
+   * consent to its purpose; decided per customer by the resolver (purpose-policy.ts), listed here so the data
+   * dictionary says so.
+   */
+  perCustomer?: true;
 }>;
 
 const refusal = (principal: Principal, message: string) =>
   principal.authenticated ? new ForbiddenError(message) : new UnauthenticatedError('authentication required: send a bearer token');
 
-function accessRule(name: string, anyOf: AccessRule['anyOf'], check: AccessRule['check']): AccessRule {
-  return { shield: rule(name, { cache: 'contextual' })((_parent, _args, { principal }: AppContext) => check(principal)), check, anyOf };
+function accessRule(name: string, check: AccessRule['check']): AccessRule {
+  return { shield: rule(name, { cache: 'contextual' })((_parent, _args, { principal }: AppContext) => check(principal)), check };
 }
 
 const scopeRules = new Map<string, AccessRule>();
@@ -38,7 +44,6 @@ export function needs(...scopes: Scope[]): AccessRule {
       name,
       accessRule(
         name,
-        scopes,
         (principal) => scopes.some((scope) => principal.scopes.has(scope)) || refusal(principal, `requires the ${scopes.join(' or ')} scope`),
       ),
     );
@@ -56,7 +61,7 @@ export function needsWithoutPurpose(...scopes: Scope[]): AccessRule {
   if (!scopeRules.has(name)) {
     scopeRules.set(
       name,
-      accessRule(name, scopes, (principal) => {
+      accessRule(name, (principal) => {
         const decision = scoped.check(principal);
         if (decision !== true) return decision;
         return principal.purpose === null || refusal(principal, `not allowed to a token bound to the purpose ${principal.purpose}`);
@@ -66,8 +71,24 @@ export function needsWithoutPurpose(...scopes: Scope[]): AccessRule {
   return scopeRules.get(name)!;
 }
 
-export const AUTHENTICATED = accessRule('authenticated', 'authenticated', (principal) => principal.authenticated || refusal(principal, ''));
-export const ANYONE: AccessRule = { shield: allow, check: () => true, anyOf: 'anyone' };
+const perCustomer = (rule: AccessRule): AccessRule => ({ ...rule, perCustomer: true });
+
+export const AUTHENTICATED = accessRule('authenticated', (principal) => principal.authenticated || refusal(principal, ''));
+export const ANYONE: AccessRule = { shield: allow, check: () => true };
+
+/**
+ * Recording what a person said about a purpose, by setConsent or inside ingested events and records. Never by a
+ * token bound to a purpose: its access depends on that consent, so it could grant itself (or a sibling purpose) the
+ * people it was refused.
+ */
+export const RECORD_CONSENT = needsWithoutPurpose('consent:write');
+
+/**
+ * Objects of this type are one customer's data: a purpose-bound principal gets them only for customers who consent
+ * to its purpose. Whatever resolves one marks it admitted (purpose-policy.ts); the policy layer refuses an unmarked
+ * one to a purpose-bound principal, so a new path to customers cannot forget the check.
+ */
+export const CONSENT_GATED_TYPE = 'Customer';
 
 /** What a field's classification asks of whoever reads it, wherever the field appears (nested, aliased, in `_entities`). */
 export const CLASSIFICATION_RULES: Readonly<Record<Classification, AccessRule>> = {
@@ -103,16 +124,17 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     ingestEvents: needs('ingest:write'),
     upsertSourceRecords: needs('ingest:write'),
     resubmitDeadLetter: needs('ingest:write'),
-    setConsent: needs('consent:write'),
+    setConsent: RECORD_CONSENT,
     eraseCustomer: needsWithoutPurpose('privacy:erase'),
     createSegment: needs('segments:write'),
     updateSegment: needs('segments:write'),
     deleteSegment: needs('segments:write'),
   },
   Subscription: {
-    customerChanged: needs('customers:read'),
-    consentChanged: needs('customers:read'),
-    segmentMembershipChanged: needs('segments:read'),
+    customerChanged: perCustomer(needs('customers:read')),
+    // Also a withdrawal of consent the principal held: that is what it must hear.
+    consentChanged: perCustomer(needs('customers:read')),
+    segmentMembershipChanged: perCustomer(needs('segments:read')),
   },
 };
 

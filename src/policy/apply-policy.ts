@@ -1,14 +1,23 @@
-import { isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isAbstractType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
-import { CLASSIFICATION_RULES, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
+import { CLASSIFICATION_RULES, CONSENT_GATED_TYPE, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
 import type { MaskKind } from './classification';
 import { goldenAttributeMask, seesPiiInClear } from './clear-reads';
 import { mask, showsPii } from './masks';
 import { attachCatalog, type PolicyCatalog } from './policy-catalog';
+import { admittedId, gateCustomer } from './purpose-policy';
 
 const ROOT_TYPES = new Set(Object.keys(OPERATION_RULES));
 
@@ -67,6 +76,47 @@ function maskingMiddleware(catalog: PolicyCatalog) {
   return middleware;
 }
 
+/** Whether a field's values are customers (directly, in a list, or as members of a union such as `_Entity`). */
+export function yieldsGatedType(schema: GraphQLSchema, field: GraphQLField<unknown, unknown>): boolean {
+  const type = getNamedType(field.type);
+  if (type.name === CONSENT_GATED_TYPE) return true;
+  return isAbstractType(type) && schema.getPossibleTypes(type).some((possible) => possible.name === CONSENT_GATED_TYPE);
+}
+
+const thenMaybe = (value: unknown, next: (settled: unknown) => unknown) =>
+  value instanceof Promise ? value.then(next) : next(value);
+
+/**
+ * What a purpose-bound principal may learn of customers who do not consent to its purpose: nothing. Customer
+ * objects pass only when the resolver that produced them checked admission (else NO_CONSENT); ids of other
+ * customers (`namesCustomer`) become null unless that customer consents. Principals without a purpose pass
+ * straight through, synchronously.
+ */
+const checkedCustomers = (value: unknown, context: AppContext): unknown =>
+  Array.isArray(value)
+    ? value.map((item) => thenMaybe(item, (settled) => (settled instanceof Error ? settled : gateCustomer(context.principal, settled))))
+    : gateCustomer(context.principal, value);
+
+const consentingId = (value: unknown, context: AppContext): unknown =>
+  value === null || value === undefined ? value : admittedId(context, String(value));
+
+function purposeGates(schema: GraphQLSchema, catalog: PolicyCatalog) {
+  const middleware: Record<string, Record<string, IMiddlewareFunction>> = {};
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const gate = yieldsGatedType(schema, field) ? checkedCustomers : catalog.field(type.name, field.name)?.namesCustomer ? consentingId : null;
+      if (!gate) continue;
+      const gated = (resolve: GraphQLFieldResolver<unknown, AppContext>, parent: unknown, args: unknown, context: AppContext, info: GraphQLResolveInfo) => {
+        const value = resolve(parent, args, context, info);
+        return context.principal.purpose === null ? value : thenMaybe(value, (settled) => gate(settled, context));
+      };
+      (middleware[type.name] ??= {})[field.name] = gated as unknown as IMiddlewareFunction;
+    }
+  }
+  return middleware;
+}
+
 /**
  * graphql-middleware wraps a subscription field's `resolve` (run per event), not its `subscribe`: check the
  * operation rule when the subscription starts, so a refused client never holds a live subscription.
@@ -88,7 +138,7 @@ function guardSubscriptions(schema: GraphQLSchema) {
 
 /**
  * The policy layer over the finished subgraph schema (so `_entities` and subscriptions are covered): shield with
- * deny as fallback, then masking, then the subscription guard.
+ * deny as fallback, then masking, then the purpose gates, then the subscription guard.
  */
 export function applyPolicy(schema: GraphQLSchema, catalog: PolicyCatalog): GraphQLSchema {
   const permissions = shield(shieldRules(schema, catalog), {
@@ -99,7 +149,7 @@ export function applyPolicy(schema: GraphQLSchema, catalog: PolicyCatalog): Grap
     // A field with no rule, or a rule that failed instead of deciding: both deny.
     fallbackError: () => new ForbiddenError('not permitted'),
   });
-  const guarded = applyMiddleware(schema, permissions, maskingMiddleware(catalog));
+  const guarded = applyMiddleware(schema, permissions, maskingMiddleware(catalog), purposeGates(schema, catalog));
   guardSubscriptions(guarded);
   return attachCatalog(guarded, catalog);
 }

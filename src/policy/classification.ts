@@ -26,6 +26,11 @@ export type FieldPolicy = Readonly<{
   mask?: MaskKind;
   /** Overrides the type's retention for this field. */
   retention?: string;
+  /**
+   * The value is the id of a customer other than the one being read (a conflict's other side, an ingested item's
+   * customer): a purpose-bound principal gets it only when that customer consents to its purpose, else null.
+   */
+  namesCustomer?: boolean;
 }>;
 
 export type TypePolicy = Readonly<{ owner: string; retention: string }>;
@@ -36,7 +41,8 @@ export const TYPE_POLICY = 'typePolicy';
 const classify = (policy: FieldPolicy) => Extensions({ [FIELD_POLICY]: policy });
 
 export const Pii = (mask: MaskKind, options: { retention?: string } = {}) => classify({ classification: 'PII', mask, ...options });
-export const Pseudonymous = (options: { retention?: string } = {}) => classify({ classification: 'PSEUDONYMOUS', ...options });
+export const Pseudonymous = (options: { retention?: string; namesCustomer?: boolean } = {}) =>
+  classify({ classification: 'PSEUDONYMOUS', ...options });
 export const Aggregated = () => classify({ classification: 'AGGREGATED' });
 export const Public = () => classify({ classification: 'PUBLIC' });
 

@@ -1,9 +1,8 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { Field, Info, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { ROLE_SCOPES, type Role } from '../auth/roles';
-import { ruleFor } from './apply-policy';
 import { Public, type Classification } from './classification';
-import { catalogOf, type CatalogField, type PolicyCatalog } from './policy-catalog';
+import { fieldReaders, type Reader } from './field-readers';
+import { catalogOf } from './policy-catalog';
 
 export enum ClassificationEnum {
   PII = 'PII',
@@ -27,6 +26,21 @@ export enum ReadModeEnum {
 }
 registerEnumType(ReadModeEnum, { name: 'ReadMode' });
 
+export enum PurposeBoundAccessEnum {
+  SAME = 'SAME',
+  CONSENTING_CUSTOMERS = 'CONSENTING_CUSTOMERS',
+  REFUSED = 'REFUSED',
+}
+registerEnumType(PurposeBoundAccessEnum, {
+  name: 'PurposeBoundAccess',
+  description: 'How a token of the role that is bound to a purpose (its `purpose` claim) reads the field.',
+  valuesConfig: {
+    SAME: { description: 'As a token of the role without a purpose.' },
+    CONSENTING_CUSTOMERS: { description: 'Only where the customer it belongs to, or names, consents to the token\'s purpose.' },
+    REFUSED: { description: 'Not at all: every way to it is closed to purpose-bound tokens.' },
+  },
+});
+
 @ObjectType({ description: 'A role that may read a field, and how it sees the value.' })
 export class FieldReader {
   @Public()
@@ -36,6 +50,10 @@ export class FieldReader {
   @Public()
   @Field(() => ReadModeEnum)
   mode!: ReadModeEnum;
+
+  @Public()
+  @Field(() => PurposeBoundAccessEnum)
+  purposeBound!: PurposeBoundAccessEnum;
 }
 
 @ObjectType({ description: 'One field of the schema as the policy layer sees it.' })
@@ -65,7 +83,9 @@ export class DataDictionaryField {
   mask!: string | null;
 
   @Public()
-  @Field(() => [FieldReader])
+  @Field(() => [FieldReader], {
+    description: 'The roles that can read it, by some way from an operation they may call; derived from the rules that enforce access.',
+  })
   readableBy!: FieldReader[];
 }
 
@@ -80,17 +100,13 @@ export class DataDictionaryType {
   fields!: DataDictionaryField[];
 }
 
-function readersOf(catalog: PolicyCatalog, field: CatalogField): FieldReader[] {
-  const access = ruleFor(catalog, field.typeName, field.fieldName);
-  if (!access) return [];
-  const roles = (Object.keys(ROLE_SCOPES) as Role[]).filter((role) => {
-    if (access.anyOf === 'anyone' || access.anyOf === 'authenticated') return true;
-    return ROLE_SCOPES[role].some((scope) => access.anyOf.includes(scope));
-  });
-  return roles.map((role) => ({
-    role,
-    mode: field.classification === 'PII' && !ROLE_SCOPES[role].includes('pii:read') ? ReadModeEnum.MASKED : ReadModeEnum.CLEAR,
-  }));
+/** The readers of every field, worked out once per schema (the rules and the schema never change while it runs). */
+const readersBySchema = new WeakMap<GraphQLSchema, Map<string, Reader[]>>();
+
+function readersOf(schema: GraphQLSchema): Map<string, Reader[]> {
+  let readers = readersBySchema.get(schema);
+  if (!readers) readersBySchema.set(schema, (readers = fieldReaders(schema, catalogOf(schema))));
+  return readers;
 }
 
 @Resolver()
@@ -101,6 +117,7 @@ export class DataDictionaryResolver {
   })
   dataDictionary(@Info() info: GraphQLResolveInfo): DataDictionaryType[] {
     const catalog = catalogOf(info.schema);
+    const readers = readersOf(info.schema);
     return catalog.types().map((name) => ({
       name,
       fields: catalog.fieldsOf(name).map((field) => ({
@@ -110,7 +127,7 @@ export class DataDictionaryResolver {
         owner: field.owner,
         retention: field.retention,
         mask: field.mask,
-        readableBy: readersOf(catalog, field),
+        readableBy: (readers.get(`${field.typeName}.${field.fieldName}`) ?? []) as FieldReader[],
       })),
     }));
   }

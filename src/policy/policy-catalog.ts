@@ -9,6 +9,8 @@ export type CatalogField = Readonly<{
   mask: MaskKind | null;
   owner: string | null;
   retention: string | null;
+  /** See FieldPolicy.namesCustomer. */
+  namesCustomer: boolean;
 }>;
 
 /** Fields @apollo/subgraph adds; classified here because they are not declared in our code. */
@@ -54,6 +56,7 @@ export class PolicyCatalog {
       mask: policy?.mask ?? null,
       owner: typePolicy.owner,
       retention: policy?.retention ?? typePolicy.retention,
+      namesCustomer: policy?.namesCustomer ?? false,
     });
   }
 

@@ -91,8 +91,9 @@ export class SegmentRepository {
     return rows.map((r) => r.segment);
   }
 
-  async members(id: string, limit: number, after: string): Promise<{ customerId: string; since: string }[]> {
-    return this.db.read(this.q.members, { id, limit, after });
+  /** `purpose`: only members who consent to it (a purpose-bound reader's), or everyone when null. */
+  async members(id: string, limit: number, after: string, purpose: string | null): Promise<{ customerId: string; since: string }[]> {
+    return this.db.read(this.q.members, { id, limit, after, purpose });
   }
 
   async ofCustomers(ids: readonly string[]): Promise<{ customerId: string; segmentId: string; since: string }[]> {

@@ -5,7 +5,7 @@ import { Customer } from '../customers/customer.type';
 import { toCustomer } from '../customers/customer.mapper';
 import { Aggregated, Pseudonymous } from '../policy/classification';
 import { catalogOf } from '../policy/policy-catalog';
-import { admits } from '../policy/purpose-policy';
+import { admits, admitted } from '../policy/purpose-policy';
 import type { AppContext } from '../server/context';
 import { decodeCursor, encodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { segmentLoaders } from './segment.loaders';
@@ -103,13 +103,14 @@ export class SegmentResolver {
     const segments = segmentLoaders(loaders, services.segments.repository);
     await services.segments.disclosure.assertMayFollow(principal, catalogOf(info.schema), segment.id, (ids) => segments.segment.loadMany(ids));
     const size = pageSize(first);
-    const rows = await services.segments.repository.members(segment.id, size + 1, decodeCursor(after, 1)?.[0] ?? '');
+    const rows = await services.segments.repository.members(segment.id, size + 1, decodeCursor(after, 1)?.[0] ?? '', principal.purpose);
     const profiles = await loaders.profile.loadMany(rows.map((r) => r.customerId));
-    // A purpose-bound token sees only members who consent to its purpose, as in the customers list.
+    // A purpose-bound token sees only members who consent to its purpose, as in the customers list: the query reads
+    // only those (so no cursor names anyone else), and one whose consent was withdrawn since is left out here.
     const customers = rows.flatMap((row, i) => {
       const profile = profiles[i];
       if (!profile || profile instanceof Error || !admits(principal, profile)) return [];
-      return [{ ...toCustomer(profile.customer, row.customerId), id: row.customerId }];
+      return [admitted(principal, { ...toCustomer(profile.customer, row.customerId), id: row.customerId })];
     });
     const connection = toConnection(customers, size, (c) => [c.id]);
     // The cursor follows the rows read, not the members shown, so hidden members never repeat or stop a page.

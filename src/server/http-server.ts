@@ -17,6 +17,7 @@ import { ANONYMOUS, type Principal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import { piiReadAudit } from '../audit/pii-read-audit.plugin';
+import { authorizeDocument, operationAuthorization } from '../policy/operation-authorization';
 import { graphiqlRouter } from '../graphiql/graphiql.router';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
@@ -101,8 +102,8 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
   const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
     {
       schema,
-      // Apollo's validation, limits and CSRF checks never see this path: every operation (graphql-ws carries
-      // queries and mutations too) is rate limited, parsed and validated here with the same rules.
+      // Apollo's validation, limits, CSRF checks and plugins never see this path: every operation (graphql-ws
+      // carries queries and mutations too) is rate limited, parsed, validated and authorised here with the same rules.
       onSubscribe: async (ctx, id, payload) => {
         const principal = ctx.extra.principal ?? ANONYMOUS;
         const decision = await rateLimiter.consume(rateLimitKey(principal, ctx.extra.remoteAddress));
@@ -114,6 +115,9 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         if ('errors' in checked) return checked.errors;
         const operation = getOperationAST(checked.document, payload.operationName);
         if (!operation) return [unresolvedOperation(payload.operationName)];
+        // Every root field is authorised before anything runs, then the operation is priced with its variables.
+        const refusal = authorizeDocument(principal, checked.document, payload.operationName);
+        if (refusal) return [refusal];
         const refused = limits.vet(schema, checked.document, operation, payload.variables);
         if (refused.length > 0) return refused;
         if (operation.operation === 'subscription') {
@@ -199,6 +203,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestObserver(logger, metrics),
       piiReadAudit(logger),
+      operationAuthorization(),
       ...limits.apolloPlugins(),
     ],
   });

@@ -106,26 +106,34 @@ describe.each([
     expect(await third.received(1)).toEqual([asEvent(entry)]);
   });
 
-  it('skips ENTERED of customers without consent for a purpose-bound token, and always delivers EXITED', async () => {
+  it('delivers a purpose-bound token ENTERED of consenting customers only, and EXITED of those who ever granted the purpose', async () => {
     const u = unique();
-    const [consenting, silent] = await app.services.ingestion.ingestEvents([
+    const [consenting, silent, withdrawn] = await app.services.ingestion.ingestEvents([
       { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-a` },
       { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-b` },
+      { messageId: `${u}-3`, type: 'IDENTIFY', userId: `${u}-c` },
     ]);
-    await app.services.consent.setConsent({
-      customerId: consenting.customerId!,
-      purpose: 'marketing_email',
-      status: 'GRANTED',
-      source: 'app',
-      occurredAt: new Date('2026-01-05T00:00:00Z'),
-      recordedBy: 'test',
-    });
+    const state = (customerId: string, status: 'GRANTED' | 'WITHDRAWN', day: number) =>
+      app.services.consent.setConsent({
+        customerId,
+        purpose: 'marketing_email',
+        status,
+        source: 'app',
+        occurredAt: new Date(`2026-01-0${day}T00:00:00Z`),
+        recordedBy: 'test',
+      });
+    await state(consenting.customerId!, 'GRANTED', 5);
+    await state(withdrawn.customerId!, 'GRANTED', 5);
+    await state(withdrawn.customerId!, 'WITHDRAWN', 6);
     const segment = await quietSegment(app);
     const [start] = await app.feed.append([change(segment, consenting.customerId!)]);
     const entries = await app.feed.append([
       change(segment, silent.customerId!),
       change(segment, consenting.customerId!),
+      // Never consented: the token never saw it enter, and must not learn it exists by seeing it leave.
       change(segment, silent.customerId!, 'EXITED'),
+      // Consented once: the token may hold it, and must hear it leave.
+      change(segment, withdrawn.customerId!, 'EXITED'),
     ]);
     const purposeToken = await tokenFor(app, 'marketer', { purpose: 'marketing_email' });
     const purposeClient = wsClient(url, purposeToken);
@@ -140,7 +148,7 @@ describe.each([
     const [marker] = await app.feed.append([change(segment, consenting.customerId!)]);
     expect(await marketer.received(3)).toEqual([
       { segmentMembershipChanged: { customerId: consenting.customerId, change: 'ENTERED', cursor: entries[1].cursor, customer: { id: consenting.customerId } } },
-      { segmentMembershipChanged: { customerId: silent.customerId, change: 'EXITED', cursor: entries[2].cursor, customer: null } },
+      { segmentMembershipChanged: { customerId: withdrawn.customerId, change: 'EXITED', cursor: entries[3].cursor, customer: null } },
       { segmentMembershipChanged: { customerId: consenting.customerId, change: 'ENTERED', cursor: marker.cursor, customer: { id: consenting.customerId } } },
     ]);
   });

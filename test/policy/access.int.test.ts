@@ -40,9 +40,10 @@ describe('access', () => {
   };
 
   describe('tokens', () => {
-    it('asks an anonymous caller to authenticate', async () => {
-      const { body } = await post({ query: `{ customer(id: "${granted}") { id } }` });
-      expect(body.data?.customer).toBeNull();
+    it('asks an anonymous caller to authenticate, before anything runs', async () => {
+      const { status, body } = await post({ query: `{ customer(id: "${granted}") { id } }` });
+      expect(status).toBe(401);
+      expect(body.data).toBeUndefined();
       expect(body.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
     });
 

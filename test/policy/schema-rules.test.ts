@@ -47,4 +47,19 @@ describe('every field has an explicit rule', () => {
     const unclassified = PROFILE_ATTRIBUTES.filter((attribute) => !catalog.field('Customer', attribute)?.classification);
     expect(unclassified).toEqual([]);
   });
+
+  it('makes every field that names another customer nullable, so a purpose-bound token gets null for a non-consenting one', async () => {
+    const schema = await buildAppSchema();
+    const naming = catalogOf(schema)
+      .all()
+      .filter((field) => field.namesCustomer);
+    expect(naming.length).toBeGreaterThan(0);
+    const nonNull = naming
+      .filter((field) => {
+        const type = schema.getType(field.typeName);
+        return isObjectType(type) && type.getFields()[field.fieldName].type.toString().endsWith('!');
+      })
+      .map((field) => `${field.typeName}.${field.fieldName}`);
+    expect(nonNull).toEqual([]);
+  });
 });
