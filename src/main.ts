@@ -16,7 +16,10 @@ async function main() {
     if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, app.services.customers, logger);
     const url = await app.listen(config.http.host, config.http.port);
     logIngestion(config, logger);
-    logger.info(`Customer-360 API ready: GraphQL at ${url}/graphql, health at ${url}/health/ready, metrics at ${url}/metrics`);
+    const ready = `Customer-360 API ready: GraphQL at ${url}/graphql, GraphiQL at ${url}/graphiql/, health at ${url}/health/ready, metrics at ${url}/metrics`;
+    logger.info({ url }, ready);
+    // The log is JSON for machines; a person starting the API reads this line.
+    console.log(`\n${ready}`);
     if (config.auth.devMode && app.minter) printDevTokens(await app.minter.devTokens(), url);
     if (app.segmentDevWriteKey) printDevWriteKey(app.segmentDevWriteKey, url);
   });
@@ -39,7 +42,7 @@ function printDevTokens(tokens: Record<string, string>, url: string) {
       'Dev mode: tokens valid for 8 hours (send as "Authorization: Bearer <token>"; GraphiQL has the admin one preset):',
       ...lines,
       `Example: curl -s ${url}/graphql -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
-      `           -d '{"query":"{ customerByIdentifier(type: EMAIL, value: \\"anna.schmidt@example.com\\") { id firstName email } }"}'`,
+      `           -d '{"query":"{ customers(first: 3) { edges { node { id firstName email } } } }"}'`,
       '',
     ].join('\n'),
   );
