@@ -84,6 +84,19 @@ export const ANYONE: AccessRule = { shield: allow, check: () => true };
 export const RECORD_CONSENT = needsWithoutPurpose('consent:write');
 
 /**
+ * Finding a customer by an identifier value: whether a value is someone's is what a reader shown identifiers masked
+ * must not learn by guessing, so the lookup needs them in clear (every identifier type is masked without pii:read).
+ */
+export const LOOKUP_BY_IDENTIFIER = accessRule('lookup-by-identifier', (principal) =>
+  !principal.authenticated || !principal.scopes.has('customers:read')
+    ? needs('customers:read').check(principal)
+    : principal.scopes.has('pii:read') ||
+      new ForbiddenError('looking a customer up by an identifier needs identifiers in clear (the pii:read scope); read by customer id instead', {
+        reason: 'LOOKUP_BY_MASKED_VALUE',
+      }),
+);
+
+/**
  * Objects of this type are one customer's data: a purpose-bound principal gets them only for customers who consent
  * to its purpose. Whatever resolves one marks it admitted (purpose-policy.ts); the policy layer refuses an unmarked
  * one to a purpose-bound principal, so a new path to customers cannot forget the check.
@@ -106,7 +119,7 @@ export const CLASSIFICATION_RULES: Readonly<Record<Classification, AccessRule>> 
 export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscription', Readonly<Record<string, AccessRule>>>> = {
   Query: {
     customer: needs('customers:read'),
-    customerByIdentifier: needs('customers:read'),
+    customerByIdentifier: LOOKUP_BY_IDENTIFIER,
     customers: needs('customers:read'),
     deadLetters: needsWithoutPurpose('deadletters:read'),
     dataDictionary: AUTHENTICATED,

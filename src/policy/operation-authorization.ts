@@ -49,6 +49,7 @@ export function rootFieldsOf(operation: OperationDefinitionNode, document: Docum
 export function authorizeOperation(principal: Principal, operation: OperationDefinitionNode, document: DocumentNode): GraphQLError | null {
   const rootType = ROOT_TYPE_NAMES[operation.operation];
   const refused: string[] = [];
+  const reasons = new Set<unknown>();
   let unauthenticated = false;
   for (const field of rootFieldsOf(operation, document)) {
     // Introspection and __typename are governed by the server's introspection setting, not by the data rules.
@@ -58,10 +59,13 @@ export function authorizeOperation(principal: Principal, operation: OperationDef
     if (decision === true) continue;
     refused.push(field);
     if (decision instanceof UnauthenticatedError) unauthenticated = true;
+    if (decision && decision.extensions.reason !== undefined) reasons.add(decision.extensions.reason);
   }
   if (refused.length === 0) return null;
   if (unauthenticated) return new UnauthenticatedError(`authentication required for ${refused.join(', ')}: send a bearer token`);
-  return new AppError('FORBIDDEN', `not permitted: ${refused.join(', ')}; nothing in this operation ran`, { fields: refused });
+  // A rule that says why (LOOKUP_BY_MASKED_VALUE...) keeps saying it when the whole operation is refused for it.
+  const reason = reasons.size === 1 ? { reason: [...reasons][0] } : {};
+  return new AppError('FORBIDDEN', `not permitted: ${refused.join(', ')}; nothing in this operation ran`, { fields: refused, ...reason });
 }
 
 /** For HTTP (and in-process operations): refused operations end before execution with 401 or 403. */

@@ -86,12 +86,9 @@ describe('audiences across instances', () => {
     const { subscription } = subscriberOn(b, segmentId, await latestCursor());
 
     const [joined] = await ingestOn(a, [identify(unique('u'), { city })]);
-    const answered = Date.now();
     const [event] = changesOf(await subscription.received(1));
-    const delay = Date.now() - answered;
+    // How soon is bench:audience's to measure (a timed assertion here would measure the machine's load).
     expect(event).toMatchObject({ segmentId, customerId: joined.customerId, change: 'ENTERED' });
-    // The bound, from the ingest's answer on A to the push on B (bench:audience measures the distribution).
-    expect(delay).toBeLessThan(1000);
   });
 
   it('a subscriber that reconnects with its cursor gets every missed change once, in order, then live ones', async () => {
