@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cypherRoot } from './cypher-registry';
 import { recordToObject } from './neo4j-values';
+import { PlanWarmUp } from './plan-warm-up';
 
 export type Params = Record<string, unknown>;
 
@@ -44,28 +45,6 @@ const isOutage = (error: unknown) => error instanceof Neo4jError && OUTAGE_CODES
 const PROBE_INTERVAL_MS = 500;
 const PING = readFileSync(path.join(cypherRoot, 'health', 'ping.cypher'), 'utf8');
 
-/**
- * After Neo4j (re)starts, its JVM is cold and its plan cache empty: each query's first run plans it, and the first
- * read after a restart took 7 to 27 s, the first write 12 to 15 s (the more load, the longer). Before requests are let
- * through again, the queries this process ran most are run once with parameters of the same types but no values, in
- * transactions that are rolled back: that plans them (EXPLAIN does not fill the plan cache). What the budget leaves
- * unplanned is planned by the requests that need it.
- */
-const WARM_UP = { queries: 64, concurrency: 2, budgetMs: 15_000, remembered: 512 };
-
-/** A value of the same Cypher type as `value` that holds nothing of it: the warm-up plans with these, never with data. */
-function shapeOf(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return '';
-  if (typeof value === 'number') return 0;
-  if (typeof value === 'boolean') return false;
-  if (depth > 8) return null;
-  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0], depth + 1)] : [];
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shapeOf(inner, depth + 1)]));
-  }
-  return null;
-}
-
 /** A write transaction is tried at most this often, and retried only within this time (then the client retries). */
 const MAX_ATTEMPTS = 8;
 const MAX_RETRY_MS = 5_000;
@@ -87,8 +66,7 @@ const worthRetrying = (error: unknown) => isRetryableConflict(error) || (error i
 export class Database {
   private readonly listeners = new Set<QueryListener>();
   private readonly availabilityListeners = new Set<AvailabilityListener>();
-  /** How often each query ran, and the shape of its parameters, for the warm-up after an outage. */
-  private readonly used = new Map<string, { count: number; shape: unknown }>();
+  private readonly warmUp = new PlanWarmUp();
   private unavailableSince: number | null = null;
   private probe: NodeJS.Timeout | undefined;
 
@@ -220,42 +198,13 @@ export class Database {
         return;
       }
       const warmUpStarted = Date.now();
-      const warmedQueries = await this.warmUp();
+      // Requests stay refused until the queries they need are planned again (see PlanWarmUp).
+      const warmedQueries = await this.warmUp.run(this.driver, this.database);
       this.unavailableSince = null;
       const change = { available: true as const, downMs: Date.now() - since, warmedQueries, warmUpMs: Date.now() - warmUpStarted };
       for (const listener of this.availabilityListeners) listener(change);
     };
     this.probe = setTimeout(() => void tick(), PROBE_INTERVAL_MS).unref();
-  }
-
-  /** Plans the most used queries (see WARM_UP), a few at a time; returns how many ran before the budget was spent. */
-  async warmUp(): Promise<number> {
-    const deadline = Date.now() + WARM_UP.budgetMs;
-    const queue = [...this.used].sort(([, a], [, b]) => b.count - a.count).slice(0, WARM_UP.queries);
-    let planned = 0;
-    const worker = async () => {
-      for (let next = queue.shift(); next && Date.now() < deadline; next = queue.shift()) {
-        if (await this.planOnce(next[0], next[1].shape as Params)) planned += 1;
-      }
-    };
-    await Promise.all(Array.from({ length: WARM_UP.concurrency }, worker));
-    return planned;
-  }
-
-  private async planOnce(query: string, shape: Params): Promise<boolean> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
-    // No transaction timeout: Neo4j checks it only after planning, and a terminated query leaves no plan behind.
-    const tx = session.beginTransaction();
-    try {
-      await tx.run(query, shape);
-      return true;
-    } catch {
-      // Empty values may break a query's assumptions, and some cannot run in a transaction: planned or not, go on.
-      return false;
-    } finally {
-      await tx.rollback().catch(() => undefined);
-      await session.close();
-    }
   }
 
   private async inTransaction<T>(tx: Transaction, work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -277,9 +226,7 @@ export class Database {
     const started = performance.now();
     const result = await run();
     const elapsed = performance.now() - started;
-    const use = this.used.get(query);
-    if (use) use.count += 1;
-    else if (this.used.size < WARM_UP.remembered) this.used.set(query, { count: 1, shape: shapeOf(params) });
+    this.warmUp.remember(query, params);
     for (const listener of this.listeners) listener(query, elapsed);
     return result.records.map((record) => recordToObject<T>(record));
   }
