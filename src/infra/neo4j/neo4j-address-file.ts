@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -31,6 +31,8 @@ export function isAlive(pid: number): boolean {
  * the other waits for it: false if another process's file is there (even a stale one: the caller looks first).
  */
 export function claimNeo4j(dataDir: string, entry: PublishedNeo4j): boolean {
+  // On a fresh clone nothing exists yet: the file sits beside the data directory, whose parent may be missing too.
+  mkdirSync(path.dirname(addressFileOf(dataDir)), { recursive: true });
   try {
     writeFileSync(addressFileOf(dataDir), `${JSON.stringify(entry)}\n`, { flag: 'wx' });
     return true;
