@@ -50,6 +50,7 @@ export function authorizeOperation(principal: Principal, operation: OperationDef
   const rootType = ROOT_TYPE_NAMES[operation.operation];
   const refused: string[] = [];
   const reasons = new Set<unknown>();
+  const why = new Set<string>();
   let unauthenticated = false;
   for (const field of rootFieldsOf(operation, document)) {
     // Introspection and __typename are governed by the server's introspection setting, not by the data rules.
@@ -60,12 +61,14 @@ export function authorizeOperation(principal: Principal, operation: OperationDef
     refused.push(field);
     if (decision instanceof UnauthenticatedError) unauthenticated = true;
     if (decision && decision.extensions.reason !== undefined) reasons.add(decision.extensions.reason);
+    if (decision && decision.message) why.add(decision.message);
   }
   if (refused.length === 0) return null;
   if (unauthenticated) return new UnauthenticatedError(`authentication required for ${refused.join(', ')}: send a bearer token`);
   // A rule that says why (LOOKUP_BY_MASKED_VALUE...) keeps saying it when the whole operation is refused for it.
   const reason = reasons.size === 1 ? { reason: [...reasons][0] } : {};
-  return new AppError('FORBIDDEN', `not permitted: ${refused.join(', ')}; nothing in this operation ran`, { fields: refused, ...reason });
+  const because = why.size > 0 ? ` (${[...why].join('; ')})` : '';
+  return new AppError('FORBIDDEN', `not permitted: ${refused.join(', ')}${because}; nothing in this operation ran`, { fields: refused, ...reason });
 }
 
 /** For HTTP (and in-process operations): refused operations end before execution with 401 or 403. */
