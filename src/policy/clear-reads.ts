@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { CLASSIFICATION_RULES } from './access-rules';
-import { keepsValue, mask, type AttributeMask } from './masks';
+import { keepsValue, type AttributeMask } from './masks';
 import type { CatalogField, PolicyCatalog } from './policy-catalog';
 
 /** Golden attributes are declared, with their classification and mask, as the Customer fields of the same name. */
@@ -31,20 +31,3 @@ export function readsInClear(principal: Principal, catalog: PolicyCatalog, attri
   return field.classification !== 'PII' || seesPiiInClear(principal) || keepsValue(field.mask);
 }
 
-/**
- * Whether the principal would be shown this value of `typeName.fieldName` as it is: it may read the field, and its
- * mask leaves this value unchanged. Anything that answers whether a given value is someone's (a lookup, a rule)
- * would otherwise let a reader shown it masked confirm guesses.
- */
-export function showsInClear(
-  principal: Principal,
-  catalog: PolicyCatalog,
-  typeName: string,
-  fieldName: string,
-  value: string,
-  parent?: Record<string, unknown>,
-): boolean {
-  const field = catalog.field(typeName, fieldName);
-  if (!mayRead(principal, field)) return false;
-  return field.classification !== 'PII' || seesPiiInClear(principal) || mask(field.mask ?? 'redact', value, parent) === value;
-}
