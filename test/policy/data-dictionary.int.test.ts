@@ -5,7 +5,6 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
-  parse,
   type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLOutputType,
@@ -248,7 +247,6 @@ describe('the data dictionary agrees with enforcement', () => {
       clients.push(client);
       for (const [field, args] of subscriptions) {
         const query = `subscription { ${field}${args} ${everything(schema, getNamedType(subscriptionType.getFields()[field].type))} }`;
-        parse(query);
         const result = new Promise<Result>((resolve) => {
           const timer = setTimeout(() => resolve({}), 15_000);
           const stop = client.subscribe(
@@ -350,7 +348,6 @@ describe('the data dictionary agrees with enforcement', () => {
       for (const result of heard.get(nameOf(variant))!) results.push({ query: 'subscription', result });
       const text = JSON.stringify(results.map((r) => r.result));
       if (variant.bound) {
-        if (text.includes(email)) console.log('LEAK', JSON.stringify(results.filter((r) => JSON.stringify(r.result).includes(email)), null, 1).slice(0, 3000));
         expect([text.includes(refused), text.includes(email), text.includes(encoded)]).toEqual([false, false, false]);
         continue;
       }
