@@ -87,14 +87,16 @@ export const RECORD_CONSENT = needsWithoutPurpose('consent:write');
  * Finding a customer by an identifier value: whether a value is someone's is what a reader shown identifiers masked
  * must not learn by guessing, so the lookup needs them in clear (every identifier type is masked without pii:read).
  */
-export const LOOKUP_BY_IDENTIFIER = accessRule('lookup-by-identifier', (principal) =>
-  !principal.authenticated || !principal.scopes.has('customers:read')
-    ? needs('customers:read').check(principal)
-    : principal.scopes.has('pii:read') ||
-      new ForbiddenError('looking a customer up by an identifier needs identifiers in clear (the pii:read scope); read by customer id instead', {
-        reason: 'LOOKUP_BY_MASKED_VALUE',
-      }),
-);
+export const LOOKUP_BY_IDENTIFIER = accessRule('lookup-by-identifier', (principal) => {
+  const reader = needs('customers:read').check(principal);
+  if (reader !== true) return reader;
+  return (
+    principal.scopes.has('pii:read') ||
+    new ForbiddenError('looking a customer up by an identifier needs identifiers in clear (the pii:read scope); read by customer id instead', {
+      reason: 'LOOKUP_BY_MASKED_VALUE',
+    })
+  );
+});
 
 /**
  * Objects of this type are one customer's data: a purpose-bound principal gets them only for customers who consent
