@@ -142,13 +142,16 @@ describe('rights of the data subject: export and erasure', () => {
   it('exports everything held about a person, from any of their ids, in one typed document', async () => {
     const p = await seedPerson();
     const doc = await exportOf(p.absorbedId);
-    expect(doc).toMatchObject({ requestedId: p.absorbedId, customerId: p.survivorId, erasure: null, segmentMemberships: [], piiReads: [] });
+    // Suites share one database: a suite listing customers in clear meanwhile reads this person too (channel QUERY).
+    const exports = (reads: { channel: string }[]) => reads.filter((r) => r.channel === 'EXPORT');
+    expect(doc).toMatchObject({ requestedId: p.absorbedId, customerId: p.survivorId, erasure: null, segmentMemberships: [] });
+    expect(exports(doc.piiReads)).toEqual([]);
     expect(doc.profiles.map((x: { id: string }) => x.id)).toEqual([p.survivorId, p.absorbedId]);
     // That export read their PII in clear: the next one lists it, from the audit trail.
     await app.services.audit.flush();
     const again = await exportOf(p.survivorId);
-    expect(again.piiReads).toHaveLength(2);
-    expect(again.piiReads).toEqual(
+    expect(exports(again.piiReads)).toHaveLength(2);
+    expect(exports(again.piiReads)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ subject: 'test-admin', channel: 'EXPORT', customerId: p.survivorId, fields: expect.arrayContaining(['ExportedProfile.email']) }),
         expect.objectContaining({ subject: 'test-admin', channel: 'EXPORT', customerId: p.absorbedId }),
