@@ -6,6 +6,7 @@ import { IdentifierTypeEnum } from '../identity/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
 import { CauseKindEnum } from '../identity/cause-kind';
 import { ConnectionType } from '../shared/connection';
+import { withGoldenAttributes } from './golden-attribute-fields';
 import type { ProfileRow } from './customer.repository';
 import type { ProfileSelection } from './profile-selection';
 
@@ -308,10 +309,9 @@ export class AttributeLineage {
   customerId!: string;
 }
 
-@Directive('@key(fields: "id")')
-@DataOwner('customer-data-platform', 'while the customer exists; erased on request; anonymous-only profiles after RETENTION_ANONYMOUS_PROFILE_DAYS')
-@ObjectType({ description: 'A unified customer profile; a federation entity keyed by id.' })
-export class Customer {
+/** The profile's own fields; the golden attributes follow them (see withGoldenAttributes). */
+@ObjectType('CustomerFields')
+class CustomerFields {
   @Pseudonymous()
   @Field(() => ID)
   id!: string;
@@ -331,55 +331,12 @@ export class Customer {
   @Pseudonymous()
   @Field()
   updatedAt!: Date;
+}
 
-  @Pii('name')
-  @Field(() => String, { nullable: true })
-  firstName!: string | null;
-
-  @Pii('name')
-  @Field(() => String, { nullable: true })
-  lastName!: string | null;
-
-  @Pii('email')
-  @Field(() => String, { nullable: true, description: 'Golden email (not necessarily the only EMAIL identifier).' })
-  email!: string | null;
-
-  @Pii('phone')
-  @Field(() => String, { nullable: true })
-  phone!: string | null;
-
-  @Pii('birthdate')
-  @Field(() => String, { nullable: true })
-  birthday!: string | null;
-
-  @Pii('redact')
-  @Field(() => String, { nullable: true })
-  gender!: string | null;
-
-  @Pseudonymous()
-  @Field(() => String, { nullable: true })
-  company!: string | null;
-
-  @Pii('redact')
-  @Field(() => String, { nullable: true })
-  street!: string | null;
-
-  @Pii('locality')
-  @Field(() => String, { nullable: true })
-  city!: string | null;
-
-  @Pii('redact')
-  @Field(() => String, { nullable: true })
-  postalCode!: string | null;
-
-  @Pii('locality')
-  @Field(() => String, { nullable: true })
-  state!: string | null;
-
-  @Pii('locality')
-  @Field(() => String, { nullable: true })
-  country!: string | null;
-
+@Directive('@key(fields: "id")')
+@DataOwner('customer-data-platform', 'while the customer exists; erased on request; anonymous-only profiles after RETENTION_ANONYMOUS_PROFILE_DAYS')
+@ObjectType({ description: 'A unified customer profile; a federation entity keyed by id.' })
+export class Customer extends withGoldenAttributes(CustomerFields, 'Customer') {
   /** Not in the schema: the profile a root field read it from, holding only what that field's selection asked for. */
   profile?: ProfileRow;
 

@@ -38,7 +38,9 @@ export type TypePolicy = Readonly<{ owner: string; retention: string }>;
 export const FIELD_POLICY = 'fieldPolicy';
 export const TYPE_POLICY = 'typePolicy';
 
-const classify = (policy: FieldPolicy) => Extensions({ [FIELD_POLICY]: policy });
+/** A field classified by a policy declared elsewhere (the golden attributes); otherwise use the named decorators below. */
+export const Classified = (policy: FieldPolicy) => Extensions({ [FIELD_POLICY]: policy });
+const classify = Classified;
 
 export const Pii = (mask: MaskKind, options: { retention?: string } = {}) => classify({ classification: 'PII', mask, ...options });
 export const Pseudonymous = (options: { retention?: string; namesCustomer?: boolean } = {}) =>

@@ -12,10 +12,12 @@ import {
   SourceRecordType,
 } from '../customers/customer.type';
 import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { withGoldenAttributes } from '../customers/golden-attribute-fields';
 import { ErasureRequestType } from './erasure-request.type';
 
-@ObjectType({ description: 'One stored profile of the person: the survivor or one merged into it, as stored.' })
-export class ExportedProfile {
+/** The stored profile's own fields; the golden attributes follow them (see withGoldenAttributes). */
+@ObjectType('ExportedProfileFields')
+class ExportedProfileFields {
   @Pseudonymous()
   @Field(() => ID)
   id!: string;
@@ -39,55 +41,10 @@ export class ExportedProfile {
   @Pseudonymous()
   @Field()
   updatedAt!: Date;
+}
 
-  @Pii('name')
-  @Field(() => String, { nullable: true })
-  firstName!: string | null;
-
-  @Pii('name')
-  @Field(() => String, { nullable: true })
-  lastName!: string | null;
-
-  @Pii('email')
-  @Field(() => String, { nullable: true })
-  email!: string | null;
-
-  @Pii('phone')
-  @Field(() => String, { nullable: true })
-  phone!: string | null;
-
-  @Pii('birthdate')
-  @Field(() => String, { nullable: true })
-  birthday!: string | null;
-
-  @Pii('redact')
-  @Field(() => String, { nullable: true })
-  gender!: string | null;
-
-  @Pseudonymous()
-  @Field(() => String, { nullable: true })
-  company!: string | null;
-
-  @Pii('redact')
-  @Field(() => String, { nullable: true })
-  street!: string | null;
-
-  @Pii('locality')
-  @Field(() => String, { nullable: true })
-  city!: string | null;
-
-  @Pii('redact')
-  @Field(() => String, { nullable: true })
-  postalCode!: string | null;
-
-  @Pii('locality')
-  @Field(() => String, { nullable: true })
-  state!: string | null;
-
-  @Pii('locality')
-  @Field(() => String, { nullable: true })
-  country!: string | null;
-
+@ObjectType({ description: 'One stored profile of the person: the survivor or one merged into it, as stored.' })
+export class ExportedProfile extends withGoldenAttributes(ExportedProfileFields, 'ExportedProfile') {
   @Pseudonymous()
   @Field(() => [AttributeLineage])
   attributeLineage!: AttributeLineage[];
