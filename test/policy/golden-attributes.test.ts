@@ -28,5 +28,4 @@ describe('golden attributes', () => {
       mask: declared.mask ?? null,
     });
   });
-
 });
