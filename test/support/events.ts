@@ -1,0 +1,34 @@
+import { unique } from './test-app';
+
+/** An IdentityEventInput as a test sends it; odd keys are allowed, for tests of what ingestion refuses. */
+export type EventInput = {
+  messageId?: string;
+  type?: string;
+  userId?: string;
+  anonymousId?: string;
+  previousId?: string;
+  event?: string;
+  name?: string;
+  traits?: Record<string, unknown>;
+  properties?: Record<string, unknown>;
+  context?: Record<string, unknown>;
+  timestamp?: string;
+  source?: string;
+  [key: string]: unknown;
+};
+type Fields = Omit<EventInput, 'type'>;
+
+/** A unique messageId, and a unique userId unless the event names its person itself (userId or anonymousId). */
+const build = (type: string, defaults: Fields, fields: Fields): EventInput => ({
+  messageId: unique('msg'),
+  type,
+  ...('userId' in fields || 'anonymousId' in fields ? {} : { userId: unique('user') }),
+  ...defaults,
+  ...fields,
+});
+
+export const identify = (fields: Fields = {}) => build('IDENTIFY', {}, fields);
+export const track = (fields: Fields = {}) => build('TRACK', { event: 'Test Event' }, fields);
+export const page = (fields: Fields = {}) => build('PAGE', { name: 'Home' }, fields);
+/** `previousId` becomes `userId`: both unique unless given. */
+export const alias = (fields: Fields = {}) => build('ALIAS', { previousId: unique('previous') }, fields);

@@ -1,0 +1,20 @@
+import { unique } from './test-app';
+
+/** A SourceRecordInput as a test sends it; odd keys are allowed, for tests of what ingestion refuses. */
+export type RecordInput = {
+  source?: string;
+  externalId?: string;
+  updatedAt?: string;
+  attributes?: Record<string, unknown>;
+  identifiers?: { type: string; value: string }[];
+  consents?: { purpose: string; status: string; occurredAt?: string }[];
+  [key: string]: unknown;
+};
+
+/** A CRM record with a unique externalId, changed now, unless the fields say otherwise. */
+export const sourceRecord = (fields: RecordInput = {}): RecordInput => ({
+  source: 'crm',
+  externalId: unique('ext'),
+  updatedAt: new Date().toISOString(),
+  ...fields,
+});
