@@ -1,18 +1,5 @@
+import { INGEST_EVENTS, ingestEvents } from '../support/ingest';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
-
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) {
-    ingestEvents(events: $events) {
-      created linked merged duplicate rejected
-      results {
-        index messageId customerId outcome deadLetterId
-        error { code message }
-        conflicts { identifierType reason limit otherCustomerId }
-        droppedIdentifiers { type reason }
-      }
-    }
-  }
-`;
 
 const PROFILE = /* GraphQL */ `
   query Profile($id: ID!) {
@@ -41,7 +28,7 @@ describe('ingestEvents against the real Neo4j', () => {
   });
   afterAll(() => app.close());
 
-  const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents;
+  const ingest = (events: Record<string, unknown>[]) => ingestEvents(app, events);
   const profile = async (id: string) => (await gql(app, PROFILE, { id })).customer;
   const byIdentifier = async (type: string, value: string) => (await gql(app, BY_IDENTIFIER, { type, value })).customerByIdentifier;
 
@@ -328,7 +315,7 @@ describe('ingestEvents against the real Neo4j', () => {
   it('refuses an oversized batch as a whole with BAD_USER_INPUT and changes nothing', async () => {
     const u = unique();
     const events = Array.from({ length: 1001 }, (_, i) => ({ messageId: `${u}-${i}`, type: 'IDENTIFY', userId: `${u}-${i}` }));
-    const { errors } = await gqlErrors(app, INGEST, { events });
+    const { errors } = await gqlErrors(app, INGEST_EVENTS, { events });
     expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await byIdentifier('USER_ID', `${u}-0`)).toBeNull();
   });

@@ -1,15 +1,8 @@
+import { identify } from '../support/events';
+import { ingestEvents, upsertSourceRecords } from '../support/ingest';
+import type { RecordInput } from '../support/records';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($records: [SourceRecordInput!]!) {
-    upsertSourceRecords(records: $records) {
-      results { outcome customerId error { code message } conflicts { identifierType reason } }
-    }
-  }
-`;
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { outcome customerId } } }
-`;
 const PROFILE = /* GraphQL */ `
   query Profile($id: ID!) {
     customer(id: $id) {
@@ -30,8 +23,7 @@ describe('upsertSourceRecords and the golden record', () => {
   });
   afterAll(() => app.close());
 
-  const upsert = async (records: Record<string, unknown>[]) => (await gql(app, UPSERT, { records })).upsertSourceRecords.results;
-  const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents.results;
+  const upsert = async (records: RecordInput[]) => (await upsertSourceRecords(app, records)).results;
   const profile = async (id: string) => (await gql(app, PROFILE, { id })).customer;
 
   it('picks each attribute by source priority, then recency, and tells where it came from', async () => {
@@ -46,15 +38,16 @@ describe('upsertSourceRecords and the golden record', () => {
       },
     ]);
     expect(crm.outcome).toBe('CREATED');
-    const [web] = await ingest([
-      {
+    const {
+      results: [web],
+    } = await ingestEvents(app, [
+      identify({
         messageId: `${u}-web`,
-        type: 'IDENTIFY',
         userId: `${u}-user`,
         source: 'web',
         timestamp: '2026-05-01T00:00:00Z',
         traits: { email: `${u}@example.com`, firstName: 'Annie', gender: 'female', address: { city: 'Munich' } },
-      },
+      }),
     ]);
     expect(web).toMatchObject({ outcome: 'LINKED', customerId: crm.customerId });
 
@@ -145,9 +138,7 @@ describe('upsertSourceRecords and the golden record', () => {
 
   it('tells apart a rejected record with an id and one whose payload looks like that id, in the dead letters', async () => {
     const u = unique();
-    const letters = async (records: Record<string, unknown>[]) =>
-      (await gql(app, `mutation($r: [SourceRecordInput!]!) { upsertSourceRecords(records: $r) { results { outcome deadLetterId } } }`, { r: records }))
-        .upsertSourceRecords.results;
+    const letters = upsert;
     // Two rejected records whose version keys would read the same if an updatedAt could hold the '@' that ends a key.
     const [first] = await letters([{ source: 'crm', externalId: `${u}`, updatedAt: 'x@y', attributes: {} }]);
     const [second] = await letters([{ source: 'crm', externalId: `${u}@x`, updatedAt: 'y', attributes: {} }]);

@@ -77,7 +77,7 @@ describe('audiences across instances', () => {
     // While it is away: two enter, the first one leaves.
     const [y] = await ingestOn(a, [identify({ traits: { city } })]);
     const [z] = await ingestOn(b, [identify({ traits: { city } })]);
-    const xUser = (await userIdOf(x.customerId!)) ?? '';
+    const xUser = (await userIdOf(x.customerId)) ?? '';
     await ingestOn(a, [identify({ userId: xUser, traits: { city: unique('Elsewhere') } })]);
 
     const again = subscriberOn(b, segmentId, seen.cursor);

@@ -1,7 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { startApiProcesses, tokenForProcesses, type ApiProcess } from './api-processes';
-import type { EventInput } from './events';
 import { ingestEventsMutation, type IngestResult } from './ingest';
 import { unique } from './test-app';
 import { postGraphQL, wsClient } from './transports';
@@ -16,7 +15,7 @@ export type TwoInstances = {
   redis: Redis;
   /** Runs an operation over HTTP on one instance, expecting no errors; returns data. */
   call(instance: ApiProcess, query: string, variables?: Record<string, unknown>): Promise<any>;
-  ingestOn(instance: ApiProcess, events: readonly EventInput[], select?: string): Promise<IngestResult[]>;
+  ingestOn(instance: ApiProcess, events: readonly Record<string, unknown>[], select?: string): Promise<IngestResult[]>;
   /** A graphql-ws client on one instance, as admin; disposed by close(). */
   client(instance: ApiProcess): Client;
   close(): Promise<void>;
