@@ -2,6 +2,8 @@ import { legacyRecordKey, recordKey } from '../../src/identity/identifier-type';
 import { recordKeysMigration } from '../../src/identity/record-keys.migration';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { SuppressionHasher } from '../../src/privacy/suppression-hasher';
+import { upsertSourceRecords } from '../support/ingest';
+import { sourceRecord } from '../support/records';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /**
@@ -49,9 +51,6 @@ const PROVENANCE = /* GraphQL */ `
       conflicts { cause lastCause }
     }
   }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation($records: [SourceRecordInput!]!) { upsertSourceRecords(records: $records) { results { outcome customerId } } }
 `;
 
 describe('the migration to escaped record keys', () => {
@@ -104,8 +103,9 @@ describe('the migration to escaped record keys', () => {
       });
       expect(await app.db.read(LEGACY.ingestions, { customerId: record.customerId })).toEqual([{ key: `${escaped}@${AT}` }]);
 
-      const version = (updatedAt: string) => ({ source, externalId, updatedAt, identifiers: [{ type: 'CRM_ID', value: record.crmId }] });
-      const [replay, newer] = (await gql(app, UPSERT, { records: [version(AT), version('2026-02-01T00:00:00Z')] })).upsertSourceRecords.results;
+      const version = (updatedAt: string) => sourceRecord({ source, externalId, updatedAt, identifiers: [{ type: 'CRM_ID', value: record.crmId }] });
+      const { results } = await upsertSourceRecords(app, [version(AT), version('2026-02-01T00:00:00Z')], { select: 'results { outcome customerId }' });
+      const [replay, newer] = results;
       expect(replay).toEqual({ outcome: 'DUPLICATE', customerId: record.customerId });
       expect(newer).toEqual({ outcome: 'LINKED', customerId: record.customerId });
     }
@@ -132,8 +132,8 @@ describe('the migration to escaped record keys', () => {
     await recordKeysMigration.run(app.db, registry);
     await run(LEGACY.suppression, { hash: hasher.hash(legacyRecordKey(source, 'us:7')) });
 
-    const record = (externalId: string) => ({ source, externalId, updatedAt: AT, identifiers: [{ type: 'CRM_ID', value: unique('crm') }] });
-    const results = (await gql(app, UPSERT, { records: [record('eu:42'), record('us:7')] })).upsertSourceRecords.results;
+    const record = (externalId: string) => sourceRecord({ source, externalId, updatedAt: AT, identifiers: [{ type: 'CRM_ID', value: unique('crm') }] });
+    const { results } = await upsertSourceRecords(app, [record('eu:42'), record('us:7')]);
     expect(results.map((r: { outcome: string }) => r.outcome)).toEqual(['SUPPRESSED', 'CREATED']);
   });
 });

@@ -3,6 +3,9 @@ import { createLogger } from '../../src/observability/logger';
 import { RetentionJob } from '../../src/retention/retention-job';
 import type { RetentionSettings } from '../../src/config/config';
 import type { MembershipChange } from '../../src/segments/membership-change';
+import { identify, page, track } from '../support/events';
+import { ingestEvents, upsertSourceRecords } from '../support/ingest';
+import { sourceRecord } from '../support/records';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /**
@@ -13,12 +16,6 @@ import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 const DAY = 24 * 60 * 60 * 1000;
 const day = (start: string, days: number) => new Date(new Date(start).getTime() + days * DAY);
 
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { outcome customerId error { code } } } }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($records: [SourceRecordInput!]!) { upsertSourceRecords(records: $records) { results { outcome customerId } } }
-`;
 const PROFILE = /* GraphQL */ `
   query Profile($id: ID!) { customer(id: $id) { id firstName consents { purpose } devices { id } sourceRecords { externalId } } }
 `;
@@ -35,12 +32,12 @@ describe('retention', () => {
     // customers that stay are made first, so this test's removable ones are never among the first pages.
     now = new Date('2001-01-01T00:00:00Z');
     const u = unique('head');
-    await ingest(Array.from({ length: 25 }, (_, i) => ({ messageId: `${u}-${i}`, type: 'IDENTIFY', userId: `${u}-${i}`, timestamp: now.toISOString() })));
+    await ingest(Array.from({ length: 25 }, (_, i) => identify({ messageId: `${u}-${i}`, userId: `${u}-${i}`, timestamp: now.toISOString() })));
   });
   afterAll(() => app.close());
 
-  const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents.results;
-  const upsert = async (records: Record<string, unknown>[]) => (await gql(app, UPSERT, { records })).upsertSourceRecords.results;
+  const ingest = async (events: Record<string, unknown>[]) => (await ingestEvents(app, events)).results;
+  const upsert = async (records: Record<string, unknown>[]) => (await upsertSourceRecords(app, records)).results;
   const profile = async (id: string) => (await gql(app, PROFILE, { id })).customer;
   const byIdentifier = async (type: string, value: string) => (await gql(app, BY_IDENTIFIER, { type, value })).customerByIdentifier;
   const published: MembershipChange[] = [];
@@ -70,28 +67,28 @@ describe('retention', () => {
     // An anonymous visitor on two browsers and a tablet, merged into one, with consents and a device: all old.
     let timestamp = at(0);
     const consent = { consent: { categoryPreferences: { analytics: true } } };
-    const [visitor] = await ingest([{ messageId: `${u}-v1`, type: 'PAGE', anonymousId: `${u}-a1`, timestamp, context: consent }]);
+    const [visitor] = await ingest([page({ messageId: `${u}-v1`, anonymousId: `${u}-a1`, timestamp, context: consent })]);
     const [tablet] = await ingest([
-      { messageId: `${u}-v2`, type: 'PAGE', anonymousId: `${u}-a2`, timestamp, context: { device: { id: `${u}-tab`, model: 'iPad' }, ...consent } },
+      page({ messageId: `${u}-v2`, anonymousId: `${u}-a2`, timestamp, context: { device: { id: `${u}-tab`, model: 'iPad' }, ...consent } }),
     ]);
-    const [merged] = await ingest([{ messageId: `${u}-v3`, type: 'PAGE', anonymousId: `${u}-a1`, timestamp, context: { device: { id: `${u}-tab` } } }]);
+    const [merged] = await ingest([page({ messageId: `${u}-v3`, anonymousId: `${u}-a1`, timestamp, context: { device: { id: `${u}-tab` } } })]);
     expect(merged).toMatchObject({ outcome: 'MERGED', customerId: visitor.customerId });
     // Anonymous too, but it came back recently: its identifier was seen inside the window.
-    const [returning] = await ingest([{ messageId: `${u}-r1`, type: 'PAGE', anonymousId: `${u}-back`, timestamp }]);
+    const [returning] = await ingest([page({ messageId: `${u}-r1`, anonymousId: `${u}-back`, timestamp })]);
     // Old and inactive, but known by email: never removed as anonymous.
-    const [known] = await ingest([{ messageId: `${u}-k1`, type: 'IDENTIFY', anonymousId: `${u}-k`, traits: { email: `${u}@example.com` }, timestamp }]);
+    const [known] = await ingest([identify({ messageId: `${u}-k1`, anonymousId: `${u}-k`, traits: { email: `${u}@example.com` }, timestamp })]);
     // An old CRM record, and a rejected event (a dead letter), both from day 0.
     const [crm] = await upsert([
-      { source: 'crm', externalId: `${u}-old`, updatedAt: timestamp, attributes: { firstName: 'Olga' }, identifiers: [{ type: 'CRM_ID', value: `${u}-old` }] },
+      sourceRecord({ externalId: `${u}-old`, updatedAt: timestamp, attributes: { firstName: 'Olga' }, identifiers: [{ type: 'CRM_ID', value: `${u}-old` }] }),
     ]);
     const [rejectedOld] = await ingest([{ messageId: `${u}-bad-old`, type: 'EXPLODE', userId: `${u}-x`, source: `${u}`, timestamp }]);
     expect(rejectedOld.outcome).toBe('REJECTED');
 
     timestamp = at(50);
-    await ingest([{ messageId: `${u}-r2`, type: 'PAGE', anonymousId: `${u}-back`, timestamp }]);
-    const [freshVisitor] = await ingest([{ messageId: `${u}-f1`, type: 'PAGE', anonymousId: `${u}-fresh`, timestamp }]);
+    await ingest([page({ messageId: `${u}-r2`, anonymousId: `${u}-back`, timestamp })]);
+    const [freshVisitor] = await ingest([page({ messageId: `${u}-f1`, anonymousId: `${u}-fresh`, timestamp })]);
     const [freshCrm] = await upsert([
-      { source: 'crm', externalId: `${u}-new`, updatedAt: timestamp, identifiers: [{ type: 'CRM_ID', value: `${u}-new` }] },
+      sourceRecord({ externalId: `${u}-new`, updatedAt: timestamp, identifiers: [{ type: 'CRM_ID', value: `${u}-new` }] }),
     ]);
     await ingest([{ messageId: `${u}-bad-new`, type: 'EXPLODE', userId: `${u}-x`, source: `${u}`, timestamp }]);
 
@@ -109,7 +106,7 @@ describe('retention', () => {
     expect(await byIdentifier('DEVICE_ID', `${u}-tab`)).toBeNull();
     // Its idempotency entries went too: a replay makes a new profile instead of pointing at a removed one.
     now = day(t0, 60);
-    const [replay] = await ingest([{ messageId: `${u}-v1`, type: 'PAGE', anonymousId: `${u}-a1`, timestamp: t0 }]);
+    const [replay] = await ingest([page({ messageId: `${u}-v1`, anonymousId: `${u}-a1`, timestamp: t0 })]);
     expect(replay.outcome).toBe('CREATED');
     expect(replay.customerId).not.toBe(visitor.customerId);
 
@@ -126,11 +123,11 @@ describe('retention', () => {
   it('works through more candidates than one batch, and a second run finds nothing left', async () => {
     const u = unique();
     now = new Date('2000-03-01T00:00:00Z');
-    const visitors = await ingest(Array.from({ length: 7 }, (_, i) => ({ messageId: `${u}-${i}`, type: 'PAGE', anonymousId: `${u}-${i}`, timestamp: now.toISOString() })));
-    const [kept] = await ingest([{ messageId: `${u}-mail`, type: 'IDENTIFY', anonymousId: `${u}-m`, traits: { email: `${u}@example.com` }, timestamp: now.toISOString() }]);
+    const visitors = await ingest(Array.from({ length: 7 }, (_, i) => page({ messageId: `${u}-${i}`, anonymousId: `${u}-${i}`, timestamp: now.toISOString() })));
+    const [kept] = await ingest([identify({ messageId: `${u}-mail`, anonymousId: `${u}-m`, traits: { email: `${u}@example.com` }, timestamp: now.toISOString() })]);
     // One visitor is in a segment: its membership ends with it, published as EXITED.
     const event = `${u} Visited`;
-    await ingest([{ messageId: `${u}-t`, type: 'TRACK', event, anonymousId: `${u}-0`, timestamp: now.toISOString() }]);
+    await ingest([track({ messageId: `${u}-t`, event, anonymousId: `${u}-0`, timestamp: now.toISOString() })]);
     const { createSegment } = await gql(app, `mutation($d: JSON!) { createSegment(name: "${u}", definition: $d) { id } }`, { d: { event } });
     await app.segments.population.drain();
 

@@ -18,7 +18,10 @@ export type EventInput = {
 };
 type Fields = Omit<EventInput, 'type'>;
 
-/** A unique messageId, and a unique userId unless the event names its person itself (userId or anonymousId). */
+/**
+ * A unique messageId, and a unique userId unless the event names its person itself (userId or anonymousId); nothing
+ * else is added that the fields do not say, so a builder gives exactly the event a test would write out.
+ */
 const build = (type: string, defaults: Fields, fields: Fields): EventInput => ({
   messageId: unique('msg'),
   type,
@@ -28,7 +31,8 @@ const build = (type: string, defaults: Fields, fields: Fields): EventInput => ({
 });
 
 export const identify = (fields: Fields = {}) => build('IDENTIFY', {}, fields);
+/** A TRACK needs an event name: 'Test Event' unless given. */
 export const track = (fields: Fields = {}) => build('TRACK', { event: 'Test Event' }, fields);
-export const page = (fields: Fields = {}) => build('PAGE', { name: 'Home' }, fields);
+export const page = (fields: Fields = {}) => build('PAGE', {}, fields);
 /** `previousId` becomes `userId`: both unique unless given. */
 export const alias = (fields: Fields = {}) => build('ALIAS', { previousId: unique('previous') }, fields);
