@@ -1,4 +1,5 @@
 import type { ConsentChange } from '../../src/changes/consent-change';
+import { identify, page } from '../support/events';
 import { EventTap } from '../support/event-tap';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -42,7 +43,7 @@ describe('consent', () => {
   const set = async (vars: Record<string, unknown>) => (await gql(app, SET_CONSENT, { source: 'preference-center', ...vars })).setConsent;
   const consents = async (id: string) => (await gql(app, CONSENTS, { id })).customer;
   const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents.results;
-  const newCustomer = async (u: string) => (await ingest([{ messageId: `${u}-new`, type: 'IDENTIFY', userId: `${u}-user` }]))[0].customerId as string;
+  const newCustomer = async (u: string) => (await ingest([identify({ messageId: `${u}-new`, userId: `${u}-user` })]))[0].customerId as string;
   /** Consent changes of one customer, heard in-process from the moment of the call. */
   const tapOf = (customerId: string) => {
     const tap = new EventTap<ConsentChange>(app.pubSub.subscribe('CUSTOMER_CONSENT_CHANGED', customerId));
@@ -124,7 +125,7 @@ describe('consent', () => {
   it('rejects an event or record with an unknown purpose alone, as a dead letter', async () => {
     const u = unique();
     const [event] = await ingest([
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-u`, context: { consent: { categoryPreferences: { Advertising: true } } } },
+      identify({ messageId: `${u}-1`, userId: `${u}-u`, context: { consent: { categoryPreferences: { Advertising: true } } } }),
     ]);
     expect(event).toMatchObject({ outcome: 'REJECTED', customerId: null, error: { code: 'UNKNOWN_CONSENT_PURPOSE' } });
     const { upsertSourceRecords } = await gql(app, UPSERT, {
@@ -142,18 +143,18 @@ describe('consent', () => {
     const u = unique();
     // The older profile (the survivor) says no to marketing email early; the newer one says yes later.
     const [older] = await ingest([
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-user`, source: 'web', timestamp: '2026-01-01T00:00:00Z',
-        context: { consent: { categoryPreferences: { marketing_email: false, analytics: true } } } },
+      identify({ messageId: `${u}-1`, userId: `${u}-user`, source: 'web', timestamp: '2026-01-01T00:00:00Z',
+        context: { consent: { categoryPreferences: { marketing_email: false, analytics: true } } } }),
     ]);
     const [newer] = await ingest([
-      { messageId: `${u}-2`, type: 'PAGE', anonymousId: `${u}-anon`, source: 'mobile', timestamp: '2026-02-01T00:00:00Z',
-        context: { consent: { categoryPreferences: { marketing_email: true, analytics: true } } } },
+      page({ messageId: `${u}-2`, anonymousId: `${u}-anon`, source: 'mobile', timestamp: '2026-02-01T00:00:00Z',
+        context: { consent: { categoryPreferences: { marketing_email: true, analytics: true } } } }),
     ]);
     const survivor = older.customerId;
     const tap = tapOf(survivor);
 
     const [merge] = await ingest([
-      { messageId: `${u}-3`, type: 'IDENTIFY', userId: `${u}-user`, anonymousId: `${u}-anon`, timestamp: '2026-02-02T00:00:00Z' },
+      identify({ messageId: `${u}-3`, userId: `${u}-user`, anonymousId: `${u}-anon`, timestamp: '2026-02-02T00:00:00Z' }),
     ]);
     expect(merge).toMatchObject({ outcome: 'MERGED', customerId: survivor });
     expect(await tap.next()).toEqual({

@@ -1,4 +1,6 @@
+import { identify, page, track } from '../support/events';
 import { INGEST_EVENTS, ingestEvents } from '../support/ingest';
+import { sourceRecord } from '../support/records';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const PROFILE = /* GraphQL */ `
@@ -39,7 +41,7 @@ describe('ingestEvents against the real Neo4j', () => {
     const customerId = first.results[0].customerId;
 
     const second = await ingest([
-      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-user`, traits: { phone: '(415) 555-2671', firstName: 'Ada' } },
+      identify({ messageId: `${u}-2`, userId: `${u}-user`, traits: { phone: '(415) 555-2671', firstName: 'Ada' } }),
     ]);
     expect(second.results[0]).toMatchObject({ outcome: 'LINKED', customerId });
 
@@ -59,9 +61,9 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('stitches an anonymous visitor to the known customer who logs in', async () => {
     const u = unique();
-    const visit = await ingest([{ messageId: `${u}-page`, type: 'PAGE', anonymousId: `${u}-anon`, name: 'Home' }]);
+    const visit = await ingest([page({ messageId: `${u}-page`, anonymousId: `${u}-anon`, name: 'Home' })]);
     const login = await ingest([
-      { messageId: `${u}-login`, type: 'IDENTIFY', anonymousId: `${u}-anon`, userId: `${u}-user`, traits: { email: `${u}@shop.test` } },
+      identify({ messageId: `${u}-login`, anonymousId: `${u}-anon`, userId: `${u}-user`, traits: { email: `${u}@shop.test` } }),
     ]);
     expect(visit.results[0].outcome).toBe('CREATED');
     expect(login.results[0]).toMatchObject({ outcome: 'LINKED', customerId: visit.results[0].customerId });
@@ -69,13 +71,13 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('merges two customers into the older one, keeps the absorbed id resolvable, and records why', async () => {
     const u = unique();
-    const a = await ingest([{ messageId: `${u}-a`, type: 'IDENTIFY', anonymousId: `${u}-anon-a`, traits: { email: `${u}@a.test` } }]);
-    const b = await ingest([{ messageId: `${u}-b`, type: 'IDENTIFY', anonymousId: `${u}-anon-b`, traits: { phone: '+49 30 1234567' } }]);
+    const a = await ingest([identify({ messageId: `${u}-a`, anonymousId: `${u}-anon-a`, traits: { email: `${u}@a.test` } })]);
+    const b = await ingest([identify({ messageId: `${u}-b`, anonymousId: `${u}-anon-b`, traits: { phone: '+49 30 1234567' } })]);
     const older = a.results[0].customerId;
     const newer = b.results[0].customerId;
 
     const bridge = await ingest([
-      { messageId: `${u}-bridge`, type: 'IDENTIFY', userId: `${u}-user`, traits: { email: `${u}@a.test`, phone: '+49301234567' } },
+      identify({ messageId: `${u}-bridge`, userId: `${u}-user`, traits: { email: `${u}@a.test`, phone: '+49301234567' } }),
     ]);
     expect(bridge.results[0]).toMatchObject({ outcome: 'MERGED', customerId: older });
 
@@ -98,9 +100,9 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('refuses a merge that would join two USER_IDs, for that identifier only, and shows the conflict', async () => {
     const u = unique();
-    const first = await ingest([{ messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-alice`, traits: { email: `${u}@family.test` } }]);
+    const first = await ingest([identify({ messageId: `${u}-1`, userId: `${u}-alice`, traits: { email: `${u}@family.test` } })]);
     const second = await ingest([
-      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-bob`, traits: { email: `${u}@family.test`, phone: '+14155550132' } },
+      identify({ messageId: `${u}-2`, userId: `${u}-bob`, traits: { email: `${u}@family.test`, phone: '+14155550132' } }),
     ]);
     const alice = first.results[0].customerId;
     const result = second.results[0];
@@ -142,9 +144,9 @@ describe('ingestEvents against the real Neo4j', () => {
   it('is idempotent by messageId: a replayed batch changes nothing and reports DUPLICATE', async () => {
     const u = unique();
     const batch = [
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-u`, traits: { email: `${u}@x.test` } },
-      { messageId: `${u}-2`, type: 'TRACK', userId: `${u}-u`, event: 'Order Completed', traits: { phone: '+14155550100' } },
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-u`, traits: { email: `${u}@x.test` } },
+      identify({ messageId: `${u}-1`, userId: `${u}-u`, traits: { email: `${u}@x.test` } }),
+      track({ messageId: `${u}-2`, userId: `${u}-u`, event: 'Order Completed', traits: { phone: '+14155550100' } }),
+      identify({ messageId: `${u}-1`, userId: `${u}-u`, traits: { email: `${u}@x.test` } }),
     ];
     const first = await ingest(batch);
     expect(first.results.map((r: { outcome: string }) => r.outcome)).toEqual(['CREATED', 'LINKED', 'DUPLICATE']);
@@ -159,7 +161,7 @@ describe('ingestEvents against the real Neo4j', () => {
   it('drops blocked and invalid identifier values, counts them, and keeps the rest', async () => {
     const u = unique();
     const { results } = await ingest([
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: 'anonymous', anonymousId: `${u}-anon`, traits: { email: 'null', phone: '12' } },
+      identify({ messageId: `${u}-1`, userId: 'anonymous', anonymousId: `${u}-anon`, traits: { email: 'null', phone: '12' } }),
     ]);
     expect(results[0].outcome).toBe('CREATED');
     expect(results[0].droppedIdentifiers).toEqual(
@@ -178,8 +180,8 @@ describe('ingestEvents against the real Neo4j', () => {
     const u = unique();
     const device = { id: `${u}-tablet`, type: 'tablet', model: 'iPad13,1' };
     const { results } = await ingest([
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-mum`, context: { device } },
-      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-son`, context: { device } },
+      identify({ messageId: `${u}-1`, userId: `${u}-mum`, context: { device } }),
+      identify({ messageId: `${u}-2`, userId: `${u}-son`, context: { device } }),
     ]);
     expect(results.map((r: { outcome: string }) => r.outcome)).toEqual(['CREATED', 'CREATED']);
     expect(results[1].conflicts[0]).toMatchObject({ identifierType: 'DEVICE_ID', reason: 'MERGE_BLOCKED' });
@@ -211,12 +213,12 @@ describe('ingestEvents against the real Neo4j', () => {
     const u = unique();
     const source = `src${u}`;
     const { results, rejected, created } = await ingest([
-      { messageId: `${u}-ok`, type: 'IDENTIFY', userId: `${u}-u`, source },
+      identify({ messageId: `${u}-ok`, userId: `${u}-u`, source }),
       { messageId: `${u}-type`, type: 'EXPLODE', userId: `${u}-u`, source },
       { type: 'IDENTIFY', userId: `${u}-u2`, source },
       { messageId: `${u}-track`, type: 'TRACK', userId: `${u}-u3`, source },
-      { messageId: `${u}-time`, type: 'IDENTIFY', userId: `${u}-u4`, timestamp: 'yesterday', source },
-      { messageId: `${u}-ids`, type: 'IDENTIFY', userId: '0000', anonymousId: 'undefined', source },
+      identify({ messageId: `${u}-time`, userId: `${u}-u4`, timestamp: 'yesterday', source }),
+      identify({ messageId: `${u}-ids`, userId: '0000', anonymousId: 'undefined', source }),
       { messageId: `${u}-traits`, type: 'IDENTIFY', userId: `${u}-u5`, traits: 'not an object', source },
     ]);
     expect({ created, rejected }).toEqual({ created: 1, rejected: 6 });
@@ -260,10 +262,10 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('reports the final customer of every item, the same on first delivery and on replay', async () => {
     const u = unique();
-    const old = await ingest([{ messageId: `${u}-old`, type: 'IDENTIFY', userId: `${u}-user` }]);
+    const old = await ingest([identify({ messageId: `${u}-old`, userId: `${u}-user` })]);
     const batch = [
-      { messageId: `${u}-1`, type: 'PAGE', anonymousId: `${u}-anon` },
-      { messageId: `${u}-2`, type: 'IDENTIFY', anonymousId: `${u}-anon`, userId: `${u}-user` },
+      page({ messageId: `${u}-1`, anonymousId: `${u}-anon` }),
+      identify({ messageId: `${u}-2`, anonymousId: `${u}-anon`, userId: `${u}-user` }),
     ];
     const first = await ingest(batch);
     expect(first.results.map((r: { outcome: string }) => r.outcome)).toEqual(['CREATED', 'MERGED']);
@@ -275,20 +277,20 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('never lets an event shadow a record with the same key, or the other way round', async () => {
     const u = unique();
-    const record = { source: 'crm', externalId: `${u}-r`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-r` }] };
+    const record = sourceRecord({ externalId: `${u}-r`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-r` }] });
     const [recorded] = (await gql(app, `mutation($r: [SourceRecordInput!]!) { upsertSourceRecords(records: $r) { results { outcome messageId } } }`, { r: [record] }))
       .upsertSourceRecords.results;
     expect(recorded.outcome).toBe('CREATED');
-    const { results } = await ingest([{ messageId: recorded.messageId, type: 'IDENTIFY', userId: `${u}-u` }]);
+    const { results } = await ingest([identify({ messageId: recorded.messageId, userId: `${u}-u` })]);
     expect(results[0].outcome).toBe('CREATED');
   });
 
   it('rejects impossible and far-future timestamps', async () => {
     const u = unique();
     const { results } = await ingest([
-      { messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-a`, timestamp: '2026-02-31T00:00:00Z' },
-      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-b`, timestamp: '2999-01-01T00:00:00Z' },
-      { messageId: `${u}-3`, type: 'IDENTIFY', userId: `${u}-c`, timestamp: '2026-02-28T23:59:59+01:00' },
+      identify({ messageId: `${u}-1`, userId: `${u}-a`, timestamp: '2026-02-31T00:00:00Z' }),
+      identify({ messageId: `${u}-2`, userId: `${u}-b`, timestamp: '2999-01-01T00:00:00Z' }),
+      identify({ messageId: `${u}-3`, userId: `${u}-c`, timestamp: '2026-02-28T23:59:59+01:00' }),
     ]);
     expect(results.map((r: { outcome: string; error: { code: string } | null }) => [r.outcome, r.error?.code ?? null])).toEqual([
       ['REJECTED', 'INVALID_TIMESTAMP'],
@@ -300,9 +302,9 @@ describe('ingestEvents against the real Neo4j', () => {
   it('counts a refusal repeated by later events on one conflict', async () => {
     const u = unique();
     const device = { id: `${u}-tablet` };
-    await ingest([{ messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-mum`, context: { device } }]);
+    await ingest([identify({ messageId: `${u}-1`, userId: `${u}-mum`, context: { device } })]);
     const son = await ingest([
-      { messageId: `${u}-2`, type: 'IDENTIFY', userId: `${u}-son`, context: { device } },
+      identify({ messageId: `${u}-2`, userId: `${u}-son`, context: { device } }),
       { messageId: `${u}-3`, type: 'SCREEN', userId: `${u}-son`, context: { device } },
     ]);
     await ingest([{ messageId: `${u}-4`, type: 'SCREEN', userId: `${u}-son`, context: { device } }]);
@@ -314,7 +316,7 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('refuses an oversized batch as a whole with BAD_USER_INPUT and changes nothing', async () => {
     const u = unique();
-    const events = Array.from({ length: 1001 }, (_, i) => ({ messageId: `${u}-${i}`, type: 'IDENTIFY', userId: `${u}-${i}` }));
+    const events = Array.from({ length: 1001 }, (_, i) => identify({ messageId: `${u}-${i}`, userId: `${u}-${i}` }));
     const { errors } = await gqlErrors(app, INGEST_EVENTS, { events });
     expect(errors[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(await byIdentifier('USER_ID', `${u}-0`)).toBeNull();

@@ -1,6 +1,7 @@
 import { identify } from '../support/events';
 import { ingestEvents, upsertSourceRecords } from '../support/ingest';
 import type { RecordInput } from '../support/records';
+import { sourceRecord } from '../support/records';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const PROFILE = /* GraphQL */ `
@@ -60,7 +61,7 @@ describe('upsertSourceRecords and the golden record', () => {
 
   it('resolves a new version of a record to the customer it described, ignores a late older one, and replays as DUPLICATE', async () => {
     const u = unique();
-    const v1 = { source: 'crm', externalId: `${u}-9`, updatedAt: '2026-02-01T00:00:00Z', attributes: { phone: '+44 20 7946 0958', city: 'London' } };
+    const v1 = sourceRecord({ externalId: `${u}-9`, updatedAt: '2026-02-01T00:00:00Z', attributes: { phone: '+44 20 7946 0958', city: 'London' } });
     const v2 = { ...v1, updatedAt: '2026-03-01T00:00:00Z', attributes: { phone: '+44 20 7946 0999', city: 'Leeds' } };
     const v0 = { ...v1, updatedAt: '2026-01-01T00:00:00Z', attributes: { phone: '+44 20 7946 0958', city: 'York' } };
     const [first] = await upsert([v1]);
@@ -103,11 +104,11 @@ describe('upsertSourceRecords and the golden record', () => {
   it('rejects a record alone when it is malformed', async () => {
     const u = unique();
     const results = await upsert([
-      { source: 'crm', externalId: `${u}-ok`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-ok` }] },
-      { source: 'crm', externalId: `${u}-a`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'SHOE_SIZE', value: '42' }] },
+      sourceRecord({ externalId: `${u}-ok`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-ok` }] }),
+      sourceRecord({ externalId: `${u}-a`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'SHOE_SIZE', value: '42' }] }),
       { source: 'crm', externalId: `${u}-b`, identifiers: [{ type: 'CRM_ID', value: `${u}-b` }] },
-      { source: 'crm', externalId: `${u}-c`, updatedAt: '2026-01-01T00:00:00Z', attributes: { city: 'Paris' } },
-      { source: 'crm', externalId: `${u}-d`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-d` }], consents: [{ purpose: 'x', status: 'MAYBE' }] },
+      sourceRecord({ externalId: `${u}-c`, updatedAt: '2026-01-01T00:00:00Z', attributes: { city: 'Paris' } }),
+      sourceRecord({ externalId: `${u}-d`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-d` }], consents: [{ purpose: 'x', status: 'MAYBE' }] }),
     ]);
     expect(results.map((r: { outcome: string; error: { code: string } | null }) => [r.outcome, r.error?.code ?? null])).toEqual([
       ['CREATED', null],
@@ -140,8 +141,8 @@ describe('upsertSourceRecords and the golden record', () => {
     const u = unique();
     const letters = upsert;
     // Two rejected records whose version keys would read the same if an updatedAt could hold the '@' that ends a key.
-    const [first] = await letters([{ source: 'crm', externalId: `${u}`, updatedAt: 'x@y', attributes: {} }]);
-    const [second] = await letters([{ source: 'crm', externalId: `${u}@x`, updatedAt: 'y', attributes: {} }]);
+    const [first] = await letters([sourceRecord({ externalId: `${u}`, updatedAt: 'x@y', attributes: {} })]);
+    const [second] = await letters([sourceRecord({ externalId: `${u}@x`, updatedAt: 'y', attributes: {} })]);
     expect([first.outcome, second.outcome]).toEqual(['REJECTED', 'REJECTED']);
     expect(second.deadLetterId).not.toBe(first.deadLetterId);
   });

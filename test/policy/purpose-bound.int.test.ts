@@ -1,5 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { principalOf } from '../../src/auth/principal';
+import { identify, track } from '../support/events';
+import { sourceRecord } from '../support/records';
 import { wsClient } from '../support/transports';
 import { as, gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
@@ -35,10 +37,10 @@ describe('purpose-bound tokens', () => {
     // Created in this order, so the one who never consented sorts last (ids are UUIDv7).
     const consenting = { consent: { categoryPreferences: { [PURPOSE]: true } } };
     [{ customerId: granted }] = (await app.services.ingestion.ingestEvents([
-      { messageId: `${u}-g`, type: 'IDENTIFY', userId: `${u}-g`, traits: { email: `${u}-g@pb.test`, address: { city } }, context: consenting },
+      identify({ messageId: `${u}-g`, userId: `${u}-g`, traits: { email: `${u}-g@pb.test`, address: { city } }, context: consenting }),
     ])) as { customerId: string }[];
     [{ customerId: refused }] = (await app.services.ingestion.ingestEvents([
-      { messageId: `${u}-n`, type: 'IDENTIFY', userId: `${u}-n`, traits: { email: `${u}-n@pb.test`, address: { city } } },
+      identify({ messageId: `${u}-n`, userId: `${u}-n`, traits: { email: `${u}-n@pb.test`, address: { city } } }),
     ])) as { customerId: string }[];
   });
   afterAll(() => app.close());
@@ -69,8 +71,8 @@ describe('purpose-bound tokens', () => {
         INGEST,
         {
           events: [
-            { messageId: `${v}-1`, type: 'IDENTIFY', userId: `${v}-fresh` },
-            { messageId: `${v}-2`, type: 'IDENTIFY', userId: `${u}-n`, context: { consent: { categoryPreferences: { [PURPOSE]: true } } } },
+            identify({ messageId: `${v}-1`, userId: `${v}-fresh` }),
+            identify({ messageId: `${v}-2`, userId: `${u}-n`, context: { consent: { categoryPreferences: { [PURPOSE]: true } } } }),
           ],
         },
         bound,
@@ -79,7 +81,7 @@ describe('purpose-bound tokens', () => {
       const record = await gqlErrors(
         app,
         UPSERT,
-        { records: [{ source: 'crm', externalId: `${v}-r`, updatedAt: '2026-06-01T00:00:00Z', identifiers: [{ type: 'USER_ID', value: `${u}-n` }], consents: [{ purpose: PURPOSE, status: 'GRANTED' }] }] },
+        { records: [sourceRecord({ externalId: `${v}-r`, updatedAt: '2026-06-01T00:00:00Z', identifiers: [{ type: 'USER_ID', value: `${u}-n` }], consents: [{ purpose: PURPOSE, status: 'GRANTED' }] })] },
         bound,
       );
       expect(codeOf(record)).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_PERMITTED', items: [0] });
@@ -90,7 +92,7 @@ describe('purpose-bound tokens', () => {
       ]);
       const resubmit = `mutation($id: ID!, $event: IdentityEventInput) { resubmitDeadLetter(id: $id, event: $event) { outcome } }`;
       expect(codeOf(await gqlErrors(app, resubmit, { id: letter.deadLetterId }, bound))).toMatchObject({ reason: 'CONSENT_NOT_PERMITTED' });
-      const corrected = { messageId: `${v}-dl`, type: 'IDENTIFY', userId: `${u}-n`, context: { consent: { categoryPreferences: { [PURPOSE]: true } } } };
+      const corrected = identify({ messageId: `${v}-dl`, userId: `${u}-n`, context: { consent: { categoryPreferences: { [PURPOSE]: true } } } });
       expect(codeOf(await gqlErrors(app, resubmit, { id: letter.deadLetterId, event: corrected }, bound))).toMatchObject({ reason: 'CONSENT_NOT_PERMITTED' });
 
       expect(await consentOf(refused)).toEqual([]);
@@ -101,9 +103,9 @@ describe('purpose-bound tokens', () => {
     it('needs consent:write for consent inside ingested items, and nothing more for items without it', async () => {
       const v = unique('pbw');
       const ingestOnly = principalOf({ subject: 'feed', roles: [], extraScopes: ['customers:read', 'ingest:write'] });
-      const withConsent = [{ messageId: `${v}-1`, type: 'IDENTIFY', userId: `${v}-u`, context: { consent: { categoryPreferences: { analytics: true } } } }];
+      const withConsent = [identify({ messageId: `${v}-1`, userId: `${v}-u`, context: { consent: { categoryPreferences: { analytics: true } } } })];
       expect(codeOf(await gqlErrors(app, INGEST, { events: withConsent }, ingestOnly))).toMatchObject({ code: 'FORBIDDEN', reason: 'CONSENT_NOT_PERMITTED' });
-      const plain = await gql(app, INGEST, { events: [{ messageId: `${v}-2`, type: 'IDENTIFY', userId: `${v}-u` }] }, ingestOnly);
+      const plain = await gql(app, INGEST, { events: [identify({ messageId: `${v}-2`, userId: `${v}-u` })] }, ingestOnly);
       expect(plain.ingestEvents.results[0].outcome).toBe('CREATED');
       // Without a purpose, the service role records consent both ways, as before.
       const unbound = await gql(app, INGEST, { events: withConsent }, as('service'));
@@ -116,8 +118,8 @@ describe('purpose-bound tokens', () => {
       const v = unique('pbi');
       // Linking the refused customer's email to the granted one is blocked (two USER_IDs): a conflict naming it.
       const events = [
-        { messageId: `${v}-1`, type: 'TRACK', event: 'Opened', userId: `${u}-n` },
-        { messageId: `${v}-2`, type: 'IDENTIFY', userId: `${u}-g`, traits: { email: `${u}-n@pb.test` } },
+        track({ messageId: `${v}-1`, event: 'Opened', userId: `${u}-n` }),
+        identify({ messageId: `${v}-2`, userId: `${u}-g`, traits: { email: `${u}-n@pb.test` } }),
       ];
       const asBound = (await gql(app, INGEST, { events }, bound)).ingestEvents.results;
       expect(asBound).toEqual([
@@ -176,7 +178,7 @@ describe('purpose-bound tokens', () => {
 
       it('hears consent changes of its purpose only when they grant it or withdraw a grant', async () => {
         const v = unique('pbs');
-        const [{ customerId }] = (await app.services.ingestion.ingestEvents([{ messageId: `${v}-1`, type: 'IDENTIFY', userId: `${v}-u` }])) as { customerId: string }[];
+        const [{ customerId }] = (await app.services.ingestion.ingestEvents([identify({ messageId: `${v}-1`, userId: `${v}-u` })])) as { customerId: string }[];
         const query = `subscription { consentChanged(customerId: "${customerId}") { customerId purpose status previousStatus } }`;
         const [asBound, asService] = [listen(boundClient, query), listen(serviceClient, query)];
         await settle();
@@ -199,7 +201,7 @@ describe('purpose-bound tokens', () => {
         const v = unique('pbx');
         const { createSegment } = await gql(app, `mutation($d: JSON!) { createSegment(name: "${v}", definition: $d) { id } }`, { d: { attribute: 'company', eq: v } });
         const join = (user: string, n: number, company: string) =>
-          app.services.ingestion.ingestEvents([{ messageId: `${v}-${user}-${n}`, type: 'IDENTIFY', userId: `${u}-${user}`, traits: { company } }]);
+          app.services.ingestion.ingestEvents([identify({ messageId: `${v}-${user}-${n}`, userId: `${u}-${user}`, traits: { company } })]);
         await join('n', 1, v);
         await join('g', 1, v);
         await app.segments.population.drain();

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { customerCacheKey } from '../../src/privacy/customer-cache';
+import { alias, identify } from '../support/events';
 import { nested } from '../support/nested';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -79,13 +80,13 @@ function person() {
   };
   const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 0, minutes)).toISOString();
   const events = [
-    { messageId: `m1-${u}`, type: 'IDENTIFY', anonymousId: values.anon1, timestamp: t(1), traits: { email: values.rawEmail, firstName: values.firstName } },
+    identify({ messageId: `m1-${u}`, anonymousId: values.anon1, timestamp: t(1), traits: { email: values.rawEmail, firstName: values.firstName } }),
     {
       messageId: `m2-${u}`, type: 'PAGE', anonymousId: values.anon2, name: 'Home', timestamp: t(2),
       context: { device: { id: values.deviceId, model: 'Pixel' }, consent: { categoryPreferences: { analytics: true } } },
     },
-    { messageId: `m3-${u}`, type: 'IDENTIFY', userId: values.userId, anonymousId: values.anon1, timestamp: t(3), traits: { phone: values.rawPhone, lastName: values.lastName } },
-    { messageId: `m4-${u}`, type: 'ALIAS', userId: values.userId, previousId: values.anon2, timestamp: t(4) },
+    identify({ messageId: `m3-${u}`, userId: values.userId, anonymousId: values.anon1, timestamp: t(3), traits: { phone: values.rawPhone, lastName: values.lastName } }),
+    alias({ messageId: `m4-${u}`, userId: values.userId, previousId: values.anon2, timestamp: t(4) }),
   ];
   // More records than one erasure batch (the test app erases 2 at a time).
   const records = [1, 2, 3, 4, 5].map((n) => ({
@@ -262,7 +263,7 @@ describe('rights of the data subject: export and erasure', () => {
     await app.services.erasure.settled(accepted.id);
 
     const fresh = unique('f');
-    const result = await ingest([{ messageId: `m-${fresh}`, type: 'IDENTIFY', anonymousId: `an-${fresh}`, traits: { email: p.values.email, city: 'Graz' } }]);
+    const result = await ingest([identify({ messageId: `m-${fresh}`, anonymousId: `an-${fresh}`, traits: { email: p.values.email, city: 'Graz' } })]);
     expect(result.results[0]).toMatchObject({ outcome: 'CREATED', droppedIdentifiers: [{ type: 'EMAIL', reason: 'SUPPRESSED' }] });
     const doc = await exportOf(result.results[0].customerId);
     expect(doc.identifiers.map((i: { type: string }) => i.type)).toEqual(['ANONYMOUS_ID']);

@@ -1,5 +1,6 @@
 import type { MembershipChange } from '../../src/segments/membership-change';
 import type { Tx } from '../../src/infra/neo4j/database';
+import { identify, page, track } from '../support/events';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const CREATE = /* GraphQL */ `
@@ -71,8 +72,8 @@ describe('segments', () => {
 
   it('evaluates a new segment over every customer, then keeps it up to date as customers change', async () => {
     const city = unique('City');
-    const [before] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city, email: `${unique()}@example.com` } }]);
-    const [noEmail] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city } }]);
+    const [before] = await ingest([identify({ traits: { city, email: `${unique()}@example.com` } })]);
+    const [noEmail] = await ingest([identify({ traits: { city } })]);
 
     const created = await createSegment({ all: [{ attribute: 'city', eq: city }, { identifier: 'EMAIL' }] });
     expect(created).toMatchObject({ version: 1, status: 'EVALUATING', reads: ['attribute:city', 'identifier:EMAIL'] });
@@ -81,12 +82,12 @@ describe('segments', () => {
     await eventually(() => expect(heardFor(created.id)).toEqual([{ customerId: before.customerId, change: 'ENTERED' }]));
 
     // The customer without an email gains one: it enters, in the ingest's own transaction.
-    await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(noEmail.customerId), traits: { email: `${unique()}@example.com` } }]);
+    await ingest([identify({ userId: await userIdOf(noEmail.customerId), traits: { email: `${unique()}@example.com` } })]);
     expect(await memberIds(created.id)).toEqual([before.customerId, noEmail.customerId].sort());
     await eventually(() => expect(heardFor(created.id).at(-1)).toEqual({ customerId: noEmail.customerId, change: 'ENTERED' }));
 
     // Moving away: it exits.
-    await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(before.customerId), traits: { city: unique('Elsewhere') } }]);
+    await ingest([identify({ userId: await userIdOf(before.customerId), traits: { city: unique('Elsewhere') } })]);
     expect(await memberIds(created.id)).toEqual([noEmail.customerId]);
     await eventually(() => expect(heardFor(created.id).at(-1)).toEqual({ customerId: before.customerId, change: 'EXITED' }));
 
@@ -156,11 +157,11 @@ describe('segments', () => {
     const event = unique('Order Completed ');
     const userId = unique('u');
     const seg = await createSegment({ event, count: { gte: 3 }, within: { days: 7 } });
-    const track = (offsetMs: number) => ({ messageId: unique(), type: 'TRACK', event, userId, timestamp: at(offsetMs) });
+    const trackAt = (offsetMs: number) => track({ event, userId, timestamp: at(offsetMs) });
 
-    const [first] = await ingest([track(-6 * DAY), track(-2 * DAY)]);
+    const [first] = await ingest([trackAt(-6 * DAY), trackAt(-2 * DAY)]);
     expect(await memberIds(seg.id)).toEqual([]);
-    await ingest([track(-1 * DAY)]);
+    await ingest([trackAt(-1 * DAY)]);
     expect(await memberIds(seg.id)).toEqual([first.customerId]);
 
     // A day and a bit later the oldest event (6 days ago) is out of the window: 2 left, the customer leaves.
@@ -181,14 +182,14 @@ describe('segments', () => {
     const company = unique('Co');
     const userId = unique('u');
     const seg = await createSegment({ all: [{ attribute: 'company', eq: company }, { lastSeen: { before: { days: 30 } } }] });
-    const [customer] = await ingest([{ messageId: unique(), type: 'PAGE', userId, traits: { company }, timestamp: at(-29 * DAY) }]);
+    const [customer] = await ingest([page({ userId, traits: { company }, timestamp: at(-29 * DAY) })]);
     expect(await memberIds(seg.id)).toEqual([]);
 
     now += 2 * DAY;
     await app.segments.windows.runDue();
     expect(await memberIds(seg.id)).toEqual([customer.customerId]);
 
-    await ingest([{ messageId: unique(), type: 'TRACK', event: 'Visited', userId, timestamp: at(0) }]);
+    await ingest([track({ event: 'Visited', userId, timestamp: at(0) })]);
     expect(await memberIds(seg.id)).toEqual([]);
     await eventually(() => expect(heardFor(seg.id)).toEqual([
       { customerId: customer.customerId, change: 'ENTERED' },
@@ -222,7 +223,7 @@ describe('segments', () => {
     const seg = await createSegment({ all: [{ attribute: 'postalCode', eq: unique() }, definition] });
     expect(await segment(seg.id)).toMatchObject({ status: 'READY', size: 0 });
     const postalCode = unique('p');
-    const [customer] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { postalCode } }]);
+    const [customer] = await ingest([identify({ traits: { postalCode } })]);
     const other = await createSegment({ all: [{ attribute: 'postalCode', eq: postalCode }, definition] });
     expect(await memberIds(other.id)).toContain(customer.customerId);
   });
@@ -230,7 +231,7 @@ describe('segments', () => {
   it('pushes EXITED when consent for the purpose the segment requires is withdrawn', async () => {
     const city = unique('City');
     const [customer] = await ingest([
-      { messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city }, context: { consent: { categoryPreferences: { marketing_email: true } } } },
+      identify({ traits: { city }, context: { consent: { categoryPreferences: { marketing_email: true } } } }),
     ]);
     const seg = await createSegment({ all: [{ attribute: 'city', eq: city }, { consent: 'marketing_email', status: 'GRANTED' }] });
     expect(await memberIds(seg.id)).toEqual([customer.customerId]);
@@ -243,12 +244,12 @@ describe('segments', () => {
   it('on a merge, recomputes the survivor and lets the absorbed id exit', async () => {
     const city = unique('City');
     const email = `${unique()}@example.com`;
-    const [a] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('a'), traits: { city } }]);
-    const [b] = await ingest([{ messageId: unique(), type: 'IDENTIFY', anonymousId: unique('anon'), traits: { city, email } }]);
+    const [a] = await ingest([identify({ traits: { city } })]);
+    const [b] = await ingest([identify({ anonymousId: unique('anon'), traits: { city, email } })]);
     const seg = await createSegment({ attribute: 'city', eq: city });
     expect(await memberIds(seg.id)).toEqual([a.customerId, b.customerId].sort());
 
-    const [merged] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: await userIdOf(a.customerId), traits: { email } }]);
+    const [merged] = await ingest([identify({ userId: await userIdOf(a.customerId), traits: { email } })]);
     expect(merged.outcome).toBe('MERGED');
     const survivor = merged.customerId;
     const absorbed = survivor === a.customerId ? b.customerId : a.customerId;
@@ -261,7 +262,7 @@ describe('segments', () => {
     const reader = await createSegment({ event, count: { gte: 1 } });
     const attributeOnly = await createSegment({ attribute: 'company', eq: unique() });
     const nested = await createSegment({ all: [{ segment: reader.id }, { not: { attribute: 'company', eq: unique() } }] });
-    const [customer] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u') }]);
+    const [customer] = await ingest([identify()]);
 
     const evaluated: string[] = [];
     const changes = await app.db.write((tx) => {
@@ -279,15 +280,15 @@ describe('segments', () => {
     expect(evaluated).not.toContain(nested.id);
     expect(changes).toEqual([]);
 
-    await ingest([{ messageId: unique(), type: 'TRACK', event, userId: await userIdOf(customer.customerId), timestamp: at(0) }]);
+    await ingest([track({ event, userId: await userIdOf(customer.customerId), timestamp: at(0) })]);
     expect(await memberIds(reader.id)).toEqual([customer.customerId]);
     expect(await memberIds(nested.id)).toEqual([customer.customerId]);
   });
 
   it('re-evaluates everyone for a new version; deleting lets every member exit', async () => {
     const city = unique('City');
-    const [x] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city, company: 'Acme' } }]);
-    const [y] = await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city, company: 'Beta' } }]);
+    const [x] = await ingest([identify({ traits: { city, company: 'Acme' } })]);
+    const [y] = await ingest([identify({ traits: { city, company: 'Beta' } })]);
     const seg = await createSegment({ attribute: 'city', eq: city });
     expect(await memberIds(seg.id)).toEqual([x.customerId, y.customerId].sort());
 
@@ -307,7 +308,7 @@ describe('segments', () => {
     const event = unique('Bought ');
     const userId = unique('u');
     const seg = await createSegment({ event });
-    const [customer] = await ingest([{ messageId: unique(), type: 'TRACK', event, userId, timestamp: at(0) }]);
+    const [customer] = await ingest([track({ event, userId, timestamp: at(0) })]);
     expect(await memberIds(seg.id)).toEqual([customer.customerId]);
 
     const EXPORT = `query Export($id: ID!) {
@@ -342,7 +343,7 @@ describe('segments', () => {
 
   it('leaves nothing owed once changes are appended', async () => {
     const city = unique('City');
-    await ingest([{ messageId: unique(), type: 'IDENTIFY', userId: unique('u'), traits: { city } }]);
+    await ingest([identify({ traits: { city } })]);
     const seg = await createSegment({ attribute: 'city', eq: city });
     await eventually(() => expect(heardFor(seg.id)).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 300)); // the outbox removes appended entries in batches every 100 ms

@@ -1,9 +1,8 @@
 import { unique } from './test-app';
 
-/** An IdentityEventInput as a test sends it; odd keys are allowed, for tests of what ingestion refuses. */
-export type EventInput = {
+/** An IdentityEventInput as the builders make it; a malformed event is best written out as it is. */
+type Fields = {
   messageId?: string;
-  type?: string;
   userId?: string;
   anonymousId?: string;
   previousId?: string;
@@ -14,9 +13,8 @@ export type EventInput = {
   context?: Record<string, unknown>;
   timestamp?: string;
   source?: string;
-  [key: string]: unknown;
 };
-type Fields = Omit<EventInput, 'type'>;
+export type EventInput = Fields & { type: string };
 
 /**
  * A unique messageId, and a unique userId unless the event names its person itself (userId or anonymousId); nothing

@@ -1,6 +1,6 @@
 import { unique } from './test-app';
 
-/** A SourceRecordInput as a test sends it; odd keys are allowed, for tests of what ingestion refuses. */
+/** A SourceRecordInput as the builder makes it; a malformed record is best written out as it is. */
 export type RecordInput = {
   source?: string;
   externalId?: string;
@@ -8,7 +8,6 @@ export type RecordInput = {
   attributes?: Record<string, unknown>;
   identifiers?: { type: string; value: string }[];
   consents?: { purpose: string; status: string; occurredAt?: string }[];
-  [key: string]: unknown;
 };
 
 /** A CRM record with a unique externalId, changed now, unless the fields say otherwise. */
