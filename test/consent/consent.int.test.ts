@@ -1,5 +1,7 @@
 import type { ConsentChange } from '../../src/changes/consent-change';
 import { identify, page } from '../support/events';
+import { ingestEvents, upsertSourceRecords } from '../support/ingest';
+import { sourceRecord } from '../support/records';
 import { EventTap } from '../support/event-tap';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -22,12 +24,6 @@ const CONSENTS = /* GraphQL */ `
     }
   }
 `;
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { outcome customerId error { code } } } }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($records: [SourceRecordInput!]!) { upsertSourceRecords(records: $records) { results { outcome customerId error { code } } } }
-`;
 
 describe('consent', () => {
   let app: TestApp;
@@ -42,7 +38,8 @@ describe('consent', () => {
 
   const set = async (vars: Record<string, unknown>) => (await gql(app, SET_CONSENT, { source: 'preference-center', ...vars })).setConsent;
   const consents = async (id: string) => (await gql(app, CONSENTS, { id })).customer;
-  const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents.results;
+  const ingest = async (events: Record<string, unknown>[]) => (await ingestEvents(app, events)).results;
+  const upsert = (records: Record<string, unknown>[]) => upsertSourceRecords(app, records);
   const newCustomer = async (u: string) => (await ingest([identify({ messageId: `${u}-new`, userId: `${u}-user` })]))[0].customerId as string;
   /** Consent changes of one customer, heard in-process from the moment of the call. */
   const tapOf = (customerId: string) => {
@@ -128,12 +125,10 @@ describe('consent', () => {
       identify({ messageId: `${u}-1`, userId: `${u}-u`, context: { consent: { categoryPreferences: { Advertising: true } } } }),
     ]);
     expect(event).toMatchObject({ outcome: 'REJECTED', customerId: null, error: { code: 'UNKNOWN_CONSENT_PURPOSE' } });
-    const { upsertSourceRecords } = await gql(app, UPSERT, {
-      records: [
-        { source: 'crm', externalId: `${u}-r`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-r` }],
-          consents: [{ purpose: 'telepathy', status: 'GRANTED' }] },
-      ],
-    });
+    const upsertSourceRecords = await upsert([
+      sourceRecord({ externalId: `${u}-r`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-r` }],
+        consents: [{ purpose: 'telepathy', status: 'GRANTED' }] }),
+    ]);
     expect(upsertSourceRecords.results[0]).toMatchObject({ outcome: 'REJECTED', error: { code: 'UNKNOWN_CONSENT_PURPOSE' } });
     const { customerByIdentifier } = await gql(app, `query($v: String!) { customerByIdentifier(type: USER_ID, value: $v) { id } }`, { v: `${u}-u` });
     expect(customerByIdentifier).toBeNull();

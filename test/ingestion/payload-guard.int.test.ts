@@ -1,22 +1,7 @@
+import { ingestEvents, upsertSourceRecords } from '../support/ingest';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 import { nested } from '../support/nested';
 
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) {
-    ingestEvents(events: $events) {
-      created rejected
-      results { index messageId customerId outcome deadLetterId error { code message } }
-    }
-  }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($records: [SourceRecordInput!]!) {
-    upsertSourceRecords(records: $records) {
-      created rejected
-      results { index customerId outcome deadLetterId error { code message } }
-    }
-  }
-`;
 const LETTERS = /* GraphQL */ `
   query Letters($source: String) { deadLetters(first: 20, source: $source) { edges { node { id code message messageId payload } } } }
 `;
@@ -34,8 +19,8 @@ describe('every ingested item is bounded in depth and size, and its text is well
   });
   afterAll(() => app.close());
 
-  const ingest = async (events: unknown[]) => (await gql(app, INGEST, { events })).ingestEvents;
-  const upsert = async (records: unknown[]) => (await gql(app, UPSERT, { records })).upsertSourceRecords;
+  const ingest = (events: Record<string, unknown>[]) => ingestEvents(app, events);
+  const upsert = (records: Record<string, unknown>[]) => upsertSourceRecords(app, records);
   const letters = async (source: string) =>
     (await gql(app, LETTERS, { source })).deadLetters.edges.map((e: { node: Record<string, unknown> }) => e.node);
   const event = (u: string, name: string, extra: Record<string, unknown> = {}) => ({

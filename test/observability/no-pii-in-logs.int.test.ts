@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { createLogger, safeError } from '../../src/observability/logger';
+import { INGEST_EVENTS, UPSERT_SOURCE_RECORDS } from '../support/ingest';
 import { gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
 /** Every line the app logs, as the pino destination receives it. */
@@ -15,12 +16,6 @@ function logCapture() {
   return { lines, logger: createLogger('trace', stream), text: () => lines.join('\n') };
 }
 
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { customerId outcome } } }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($records: [SourceRecordInput!]!) { upsertSourceRecords(records: $records) { results { customerId outcome } } }
-`;
 const BY_EMAIL = /* GraphQL */ `
   query ByEmail($value: String!) {
     customerByIdentifier(type: EMAIL, value: $value) {
@@ -70,7 +65,7 @@ describe('no personal data in application logs', () => {
 
   it('logs requests, errors and failures without a single personal value', async () => {
     // Ingest over HTTP, the way a tracking pipeline would.
-    const ingested = await graphql(INGEST, {
+    const ingested = await graphql(INGEST_EVENTS, {
       events: [
         {
           messageId: `${u}-1`,
@@ -82,7 +77,7 @@ describe('no personal data in application logs', () => {
       ],
     });
     expect(ingested.data.ingestEvents.results.map((r: { outcome: string }) => r.outcome)).toEqual(['CREATED', 'REJECTED']);
-    await graphql(UPSERT, {
+    await graphql(UPSERT_SOURCE_RECORDS, {
       records: [
         {
           source: 'crm',

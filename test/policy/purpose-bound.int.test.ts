@@ -1,6 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { principalOf } from '../../src/auth/principal';
 import { identify, track } from '../support/events';
+import { ingestEventsMutation, upsertSourceRecordsMutation } from '../support/ingest';
 import { sourceRecord } from '../support/records';
 import { wsClient } from '../support/transports';
 import { as, gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
@@ -11,12 +12,9 @@ const CONSENT = /* GraphQL */ `
     setConsent(customerId: $customerId, purpose: $purpose, status: $status, source: "preference-center", occurredAt: $occurredAt) { customerId }
   }
 `;
-const INGEST = /* GraphQL */ `
-  mutation($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { outcome customerId conflicts { reason otherCustomerId } } } }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation($records: [SourceRecordInput!]!) { upsertSourceRecords(records: $records) { results { outcome customerId } } }
-`;
+// Results are compared whole: only what is compared is selected.
+const INGEST = ingestEventsMutation('results { outcome customerId conflicts { reason otherCustomerId } }');
+const UPSERT = upsertSourceRecordsMutation('results { outcome customerId }');
 
 /**
  * A token bound to a purpose reads only customers who consent to it. It must neither grant itself that consent (by

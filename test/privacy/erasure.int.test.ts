@@ -2,25 +2,10 @@ import Redis from 'ioredis';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { customerCacheKey } from '../../src/privacy/customer-cache';
 import { alias, identify } from '../support/events';
+import { ingestEvents, upsertSourceRecords } from '../support/ingest';
 import { nested } from '../support/nested';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) {
-    ingestEvents(events: $events) {
-      created suppressed rejected
-      results { customerId outcome deadLetterId droppedIdentifiers { type reason } }
-    }
-  }
-`;
-const UPSERT = /* GraphQL */ `
-  mutation Upsert($records: [SourceRecordInput!]!) {
-    upsertSourceRecords(records: $records) {
-      created suppressed
-      results { customerId outcome conflicts { reason otherCustomerId } }
-    }
-  }
-`;
 const ERASE = /* GraphQL */ `
   mutation Erase($id: ID!, $reason: String!) {
     eraseCustomer(id: $id, reason: $reason) {
@@ -117,8 +102,8 @@ describe('rights of the data subject: export and erasure', () => {
     await app.close();
   });
 
-  const ingest = async (events: unknown[]) => (await gql(app, INGEST, { events })).ingestEvents;
-  const upsert = async (records: unknown[]) => (await gql(app, UPSERT, { records })).upsertSourceRecords;
+  const ingest = (events: Record<string, unknown>[]) => ingestEvents(app, events);
+  const upsert = (records: Record<string, unknown>[]) => upsertSourceRecords(app, records);
   const exportOf = async (id: string) => (await gql(app, EXPORT, { id })).exportCustomerData;
   const byIdentifier = async (type: string, value: string) => (await gql(app, BY_IDENTIFIER, { type, value })).customerByIdentifier;
   const erase = async (id: string, reason = 'ticket DSR-1') => (await gql(app, ERASE, { id, reason })).eraseCustomer;

@@ -1,6 +1,7 @@
 import type { MembershipChange } from '../../src/segments/membership-change';
 import type { Tx } from '../../src/infra/neo4j/database';
 import { identify, page, track } from '../support/events';
+import { ingestEvents } from '../support/ingest';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const CREATE = /* GraphQL */ `
@@ -18,9 +19,6 @@ const SEGMENT = /* GraphQL */ `
 `;
 const CUSTOMER_SEGMENTS = /* GraphQL */ `
   query CustomerSegments($id: ID!) { customer(id: $id) { id segments { since segment { id name } } } }
-`;
-const INGEST = /* GraphQL */ `
-  mutation Ingest($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { outcome customerId error { code } } } }
 `;
 const SET_CONSENT = /* GraphQL */ `
   mutation Set($customerId: ID!, $purpose: String!, $status: ConsentStatus!, $occurredAt: DateTimeISO!) {
@@ -59,7 +57,7 @@ describe('segments', () => {
     await app.close();
   });
 
-  const ingest = async (events: Record<string, unknown>[]) => (await gql(app, INGEST, { events })).ingestEvents.results;
+  const ingest = async (events: Record<string, unknown>[]) => (await ingestEvents(app, events)).results;
   const createSegment = async (definition: unknown) => {
     const { createSegment: segment } = await gql(app, CREATE, { name: unique('segment'), definition });
     await app.segments.population.drain();

@@ -24,11 +24,12 @@ export const UPSERT_SOURCE_RECORDS = upsertSourceRecordsMutation();
 export type IngestResult = {
   index: number;
   messageId: string | null;
-  /** Null for a REJECTED or SUPPRESSED item; typed for the items tests go on with. */
+  /** Null for a REJECTED or SUPPRESSED item: typed for what tests go on with, as `error` for what they check refused. */
   customerId: string;
   outcome: 'CREATED' | 'LINKED' | 'MERGED' | 'DUPLICATE' | 'REJECTED' | 'SUPPRESSED';
   deadLetterId: string | null;
-  error: { code: string; message: string } | null;
+  /** Null unless REJECTED. */
+  error: { code: string; message: string };
   conflicts: { identifierType: string; reason: string; limit: number; otherCustomerId: string | null }[];
   droppedIdentifiers: { type: string; reason: string }[];
 };
