@@ -1,5 +1,5 @@
 import { identify, page, track } from '../support/events';
-import { INGEST_EVENTS, ingestEvents } from '../support/ingest';
+import { INGEST_EVENTS, ingestEvents, upsertSourceRecords } from '../support/ingest';
 import { sourceRecord } from '../support/records';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -278,8 +278,9 @@ describe('ingestEvents against the real Neo4j', () => {
   it('never lets an event shadow a record with the same key, or the other way round', async () => {
     const u = unique();
     const record = sourceRecord({ externalId: `${u}-r`, updatedAt: '2026-01-01T00:00:00Z', identifiers: [{ type: 'CRM_ID', value: `${u}-r` }] });
-    const [recorded] = (await gql(app, `mutation($r: [SourceRecordInput!]!) { upsertSourceRecords(records: $r) { results { outcome messageId } } }`, { r: [record] }))
-      .upsertSourceRecords.results;
+    const {
+      results: [recorded],
+    } = await upsertSourceRecords(app, [record]);
     expect(recorded.outcome).toBe('CREATED');
     const { results } = await ingest([identify({ messageId: recorded.messageId, userId: `${u}-u` })]);
     expect(results[0].outcome).toBe('CREATED');

@@ -5,6 +5,8 @@ import type { CopyLine } from '../../src/privacy/masked-copy/copy-format';
 import { loadCopy } from '../../src/privacy/masked-copy/copy-loader';
 import { writeMaskedCopy } from '../../src/privacy/masked-copy/copy-writer';
 import { Masker } from '../../src/privacy/masked-copy/masker';
+import { upsertSourceRecords } from '../support/ingest';
+import { sourceRecord } from '../support/records';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const KEY = 'a-test-masking-key-of-at-least-32-characters';
@@ -31,10 +33,10 @@ describe('masked copy against the real Neo4j', () => {
     const u = unique('mc');
     const email = `copy${u}@example.com`;
     const name = `Name${u}`;
-    const result = await gql(app, `mutation($r: [SourceRecordInput!]!) { upsertSourceRecords(records: $r) { results { customerId } } }`, {
-      r: [{ source: 'crm', externalId: `crm${u}`, updatedAt: '2026-01-01T00:00:00Z', attributes: { firstName: name, email }, identifiers: [{ type: 'CRM_ID', value: `crm${u}` }] }],
-    });
-    const customerId = result.upsertSourceRecords.results[0].customerId;
+    const result = await upsertSourceRecords(app, [
+      sourceRecord({ externalId: `crm${u}`, updatedAt: '2026-01-01T00:00:00Z', attributes: { firstName: name, email }, identifiers: [{ type: 'CRM_ID', value: `crm${u}` }] }),
+    ]);
+    const customerId = result.results[0].customerId;
 
     const masker = new Masker(KEY, new IdentifierNormalizer(app.config.identity));
     const out = new PassThrough();

@@ -2,7 +2,7 @@ import { unique } from './test-app';
 
 /** An IdentityEventInput as the builders make it; a malformed event is best written out as it is. */
 type Fields = {
-  messageId?: string;
+  messageId?: string | null;
   userId?: string;
   anonymousId?: string;
   previousId?: string;
