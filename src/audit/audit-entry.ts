@@ -48,6 +48,14 @@ export type AuditRecord = {
 
 export type ChainedFields = Omit<AuditRecord, 'prevHash' | 'hash'>;
 
+type Absent<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] };
+/**
+ * An entry as Neo4j returns it: it stores no nulls, and entries written before roles and fields were kept lack
+ * them, so those may be absent. The chain hashed it as it was written: the verifier hashes it as stored.
+ */
+export type StoredAuditEntry = Absent<AuditRecord, 'customerId' | 'purpose' | 'reason' | 'roles' | 'fields'>;
+export type StoredChainedFields = Omit<StoredAuditEntry, 'prevHash' | 'hash'>;
+
 /** The prevHash of a chain's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -58,7 +66,7 @@ const orNull = (value: unknown) => (value === undefined ? null : value);
  * The hashed form of an entry: every field, in a fixed order, as JSON. Anything an editor changes (even a type,
  * such as a number for a string) changes these bytes.
  */
-export function canonicalJson(entry: ChainedFields): string {
+export function canonicalJson(entry: StoredChainedFields): string {
   return JSON.stringify([
     entry.chain,
     entry.seq,
@@ -79,17 +87,17 @@ export function canonicalJson(entry: ChainedFields): string {
  * The hash of an entry written before the chain was keyed (seq below the head's keyedFrom): anyone can recompute
  * it, so these entries are protected only by the keyed entries after them (see AuditKey.entryHash).
  */
-export const plainChainHash = (prevHash: string, entry: ChainedFields): string =>
+export const plainChainHash = (prevHash: string, entry: StoredChainedFields): string =>
   createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
 
 /** A stored row to a record: absent properties (Neo4j stores no nulls) become null. */
-export function toAuditRecord(row: Record<string, unknown>): AuditRecord {
+export function toAuditRecord(row: StoredAuditEntry): AuditRecord {
   return {
-    ...(row as unknown as AuditRecord),
-    customerId: (row.customerId as string | undefined) ?? null,
-    purpose: (row.purpose as string | undefined) ?? null,
-    reason: (row.reason as string | undefined) ?? null,
-    roles: (row.roles as string[] | undefined) ?? [],
-    fields: (row.fields as string[] | undefined) ?? [],
+    ...row,
+    customerId: row.customerId ?? null,
+    purpose: row.purpose ?? null,
+    reason: row.reason ?? null,
+    roles: row.roles ?? [],
+    fields: row.fields ?? [],
   };
 }

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DataOwner, Pseudonymous, Public } from '../policy/classification';
 import { ConnectionType } from '../shared/connection';
+import type { AuditRecord } from './audit-entry';
 
 export enum AuditChannelEnum {
   QUERY = 'QUERY',
@@ -67,3 +68,10 @@ export class AuditEntryType {
 }
 
 export const AuditEntryConnection = ConnectionType(AuditEntryType, 'AuditEntry');
+
+/** A stored entry as the API shows it (its `seq` makes the cursor). */
+export const toAuditEntry = (record: AuditRecord): AuditEntryType & { seq: number } => ({
+  ...record,
+  decision: AuditDecisionEnum[record.decision],
+  channel: AuditChannelEnum[record.channel],
+});

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuditSettings } from '../config/config';
 import { persistedSecret, readPersistedSecret } from '../shared/persisted-secret';
-import { canonicalJson, type ChainedFields } from './audit-entry';
+import { canonicalJson, type StoredChainedFields } from './audit-entry';
 
 const derive = (secret: string, purpose: string) => createHmac('sha256', secret).update(purpose).digest();
 
@@ -28,7 +28,7 @@ export class AuditKey {
   }
 
   /** The hash of a keyed entry: like plainChainHash, under the key (HMAC-SHA256 costs about 0.5 µs more per entry). */
-  entryHash(prevHash: string, entry: ChainedFields): string {
+  entryHash(prevHash: string, entry: StoredChainedFields): string {
     return createHmac('sha256', this.entryKey).update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
   }
 

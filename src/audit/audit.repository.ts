@@ -1,6 +1,6 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
-import { GENESIS_HASH, toAuditRecord, type AuditRecord, type ChainedFields } from './audit-entry';
+import { GENESIS_HASH, toAuditRecord, type AuditRecord, type ChainedFields, type StoredAuditEntry } from './audit-entry';
 import type { AuditKey } from './audit-key';
 
 /** keyedFrom: the first seq hashed with the audit key; null on a head no keyed writer has touched yet. */
@@ -72,25 +72,25 @@ export class AuditRepository {
   }
 
   /** Raw stored properties, in seq order, for verification: nothing is defaulted, so nothing is hidden. */
-  async chainPage(chain: string, after: number, to: number, limit: number): Promise<Record<string, unknown>[]> {
-    const rows = await this.db.read<{ entry: Record<string, unknown> }>(this.q.page, { chain, after, to, limit });
+  async chainPage(chain: string, after: number, to: number, limit: number): Promise<StoredAuditEntry[]> {
+    const rows = await this.db.read<{ entry: StoredAuditEntry }>(this.q.page, { chain, after, to, limit });
     return rows.map((row) => row.entry);
   }
 
-  async entryAt(chain: string, seq: number): Promise<Record<string, unknown> | null> {
-    const [row] = await this.db.read<{ entry: Record<string, unknown> }>(this.q.entryAt, { chain, seq });
+  async entryAt(chain: string, seq: number): Promise<StoredAuditEntry | null> {
+    const [row] = await this.db.read<{ entry: StoredAuditEntry }>(this.q.entryAt, { chain, seq });
     return row?.entry ?? null;
   }
 
   /** One customer's entries, newest first, with seq below `before`. */
   async customerLog(chain: string, customerId: string, before: number, limit: number): Promise<AuditRecord[]> {
-    const rows = await this.db.read<{ entry: Record<string, unknown> }>(this.q.customerLog, { chain, customerId, before, limit });
+    const rows = await this.db.read<{ entry: StoredAuditEntry }>(this.q.customerLog, { chain, customerId, before, limit });
     return rows.map((row) => toAuditRecord(row.entry));
   }
 
   async entriesForCustomers(chain: string, customerIds: readonly string[]): Promise<AuditRecord[]> {
     if (customerIds.length === 0) return [];
-    const rows = await this.db.read<{ entry: Record<string, unknown> }>(this.q.entriesForCustomers, { chain, customerIds });
+    const rows = await this.db.read<{ entry: StoredAuditEntry }>(this.q.entriesForCustomers, { chain, customerIds });
     return rows.map((row) => toAuditRecord(row.entry));
   }
 }

@@ -3,11 +3,7 @@ import { Pseudonymous } from '../policy/classification';
 import type { AppContext } from '../server/context';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
-import type { AuditRecord } from './audit-entry';
-import { AuditEntryConnection, AuditEntryType } from './audit-entry.type';
-
-const present = (record: AuditRecord) =>
-  record as unknown as AuditEntryType & { seq: number };
+import { AuditEntryConnection, AuditEntryType, toAuditEntry } from './audit-entry.type';
 
 function beforeSeq(after: string | null | undefined): number {
   const cursor = decodeCursor(after, 1);
@@ -29,6 +25,6 @@ export class AuditResolver {
   ): Promise<Connection<AuditEntryType & { seq: number }>> {
     const size = pageSize(first);
     const rows = await services.audit.customerLog(customerId, beforeSeq(after), size + 1);
-    return toConnection(rows.map(present), size, (entry) => [String(entry.seq)]);
+    return toConnection(rows.map(toAuditEntry), size, (entry) => [String(entry.seq)]);
   }
 }

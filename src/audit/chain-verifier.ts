@@ -1,5 +1,5 @@
 import { isSignedBy, type CheckpointEvidence, type FoundCheckpoint } from './audit-checkpoint';
-import { GENESIS_HASH, plainChainHash, type ChainedFields } from './audit-entry';
+import { GENESIS_HASH, plainChainHash } from './audit-entry';
 import type { AuditKey } from './audit-key';
 import type { AuditRepository } from './audit.repository';
 
@@ -171,9 +171,8 @@ export async function verifyChain(repository: AuditRepository, options: VerifyOp
     for (const entry of page) {
       if (entry.seq !== expectedSeq) return brokenEntry(expectedSeq, 'MISSING');
       if (entry.prevHash !== expectedPrev) return brokenEntry(expectedSeq, 'PREV_HASH_MISMATCH');
-      const fields = entry as unknown as ChainedFields;
       const keyed = keyedFrom !== null && expectedSeq >= keyedFrom;
-      const hash = keyed ? key!.entryHash(expectedPrev, fields) : plainChainHash(expectedPrev, fields);
+      const hash = keyed ? key!.entryHash(expectedPrev, entry) : plainChainHash(expectedPrev, entry);
       if (hash !== entry.hash) return brokenEntry(expectedSeq, 'HASH_MISMATCH');
       for (const checkpoint of checkpointsAt.get(expectedSeq) ?? []) {
         if (checkpoint.hash === hash) continue;

@@ -5,7 +5,7 @@ import { identifierKey, type IdentifierType } from '../identity/identifier-type'
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { NotFoundError } from '../shared/errors';
-import type { AuditEntryType } from '../audit/audit-entry.type';
+import { toAuditEntry } from '../audit/audit-entry.type';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { CustomerDataExport, ExportedIdentifier, ExportedProfile } from './customer-export.type';
 import { toErasureRequestType } from './erasure-request.mapper';
@@ -67,7 +67,7 @@ export class CustomerExportService {
       })),
       mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge, survivorId)),
       conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => conflict as unknown as IdentityConflict),
-      piiReads: piiReads as unknown as AuditEntryType[],
+      piiReads: piiReads.map(toAuditEntry),
     };
   }
 

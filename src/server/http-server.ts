@@ -144,7 +144,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
           extra.principal = token ? await verifier.verify(token) : ANONYMOUS;
           // A connection lives for hours, mostly idle: it keeps what it needs, not the upgrade request (headers and
           // all) nor the token text (the verified principal stands for it).
-          const upgrade = extra as unknown as { request?: http.IncomingMessage };
+          const upgrade: { request?: http.IncomingMessage } = extra;
           extra.remoteAddress = upgrade.request?.socket.remoteAddress;
           delete upgrade.request;
           const params = connectionParams as Record<string, unknown> | undefined;
@@ -156,7 +156,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         const expiresAt = extra.principal.expiresAt;
         if (expiresAt) {
           // An expired token ends the connection and with it every subscription it carried.
-          const socket = (extra as unknown as { socket: import('ws').WebSocket }).socket;
+          const { socket } = extra;
           extra.expiryTimer = setTimeout(
             () => socket.close(CloseCode.Forbidden, 'Forbidden: token expired'),
             Math.max(0, expiresAt.getTime() - Date.now()),
