@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
-import type { CustomerRepository, LinkRow, ProfileRow, Relation } from './customer.repository';
+import type { CustomerRepository, LinkRow, ProfileRow, Relation, RelationRows } from './customer.repository';
 import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
 type ProfileLoader = DataLoader<string, ProfileRow | null>;
 
 /** Per-request loaders: however many customers a query touches, each kind of read is one Cypher query. */
 export function createCustomerLoaders(repository: CustomerRepository) {
-  const relation = <Row extends { customerId: string }>(name: Relation) =>
-    new DataLoader<string, Row[]>(async (ids) => {
-      const grouped = await repository.relation<Row>(name, ids);
+  const relation = <R extends Relation>(name: R) =>
+    new DataLoader<string, RelationRows[R][]>(async (ids) => {
+      const grouped = await repository.relation(name, ids);
       return ids.map((id) => grouped.get(id) ?? []);
     });
   const byId = (select: ProfileSelection) =>
@@ -54,9 +54,9 @@ export function createCustomerLoaders(repository: CustomerRepository) {
       const lineage = await repository.attributeLineage(ids);
       return ids.map((id) => lineage.get(id) ?? null);
     }),
-    sourceRecords: relation<{ customerId: string; record: Record<string, unknown> }>('sourceRecords'),
-    mergeHistory: relation<{ customerId: string; merge: Record<string, unknown> }>('mergeHistory'),
-    conflicts: relation<{ customerId: string; conflict: Record<string, unknown> }>('conflicts'),
+    sourceRecords: relation('sourceRecords'),
+    mergeHistory: relation('mergeHistory'),
+    conflicts: relation('conflicts'),
   };
 }
 

@@ -1,10 +1,12 @@
 import type { Lineage } from '../identity/profile-attributes';
-import type { CustomerRow, DeviceRow, IdentifierRow, LinkRow } from './customer.repository';
-import type { IdentifierTypeEnum } from '../identity/identifier-type';
-import type { AttributeLineage, Customer, CustomerDevice, LinkedIdentifier, LinkExplanation, MergeRecord, SourceRecordType } from './customer.type';
+import { CauseKindEnum } from '../identity/cause-kind';
+import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
+import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow } from './customer.repository';
+import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { CustomerStatusEnum, type AttributeLineage, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {
-  return { ...(row as unknown as Customer), redirectedFrom: row.id === askedId ? null : askedId };
+  return { ...row, status: CustomerStatusEnum[row.status], redirectedFrom: row.id === askedId ? null : askedId };
 }
 
 export function toLinkedIdentifier(row: IdentifierRow, customerId: string): LinkedIdentifier {
@@ -40,14 +42,14 @@ export function toAttributeLineage(json: string | null, customerId: string): Att
 }
 
 /** `customerId`: the customer whose history it is read in (not in the schema; the audit of clear reads names it). */
-export function toMergeRecord(merge: Record<string, unknown>, customerId: string): MergeRecord {
-  const absorbed = merge.absorbed as { customerId: string; viaType: string | null; viaValue: string | null; viaRecordKey: string | null }[];
+export function toMergeRecord(merge: MergeRow, customerId: string): MergeRecord {
   return {
-    ...(merge as unknown as MergeRecord),
+    ...merge,
+    causeKind: CauseKindEnum[merge.causeKind],
     customerId,
-    absorbed: absorbed.map((a) => ({
+    absorbed: merge.absorbed.map((a) => ({
       customerId: a.customerId,
-      viaIdentifierType: a.viaType as IdentifierTypeEnum | null,
+      viaIdentifierType: a.viaType && IdentifierTypeEnum[a.viaType],
       viaIdentifierValue: a.viaValue,
       viaRecordKey: a.viaRecordKey,
     })),
@@ -59,10 +61,15 @@ export function toCustomerDevice({ device, firstSeen, lastSeen }: DeviceRow, cus
 }
 
 /** `customerId`: whose record it is (not in the schema; the audit of clear reads names it). */
-export function toSourceRecord(record: Record<string, unknown>, customerId: string): SourceRecordType {
+export function toSourceRecord(record: SourceRecordRow, customerId: string): SourceRecordType {
+  return { ...record, attributes: JSON.parse(record.attributes ?? '{}') as unknown, customerId };
+}
+
+export function toIdentityConflict(conflict: ConflictRow): IdentityConflict {
   return {
-    ...(record as unknown as SourceRecordType),
-    attributes: JSON.parse(String(record.attributes ?? '{}')) as unknown,
-    customerId,
+    ...conflict,
+    reason: ConflictReasonEnum[conflict.reason],
+    identifierType: IdentifierTypeEnum[conflict.identifierType],
+    causeKind: CauseKindEnum[conflict.causeKind],
   };
 }

@@ -1,4 +1,6 @@
 import type { CauseKind } from '../identity/cause-kind';
+import type { IdentifierType } from '../identity/identifier-type';
+import type { GoldenValues } from '../identity/profile-attributes';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { CoalescedLookup } from '../infra/neo4j/coalesced-lookup';
@@ -10,7 +12,7 @@ export type CustomerRow = {
   status: 'ACTIVE' | 'MERGED';
   createdAt: Date;
   updatedAt: Date;
-} & Record<string, unknown>;
+} & GoldenValues;
 
 export type IdentifierRow = { type: string; value: string; firstSeen: Date; lastSeen: Date };
 
@@ -80,6 +82,45 @@ export type CustomerPageArgs = {
   identifierType: string | null;
   /** Only customers whose current consent for this purpose is GRANTED. */
   purpose: string | null;
+};
+
+/** A source record as customers/source-records returns it; `attributes` is the JSON text stored. */
+export type SourceRecordRow = { source: string; externalId: string; attributes: string | null; updatedAt: Date; receivedAt: Date; createdAt: Date };
+
+/** A Merge node with its survivor and each customer it absorbed (and by what), as customers/merge-history returns it. */
+export type MergeRow = {
+  id: string;
+  at: Date;
+  ruleVersion: number;
+  causeKind: CauseKind;
+  cause: string;
+  survivorId: string;
+  absorbed: { customerId: string; viaType: IdentifierType | null; viaValue: string | null; viaRecordKey: string | null }[];
+};
+
+/** A Conflict node with both customers it names (each resolved to its survivor), as customers/conflicts returns it. */
+export type ConflictRow = {
+  id: string;
+  at: Date;
+  reason: 'LIMIT_EXCEEDED' | 'MERGE_BLOCKED';
+  identifierType: IdentifierType;
+  identifierValue: string;
+  limit: number;
+  causeKind: CauseKind;
+  cause: string;
+  ruleVersion: number;
+  count: number;
+  lastAt: Date;
+  lastCause: string;
+  customerId: string;
+  otherCustomerId: string | null;
+};
+
+/** What each relation query returns per row. */
+export type RelationRows = {
+  sourceRecords: { customerId: string; record: SourceRecordRow };
+  mergeHistory: { customerId: string; merge: MergeRow };
+  conflicts: { customerId: string; conflict: ConflictRow };
 };
 
 const related = {
@@ -166,7 +207,8 @@ export class CustomerRepository {
   }
 
   /** Rows of one relation for many customers, grouped by customer id in the order the query sorted them. */
-  async relation<Row extends { customerId: string }>(relation: Relation, ids: readonly string[]): Promise<Map<string, Row[]>> {
+  async relation<R extends Relation>(relation: R, ids: readonly string[]): Promise<Map<string, RelationRows[R][]>> {
+    type Row = RelationRows[R];
     const rows = await this.db.read<Row>(this.q[relation], { ids });
     const grouped = new Map<string, Row[]>();
     for (const row of rows) {

@@ -11,7 +11,7 @@ import { BadUserInputError } from '../shared/errors';
 import { admit, admitted, admittedId } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
 import { profileSelectionFor } from './profile-selection';
-import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
+import { toAttributeLineage, toCustomer, toCustomerDevice, toIdentityConflict, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
 import {
   AttributeLineage,
   ConsentRecord,
@@ -152,7 +152,7 @@ export class CustomerResolver {
   @Pseudonymous()
   @FieldResolver(() => [IdentityConflict], { description: 'Identifiers merge protection refused, on either side.' })
   async conflicts(@Root() customer: Customer, @Ctx() context: AppContext): Promise<IdentityConflict[]> {
-    const conflicts = (await context.loaders.conflicts.load(customer.id)).map(({ conflict }) => conflict as unknown as IdentityConflict);
+    const conflicts = (await context.loaders.conflicts.load(customer.id)).map(({ conflict }) => toIdentityConflict(conflict));
     if (context.principal.purpose === null) return conflicts;
     // A refusal involves another customer: its id, and an identifier value that may be theirs. A purpose-bound
     // token sees the refusals between customers who both consent to its purpose, no other.

@@ -1,8 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Classified } from '../policy/classification';
-import { GOLDEN_ATTRIBUTES, PROFILE_ATTRIBUTES, type GoldenAttributeHolder, type ProfileAttribute } from '../identity/profile-attributes';
-
-export type GoldenValues = { [A in ProfileAttribute]: string | null };
+import { GOLDEN_ATTRIBUTES, PROFILE_ATTRIBUTES, type GoldenAttributeHolder, type GoldenValues } from '../identity/profile-attributes';
 
 type Constructor<T = object> = new (...args: any[]) => T;
 

@@ -42,6 +42,9 @@ export const PROFILE_ATTRIBUTES = Object.keys(GOLDEN_ATTRIBUTES) as readonly Pro
 
 export type Observations = Partial<Record<ProfileAttribute, string>>;
 
+/** Golden values as a profile read holds them: null when no source gave one, absent when the read did not select it. */
+export type GoldenValues = { [A in ProfileAttribute]?: string | null };
+
 /** One source's latest value of one attribute. */
 export type Candidate = { value: string; source: string; at: string; ref: string };
 export type Candidates = Partial<Record<ProfileAttribute, Candidate[]>>;

@@ -1,4 +1,4 @@
-import { toAttributeLineage, toCustomerDevice, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
+import { toAttributeLineage, toCustomerDevice, toIdentityConflict, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { ConsentRecord, IdentityConflict } from '../customers/customer.type';
 import { identifierKey, type IdentifierType } from '../identity/identifier-type';
@@ -34,9 +34,9 @@ export class CustomerExportService {
 
     const [profileRows, sourceRecords, merges, conflicts, piiReads, segments, behaviour] = await Promise.all([
       this.customers.profilesByIds([survivorId]),
-      this.customers.relation<{ customerId: string; record: Record<string, unknown> }>('sourceRecords', [survivorId]),
-      this.customers.relation<{ customerId: string; merge: Record<string, unknown> }>('mergeHistory', [survivorId]),
-      this.customers.relation<{ customerId: string; conflict: Record<string, unknown> }>('conflicts', [survivorId]),
+      this.customers.relation('sourceRecords', [survivorId]),
+      this.customers.relation('mergeHistory', [survivorId]),
+      this.customers.relation('conflicts', [survivorId]),
       this.audit.entriesFor(profileIds),
       this.db.read<{ segmentId: string; segmentName: string; since: string }>(this.q.segments, { id: survivorId }),
       this.db.read<{ profileId: string; event: string; total: number; lastAt: number; buckets: number[]; counts: number[] }>(this.q.behaviour, { profileIds }),
@@ -66,7 +66,7 @@ export class CustomerExportService {
         buckets: b.buckets.map((start, i) => ({ start: new Date(start), count: b.counts[i] })),
       })),
       mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge, survivorId)),
-      conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => conflict as unknown as IdentityConflict),
+      conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => toIdentityConflict(conflict)),
       piiReads: piiReads.map(toAuditEntry),
     };
   }
