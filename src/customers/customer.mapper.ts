@@ -10,7 +10,7 @@ export function toCustomer(row: CustomerRow, askedId: string): Customer {
 }
 
 export function toLinkedIdentifier(row: IdentifierRow, customerId: string): LinkedIdentifier {
-  return { type: row.type as LinkedIdentifier['type'], value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen, customerId };
+  return { type: IdentifierTypeEnum[row.type], value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen, customerId };
 }
 
 /**

@@ -14,7 +14,7 @@ export type CustomerRow = {
   updatedAt: Date;
 } & GoldenValues;
 
-export type IdentifierRow = { type: string; value: string; firstSeen: Date; lastSeen: Date };
+export type IdentifierRow = { type: IdentifierType; value: string; firstSeen: Date; lastSeen: Date };
 
 /** Why an identifier belongs to its customer: the properties of its IDENTIFIES relationship. */
 export type LinkRow = {
@@ -46,7 +46,7 @@ const customerFromWire = (c: Millis<CustomerRow>): CustomerRow => ({ ...c, creat
 /** A profile as the profile queries send it: positional lists, in the order their RETURN and collect() name. */
 type WireProfile = {
   customer: unknown[];
-  identifiers: [string, string, number, number][];
+  identifiers: [IdentifierType, string, number, number][];
   devices: [string, string | null, string | null, string | null, string | null, number, number][];
   consents: unknown[][];
 };

@@ -1,7 +1,7 @@
 import { toAttributeLineage, toCustomerDevice, toIdentityConflict, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
-import type { CustomerRepository } from '../customers/customer.repository';
-import type { ConsentRecord, IdentityConflict } from '../customers/customer.type';
-import { identifierKey, type IdentifierType } from '../identity/identifier-type';
+import type { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { CustomerStatusEnum, type ConsentRecord } from '../customers/customer.type';
+import { identifierKey, IdentifierTypeEnum } from '../identity/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { NotFoundError } from '../shared/errors';
@@ -27,10 +27,10 @@ export class CustomerExportService {
   }
 
   async export(id: string): Promise<CustomerDataExport> {
-    const profiles = (await this.db.read<{ profile: Record<string, unknown> }>(this.q.profiles, { id })).map((row) => row.profile);
+    const profiles = (await this.db.read<{ profile: StoredProfileRow }>(this.q.profiles, { id })).map((row) => row.profile);
     if (profiles.length === 0) return this.exportOfErased(id);
-    const survivorId = profiles[0].id as string;
-    const profileIds = profiles.map((p) => p.id as string);
+    const survivorId = profiles[0].id;
+    const profileIds = profiles.map((p) => p.id);
 
     const [profileRows, sourceRecords, merges, conflicts, piiReads, segments, behaviour] = await Promise.all([
       this.customers.profilesByIds([survivorId]),
@@ -42,7 +42,7 @@ export class CustomerExportService {
       this.db.read<{ profileId: string; event: string; total: number; lastAt: number; buckets: number[]; counts: number[] }>(this.q.behaviour, { profileIds }),
     ]);
     const profile = profileRows.get(survivorId)!;
-    const links = await this.customers.identifierLinks(profile.identifiers.map((i) => identifierKey(i.type as IdentifierType, i.value)));
+    const links = await this.customers.identifierLinks(profile.identifiers.map((i) => identifierKey(i.type, i.value)));
 
     return {
       requestedId: id,
@@ -51,8 +51,8 @@ export class CustomerExportService {
       erasure: null,
       profiles: profiles.map(toExportedProfile),
       identifiers: profile.identifiers.map((i): ExportedIdentifier => {
-        const link = links.get(identifierKey(i.type as IdentifierType, i.value));
-        return { ...(i as unknown as ExportedIdentifier), customerId: survivorId, why: link ? toLinkExplanation(link, survivorId) : null };
+        const link = links.get(identifierKey(i.type, i.value));
+        return { ...i, type: IdentifierTypeEnum[i.type], customerId: survivorId, why: link ? toLinkExplanation(link, survivorId) : null };
       }),
       devices: profile.devices.map((device) => toCustomerDevice(device, survivorId)),
       sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => toSourceRecord(record, survivorId)),
@@ -94,11 +94,15 @@ export class CustomerExportService {
   }
 }
 
-function toExportedProfile(p: Record<string, unknown>): ExportedProfile {
+/** A stored profile as privacy/export-profiles returns it: absent properties (Neo4j stores no nulls) come as null. */
+type StoredProfileRow = CustomerRow & { mergedInto: string | null; mergedAt: Date | null; attributeLineage: string | null };
+
+function toExportedProfile(p: StoredProfileRow): ExportedProfile {
   return {
-    ...(p as unknown as ExportedProfile),
-    mergedInto: (p.mergedInto as string | null) ?? null,
-    mergedAt: (p.mergedAt as Date | null) ?? null,
-    attributeLineage: toAttributeLineage((p.attributeLineage as string | null) ?? null, p.id as string),
+    ...p,
+    status: CustomerStatusEnum[p.status],
+    mergedInto: p.mergedInto ?? null,
+    mergedAt: p.mergedAt ?? null,
+    attributeLineage: toAttributeLineage(p.attributeLineage ?? null, p.id),
   };
 }
