@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Pseudonymous, Public } from '../policy/classification';
 import type { ConsentChange } from '../changes/consent-change';
-import type { ConsentRecord } from '../customers/customer.type';
+import { toConsentRecord } from '../customers/customer.mapper';
 import type { AppContext } from '../server/context';
 import { ConsentStatusEnum } from './consent-status';
 import { hearsConsentChange } from '../policy/purpose-policy';
@@ -31,8 +31,8 @@ export class ConsentResolver {
     const result = await services.consent.setConsent({ customerId, purpose, status, source, occurredAt, recordedBy: principal.subject });
     return {
       ...result,
-      statement: result.statement as unknown as ConsentRecord,
-      current: result.current as unknown as ConsentRecord,
+      statement: toConsentRecord(result.statement),
+      current: toConsentRecord(result.current),
     };
   }
 

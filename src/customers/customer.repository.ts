@@ -1,4 +1,5 @@
 import type { CauseKind } from '../identity/cause-kind';
+import type { ConsentStatementRow } from '../consent/consent.repository';
 import type { IdentifierType } from '../identity/identifier-type';
 import type { GoldenValues } from '../identity/profile-attributes';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
@@ -35,7 +36,8 @@ export type ProfileRow = {
   customer: CustomerRow;
   identifiers: IdentifierRow[];
   devices: DeviceRow[];
-  consents: Record<string, unknown>[];
+  /** Only purpose and status, unless the selection asked for more of a statement (see ProfileSelection.consentDetails). */
+  consents: ConsentStatementRow[];
 };
 
 /** Times travel as epoch milliseconds (cheaper than zoned DateTimes); they become Dates here. */
@@ -67,8 +69,9 @@ function profileFromWire(wire: WireProfile, select: ProfileSelection): ProfileRo
     })),
     consents: wire.consents.map(([purpose, status, id, source, causeKind, cause, occurredAt, recordedAt, profileId]) =>
       select.consentDetails
-        ? { purpose, status, id, source, causeKind, cause, occurredAt: date(occurredAt as number), recordedAt: date(recordedAt as number), profileId }
-        : { purpose, status },
+        ? ({ purpose, status, id, source, causeKind, cause, occurredAt: date(occurredAt as number), recordedAt: date(recordedAt as number), profileId } as ConsentStatementRow)
+        : // What the selection did not ask for is not read: GraphQL resolves only the fields it selected.
+          ({ purpose, status } as ConsentStatementRow),
     ),
   };
 }

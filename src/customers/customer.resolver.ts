@@ -11,7 +11,7 @@ import { BadUserInputError } from '../shared/errors';
 import { admit, admitted, admittedId } from '../policy/purpose-policy';
 import { CustomerFilter } from './customer-filter.input';
 import { profileSelectionFor } from './profile-selection';
-import { toAttributeLineage, toCustomer, toCustomerDevice, toIdentityConflict, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
+import { toAttributeLineage, toConsentRecord, toCustomer, toCustomerDevice, toIdentityConflict, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
 import {
   AttributeLineage,
   ConsentRecord,
@@ -30,7 +30,7 @@ const profileOf = async (loaders: CustomerLoaders, customer: Customer) =>
 
 /** Every statement, by purpose, the one in force first (the query sorts them by the consent rules). */
 const consentStatements = async (loaders: CustomerLoaders, customer: Customer) =>
-  ((await profileOf(loaders, customer))?.consents ?? []) as unknown as ConsentRecord[];
+  ((await profileOf(loaders, customer))?.consents ?? []).map(toConsentRecord);
 
 @Resolver(() => Customer)
 export class CustomerResolver {

@@ -1,6 +1,6 @@
-import { toAttributeLineage, toCustomerDevice, toIdentityConflict, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
+import { toAttributeLineage, toConsentRecord, toCustomerDevice, toIdentityConflict, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
 import type { CustomerRepository, CustomerRow } from '../customers/customer.repository';
-import { CustomerStatusEnum, type ConsentRecord } from '../customers/customer.type';
+import { CustomerStatusEnum } from '../customers/customer.type';
 import { identifierKey, IdentifierTypeEnum } from '../identity/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
@@ -56,7 +56,7 @@ export class CustomerExportService {
       }),
       devices: profile.devices.map((device) => toCustomerDevice(device, survivorId)),
       sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => toSourceRecord(record, survivorId)),
-      consents: profile.consents as unknown as ConsentRecord[],
+      consents: profile.consents.map(toConsentRecord),
       segmentMemberships: segments.map((m) => ({ ...m, since: new Date(m.since) })),
       behaviour: behaviour.map((b) => ({
         profileId: b.profileId,
