@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { Pseudonymous } from '../kernel/classification';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
 import { consentConflicts, statementsInForce } from '../consent/consent-conflicts';
 import { ConsentConflict } from '../consent/consent.type';
 import type { AppContext } from '../server/context';

@@ -1,10 +1,10 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Aggregated, DataOwner, Pii, Pseudonymous } from '../policy/classification';
+import { Aggregated, DataOwner, Pii, Pseudonymous } from '../kernel/classification';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConsentStatusEnum } from '../consent/consent-status';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { ConsentStatusEnum } from '../kernel/consent-status';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
 import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
-import { CauseKindEnum } from '../identity/cause-kind';
+import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConnectionType } from '../shared/connection';
 import type { ProfileRow } from './customer.repository';
 import type { ProfileSelection } from './profile-selection';

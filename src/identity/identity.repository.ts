@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
-import { RECORD_KEY_PREFIX, type IdentifierType } from './identifier-type';
+import { RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import type { Attachments } from './plan-attachments';
 import type { Candidates } from './profile-attributes';
 import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';

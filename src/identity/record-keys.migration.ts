@@ -1,7 +1,7 @@
 import type { Database } from '../infra/neo4j/database';
 import type { DataMigration } from '../infra/neo4j/migrations';
 import { rejectedRecordVersion, type RawSourceRecord } from '../ingestion/record-normalizer';
-import { recordKey } from './identifier-type';
+import { recordKey } from '../kernel/identifier-type';
 import type { Candidates, Lineage } from './profile-attributes';
 
 const BATCH = 500;

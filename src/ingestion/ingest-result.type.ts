@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Aggregated, Pseudonymous } from '../policy/classification';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { Aggregated, Pseudonymous } from '../kernel/classification';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
 
 export enum IngestOutcomeEnum {
   CREATED = 'CREATED',

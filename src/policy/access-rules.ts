@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import { UnauthenticatedError } from '../auth/token-verifier';
 import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
-import type { Classification } from './classification';
+import type { Classification } from '../kernel/classification';
 
 type ShieldRule = typeof allow | typeof deny | ReturnType<ReturnType<typeof rule>>;
 
