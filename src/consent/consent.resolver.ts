@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { Pseudonymous, Public } from '../kernel/classification';
 import type { ConsentChange } from '../kernel/consent-change';
-import type { ConsentRecord } from '../customers/customer.type';
+import type { ConsentRecord } from './consent-record.type';
 import type { AppContext } from '../server/context';
 import { ConsentStatusEnum } from '../kernel/consent-status';
 import { hearsConsentChange } from '../policy/purpose-policy';

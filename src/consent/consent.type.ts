@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Pseudonymous, Public } from '../kernel/classification';
-import { ConsentRecord } from '../customers/customer.type';
+import { ConsentRecord } from './consent-record.type';
 import { ConsentStatusEnum } from '../kernel/consent-status';
 
 @ObjectType({

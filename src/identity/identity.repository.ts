@@ -14,35 +14,6 @@ export type OwnerRow = {
   keys: string[];
 };
 
-export type SourceRecordWrite = {
-  key: string;
-  source: string;
-  externalId: string;
-  customerId: string;
-  updatedAt: string;
-  attributes: string;
-};
-export type DeviceWrite = {
-  id: string;
-  customerId: string;
-  occurredAt: string;
-  type: string | null;
-  model: string | null;
-  manufacturer: string | null;
-  os: string | null;
-};
-export type ConsentWrite = {
-  id: string;
-  customerId: string;
-  purpose: string;
-  status: string;
-  source: string;
-  occurredAt: string;
-  causeKind: string;
-  cause: string;
-};
-export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string };
-
 /** The write side of identity resolution: one UNWIND statement per kind of change in a batch. */
 export class IdentityRepository {
   private readonly q;

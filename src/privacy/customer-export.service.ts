@@ -1,6 +1,7 @@
 import { toAttributeLineage, toCustomerDevice, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
 import type { CustomerRepository } from '../customers/customer.repository';
-import type { ConsentRecord, IdentityConflict } from '../customers/customer.type';
+import type { ConsentRecord } from '../consent/consent-record.type';
+import type { IdentityConflict } from '../customers/customer.type';
 import { identifierKey, type IdentifierType } from '../kernel/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';

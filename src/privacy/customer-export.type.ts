@@ -1,9 +1,9 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Pii, Pseudonymous, Public } from '../kernel/classification';
 import { AuditEntryType } from '../audit/audit-entry.type';
+import { ConsentRecord } from '../consent/consent-record.type';
 import {
   AttributeLineage,
-  ConsentRecord,
   CustomerDevice,
   CustomerStatusEnum,
   IdentityConflict,
