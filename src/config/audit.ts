@@ -13,7 +13,7 @@ export const audit = section(
     hmacKey: variable(
       'AUDIT_HMAC_KEY',
       secret('it keys the hashes of the audit chain and signs its checkpoints'),
-      "keys the audit chain's hashes and signs its checkpoints (32+ characters; keep it outside Neo4j, never change it); required in production, a key generated in `AUDIT_DEV_KEY_FILE` otherwise",
+      "keys the audit chain's hashes and signs its checkpoints (keep it outside Neo4j, never change it); required in production, a key generated in `AUDIT_DEV_KEY_FILE` otherwise",
     ),
     devKeyFile: variable('AUDIT_DEV_KEY_FILE', z.string().default('.data/dev-audit-key'), 'where development keeps its generated audit key'),
     checkpoints: {

@@ -4,7 +4,7 @@ import { booleanFlag } from './values';
 
 export const auth = section(
   'Authentication',
-  'Bearer tokens (JWT). Outside dev mode the API refuses to start without `AUTH_JWT_SECRET` or `AUTH_JWKS_URL`, and not with both.',
+  'Bearer tokens (JWT). Outside dev mode the API needs `AUTH_JWT_SECRET` or `AUTH_JWKS_URL` (one, not both) to start.',
   {
     devMode: variable(
       'AUTH_DEV_MODE',
@@ -14,7 +14,7 @@ export const auth = section(
     secret: variable(
       'AUTH_JWT_SECRET',
       z.string().min(32, 'at least 32 characters (HS256 needs a 256-bit secret)').optional(),
-      'HS256 secret (32+ characters); required unless `AUTH_JWKS_URL` or dev mode',
+      'HS256 secret; required unless `AUTH_JWKS_URL` or dev mode',
     ),
     jwksUrl: variable('AUTH_JWKS_URL', z.string().url().optional(), "your identity provider's JWKS; tokens signed with RS/PS/ES/EdDSA keys"),
     issuer: variable('AUTH_ISSUER', z.string().default('customer360'), 'required `iss` of tokens'),

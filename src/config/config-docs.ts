@@ -30,6 +30,8 @@ function acceptsOf(schema: z.ZodTypeAny): string {
   }
   if (base instanceof z.ZodString) {
     if (base.isURL) return 'URL';
+    const pattern = base._def.checks.find((check) => check.kind === 'regex');
+    if (pattern?.message) return pattern.message;
     if (base.minLength !== null && base.minLength > 1) return `${base.minLength}+ characters`;
     return 'text';
   }

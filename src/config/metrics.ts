@@ -6,7 +6,7 @@ export const metrics = section('Metrics', '`GET /metrics`, for Prometheus.', {
   token: variable(
     'METRICS_TOKEN',
     secret('the bearer token a Prometheus scraper sends'),
-    'bearer token `/metrics` requires (32+ characters); unset: open in development, not served in production',
+    'bearer token `/metrics` requires; unset: open in development, not served in production',
   ),
 });
 

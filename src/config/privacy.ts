@@ -12,7 +12,7 @@ export const privacy = section(
     suppressionSalt: variable(
       'SUPPRESSION_SALT',
       secret('it keys the HMAC of erased identifiers'),
-      'HMAC key of the hashes that keep erased people out (32+ characters; never change it); required in production, a public development salt otherwise',
+      'HMAC key of the hashes that keep erased people out (never change it); required in production, a public development salt otherwise',
     ),
     erasureBatchSize: variable('ERASURE_BATCH_SIZE', intBetween(1, 10000).default(500), 'most nodes an erasure deletes per transaction'),
     erasureResumeIntervalMs: variable(
@@ -23,7 +23,7 @@ export const privacy = section(
     maskedCopyKey: variable(
       'MASKED_COPY_KEY',
       secret('it keys the pseudonyms of a masked copy'),
-      "key of a masked copy's pseudonyms (or `--key`), 32+ characters; no default: a known key would let anyone re-identify a copy by guessing",
+      "key of a masked copy's pseudonyms (or `--key`); no default: a known key would let anyone re-identify a copy by guessing",
     ),
   },
   ({ suppressionSalt, ...settings }) => ({
