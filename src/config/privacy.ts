@@ -27,10 +27,10 @@ export const privacy = section(
     ),
   },
   ({ suppressionSalt, ...settings }) => ({
-    ...settings,
     suppressionSalt: suppressionSalt ?? DEV_SUPPRESSION_SALT,
     /** True when SUPPRESSION_SALT was not set and the public development salt is in use (never in production). */
     suppressionSaltIsDevDefault: !suppressionSalt,
+    ...settings,
   }),
 );
 
