@@ -1,11 +1,9 @@
 import type { Lineage } from '../identity/profile-attributes';
-import { CauseKindEnum } from '../identity/cause-kind';
-import { ConsentStatusEnum } from '../consent/consent-status';
-import type { ConsentStatementRow } from '../consent/consent.repository';
-import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
+import { CauseKindEnum } from '../kernel/cause-kind';
+import { ConflictReasonEnum } from '../kernel/conflict-reason';
 import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow } from './customer.repository';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
-import { CustomerStatusEnum, type AttributeLineage, type ConsentRecord, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { CustomerStatusEnum, type AttributeLineage, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {
   return { ...row, status: CustomerStatusEnum[row.status], redirectedFrom: row.id === askedId ? null : askedId };
@@ -65,10 +63,6 @@ export function toCustomerDevice({ device, firstSeen, lastSeen }: DeviceRow, cus
 /** `customerId`: whose record it is (not in the schema; the audit of clear reads names it). */
 export function toSourceRecord(record: SourceRecordRow, customerId: string): SourceRecordType {
   return { ...record, attributes: JSON.parse(record.attributes ?? '{}') as unknown, customerId };
-}
-
-export function toConsentRecord(statement: ConsentStatementRow): ConsentRecord {
-  return { ...statement, status: ConsentStatusEnum[statement.status] };
 }
 
 export function toIdentityConflict(conflict: ConflictRow): IdentityConflict {

@@ -1,6 +1,6 @@
-import type { CauseKind } from '../identity/cause-kind';
+import type { CauseKind } from '../kernel/cause-kind';
 import type { ConsentStatementRow } from '../consent/consent.repository';
-import type { IdentifierType } from '../identity/identifier-type';
+import type { IdentifierType } from '../kernel/identifier-type';
 import type { GoldenValues } from '../identity/profile-attributes';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { Classified } from '../policy/classification';
+import { Classified } from '../kernel/classification';
 import { GOLDEN_ATTRIBUTES, PROFILE_ATTRIBUTES, type GoldenAttributeHolder, type GoldenValues } from '../identity/profile-attributes';
 
 type Constructor<T = object> = new (...args: any[]) => T;

@@ -1,4 +1,4 @@
-import type { FieldPolicy, MaskKind } from '../policy/classification';
+import type { FieldPolicy, MaskKind } from '../kernel/classification';
 
 /** The types that show the golden attributes as fields: the profile, and the right-of-access export of each profile. */
 export type GoldenAttributeHolder = 'Customer' | 'ExportedProfile';

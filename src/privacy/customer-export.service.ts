@@ -1,7 +1,8 @@
-import { toAttributeLineage, toConsentRecord, toCustomerDevice, toIdentityConflict, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
+import { toAttributeLineage, toCustomerDevice, toIdentityConflict, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
 import type { CustomerRepository, CustomerRow } from '../customers/customer.repository';
+import { toConsentRecord } from '../consent/consent-record.type';
 import { CustomerStatusEnum } from '../customers/customer.type';
-import { identifierKey, IdentifierTypeEnum } from '../identity/identifier-type';
+import { identifierKey, IdentifierTypeEnum } from '../kernel/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { NotFoundError } from '../shared/errors';

@@ -1,6 +1,6 @@
 import { RedisMembershipFeed } from '../../src/changes/redis-membership-feed';
 import { createLogger } from '../../src/observability/logger';
-import type { FeedEntry, MembershipChange } from '../../src/segments/membership-change';
+import type { FeedEntry, MembershipChange } from '../../src/kernel/membership-change';
 import { identify } from '../support/events';
 import { subscribe, type Subscriber } from '../support/subscriber';
 import { QUIET_SEGMENT, unique } from '../support/test-app';

@@ -1,4 +1,4 @@
-import type { ConsentChange } from '../../src/changes/consent-change';
+import type { ConsentChange } from '../../src/kernel/consent-change';
 import { identify, page } from '../support/events';
 import { ingestEvents, upsertSourceRecords } from '../support/ingest';
 import { sourceRecord } from '../support/records';
