@@ -8,10 +8,12 @@ import { createLogger } from '../observability/logger';
 import { RetentionJob } from './retention-job';
 import { createMembershipFeed } from '../changes/create-membership-feed';
 import { ChangePublisher } from '../changes/change-publisher';
+import { registerChangePublishing } from '../changes/change-consequences';
 import { MembershipOutbox } from '../changes/membership-outbox';
 import { createAppPubSub } from '../changes/pubsub';
 import { createMetrics } from '../observability/metrics';
 import { closeRedis, connectRedis } from '../infra/redis/redis-client';
+import { UnitOfWork } from '../writes/unit-of-work';
 
 /** `npm run retention`: applies the RETENTION_* windows once, for schedulers outside the app (cron, a k8s CronJob). */
 async function main() {
@@ -27,7 +29,10 @@ async function main() {
       const feed = await createMembershipFeed(config, redis, logger);
       const outbox = new MembershipOutbox(db, registry, logger);
       const changes = new ChangePublisher(createAppPubSub(), feed, outbox, logger, createMetrics());
-      const job = new RetentionJob(db, registry, config.retention, logger, changes.memberships);
+      // Retention touches no customer it keeps, so there is nothing for segments to re-evaluate: only publishing.
+      const writes = new UnitOfWork(db);
+      registerChangePublishing(writes, changes);
+      const job = new RetentionJob(writes, registry, config.retention, logger);
       stopFeed = async () => {
         await outbox.flush();
         await feed.close();
