@@ -11,7 +11,7 @@ import { planResolution } from './resolution-planner';
 import type { Snapshot } from './resolution-plan';
 import type { ResolutionPlan } from './resolution-plan';
 import type { UnitResult, WorkUnit } from './work-unit';
-import { touchesOfResolution } from '../segments/customer-touches';
+import { touchesOfResolution } from './resolution-touches';
 import type { ChangedCustomer, Effects } from '../writes/effects';
 
 /** Every customer the plan touched: created, updated (linked, merged into, attributes) or absorbed. */
