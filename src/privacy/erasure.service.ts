@@ -2,7 +2,7 @@ import { Neo4jError } from 'neo4j-driver';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { Database, Tx } from '../infra/neo4j/database';
-import type { MembershipChange } from '../segments/membership-change';
+import type { MembershipChange } from '../kernel/membership-change';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError, NotFoundError } from '../shared/errors';

@@ -1,7 +1,7 @@
 import type { RetentionSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Logger } from '../observability/logger';
-import type { MembershipChange } from '../segments/membership-change';
+import type { MembershipChange } from '../kernel/membership-change';
 import type { UnitOfWork } from '../writes/unit-of-work';
 
 export const DATA_CLASSES = ['ANONYMOUS_PROFILE', 'SOURCE_RECORD', 'DEAD_LETTER'] as const;

@@ -3,7 +3,7 @@ import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { CompiledSegment, SegmentCompiler } from './segment-compiler';
 import { parseDefinition, type DefinitionLimits } from './segment-definition';
 import type { Touch } from '../writes/effects';
-import type { MembershipChange } from './membership-change';
+import type { MembershipChange } from '../kernel/membership-change';
 
 type LiveSegment = { id: string; version: number; reads: string[]; dependsOn: string[]; compiled: CompiledSegment };
 

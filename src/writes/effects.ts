@@ -1,5 +1,5 @@
-import type { ConsentChange } from '../changes/consent-change';
-import type { MembershipChange } from '../segments/membership-change';
+import type { ConsentChange } from '../kernel/consent-change';
+import type { MembershipChange } from '../kernel/membership-change';
 
 /** A customer's profile changed: created, updated, or merged into a survivor. */
 export type ChangedCustomer = { customerId: string; change: 'CREATED' | 'UPDATED' | 'MERGED'; mergedInto: string | null };

@@ -2,7 +2,7 @@ import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { RetryableConflict } from '../../src/infra/neo4j/database';
 import { createLogger } from '../../src/observability/logger';
 import { RetentionJob } from '../../src/retention/retention-job';
-import type { MembershipChange } from '../../src/segments/membership-change';
+import type { MembershipChange } from '../../src/kernel/membership-change';
 import type { ReportedEffects } from '../../src/writes/effects';
 import { gql, quietSegment, startTestApp, unique, type TestApp } from '../support/test-app';
 
