@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { createApp } from '../app';
-import { loadConfig } from '../config/config';
-import { Database } from '../infra/neo4j/database';
-import { createLogger } from '../observability/logger';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config/config';
+import { Database } from '../src/infra/neo4j/database';
+import { createLogger } from '../src/observability/logger';
 import { startBaselineServer } from './baseline-server';
 
 /**
