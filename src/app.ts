@@ -14,7 +14,7 @@ import { tokenSettings } from './auth/auth-settings';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import { TokenMinter } from './auth/token-minter';
 import { TokenVerifier } from './auth/token-verifier';
-import { ConsentPurposes } from './consent/consent-purposes';
+import { ConsentPurposes } from './kernel/consent-purposes';
 import { ConsentRepository } from './consent/consent.repository';
 import { ConsentService } from './consent/consent.service';
 import { CustomerRepository } from './customers/customer.repository';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import type { AppContext } from '../server/context';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';

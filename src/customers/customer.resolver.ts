@@ -1,9 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
-import { consentConflicts, statementsInForce } from '../consent/consent-conflicts';
+import { Pseudonymous } from '../kernel/classification';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { consentConflicts } from '../consent/consent-conflicts';
+import { statementsInForce } from '../kernel/statements-in-force';
 import { ConsentConflict } from '../consent/consent.type';
+import { ConsentRecord } from '../consent/consent-record.type';
 import type { AppContext } from '../server/context';
 import type { CustomerLoaders } from './customer.loaders';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
@@ -14,7 +16,6 @@ import { profileSelectionFor } from './profile-selection';
 import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
 import {
   AttributeLineage,
-  ConsentRecord,
   Customer,
   CustomerConnection,
   CustomerDevice,

@@ -13,7 +13,7 @@ import type { IRules } from 'graphql-shield';
 import type { AppContext } from '../server/context';
 import { ForbiddenError } from '../shared/errors';
 import { CLASSIFICATION_RULES, CONSENT_GATED_TYPE, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
-import type { MaskKind } from './classification';
+import type { MaskKind } from '../kernel/classification';
 import { goldenAttributeMask, seesPiiInClear } from './clear-reads';
 import { mask, showsPii } from './masks';
 import { attachCatalog, type PolicyCatalog } from './policy-catalog';

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal';
-import { statementsInForce } from '../consent/consent-conflicts';
+import { statementsInForce } from '../kernel/statements-in-force';
 import type { ProfileSelection } from '../customers/profile-selection';
 import type { AppContext } from '../server/context';
 import type { ProfileRow } from '../customers/customer.repository';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import type { AppContext } from '../server/context';
 import { CustomerDataExport } from './customer-export.type';
 import { toErasureRequestType } from './erasure-request.mapper';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PiiReadLog } from '../audit/audit-read';
 import type { AuditTrail } from '../audit/audit-trail';
 import { createCustomerLoaders, type CustomerLoaders } from '../customers/customer.loaders';
-import type { ConsentPurposes } from '../consent/consent-purposes';
+import type { ConsentPurposes } from '../kernel/consent-purposes';
 import type { ConsentService } from '../consent/consent.service';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
