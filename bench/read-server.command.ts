@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
-import { runCommand } from '../src/run-command';
+import { runCommand } from '../src/infra/services/run-command';
 import { startBaselineServer } from './baseline-server';
 
 /**

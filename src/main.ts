@@ -3,7 +3,7 @@ import { createApp } from './app';
 import type { Config } from './config/config';
 import type { Logger } from './observability/logger';
 import { seedDemoIfEmpty } from './seeds/demo-seed';
-import { runCommand } from './run-command';
+import { runCommand } from './infra/services/run-command';
 
 /** `npm start`: the API, until SIGINT or SIGTERM. */
 runCommand({

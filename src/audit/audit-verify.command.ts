@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config';
 import { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { closeRedis, connectRedis } from '../infra/redis/redis-client';
 import { UsageError } from '../infra/services/process-lifecycle';
-import { runCommand } from '../run-command';
+import { runCommand } from '../infra/services/run-command';
 import { auditKeyForVerifying } from './audit-key';
 import { AuditRepository } from './audit.repository';
 import { AuditKeyMissingError, describeVerdict, verifyChain } from './chain-verifier';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
-import { runCommand } from '../run-command';
+import { runCommand } from '../infra/services/run-command';
 import { tokenSettings } from './auth-settings';
 import { isRole, isScope, ROLES, SCOPES } from './roles';
 import { TokenMinter } from './token-minter';

@@ -9,7 +9,7 @@ import { MembershipOutbox } from '../changes/membership-outbox';
 import { createAppPubSub } from '../changes/pubsub';
 import { createMetrics } from '../observability/metrics';
 import { closeRedis, connectRedis } from '../infra/redis/redis-client';
-import { runCommand } from '../run-command';
+import { runCommand } from '../infra/services/run-command';
 
 /** `npm run retention`: applies the RETENTION_* windows once, for schedulers outside the app (cron, a k8s CronJob). */
 runCommand({

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { runCommand } from '../run-command';
+import { runCommand } from '../infra/services/run-command';
 import { buildAppSchema } from './build-schema';
 import { printSchemaFile, schemaFile } from './schema-file';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '../app';
-import { runCommand } from '../run-command';
+import { runCommand } from '../infra/services/run-command';
 import { seedDemo } from './demo-seed';
 
 /** `npm run seed`: loads the demo data into the configured (or embedded) Neo4j; repeating it changes nothing. */

@@ -7,7 +7,7 @@ import { CypherRegistry } from '../../infra/neo4j/cypher-registry';
 import { DATA_MIGRATIONS } from '../../data-migrations';
 import { migrate } from '../../infra/neo4j/migrations';
 import { UsageError } from '../../infra/services/process-lifecycle';
-import { runCommand } from '../../run-command';
+import { runCommand } from '../../infra/services/run-command';
 import type { CopyLine } from './copy-format';
 import { loadCopy } from './copy-loader';
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../config/config';
 import { IdentifierNormalizer } from '../../identity/identifier-normalizer';
 import { CypherRegistry } from '../../infra/neo4j/cypher-registry';
 import { UsageError } from '../../infra/services/process-lifecycle';
-import { runCommand } from '../../run-command';
+import { runCommand } from '../../infra/services/run-command';
 import { writeMaskedCopy } from './copy-writer';
 import { Masker } from './masker';
 

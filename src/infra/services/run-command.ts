@@ -1,7 +1,7 @@
-import { loadConfig, type Config } from './config/config';
-import type { Database } from './infra/neo4j/database';
-import { exitWithFailure, startDatabase, UsageError, type Started } from './infra/services/process-lifecycle';
-import { createLogger, type Logger } from './observability/logger';
+import { loadConfig, type Config } from '../../config/config';
+import type { Database } from '../neo4j/database';
+import { exitWithFailure, startDatabase, UsageError, type Started } from './process-lifecycle';
+import { createLogger, type Logger } from '../../observability/logger';
 
 /** What a command needs started for its work: the database (NEO4J_URI, the embedded Neo4j...), or nothing. */
 export type Needs = 'none' | 'database';
