@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { auditKeyForWriting } from './audit/audit-key';
@@ -30,12 +29,12 @@ import { migrate } from './infra/neo4j/migrations';
 import { closeRedis, connectRedis } from './infra/redis/redis-client';
 import { BatchLimit } from './ingestion/batch-limit';
 import { IngestionService } from './ingestion/ingestion.service';
+import { JobRunner } from './jobs/job-runner';
 import { PayloadGuard } from './ingestion/payload-guard';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { buildAppSchema } from './schema/build-schema';
 import { RetentionJob } from './retention/retention-job';
-import { scheduleRetention } from './retention/retention-schedule';
 import { createContext, type AppServices } from './server/context';
 import { createHttpServer } from './server/http-server';
 import { OperationRateLimiter } from './server/rate-limiter';
@@ -103,7 +102,9 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const feed = await createMembershipFeed(config, redis, logger, clock);
   const outbox = new MembershipOutbox(db, registry, logger);
   const changes = new ChangePublisher(pubSub, feed, outbox, logger, metrics, clock);
-  const segments = createSegments({ db, registry, changes, logger, settings: config.segments, purposes: consentPurposes.list, clock });
+  // This instance's background loops; its holder id names this instance in every lease it takes.
+  const jobs = new JobRunner(db, registry, logger);
+  const segments = createSegments({ db, registry, changes, jobs, logger, settings: config.segments, purposes: consentPurposes.list, clock });
   if (config.privacy.suppressionSaltIsDevDefault) {
     logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
   }
@@ -112,7 +113,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,
-    repository: new ErasureRepository(db, registry, { holder: randomUUID(), seconds: ERASURE_LEASE_SECONDS }),
+    repository: new ErasureRepository(db, registry, { holder: jobs.holder, seconds: ERASURE_LEASE_SECONDS }),
     suppressions,
     hasher,
     normalizer,
@@ -171,20 +172,33 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   // Whole-population evaluations a stopped instance left unfinished continue here once their lease lapses.
   await segments.start();
   // Changes a stopped process committed but never appended reach the feed here (any instance relays them).
-  const relay = setInterval(
-    () =>
-      void changes
-        .relayOwedMemberships(config.feed.relayGraceSeconds)
-        .then((relayed) => relayed > 0 && logger.warn({ relayed }, 'appended membership changes a stopped process left in the outbox'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'outbox relay failed; trying again')),
-    config.feed.relayIntervalMs,
-  ).unref();
+  jobs.schedule({
+    name: 'outbox-relay',
+    intervalMs: config.feed.relayIntervalMs,
+    tick: async () => {
+      const relayed = await changes.relayOwedMemberships(config.feed.relayGraceSeconds);
+      if (relayed > 0) logger.warn({ relayed }, 'appended membership changes a stopped process left in the outbox');
+    },
+    failure: { message: 'outbox relay failed; trying again' },
+  });
   // An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now.
-  await erasure.resumePendingEvery(config.privacy.erasureResumeIntervalMs);
+  await jobs.schedule({
+    name: 'erasure-resume',
+    intervalMs: config.privacy.erasureResumeIntervalMs,
+    runAtStart: true,
+    tick: () => erasure.resumePending(),
+    failure: { message: 'could not look for unfinished erasures' },
+  }).started;
 
   const retention = new RetentionJob(db, registry, config.retention, logger, changes.memberships, clock);
-  const retentionSchedule =
-    retention.enabled && config.retention.intervalMinutes > 0 ? scheduleRetention(retention, config.retention.intervalMinutes, logger) : null;
+  if (retention.enabled && config.retention.intervalMinutes > 0) {
+    jobs.schedule({
+      name: 'retention',
+      intervalMs: config.retention.intervalMinutes * 60_000,
+      tick: () => retention.run(),
+      failure: { message: 'retention run failed; the next run tries again', level: 'error' },
+    });
+  }
 
   const tokens = tokenSettings(config.auth);
   const verifier = new TokenVerifier(tokens);
@@ -265,8 +279,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     },
     /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
-      await retentionSchedule?.stop();
-      clearInterval(relay);
+      // Timers off, and the ticks in progress over (retention, relay, resumes, windows).
+      await jobs.stop();
       await segments.stop();
       // Before the database goes: the batch in hand is finished and acknowledged.
       await ingestWorker?.stop();

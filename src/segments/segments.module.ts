@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { ChangePublisher } from '../changes/change-publisher';
 import type { SegmentSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import type { JobRunner, ScheduledJob } from '../jobs/job-runner';
 import type { Logger } from '../observability/logger';
 import { SegmentCompiler } from './segment-compiler';
 import { SegmentDisclosure } from './segment-disclosure';
@@ -22,6 +22,8 @@ export type SegmentsDeps = {
   db: Database;
   registry: CypherRegistry;
   changes: ChangePublisher;
+  /** Runs the resume and window jobs; its holder id is this instance's in the evaluation leases. */
+  jobs: JobRunner;
   logger: Logger;
   settings: SegmentSettings;
   purposes: readonly string[];
@@ -29,7 +31,7 @@ export type SegmentsDeps = {
 };
 
 /** Segments wired together: definitions, incremental and whole-population evaluation, and the window scheduler. */
-export function createSegments({ db, registry, changes, logger, settings, purposes, clock }: SegmentsDeps) {
+export function createSegments({ db, registry, changes, jobs, logger, settings, purposes, clock }: SegmentsDeps) {
   const compiler = new SegmentCompiler(registry);
   const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
   const repository = new SegmentRepository(db, registry);
@@ -39,10 +41,11 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
     evaluator,
     changes,
     logger,
-    { batch: settings.evaluationBatch, leaseSeconds: LEASE_SECONDS, holder: randomUUID() },
+    { batch: settings.evaluationBatch, leaseSeconds: LEASE_SECONDS, holder: jobs.holder },
     clock,
   );
   const windows = new WindowScheduler(db, registry, evaluator, changes, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
+  let scheduled: ScheduledJob[] = [];
   const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
   return {
     evaluator,
@@ -51,13 +54,32 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
     disclosure: new SegmentDisclosure(settings.minGroupSize),
     population,
     windows,
-    /** Resumes runs a stopped instance left (once their lease lapses, and every 30 s) and starts the window scheduler. */
+    /** Resumes runs a stopped instance left (once their lease lapses, now and every 30 s) and starts the window job. */
     async start(): Promise<void> {
-      await population.resumePendingEvery(RESUME_INTERVAL_MS);
-      if (settings.windowScheduler) windows.start();
+      const resume = jobs.schedule({
+        name: 'segment-population-resume',
+        intervalMs: RESUME_INTERVAL_MS,
+        runAtStart: true,
+        tick: () => population.resumePending(),
+        failure: { message: 'could not look for unfinished segment evaluations; trying again' },
+      });
+      scheduled = [resume];
+      if (settings.windowScheduler) {
+        scheduled.push(
+          jobs.schedule({
+            name: 'segment-windows',
+            intervalMs: settings.windowMaxSleepMs,
+            runAtStart: true,
+            tick: () => windows.tick(),
+            next: () => windows.untilNext(),
+            failure: { message: 'segment window check failed; trying again' },
+          }),
+        );
+      }
+      await resume.started;
     },
     async stop(): Promise<void> {
-      await windows.stop();
+      await Promise.all(scheduled.map((job) => job.stop()));
       await population.stop();
     },
   };
