@@ -5,6 +5,7 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuditTrail } from './audit/audit-trail';
 import { checkpointStoreFor } from './audit/checkpoint-store';
 import { ChangePublisher } from './changes/change-publisher';
+import { registerChangePublishing } from './changes/change-consequences';
 import { MembershipOutbox } from './changes/membership-outbox';
 import { connectAppPubSub } from './changes/app-pubsub';
 import { createMembershipFeed } from './changes/create-membership-feed';
@@ -51,6 +52,7 @@ import { createSegments } from './segments/segments.module';
 import { segmentRouter } from './streaming/segment-router';
 import { StreamWorker } from './streaming/stream-worker';
 import { WriteKeys } from './streaming/write-keys';
+import { UnitOfWork } from './writes/unit-of-work';
 
 export type AppOptions = {
   config: Config;
@@ -104,7 +106,10 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const changes = new ChangePublisher(pubSub, feed, outbox, logger, metrics, clock);
   // This instance's background loops; its holder id names this instance in every lease it takes.
   const jobs = new JobRunner(db, registry, logger);
-  const segments = createSegments({ db, registry, changes, jobs, logger, settings: config.segments, purposes: consentPurposes.list, clock });
+  // Every write and its consequences: segments register re-evaluation, the changes side the outbox and publishing.
+  const writes = new UnitOfWork(db);
+  const segments = createSegments({ db, registry, writes, jobs, logger, settings: config.segments, purposes: consentPurposes.list, clock });
+  registerChangePublishing(writes, changes);
   if (config.privacy.suppressionSaltIsDevDefault) {
     logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
   }
@@ -113,6 +118,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const customers = new CustomerRepository(db, registry);
   const erasure = new ErasureService({
     db,
+    writes,
     repository: new ErasureRepository(db, registry, { holder: jobs.holder, seconds: ERASURE_LEASE_SECONDS }),
     suppressions,
     hasher,
@@ -121,10 +127,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     metrics,
     logger,
     batchSize: config.privacy.erasureBatchSize,
-    memberships: {
-      leaveAll: async (tx, ids) => changes.oweMemberships(tx, await segments.evaluator.leaveAllIn(tx, ids)),
-      publish: (owed) => changes.publishMemberships(owed),
-    },
+    memberships: { leaveAll: (tx, ids) => segments.evaluator.leaveAllIn(tx, ids) },
     clock,
   });
   const batchLimit = new BatchLimit(config.ingest.maxBatch);
@@ -144,25 +147,23 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   });
   logger.info({ store: checkpointStore.describe(audit.chain), keyId: auditKey.key.id }, 'audit chain checkpoints go to the log and to this store');
   const services: AppServices = {
-    ingestion: new IngestionService(
-      db,
+    ingestion: new IngestionService({
+      writes,
       resolution,
       deadLetters,
+      suppression: new SuppressionFilter(hasher, suppressions, normalizer),
       normalizer,
-      metrics,
-      changes,
-      new SuppressionFilter(hasher, suppressions, normalizer),
-      consentPurposes,
+      purposes: consentPurposes,
       batchLimit,
-      payloadGuard,
-      segments.evaluator,
+      guard: payloadGuard,
+      metrics,
       clock,
-    ),
+    }),
     deadLetters,
     customers,
     normalizer,
     audit,
-    consent: new ConsentService(db, consentRepository, consentPurposes, changes, segments.evaluator, clock),
+    consent: new ConsentService(writes, consentRepository, consentPurposes, clock),
     consentPurposes,
     erasure,
     exports: new CustomerExportService(db, registry, customers, erasure, audit, clock),
@@ -190,7 +191,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     failure: { message: 'could not look for unfinished erasures' },
   }).started;
 
-  const retention = new RetentionJob(db, registry, config.retention, logger, changes.memberships, clock);
+  const retention = new RetentionJob(writes, registry, config.retention, logger, clock);
   if (retention.enabled && config.retention.intervalMinutes > 0) {
     jobs.schedule({
       name: 'retention',
@@ -248,6 +249,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     pubSub,
     /** Publishes what committed transactions changed; tests reach the membership outbox through it. */
     changes,
+    /** Runs every write with its consequences; a new consequence is one `writes.register(...)`. */
+    writes,
     /** Background segment work, for tests: wait for whole-population runs, run due window rechecks now. */
     segments: { population: segments.population, windows: segments.windows, evaluator: segments.evaluator },
     /** The durable feed of segment membership changes: segment evaluation appends after commit, subscriptions read. */

@@ -1,4 +1,4 @@
-import type { ChangedCustomer } from '../identity/work-unit';
+import type { ChangedCustomer } from '../writes/effects';
 import type { ConsentChange } from '../kernel/consent-change';
 import type { MembershipChange } from '../kernel/membership-change';
 import type { Logger } from '../observability/logger';
@@ -7,8 +7,6 @@ import type { MembershipFeed } from './membership-feed';
 import type { MembershipOutbox, OwedChanges } from './membership-outbox';
 import type { Tx } from '../infra/neo4j/database';
 import type { AppPubSub } from './pubsub';
-
-export type MembershipSink = { owe(tx: Tx, changes: MembershipChange[]): Promise<OwedChanges>; publish(owed: OwedChanges): Promise<void> };
 
 /** Turns what a committed transaction changed into events; call it only after the commit. */
 export class ChangePublisher {
@@ -21,18 +19,13 @@ export class ChangePublisher {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  publish(changed: ChangedCustomer[]): void {
+  publish(changed: readonly ChangedCustomer[]): void {
     const at = this.clock().toISOString();
     for (const change of changed) this.pubSub.publish('CUSTOMER_CHANGED', change.customerId, { ...change, at });
   }
 
-  /** Owing in a transaction and publishing after it, for jobs that decide membership changes outside segments. */
-  get memberships(): MembershipSink {
-    return { owe: (tx, changes) => this.oweMemberships(tx, changes), publish: (owed) => this.publishMemberships(owed) };
-  }
-
   /** Inside the transaction that decided them: the changes are owed to the feed from the moment it commits. */
-  oweMemberships(tx: Tx, changes: MembershipChange[]): Promise<OwedChanges> {
+  oweMemberships(tx: Tx, changes: readonly MembershipChange[]): Promise<OwedChanges> {
     return this.outbox.recordIn(tx, changes);
   }
 
@@ -63,7 +56,7 @@ export class ChangePublisher {
     return owed.reduce((n, o) => n + o.changes.length, 0);
   }
 
-  publishConsent(changes: ConsentChange[]): void {
+  publishConsent(changes: readonly ConsentChange[]): void {
     for (const change of changes) {
       this.pubSub.publish('CONSENT_CHANGED', change);
       this.pubSub.publish('CUSTOMER_CONSENT_CHANGED', change.customerId, change);

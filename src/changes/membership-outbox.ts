@@ -29,7 +29,8 @@ export class MembershipOutbox {
     this.q = registry.bind({ record: 'feed/outbox-record', remove: 'feed/outbox-remove', claimStale: 'feed/outbox-claim-stale' });
   }
 
-  async recordIn(tx: Tx, changes: MembershipChange[]): Promise<OwedChanges> {
+  async recordIn(tx: Tx, decided: readonly MembershipChange[]): Promise<OwedChanges> {
+    const changes = [...decided];
     if (changes.length === 0) return { outboxId: null, changes };
     const outboxId = uuidv7();
     await tx.rows(this.q.record, { id: outboxId, changes: JSON.stringify(changes) });

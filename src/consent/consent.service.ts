@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { ChangePublisher } from '../changes/change-publisher';
-import { RetryableConflict, type Database } from '../infra/neo4j/database';
+import { RetryableConflict } from '../infra/neo4j/database';
 import { MAX_CLOCK_SKEW_MS } from '../ingestion/payload-fields';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { textFault } from '../shared/well-formed-text';
@@ -9,7 +8,7 @@ import { consentChanges } from './consent-changes';
 import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
 import type { ConsentRepository, ConsentStatementRow } from './consent.repository';
 import type { ConsentStatus } from '../kernel/consent-status';
-import type { SegmentEvaluator } from '../segments/segment-evaluator';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 export type SetConsentInput = {
   customerId: string;
@@ -44,11 +43,9 @@ const idempotencyKey = (input: SetConsentInput, purpose: string, source: string)
 /** Consent statements made through the API, held to the same rules as those that come with events and records. */
 export class ConsentService {
   constructor(
-    private readonly db: Database,
+    private readonly writes: UnitOfWork,
     private readonly repository: ConsentRepository,
     private readonly purposes: ConsentPurposes,
-    private readonly changes: ChangePublisher,
-    private readonly segments: SegmentEvaluator,
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
@@ -71,7 +68,7 @@ export class ConsentService {
     }
 
     const stamp = now.toISOString();
-    const result = await this.db.write(async (tx) => {
+    const result = await this.writes.run(async (tx, effects) => {
       const target = await this.repository.lockCustomer(tx, input.customerId, stamp);
       if (!target) throw new NotFoundError(`No customer ${input.customerId}`, { argument: 'customerId' });
       // Merged away between the lookup and the lock: run again against the survivor.
@@ -92,19 +89,15 @@ export class ConsentService {
         stamp,
       );
       const after = created ? await this.repository.current(tx, [target.customerId]) : before;
-      const memberships = await this.changes.oweMemberships(
-        tx,
-        created ? await this.segments.evaluateIn(tx, [{ customerId: target.customerId, reads: new Set([`consent:${purpose}`]) }]) : [],
-      );
-      return { customerId: target.customerId, statement, created, before, after, memberships };
+      // A repeated statement changed nothing: nothing to re-evaluate or publish.
+      if (created) {
+        effects.customersChanged([{ customerId: target.customerId, change: 'UPDATED', mergedInto: null }]);
+        effects.consentsChanged(consentChanges(before, after).filter((c) => c.purpose === purpose));
+        effects.touched([{ customerId: target.customerId, reads: new Set([`consent:${purpose}`]) }]);
+      }
+      return { customerId: target.customerId, statement, created, after };
     });
 
-    // Only after commit: a listener must never hear of a change that was rolled back.
-    if (result.created) {
-      this.changes.publish([{ customerId: result.customerId, change: 'UPDATED', mergedInto: null }]);
-      this.changes.publishConsent(consentChanges(result.before, result.after).filter((c) => c.purpose === purpose));
-      await this.changes.publishMemberships(result.memberships);
-    }
     return {
       customerId: result.customerId,
       statement: result.statement,

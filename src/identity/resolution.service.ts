@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { ConsentChange } from '../kernel/consent-change';
 import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
@@ -11,9 +10,9 @@ import { planAttachments } from './plan-attachments';
 import { planResolution } from './resolution-planner';
 import type { Snapshot } from './resolution-plan';
 import type { ResolutionPlan } from './resolution-plan';
-import type { ChangedCustomer, UnitResult, WorkUnit } from './work-unit';
-import { touchesOfResolution } from '../segments/customer-touches';
-import type { Touch } from '../segments/segment-evaluator';
+import type { UnitResult, WorkUnit } from './work-unit';
+import { touchesOfResolution } from './resolution-touches';
+import type { ChangedCustomer, Effects } from '../writes/effects';
 
 /** Every customer the plan touched: created, updated (linked, merged into, attributes) or absorbed. */
 function changedCustomers(plan: ResolutionPlan): ChangedCustomer[] {
@@ -68,7 +67,8 @@ export class ResolutionService {
     return repository.ensureRuleSet(tx, hash, canonical);
   }
 
-  async resolveIn(tx: Tx, units: WorkUnit[]): Promise<{ results: UnitResult[]; changed: ChangedCustomer[]; consentChanged: ConsentChange[]; touches: Touch[] }> {
+  /** Results in the order of `units`; what changed is reported to `effects` (customers, consent, segment touches). */
+  async resolveIn(tx: Tx, units: WorkUnit[], effects: Effects): Promise<UnitResult[]> {
     const now = this.clock().toISOString();
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
@@ -79,9 +79,6 @@ export class ResolutionService {
     });
 
     const results = new Map<WorkUnit, UnitResult>();
-    const changed: ChangedCustomer[] = [];
-    const consentChanged: ConsentChange[] = [];
-    const touches: Touch[] = [];
     if (fresh.length > 0) {
       const items = fresh.map((unit) => unit.item);
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
@@ -95,9 +92,9 @@ export class ResolutionService {
       const attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs);
       // A bucket counts while any part of it is inside a window as long as the retention: keep it one bucket longer.
       await this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs - bucketMs);
-      changed.push(...changedCustomers(plan));
-      touches.push(...touchesOfResolution(fresh, plan));
-      consentChanged.push(...consentChanges(consentBefore, await this.consents.current(tx, watched)));
+      effects.customersChanged(changedCustomers(plan));
+      effects.touched(touchesOfResolution(fresh, plan));
+      effects.consentsChanged(consentChanges(consentBefore, await this.consents.current(tx, watched)));
       fresh.forEach((unit, i) =>
         results.set(unit, {
           customerId: plan.finalCustomerOf(plan.items[i].customerId),
@@ -112,13 +109,12 @@ export class ResolutionService {
       );
     }
     // A repeat, earlier or within this batch, reports the customer its first copy resolved to.
-    const ordered = units.map((unit): UnitResult => {
+    return units.map((unit): UnitResult => {
       const own = results.get(unit);
       if (own) return own;
       const customerId = applied.get(unit.idempotencyKey) ?? results.get(units[firstOf.get(unit.idempotencyKey)!])!.customerId;
       return { customerId, outcome: 'DUPLICATE', conflicts: [] };
     });
-    return { results: ordered, changed, consentChanged, touches };
   }
 
   /**

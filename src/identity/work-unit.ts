@@ -25,9 +25,6 @@ export type WorkUnit = {
   dropped: DroppedIdentifier[];
 };
 
-/** What a batch changed, per customer, for those who listen. */
-export type ChangedCustomer = { customerId: string; change: 'CREATED' | 'UPDATED' | 'MERGED'; mergedInto: string | null };
-
 export type UnitOutcome = 'CREATED' | 'LINKED' | 'MERGED' | 'DUPLICATE';
 
 export type UnitResult = {

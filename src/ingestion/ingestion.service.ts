@@ -5,8 +5,6 @@ import type { DeadLetterRepository } from '../dead-letters/dead-letter.repositor
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ResolutionService } from '../identity/resolution.service';
 import type { UnitResult, WorkUnit } from '../identity/work-unit';
-import type { Database } from '../infra/neo4j/database';
-import type { ChangePublisher } from '../changes/change-publisher';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError, ForbiddenError } from '../shared/errors';
 import { carriesConsent } from './carried-consent';
@@ -18,7 +16,7 @@ import type { BatchLimit } from './batch-limit';
 import { RefusedItem, type PayloadGuard } from './payload-guard';
 import { reject, RejectedInput, type Rejection } from './rejection';
 import type { SuppressionFilter } from '../privacy/suppression-filter';
-import type { SegmentEvaluator } from '../segments/segment-evaluator';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 export type IngestOutcome = UnitResult['outcome'] | 'REJECTED' | 'SUPPRESSED';
 
@@ -33,9 +31,10 @@ export type IngestResult = {
   deadLetterId: string | null;
 };
 
-type Prepared =
-  | { ok: true; unit: WorkUnit }
-  | { ok: false; rejection: Rejection; messageId: string | null; source: string | null; payload: string; raw: unknown };
+/** An item that passed validation: resolved in the transaction, unless an erased person's identifiers suppress it. */
+type Accepted = { index: number; unit: WorkUnit };
+/** An item refused before resolution: it becomes a dead letter, unless it names an erased person. */
+type Refused = { index: number; rejection: Rejection; messageId: string | null; source: string | null; payload: string; raw: unknown };
 
 type Path = {
   normalize(raw: RawEvent | RawSourceRecord, now: Date): WorkUnit;
@@ -43,23 +42,26 @@ type Path = {
   describe(raw: RawEvent | RawSourceRecord): { messageId: string | null; source: string | null };
 };
 
+export type IngestionDeps = {
+  writes: UnitOfWork;
+  resolution: ResolutionService;
+  deadLetters: DeadLetterRepository;
+  suppression: SuppressionFilter;
+  normalizer: IdentifierNormalizer;
+  purposes: ConsentPurposes;
+  batchLimit: BatchLimit;
+  guard: PayloadGuard;
+  metrics: Metrics;
+  clock?: () => Date;
+};
 
 /** Batch ingestion of events and source records: validation per item, resolution and dead letters in one transaction. */
 export class IngestionService {
-  constructor(
-    private readonly db: Database,
-    private readonly resolution: ResolutionService,
-    private readonly deadLetters: DeadLetterRepository,
-    private readonly normalizer: IdentifierNormalizer,
-    private readonly metrics: Metrics,
-    private readonly changes: ChangePublisher,
-    private readonly suppression: SuppressionFilter,
-    private readonly purposes: ConsentPurposes,
-    private readonly batchLimit: BatchLimit,
-    private readonly guard: PayloadGuard,
-    private readonly segments: SegmentEvaluator,
-    private readonly clock: () => Date = () => new Date(),
-  ) {}
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: IngestionDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
 
   /** Items the Segment-spec endpoint refused for their shape come as RefusedItem: they are dead-lettered as such. */
   ingestEvents(events: (RawEvent | RefusedItem)[], writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult[]> {
@@ -78,11 +80,11 @@ export class IngestionService {
 
   private readonly paths: Record<CauseKind, Path> = {
     EVENT: {
-      normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.normalizer, now, this.purposes),
+      normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.deps.normalizer, now, this.deps.purposes),
       describe: (raw) => ({ messageId: lenientText((raw as RawEvent).messageId), source: lenientText(raw.source)?.toLowerCase() ?? null }),
     },
     RECORD: {
-      normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.normalizer, now, this.purposes),
+      normalize: (raw, now) => normalizeRecord(raw as RawSourceRecord, this.deps.normalizer, now, this.deps.purposes),
       describe: (raw) => ({ messageId: rejectedRecordVersion(raw as RawSourceRecord), source: lenientText(raw.source)?.toLowerCase() ?? null }),
     },
   };
@@ -93,10 +95,10 @@ export class IngestionService {
     writer: IngestWriter,
     resubmittedLetterId?: string,
   ): Promise<IngestResult[]> {
-    const { normalize, describe } = this.paths[kind];
+    const { writes, resolution, deadLetters, suppression, batchLimit } = this.deps;
     if (raws.length === 0) return [];
-    const tooMany = this.batchLimit.refusal(raws.length);
-    if (tooMany) throw new BadUserInputError(tooMany, { maxBatch: this.batchLimit.max });
+    const tooMany = batchLimit.refusal(raws.length);
+    if (tooMany) throw new BadUserInputError(tooMany, { maxBatch: batchLimit.max });
     if (!writer.mayRecordConsent) {
       const carrying = raws.flatMap((raw, index) => (!(raw instanceof RefusedItem) && carriesConsent(kind, raw) ? [index] : []));
       if (carrying.length > 0) {
@@ -107,102 +109,97 @@ export class IngestionService {
       }
     }
     const now = this.clock();
-    const prepared: Prepared[] = raws.map((raw) => {
-      const admitted = this.guard.admit(raw);
-      if (admitted instanceof RefusedItem) {
-        const { rejection, summary } = admitted;
-        return { ok: false, rejection, ...describe(summary as RawEvent | RawSourceRecord), payload: JSON.stringify(summary), raw: summary };
-      }
-      try {
-        if (admitted.textFault) reject('INVALID_TEXT', admitted.textFault);
-        return { ok: true, unit: normalize(raw as RawEvent | RawSourceRecord, now) };
-      } catch (error) {
-        if (!(error instanceof RejectedInput)) throw error;
-        const { messageId, source } = describe(raw as RawEvent | RawSourceRecord);
-        return { ok: false, rejection: { code: error.code, message: error.message }, messageId, source, payload: admitted.json, raw };
-      }
+    const accepted: Accepted[] = [];
+    const refused: Refused[] = [];
+    raws.forEach((raw, index) => {
+      const item = this.prepare(kind, raw, now);
+      if ('unit' in item) accepted.push({ index, unit: item.unit });
+      else refused.push({ index, ...item });
     });
     // A message rejected again is the same letter: known by its messageId, else by its whole payload. The empty line
     // before a payload keeps the two apart (a messageId is trimmed, so never starts with one).
-    const letterId = (p: Extract<Prepared, { ok: false }>) =>
+    const letterId = (item: Refused) =>
       resubmittedLetterId ??
       createHash('sha256')
-        .update(p.messageId !== null ? `${kind}\n${p.messageId}` : `${kind}\n\n${p.payload}`)
+        .update(item.messageId !== null ? `${kind}\n${item.messageId}` : `${kind}\n\n${item.payload}`)
         .digest('hex')
         .slice(0, 32);
 
-    const accepted = prepared.flatMap((p) => (p.ok ? [p.unit] : []));
-    const rejected = prepared.flatMap((p) => (p.ok ? [] : [p]));
-    const { results: unitResults, changed, consentChanged, screening, memberships } = await this.db.write(async (tx) => {
+    const { screening, resolvedOf } = await writes.run(async (tx, effects) => {
       // Inside the transaction, so a retried batch screens again against suppressions committed meanwhile.
-      const screening = await this.suppression.screen(tx, accepted, rejected.map((p) => p.raw));
-      const kept = screening.units.flatMap((s) => (s.suppressed ? [] : [s.unit]));
-      const resolved = await this.resolution.resolveIn(tx, kept);
-      const results = resolved.results;
+      const screening = await suppression.screen(tx, accepted.map((a) => a.unit), refused.map((r) => r.raw));
+      const kept = screening.units.filter((s) => !s.suppressed);
+      const resolved = await resolution.resolveIn(tx, kept.map((s) => s.unit), effects);
       const stamp = this.clock().toISOString();
-      await this.deadLetters.record(
+      const letters = refused.filter((_, i) => !screening.rejectedSuppressed[i]);
+      await deadLetters.record(
         tx,
-        rejected.flatMap((p, i) =>
-          screening.rejectedSuppressed[i]
-            ? []
-            : [{ id: letterId(p), kind, messageId: p.messageId, source: p.source, code: p.rejection.code, message: p.rejection.message, payload: p.payload }],
-        ),
+        letters.map((r) => ({ id: letterId(r), kind, messageId: r.messageId, source: r.source, code: r.rejection.code, message: r.rejection.message, payload: r.payload })),
         stamp,
       );
-      if (resubmittedLetterId && results.length === 1) {
-        await this.deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: results[0].customerId }], stamp);
+      if (resubmittedLetterId && resolved.length === 1) {
+        await deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: resolved[0].customerId }], stamp);
       }
-      // In the same transaction: a membership is never out of step with the data it was decided on.
-      const memberships = await this.changes.oweMemberships(tx, await this.segments.evaluateIn(tx, resolved.touches));
-      return { ...resolved, screening, memberships };
+      return { screening, resolvedOf: new Map(kept.map((screened, i) => [screened, resolved[i]])) };
     });
-    // Only after commit: a listener must never hear of a change that was rolled back.
-    this.changes.publish(changed);
-    this.changes.publishConsent(consentChanged);
-    await this.changes.publishMemberships(memberships);
 
-    let nextAccepted = 0;
-    let nextResolved = 0;
-    let nextRejected = 0;
-    const results = prepared.map((p, index): IngestResult => {
-      if (!p.ok && screening.rejectedSuppressed[nextRejected++]) {
-        return { index, messageId: p.messageId, customerId: null, outcome: 'SUPPRESSED', error: null, conflicts: [], droppedIdentifiers: [], deadLetterId: null };
-      }
-      if (!p.ok) {
-        return {
-          index,
-          messageId: p.messageId,
-          customerId: null,
-          outcome: 'REJECTED',
-          error: p.rejection,
-          conflicts: [],
-          droppedIdentifiers: [],
-          deadLetterId: letterId(p),
-        };
-      }
-      const { unit, suppressed } = screening.units[nextAccepted++];
-      const result = suppressed ? null : unitResults[nextResolved++];
-      return {
+    // Every item answers in its own slot: accepted ones as screened and resolved, refused ones as letters.
+    const results = new Array<IngestResult>(raws.length);
+    accepted.forEach(({ index }, i) => {
+      const screened = screening.units[i];
+      const resolved = resolvedOf.get(screened); // none when suppressed
+      results[index] = {
         index,
-        messageId: unit.messageId,
-        customerId: result?.customerId ?? null,
-        outcome: result?.outcome ?? 'SUPPRESSED',
+        messageId: screened.unit.messageId,
+        customerId: resolved?.customerId ?? null,
+        outcome: resolved?.outcome ?? 'SUPPRESSED',
         error: null,
-        conflicts: result?.conflicts ?? [],
-        droppedIdentifiers: unit.dropped,
+        conflicts: resolved?.conflicts ?? [],
+        droppedIdentifiers: screened.unit.dropped,
         deadLetterId: null,
+      };
+    });
+    refused.forEach((item, i) => {
+      const suppressed = screening.rejectedSuppressed[i];
+      results[item.index] = {
+        index: item.index,
+        messageId: item.messageId,
+        customerId: null,
+        outcome: suppressed ? 'SUPPRESSED' : 'REJECTED',
+        error: suppressed ? null : item.rejection,
+        conflicts: [],
+        droppedIdentifiers: [],
+        deadLetterId: suppressed ? null : letterId(item),
       };
     });
     this.count(kind, results);
     return results;
   }
 
+  /** An item as normalised for resolution, or why it was refused (with what its dead letter keeps of it). */
+  private prepare(kind: CauseKind, raw: RawEvent | RawSourceRecord | RefusedItem, now: Date): { unit: WorkUnit } | Omit<Refused, 'index'> {
+    const { normalize, describe } = this.paths[kind];
+    const admitted = this.deps.guard.admit(raw);
+    if (admitted instanceof RefusedItem) {
+      const { rejection, summary } = admitted;
+      return { rejection, ...describe(summary as RawEvent | RawSourceRecord), payload: JSON.stringify(summary), raw: summary };
+    }
+    try {
+      if (admitted.textFault) reject('INVALID_TEXT', admitted.textFault);
+      return { unit: normalize(raw as RawEvent | RawSourceRecord, now) };
+    } catch (error) {
+      if (!(error instanceof RejectedInput)) throw error;
+      const { messageId, source } = describe(raw as RawEvent | RawSourceRecord);
+      return { rejection: { code: error.code, message: error.message }, messageId, source, payload: admitted.json, raw };
+    }
+  }
+
   private count(kind: CauseKind, results: IngestResult[]) {
     for (const result of results) {
-      this.metrics.ingested.inc({ kind, outcome: result.outcome });
-      if (result.outcome === 'SUPPRESSED') this.metrics.suppressed.inc({ kind });
+      this.deps.metrics.ingested.inc({ kind, outcome: result.outcome });
+      if (result.outcome === 'SUPPRESSED') this.deps.metrics.suppressed.inc({ kind });
       if (result.outcome === 'DUPLICATE') continue;
-      for (const dropped of result.droppedIdentifiers) this.metrics.identifiersDropped.inc(dropped);
+      for (const dropped of result.droppedIdentifiers) this.deps.metrics.identifiersDropped.inc(dropped);
     }
   }
 }

@@ -104,13 +104,9 @@ export class ErasureRepository {
     return rows.map(({ source, ...key }) => (source === null ? key : { ...key, key: recordKey(source, key.value) }));
   }
 
-  /** Runs `work` and adds the counts it returns to the request in the same transaction, so they survive a crash exactly. */
-  async counted<T>(id: string, work: (tx: Tx) => Promise<{ result: T; counts: Partial<ErasureCounts> }>): Promise<T> {
-    return this.db.write(async (tx) => {
-      const { result, counts } = await work(tx);
-      await tx.rows(this.q.addCounts, { id, counts, leaseSeconds: this.lease.seconds });
-      return result;
-    });
+  /** In the batch's own transaction, so the counts survive a crash exactly; renews the lease too. */
+  async addCounts(tx: Tx, id: string, counts: Partial<ErasureCounts>): Promise<void> {
+    await tx.rows(this.q.addCounts, { id, counts, leaseSeconds: this.lease.seconds });
   }
 
   async eraseBatch(tx: Tx, step: EraseStep, profileIds: string[], limit: number): Promise<number> {

@@ -3,20 +3,24 @@ import { v7 as uuidv7 } from 'uuid';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { Database, Tx } from '../infra/neo4j/database';
 import { KeyedRuns } from '../jobs/keyed-runs';
-import type { OwedChanges } from '../changes/membership-outbox';
+import type { MembershipChange } from '../kernel/membership-change';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { textFault } from '../shared/well-formed-text';
 import type { CustomerCache } from './customer-cache';
 import { DeadLetterMatcher } from './dead-letter-matcher';
-import type { ErasureRequestRow } from './erasure-request';
+import type { ErasureCounts, ErasureRequestRow } from './erasure-request';
 import type { EraseStep, ErasureRepository } from './erasure.repository';
 import type { SuppressionHasher } from './suppression-hasher';
 import type { SuppressionRepository } from './suppression.repository';
+import type { Effects } from '../writes/effects';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 export type ErasureDeps = {
   db: Database;
+  /** Each erasing batch runs through it, its counts added in the same transaction. */
+  writes: UnitOfWork;
   repository: ErasureRepository;
   suppressions: SuppressionRepository;
   hasher: SuppressionHasher;
@@ -25,8 +29,8 @@ export type ErasureDeps = {
   metrics: Metrics;
   logger: Logger;
   batchSize: number;
-  /** Memberships end before the profiles go; each is published as EXITED once committed. */
-  memberships: { leaveAll(tx: Tx, customerIds: string[]): Promise<OwedChanges>; publish(owed: OwedChanges): Promise<void> };
+  /** Memberships end before the profiles go (decided by segments); each is published as EXITED once committed. */
+  memberships: { leaveAll(tx: Tx, customerIds: string[]): Promise<MembershipChange[]> };
   clock?: () => Date;
 };
 
@@ -145,12 +149,12 @@ export class ErasureService {
     const hashes = [...new Set(keys.map((k) => hasher.hash(k.key)))];
     for (let i = 0; i < hashes.length; i += batchSize) {
       const slice = hashes.slice(i, i + batchSize);
-      await repository.counted(id, async (tx) => {
+      await this.counted(id, async (tx) => {
         const created = await suppressions.record(tx, slice, id, this.clock().toISOString());
         return { result: null, counts: { suppressions: created } };
       });
     }
-    await repository.counted(id, async (tx) => ({
+    await this.counted(id, async (tx) => ({
       result: null,
       counts: { conflictsRedacted: await repository.redactConflicts(tx, profileIds, identifiers.map(({ type, value }) => ({ type, value }))) },
     }));
@@ -158,25 +162,34 @@ export class ErasureService {
 
     for (const step of BATCH_ORDER) await this.repeat(id, step, profileIds);
     for (;;) {
-      const { unlinked } = await repository.counted(id, async (tx) => {
+      const { unlinked } = await this.counted(id, async (tx) => {
         const removed = await repository.eraseDeviceLinks(tx, profileIds, batchSize);
         return { result: removed, counts: { deviceLinks: removed.unlinked, devices: removed.devicesRemoved } };
       });
       if (unlinked < batchSize) break;
     }
     const cacheKeys = await cache.evict(profileIds);
-    const left = await repository.counted(id, async (tx) => {
+    await this.counted(id, async (tx, effects) => {
       const changes = await this.deps.memberships.leaveAll(tx, profileIds);
-      return { result: changes, counts: { cacheKeys, segmentMemberships: changes.changes.length } };
+      effects.membershipsChanged(changes);
+      return { result: null, counts: { cacheKeys, segmentMemberships: changes.length } };
     });
-    await this.deps.memberships.publish(left);
     await this.repeat(id, 'customers', profileIds);
+  }
+
+  /** One erasing batch, written with the counts it adds to the request. */
+  private counted<T>(id: string, work: (tx: Tx, effects: Effects) => Promise<{ result: T; counts: Partial<ErasureCounts> }>): Promise<T> {
+    return this.deps.writes.run(async (tx, effects) => {
+      const { result, counts } = await work(tx, effects);
+      await this.deps.repository.addCounts(tx, id, counts);
+      return result;
+    });
   }
 
   private async repeat(id: string, step: EraseStep, profileIds: string[]) {
     const { repository, batchSize } = this.deps;
     for (;;) {
-      const removed = await repository.counted(id, async (tx) => {
+      const removed = await this.counted(id, async (tx) => {
         const n = await repository.eraseBatch(tx, step, profileIds, batchSize);
         return { result: n, counts: { [step]: n } };
       });
@@ -193,7 +206,7 @@ export class ErasureService {
       const page = await repository.deadLetterPayloads(after, batchSize);
       const theirs = page.filter((letter) => matcher.matches(letter.payload)).map((letter) => letter.id);
       if (theirs.length > 0) {
-        await repository.counted(id, async (tx) => ({ result: null, counts: { deadLetters: await repository.eraseDeadLetters(tx, theirs) } }));
+        await this.counted(id, async (tx) => ({ result: null, counts: { deadLetters: await repository.eraseDeadLetters(tx, theirs) } }));
       }
       if (page.length < batchSize) return;
       after = page[page.length - 1].sortKey;

@@ -1,8 +1,8 @@
 import type { RetentionSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database } from '../infra/neo4j/database';
-import type { MembershipSink } from '../changes/change-publisher';
 import type { Logger } from '../observability/logger';
+import type { MembershipChange } from '../kernel/membership-change';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 export const DATA_CLASSES = ['ANONYMOUS_PROFILE', 'SOURCE_RECORD', 'DEAD_LETTER'] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
@@ -23,12 +23,11 @@ export class RetentionJob {
   private readonly q;
 
   constructor(
-    private readonly db: Database,
+    /** Memberships of removed profiles end: each reported as EXITED in its batch's transaction, published after commit. */
+    private readonly writes: UnitOfWork,
     registry: CypherRegistry,
     private readonly settings: RetentionSettings,
     private readonly logger: Logger,
-    /** Memberships of removed profiles end: each owed as EXITED in its batch's transaction, published after commit. */
-    private readonly memberships: MembershipSink,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.q = registry.bind({
@@ -65,7 +64,7 @@ export class RetentionJob {
   private async removeWhileFull(query: string, params: Record<string, unknown>): Promise<number> {
     let total = 0;
     for (;;) {
-      const [{ removed }] = await this.db.write((tx) => tx.rows<{ removed: number }>(query, { ...params, batch: this.settings.batchSize }));
+      const [{ removed }] = await this.writes.run((tx) => tx.rows<{ removed: number }>(query, { ...params, batch: this.settings.batchSize }));
       total += removed;
       if (removed < this.settings.batchSize) return total;
     }
@@ -76,7 +75,7 @@ export class RetentionJob {
     let after = { afterAt: EPOCH_START, afterId: '' };
     for (;;) {
       const at = this.clock().toISOString();
-      const { row, owed } = await this.db.write(async (tx) => {
+      const row = await this.writes.run(async (tx, effects) => {
         const [row] = await tx.rows<{
           scanned: number;
           removed: number;
@@ -84,13 +83,14 @@ export class RetentionJob {
           lastAt: Date | null;
           lastId: string | null;
         }>(this.q.anonymousProfiles, { cutoff: cutoff.toISOString(), batch: this.settings.batchSize, ...after });
-        const exited = row.exited.flatMap(({ customerId, sequence, segmentIds }) =>
-          segmentIds.map((segmentId, i) => ({ segmentId, customerId, change: 'EXITED' as const, at, sequence: sequence + 1 + i })),
+        effects.membershipsChanged(
+          row.exited.flatMap(({ customerId, sequence, segmentIds }) =>
+            segmentIds.map((segmentId, i): MembershipChange => ({ segmentId, customerId, change: 'EXITED', at, sequence: sequence + 1 + i })),
+          ),
         );
-        return { row, owed: await this.memberships.owe(tx, exited) };
+        return row;
       });
       total += row.removed;
-      await this.memberships.publish(owed);
       if (row.scanned < this.settings.batchSize || !row.lastAt || !row.lastId) return total;
       after = { afterAt: row.lastAt.toISOString(), afterId: row.lastId };
     }

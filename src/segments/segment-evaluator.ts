@@ -2,10 +2,8 @@ import type { Tx } from '../infra/neo4j/database';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { CompiledSegment, SegmentCompiler } from './segment-compiler';
 import { parseDefinition, type DefinitionLimits } from './segment-definition';
+import type { Touch } from '../writes/effects';
 import type { MembershipChange } from '../kernel/membership-change';
-
-/** What changed about a customer, as the keys of the dependency index; ALL after creation, merge or removal. */
-export type Touch = { customerId: string; reads: ReadonlySet<string> | 'ALL' };
 
 type LiveSegment = { id: string; version: number; reads: string[]; dependsOn: string[]; compiled: CompiledSegment };
 
@@ -34,7 +32,7 @@ export class SegmentEvaluator {
     this.q = registry.bind({ active: 'segments/active', leaveAll: 'segments/leave-all' });
   }
 
-  async evaluateIn(tx: Tx, touches: Touch[]): Promise<MembershipChange[]> {
+  async evaluateIn(tx: Tx, touches: readonly Touch[]): Promise<MembershipChange[]> {
     if (touches.length === 0) return [];
     const segments = await this.liveSegments(tx);
     if (segments.length === 0) return [];

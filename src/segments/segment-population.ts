@@ -1,10 +1,10 @@
-import type { ChangePublisher } from '../changes/change-publisher';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { KeyedRuns } from '../jobs/keyed-runs';
 import type { Logger } from '../observability/logger';
 import type { MembershipChange } from '../kernel/membership-change';
 import type { SegmentEvaluator } from './segment-evaluator';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 export type PopulationSettings = { batch: number; leaseSeconds: number; holder: string };
 
@@ -25,8 +25,8 @@ export class SegmentPopulation {
   constructor(
     private readonly db: Database,
     registry: CypherRegistry,
+    private readonly writes: UnitOfWork,
     private readonly evaluator: SegmentEvaluator,
-    private readonly changes: ChangePublisher,
     private readonly logger: Logger,
     private readonly settings: PopulationSettings,
     private readonly clock: () => Date = () => new Date(),
@@ -80,9 +80,10 @@ export class SegmentPopulation {
       if (!claim) return;
       if (claim.status === 'DELETING') return this.removeMembers(segmentId);
       total ??= (await this.db.read<{ total: number }>(this.q.countCustomers))[0].total;
-      const { changes, recorded, done, after } = await this.db.write(async (tx) => {
+      const { changes, recorded, done, after } = await this.writes.run(async (tx, effects) => {
         const [{ ids }] = await tx.rows<{ ids: string[] }>(this.q.customerPage, { after: claim.after, batch: this.settings.batch });
-        const changes = await this.changes.oweMemberships(tx, await this.evaluator.evaluateSegmentIn(tx, segmentId, ids));
+        const changes = await this.evaluator.evaluateSegmentIn(tx, segmentId, ids);
+        effects.membershipsChanged(changes);
         const done = ids.length < this.settings.batch;
         const after = ids.at(-1) ?? claim.after;
         const recorded = await tx.rows(this.q.recordProgress, {
@@ -98,10 +99,9 @@ export class SegmentPopulation {
         });
         return { changes, recorded: recorded.length > 0, done, after };
       });
-      await this.changes.publishMemberships(changes);
       batches++;
       if (done || batches % 20 === 0) {
-        this.logger.info({ segmentId, version: claim.version, after, total, done, changed: changes.changes.length }, done ? 'segment evaluated' : 'segment evaluation in progress');
+        this.logger.info({ segmentId, version: claim.version, after, total, done, changed: changes.length }, done ? 'segment evaluated' : 'segment evaluation in progress');
       }
       if (recorded && done) return;
       if (!recorded) total = null; // a new version (or a deletion): claim again, from its start
@@ -112,13 +112,12 @@ export class SegmentPopulation {
   private async removeMembers(segmentId: string): Promise<void> {
     for (;;) {
       const at = this.clock().toISOString();
-      const owed = await this.db.write(async (tx) => {
-        const removed = await tx.rows<{ customerId: string; sequence: number }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch });
-        const changes: MembershipChange[] = removed.map(({ customerId, sequence }) => ({ segmentId, customerId, change: 'EXITED', at, sequence }));
-        return this.changes.oweMemberships(tx, changes);
+      const removed = await this.writes.run(async (tx, effects) => {
+        const rows = await tx.rows<{ customerId: string; sequence: number }>(this.q.dropMembers, { id: segmentId, batch: this.settings.batch });
+        effects.membershipsChanged(rows.map(({ customerId, sequence }): MembershipChange => ({ segmentId, customerId, change: 'EXITED', at, sequence })));
+        return rows.length;
       });
-      await this.changes.publishMemberships(owed);
-      if (owed.changes.length < this.settings.batch) break;
+      if (removed < this.settings.batch) break;
     }
     await this.db.write((tx) => tx.rows(this.q.finishDelete, { id: segmentId }));
     this.logger.info({ segmentId }, 'segment deleted');

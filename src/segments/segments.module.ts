@@ -1,4 +1,3 @@
-import type { ChangePublisher } from '../changes/change-publisher';
 import type { SegmentSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
@@ -8,9 +7,11 @@ import { SegmentCompiler } from './segment-compiler';
 import { SegmentDisclosure } from './segment-disclosure';
 import { SegmentEvaluator } from './segment-evaluator';
 import { SegmentPopulation } from './segment-population';
+import { segmentReevaluation } from './segment-reevaluation';
 import { SegmentRepository } from './segment.repository';
 import { SegmentService } from './segment.service';
 import { WindowScheduler } from './window-scheduler';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 /** How long an instance may go without finishing a batch before another may take a whole-population run over. */
 const LEASE_SECONDS = 60;
@@ -21,7 +22,8 @@ const DAY_MS = 86_400_000;
 export type SegmentsDeps = {
   db: Database;
   registry: CypherRegistry;
-  changes: ChangePublisher;
+  /** Every write: segments re-evaluate what it touched, and their own runs write through it. */
+  writes: UnitOfWork;
   /** Runs the resume and window jobs; its holder id is this instance's in the evaluation leases. */
   jobs: JobRunner;
   logger: Logger;
@@ -31,20 +33,21 @@ export type SegmentsDeps = {
 };
 
 /** Segments wired together: definitions, incremental and whole-population evaluation, and the window scheduler. */
-export function createSegments({ db, registry, changes, jobs, logger, settings, purposes, clock }: SegmentsDeps) {
+export function createSegments({ db, registry, writes, jobs, logger, settings, purposes, clock }: SegmentsDeps) {
   const compiler = new SegmentCompiler(registry);
   const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
+  writes.register(segmentReevaluation(evaluator));
   const repository = new SegmentRepository(db, registry);
   const population = new SegmentPopulation(
     db,
     registry,
+    writes,
     evaluator,
-    changes,
     logger,
     { batch: settings.evaluationBatch, leaseSeconds: LEASE_SECONDS, holder: jobs.holder },
     clock,
   );
-  const windows = new WindowScheduler(db, registry, evaluator, changes, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
+  const windows = new WindowScheduler(db, registry, writes, evaluator, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
   let scheduled: ScheduledJob[] = [];
   const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
   return {

@@ -1,9 +1,9 @@
-import type { ChangePublisher } from '../changes/change-publisher';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
 import type { MembershipChange } from '../kernel/membership-change';
 import type { SegmentEvaluator } from './segment-evaluator';
+import type { UnitOfWork } from '../writes/unit-of-work';
 
 export type WindowSettings = { batch: number; maxSleepMs: number };
 
@@ -23,8 +23,8 @@ export class WindowScheduler {
   constructor(
     private readonly db: Database,
     registry: CypherRegistry,
+    private readonly writes: UnitOfWork,
     private readonly evaluator: SegmentEvaluator,
-    private readonly changes: ChangePublisher,
     private readonly logger: Logger,
     private readonly settings: WindowSettings,
     private readonly clock: () => Date = () => new Date(),
@@ -37,15 +37,16 @@ export class WindowScheduler {
     const all: MembershipChange[] = [];
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.clock().getTime();
-      const changes = await this.db.write(async (tx) => {
+      const changes = await this.writes.run(async (tx, effects) => {
         const due = await tx.rows<{ segmentId: string; customerIds: string[] }>(this.q.due, { now, batch: this.settings.batch });
+        if (due.length === 0) return null;
         const decided: MembershipChange[] = [];
         for (const { segmentId, customerIds } of due) decided.push(...(await this.evaluator.evaluateSegmentIn(tx, segmentId, customerIds)));
-        return due.length === 0 ? null : this.changes.oweMemberships(tx, decided);
+        effects.membershipsChanged(decided);
+        return decided;
       });
       if (changes === null) break;
-      await this.changes.publishMemberships(changes);
-      all.push(...changes.changes);
+      all.push(...changes);
     }
     return all;
   }

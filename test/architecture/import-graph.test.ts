@@ -25,8 +25,6 @@ const MUTUAL_PAIRS_ALLOWED: Record<string, string> = {
   'policy <-> server': 'policy rules and middleware are typed on the GraphQL context; the HTTP server installs the operation check',
   'privacy <-> server': 'the GraphQL context carries export and erasure services; the privacy resolver reads that context',
   'segments <-> server': 'the GraphQL context carries segment services; segment resolvers read that context',
-  'changes <-> segments': 'segment population and the window scheduler publish through changes/; the membership subscription resolves segments',
-  'identity <-> segments': 'resolution re-evaluates segments in its transaction (the write path); segments read identity plans and attributes',
   'dead-letters <-> ingestion': 'ingestion records dead letters (the write path); replaying a dead letter ingests it again',
   'customers <-> policy': 'the per-customer purpose check reads the customer profile rows; customer resolvers call that check',
 };

@@ -3,6 +3,7 @@ import { createLogger } from '../../src/observability/logger';
 import { RetentionJob } from '../../src/retention/retention-job';
 import type { RetentionSettings } from '../../src/config/config';
 import type { MembershipChange } from '../../src/kernel/membership-change';
+import { UnitOfWork } from '../../src/writes/unit-of-work';
 import { identify, page, track } from '../support/events';
 import { ingestEvents, upsertSourceRecords } from '../support/ingest';
 import { sourceRecord } from '../support/records';
@@ -41,18 +42,18 @@ describe('retention', () => {
   const profile = async (id: string) => (await gql(app, PROFILE, { id })).customer;
   const byIdentifier = async (type: string, value: string) => (await gql(app, BY_IDENTIFIER, { type, value })).customerByIdentifier;
   const published: MembershipChange[] = [];
+  // The job's writes have one consequence only: what they would publish after each commit is kept here.
+  const writesKeepingPublished = () => {
+    const writes = new UnitOfWork(app.db);
+    writes.register({ name: 'published memberships', afterCommit: (effects) => void published.push(...effects.memberships) });
+    return writes;
+  };
   const job = (settings: Partial<RetentionSettings>, at: Date) =>
     new RetentionJob(
-      app.db,
+      writesKeepingPublished(),
       new CypherRegistry(),
       { anonymousProfileDays: 0, sourceRecordDays: 0, deadLetterDays: 0, intervalMinutes: 0, batchSize: 500, ...settings },
       createLogger('silent'),
-      {
-        owe: async (_tx, changes) => ({ outboxId: null, changes }),
-        publish: async ({ changes }) => {
-          published.push(...changes);
-        },
-      },
       () => at,
     );
 

@@ -1,6 +1,6 @@
-import type { ResolutionPlan } from '../identity/resolution-plan';
-import type { WorkUnit } from '../identity/work-unit';
-import type { Touch } from './segment-evaluator';
+import type { Touch } from '../writes/effects';
+import type { ResolutionPlan } from './resolution-plan';
+import type { WorkUnit } from './work-unit';
 
 /**
  * What a resolved batch changed about each customer, in the keys of the segments' dependency index. A customer
