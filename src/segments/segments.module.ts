@@ -9,6 +9,7 @@ import { SegmentDisclosure } from './segment-disclosure';
 import { SegmentEvaluator } from './segment-evaluator';
 import { SegmentPopulation } from './segment-population';
 import { SegmentRepository } from './segment.repository';
+import { CustomerSegmentsResolver, SegmentResolver } from './segment.resolver';
 import { SegmentService } from './segment.service';
 import { WindowScheduler } from './window-scheduler';
 
@@ -28,7 +29,7 @@ export type SegmentsDeps = {
   clock?: () => Date;
 };
 
-/** Segments wired together: definitions, incremental and whole-population evaluation, and the window scheduler. */
+/** Segments wired together: definitions, incremental and whole-population evaluation, the window scheduler and the segment queries. */
 export function createSegments({ db, registry, changes, logger, settings, purposes, clock }: SegmentsDeps) {
   const compiler = new SegmentCompiler(registry);
   const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
@@ -44,13 +45,15 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
   );
   const windows = new WindowScheduler(db, registry, evaluator, changes, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
   const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
+  const disclosure = new SegmentDisclosure(settings.minGroupSize);
   return {
     evaluator,
     repository,
     service,
-    disclosure: new SegmentDisclosure(settings.minGroupSize),
+    disclosure,
     population,
     windows,
+    resolvers: [new SegmentResolver(repository, service, disclosure), new CustomerSegmentsResolver(repository, disclosure)],
     /** Resumes runs a stopped instance left (once their lease lapses, and every 30 s) and starts the window scheduler. */
     async start(): Promise<void> {
       await population.resumePendingEvery(RESUME_INTERVAL_MS);

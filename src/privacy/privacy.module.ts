@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { Config } from '../config/config';
+import type { CustomerRepository } from '../customers/customer.repository';
+import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import { CustomerCache } from './customer-cache';
+import { CustomerExportService } from './customer-export.service';
+import { ErasureRepository } from './erasure.repository';
+import { ErasureService, type ErasureDeps } from './erasure.service';
+import { PrivacyResolver } from './privacy.resolver';
+import { SuppressionFilter } from './suppression-filter';
+import { SuppressionHasher } from './suppression-hasher';
+import { SuppressionRepository } from './suppression.repository';
+
+/** How long an instance may go without finishing a batch before another may take its erasure over. */
+const ERASURE_LEASE_SECONDS = 60;
+
+export type PrivacyDeps = {
+  db: Database;
+  registry: CypherRegistry;
+  settings: Config['privacy'];
+  redis: Redis | null;
+  normalizer: IdentifierNormalizer;
+  customers: CustomerRepository;
+  audit: AuditTrail;
+  /** How an erasure ends the erased profiles' segment memberships (in its transaction) and publishes after commit. */
+  memberships: ErasureDeps['memberships'];
+  metrics: Metrics;
+  logger: Logger;
+  clock?: () => Date;
+};
+
+/** The data subject's rights: export, erasure (resumed after a crash) and the suppression list ingestion checks. */
+export function createPrivacy({ db, registry, settings, redis, normalizer, customers, audit, memberships, metrics, logger, clock }: PrivacyDeps) {
+  if (settings.suppressionSaltIsDevDefault) {
+    logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
+  }
+  const hasher = new SuppressionHasher(settings.suppressionSalt);
+  const suppressions = new SuppressionRepository(registry);
+  const erasure = new ErasureService({
+    db,
+    repository: new ErasureRepository(db, registry, { holder: randomUUID(), seconds: ERASURE_LEASE_SECONDS }),
+    suppressions,
+    hasher,
+    normalizer,
+    cache: new CustomerCache(redis),
+    metrics,
+    logger,
+    batchSize: settings.erasureBatchSize,
+    memberships,
+    clock,
+  });
+  const exports = new CustomerExportService(db, registry, customers, erasure, audit, clock);
+  return {
+    erasure,
+    exports,
+    /** Ingestion drops what an erasure suppressed. */
+    suppressionFilter: new SuppressionFilter(hasher, suppressions, normalizer),
+    resolvers: [new PrivacyResolver(exports, erasure)],
+    /** An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now, then on a timer. */
+    start: () => erasure.resumePendingEvery(settings.erasureResumeIntervalMs),
+    drain: () => erasure.drain(),
+  };
+}
