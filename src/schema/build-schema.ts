@@ -61,6 +61,7 @@ export async function buildAppSchema(
   { policy = true, instances }: SchemaOptions = {},
 ): Promise<GraphQLSchema> {
   const container = instances ? new ResolverContainer(instances) : undefined;
+  container?.assertCovers(resolvers);
   const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub, container });
   // Classifications live in the code-first schema's extensions, which printing to SDL drops: read them first.
   const catalog = PolicyCatalog.fromCodeFirstSchema(schema);

@@ -14,6 +14,12 @@ export class ResolverContainer implements ContainerType {
     for (const resolver of resolvers) this.instances.set(resolver.constructor, resolver);
   }
 
+  /** A resolver class no module built fails the start, not the first request that reaches it. */
+  assertCovers(resolverClasses: Iterable<Function>): void {
+    const missing = [...resolverClasses].filter((resolverClass) => !this.instances.has(resolverClass)).map((c) => c.name);
+    if (missing.length > 0) throw new Error(`no module built ${missing.join(', ')}: add each to the resolvers its module returns`);
+  }
+
   get<T>(resolverClass: Constructor<T>): T {
     const instance = this.instances.get(resolverClass);
     if (!instance) throw new Error(`no module built a ${resolverClass.name}: add it to the resolvers its module returns`);
