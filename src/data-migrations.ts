@@ -1,4 +1,4 @@
-import { recordKeysMigration } from './identity/record-keys.migration';
+import { recordKeysMigration } from './ingestion/record-keys.migration';
 import type { DataMigration } from './infra/neo4j/migrations';
 
 /** Data migrations, run in this order after the schema files (see migrations.ts): append, never reorder or remove. */

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { DataOwner, Pseudonymous, Public } from '../policy/classification';
+import { DataOwner, Pseudonymous, Public } from '../kernel/classification';
 import { ConnectionType } from '../shared/connection';
 
 export enum AuditChannelEnum {

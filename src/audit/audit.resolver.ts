@@ -1,5 +1,5 @@
 import { Arg, ID, Int, Query, Resolver } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
 import type { AuditRecord } from './audit-entry';

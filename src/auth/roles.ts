@@ -21,7 +21,7 @@ export type Scope = (typeof SCOPES)[number];
 export const ROLES = ['admin', 'steward', 'analyst', 'marketer', 'service', 'gateway'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The scope matrix, documented in the README; change both together. */
+/** The scope matrix, documented in docs/privacy-and-consent.md; change both together. */
 export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
   admin: SCOPES,
   steward: [

@@ -1,6 +1,6 @@
 import type { ChangedCustomer } from '../identity/work-unit';
-import type { ConsentChange } from './consent-change';
-import type { MembershipChange } from '../segments/membership-change';
+import type { ConsentChange } from '../kernel/consent-change';
+import type { MembershipChange } from '../kernel/membership-change';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { MembershipFeed } from './membership-feed';

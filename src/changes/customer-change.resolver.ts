@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import { toCustomer } from '../customers/customer.mapper';
 import { admit, admittedId } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';

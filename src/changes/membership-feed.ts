@@ -1,4 +1,4 @@
-import type { FeedEntry, MembershipChange } from '../segments/membership-change';
+import type { FeedEntry, MembershipChange } from '../kernel/membership-change';
 
 /**
  * The durable, ordered feed of segment membership changes: every change gets a cursor, a client that was away

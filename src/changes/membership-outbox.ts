@@ -2,7 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database, Tx } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
-import type { MembershipChange } from '../segments/membership-change';
+import type { MembershipChange } from '../kernel/membership-change';
 
 /** Changes decided by a committed transaction, and the outbox entry that keeps them until the feed has them. */
 export type OwedChanges = { outboxId: string | null; changes: MembershipChange[] };

@@ -1,4 +1,4 @@
-import type { FeedEntry } from '../segments/membership-change';
+import type { FeedEntry } from '../kernel/membership-change';
 import { AppError } from '../shared/errors';
 import { EntryQueue } from './entry-queue';
 import { isAfter } from './feed-cursor';

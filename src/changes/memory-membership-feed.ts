@@ -1,4 +1,4 @@
-import type { FeedEntry, MembershipChange } from '../segments/membership-change';
+import type { FeedEntry, MembershipChange } from '../kernel/membership-change';
 import { compareCursors, CursorExpiredError, formatCursor, parseCursor, type FeedCursor } from './feed-cursor';
 import type { MembershipFeed } from './membership-feed';
 

@@ -1,5 +1,5 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import type { ConsentChange } from './consent-change';
+import type { ConsentChange } from '../kernel/consent-change';
 import type { CustomerChange } from './customer-change';
 
 /** The typed topics of the app's PubSub. */

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger';
-import type { FeedEntry, MembershipChange } from '../segments/membership-change';
+import type { FeedEntry, MembershipChange } from '../kernel/membership-change';
 import { compareCursors, CursorExpiredError, formatCursor, parseCursor, type FeedCursor } from './feed-cursor';
 import type { MembershipFeed } from './membership-feed';
 

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Pseudonymous, Public } from '../policy/classification';
+import { Pseudonymous, Public } from '../kernel/classification';
 
 export enum SegmentMembershipChangeKindEnum {
   ENTERED = 'ENTERED',

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { toCustomer } from '../customers/customer.mapper';
 import { Customer } from '../customers/customer.type';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import { catalogOf, type PolicyCatalog } from '../policy/policy-catalog';
 import { admits, admitted, admittedId, mayHaveSeen } from '../policy/purpose-policy';
-import type { FeedEntry } from '../segments/membership-change';
+import type { FeedEntry } from '../kernel/membership-change';
 import { segmentLoaders } from '../segments/segment.loaders';
 import type { PrincipalContext } from '../auth/principal';
 import type { LoadersContext } from '../customers/customer.loaders';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IDENTIFIER_TYPES, IdentifierType } from '../identity/identifier-type';
+import { IDENTIFIER_TYPES, IdentifierType } from '../kernel/identifier-type';
 
 const csv = (value: string | undefined) =>
   (value ?? '')

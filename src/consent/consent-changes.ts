@@ -1,4 +1,4 @@
-import type { ConsentChange } from '../changes/consent-change';
+import type { ConsentChange } from '../kernel/consent-change';
 import type { CurrentConsents } from './consent.repository';
 
 /** Each (customer, purpose) whose status in force differs after a write from before it. */

@@ -2,7 +2,7 @@ import type { ChangePublisher } from '../changes/change-publisher';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { SegmentEvaluator } from '../segments/segment-evaluator';
-import { ConsentPurposes } from './consent-purposes';
+import { ConsentPurposes } from '../kernel/consent-purposes';
 import { ConsentRepository } from './consent.repository';
 import { ConsentResolver } from './consent.resolver';
 import { ConsentService } from './consent.service';

@@ -1,6 +1,6 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Tx } from '../infra/neo4j/database';
-import type { ConsentStatus } from './consent-status';
+import type { ConsentStatus } from '../kernel/consent-status';
 
 /** One consent statement as stored, with the profile it was given on (provenance survives merges). */
 export type ConsentStatementRow = {

@@ -1,12 +1,12 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { Pseudonymous, Public } from '../policy/classification';
-import type { ConsentChange } from '../changes/consent-change';
-import type { ConsentRecord } from '../customers/customer.type';
+import { Pseudonymous, Public } from '../kernel/classification';
+import type { ConsentChange } from '../kernel/consent-change';
+import type { ConsentRecord } from './consent-record.type';
 import type { PrincipalContext } from '../auth/principal';
-import { ConsentStatusEnum } from './consent-status';
+import { ConsentStatusEnum } from '../kernel/consent-status';
 import { hearsConsentChange } from '../policy/purpose-policy';
 import { ConsentChangeEvent, SetConsentPayload } from './consent.type';
-import type { ConsentPurposes } from './consent-purposes';
+import type { ConsentPurposes } from '../kernel/consent-purposes';
 import type { ConsentService } from './consent.service';
 
 @Resolver()

@@ -6,9 +6,9 @@ import { MAX_CLOCK_SKEW_MS } from '../ingestion/payload-fields';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { textFault } from '../shared/well-formed-text';
 import { consentChanges } from './consent-changes';
-import { purposeOf, type ConsentPurposes } from './consent-purposes';
+import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
 import type { ConsentRepository, ConsentStatementRow } from './consent.repository';
-import type { ConsentStatus } from './consent-status';
+import type { ConsentStatus } from '../kernel/consent-status';
 import type { SegmentEvaluator } from '../segments/segment-evaluator';
 
 export type SetConsentInput = {

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Pseudonymous, Public } from '../policy/classification';
-import { ConsentRecord } from '../customers/customer.type';
-import { ConsentStatusEnum } from './consent-status';
+import { Pseudonymous, Public } from '../kernel/classification';
+import { ConsentRecord } from './consent-record.type';
+import { ConsentStatusEnum } from '../kernel/consent-status';
 
 @ObjectType({
   description:

@@ -1,5 +1,5 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { Aggregated } from '../policy/classification';
+import { Aggregated } from '../kernel/classification';
 import type { LoadersContext } from './customer.loaders';
 import { CustomerDevice } from './customer.type';
 

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
 import { CustomerStatusEnum } from './customer.type';
 
 @InputType({ description: 'Narrows customers(); every field is optional and they combine with AND.' })

@@ -1,6 +1,6 @@
 import type { Lineage } from '../identity/profile-attributes';
 import type { CustomerRow, DeviceRow, IdentifierRow, LinkRow } from './customer.repository';
-import type { IdentifierTypeEnum } from '../identity/identifier-type';
+import type { IdentifierTypeEnum } from '../kernel/identifier-type';
 import type { AttributeLineage, Customer, CustomerDevice, LinkedIdentifier, LinkExplanation, MergeRecord, SourceRecordType } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {

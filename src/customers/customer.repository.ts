@@ -1,4 +1,4 @@
-import type { CauseKind } from '../identity/cause-kind';
+import type { CauseKind } from '../kernel/cause-kind';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { CoalescedLookup } from '../infra/neo4j/coalesced-lookup';

@@ -1,9 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
-import { consentConflicts, statementsInForce } from '../consent/consent-conflicts';
+import { Pseudonymous } from '../kernel/classification';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { consentConflicts } from '../consent/consent-conflicts';
+import { statementsInForce } from '../kernel/statements-in-force';
 import { ConsentConflict } from '../consent/consent.type';
+import { ConsentRecord } from '../consent/consent-record.type';
 import type { PrincipalContext } from '../auth/principal';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { CustomerLoaders, LoadersContext } from './customer.loaders';
@@ -16,7 +18,6 @@ import { profileSelectionFor } from './profile-selection';
 import { toAttributeLineage, toCustomer, toCustomerDevice, toLinkedIdentifier, toMergeRecord, toSourceRecord } from './customer.mapper';
 import {
   AttributeLineage,
-  ConsentRecord,
   Customer,
   CustomerConnection,
   CustomerDevice,

@@ -1,10 +1,9 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { Aggregated, DataOwner, Pii, Pseudonymous } from '../policy/classification';
+import { Aggregated, DataOwner, Pii, Pseudonymous } from '../kernel/classification';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ConsentStatusEnum } from '../consent/consent-status';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
-import { ConflictReasonEnum } from '../ingestion/ingest-result.type';
-import { CauseKindEnum } from '../identity/cause-kind';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { ConflictReasonEnum } from '../kernel/conflict-reason';
+import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConnectionType } from '../shared/connection';
 import type { ProfileRow } from './customer.repository';
 import type { ProfileSelection } from './profile-selection';
@@ -106,45 +105,6 @@ export class CustomerDevice {
 
   /** Not in the schema: whose device usage this is, for the audit of clear reads. */
   customerId!: string;
-}
-
-@DataOwner('privacy-office', 'every statement, while the customer exists; erased with the customer')
-@ObjectType({ description: 'One consent statement, with where it came from.' })
-export class ConsentRecord {
-  @Pseudonymous()
-  @Field(() => ID)
-  id!: string;
-
-  @Pseudonymous()
-  @Field({ description: 'One of CONSENT_PURPOSES (consentPurposes).' })
-  purpose!: string;
-
-  @Pseudonymous()
-  @Field(() => ConsentStatusEnum)
-  status!: ConsentStatusEnum;
-
-  @Pseudonymous()
-  @Field({ description: 'The system or channel that reported it (web, crm, preference-center...).' })
-  source!: string;
-
-  @Pseudonymous()
-  @Field({ description: 'When the person said it; the newest statement per purpose is the current one.' })
-  occurredAt!: Date;
-
-  @Pseudonymous()
-  @Field()
-  recordedAt!: Date;
-
-  @Pseudonymous()
-  @Field(() => ID, { description: 'The profile it was given on (before any merge).' })
-  profileId!: string;
-
-  @Pii('ref')
-  @Field(() => String, {
-    nullable: true,
-    description: 'The event messageId or source record key it came with, or who recorded it through setConsent. PII: null with an error when the reader may not see it.',
-  })
-  cause!: string;
 }
 
 @DataOwner('data-engineering', 'RETENTION_SOURCE_RECORD_DAYS after receipt (else while the customer exists); erased with the customer')

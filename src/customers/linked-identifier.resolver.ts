@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
-import { identifierKey, type IdentifierType } from '../identity/identifier-type';
+import { Pseudonymous } from '../kernel/classification';
+import { identifierKey, type IdentifierType } from '../kernel/identifier-type';
 import type { LoadersContext } from './customer.loaders';
 import { toLinkExplanation } from './customer.mapper';
 import { LinkedIdentifier, LinkExplanation } from './customer.type';

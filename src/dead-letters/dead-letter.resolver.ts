@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import { IdentityEventInput } from '../ingestion/identity-event.input';
 import { IngestResult } from '../ingestion/ingest-result.type';
 import { writerOf } from '../ingestion/ingest-writer';

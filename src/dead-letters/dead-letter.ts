@@ -1,4 +1,4 @@
-import type { CauseKind } from '../identity/cause-kind';
+import type { CauseKind } from '../kernel/cause-kind';
 
 export type DeadLetterStatus = 'OPEN' | 'RESOLVED';
 

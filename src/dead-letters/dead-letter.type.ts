@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
-import { DataOwner, Pii, Pseudonymous } from '../policy/classification';
+import { DataOwner, Pii, Pseudonymous } from '../kernel/classification';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CauseKindEnum } from '../identity/cause-kind';
+import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConnectionType } from '../shared/connection';
 
 export enum DeadLetterStatusEnum {

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import isEmail from 'validator/lib/isEmail';
 import { textFault } from '../shared/well-formed-text';
-import { IdentifierType, identifierKey } from './identifier-type';
+import { IdentifierType, identifierKey } from '../kernel/identifier-type';
 
 export type NormalizedIdentifier = { type: IdentifierType; value: string; key: string };
 /** SUPPRESSED: the identifier belonged to an erased person (see src/privacy/suppression-filter.ts). */

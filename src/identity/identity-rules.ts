@@ -1,4 +1,4 @@
-import { IDENTIFIER_TYPES, type IdentifierType } from './identifier-type';
+import { IDENTIFIER_TYPES, type IdentifierType } from '../kernel/identifier-type';
 
 /** Match rules are data: each distinct set gets a version in the graph, and every link and merge records it. */
 export type IdentityRules = {

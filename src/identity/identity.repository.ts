@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
-import { RECORD_KEY_PREFIX, type IdentifierType } from './identifier-type';
+import { RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import type { Attachments } from './plan-attachments';
 import type { Candidates } from './profile-attributes';
 import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
@@ -13,35 +13,6 @@ export type OwnerRow = {
   counts: { type: IdentifierType; n: number }[];
   keys: string[];
 };
-
-export type SourceRecordWrite = {
-  key: string;
-  source: string;
-  externalId: string;
-  customerId: string;
-  updatedAt: string;
-  attributes: string;
-};
-export type DeviceWrite = {
-  id: string;
-  customerId: string;
-  occurredAt: string;
-  type: string | null;
-  model: string | null;
-  manufacturer: string | null;
-  os: string | null;
-};
-export type ConsentWrite = {
-  id: string;
-  customerId: string;
-  purpose: string;
-  status: string;
-  source: string;
-  occurredAt: string;
-  causeKind: string;
-  cause: string;
-};
-export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string };
 
 /** The write side of identity resolution: one UNWIND statement per kind of change in a batch. */
 export class IdentityRepository {

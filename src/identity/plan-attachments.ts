@@ -1,9 +1,38 @@
 import { v7 as uuidv7 } from 'uuid';
 import { goldenRecord } from './golden-record';
-import type { ConsentWrite, DeviceWrite, IngestionWrite, SourceRecordWrite } from './identity.repository';
 import { PROFILE_ATTRIBUTES } from './profile-attributes';
 import type { ResolutionPlan } from './resolution-plan';
 import type { WorkUnit } from './work-unit';
+
+/** The rows the plan hangs off the customers; identity.repository.ts writes them. */
+export type SourceRecordWrite = {
+  key: string;
+  source: string;
+  externalId: string;
+  customerId: string;
+  updatedAt: string;
+  attributes: string;
+};
+export type DeviceWrite = {
+  id: string;
+  customerId: string;
+  occurredAt: string;
+  type: string | null;
+  model: string | null;
+  manufacturer: string | null;
+  os: string | null;
+};
+export type ConsentWrite = {
+  id: string;
+  customerId: string;
+  purpose: string;
+  status: string;
+  source: string;
+  occurredAt: string;
+  causeKind: string;
+  cause: string;
+};
+export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string };
 
 export type Attachments = {
   sourceRecords: SourceRecordWrite[];

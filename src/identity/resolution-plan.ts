@@ -1,8 +1,8 @@
 import type { NormalizedIdentifier } from './identifier-normalizer';
-import type { IdentifierType } from './identifier-type';
+import type { IdentifierType } from '../kernel/identifier-type';
 import type { Candidates, Observations } from './profile-attributes';
 
-import type { CauseKind } from './cause-kind';
+import type { CauseKind } from '../kernel/cause-kind';
 
 export type { CauseKind };
 export type ResolvedOutcome = 'CREATED' | 'LINKED' | 'MERGED';

@@ -1,6 +1,6 @@
 import { rankIn } from '../shared/rank';
 import type { NormalizedIdentifier } from './identifier-normalizer';
-import type { IdentifierType } from './identifier-type';
+import type { IdentifierType } from '../kernel/identifier-type';
 import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { ConsentChange } from '../changes/consent-change';
+import type { ConsentChange } from '../kernel/consent-change';
 import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';

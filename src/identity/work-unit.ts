@@ -1,4 +1,4 @@
-import type { ConsentStatus } from '../consent/consent-status';
+import type { ConsentStatus } from '../kernel/consent-status';
 import type { DroppedIdentifier } from './identifier-normalizer';
 import type { ResolutionItem } from './resolution-plan';
 

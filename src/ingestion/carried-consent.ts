@@ -1,4 +1,4 @@
-import type { CauseKind } from '../identity/cause-kind';
+import type { CauseKind } from '../kernel/cause-kind';
 import type { RawEvent } from './event-normalizer';
 import { isObject } from './payload-fields';
 import type { RawSourceRecord } from './record-normalizer';

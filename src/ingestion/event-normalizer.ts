@@ -1,4 +1,4 @@
-import { purposeOf, type ConsentPurposes } from '../consent/consent-purposes';
+import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';

@@ -1,5 +1,5 @@
 import type { DroppedIdentifier, IdentifierNormalizer, NormalizedIdentifier } from '../identity/identifier-normalizer';
-import type { IdentifierType } from '../identity/identifier-type';
+import type { IdentifierType } from '../kernel/identifier-type';
 import { reject } from './rejection';
 
 /** Gathers an input's identifiers, normalised; blocked and invalid values are dropped and remembered. */

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Aggregated, Pseudonymous } from '../policy/classification';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { Aggregated, Pseudonymous } from '../kernel/classification';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { ConflictReasonEnum } from '../kernel/conflict-reason';
 
 export enum IngestOutcomeEnum {
   CREATED = 'CREATED',
@@ -34,18 +35,6 @@ export enum DropReasonEnum {
 registerEnumType(DropReasonEnum, {
   name: 'DropReason',
   valuesConfig: { SUPPRESSED: { description: 'The identifier belonged to a person who was erased.' } },
-});
-
-export enum ConflictReasonEnum {
-  LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
-  MERGE_BLOCKED = 'MERGE_BLOCKED',
-}
-registerEnumType(ConflictReasonEnum, {
-  name: 'ConflictReason',
-  valuesConfig: {
-    LIMIT_EXCEEDED: { description: 'Linking the identifier would give the customer more values of its type than allowed.' },
-    MERGE_BLOCKED: { description: 'The identifier belongs to another customer, and merging the two would break a limit.' },
-  },
 });
 
 @ObjectType()

@@ -1,6 +1,6 @@
 import type { ChangePublisher } from '../changes/change-publisher';
 import type { Config } from '../config/config';
-import type { ConsentPurposes } from '../consent/consent-purposes';
+import type { ConsentPurposes } from '../kernel/consent-purposes';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ResolutionService } from '../identity/resolution.service';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import type { PrincipalContext } from '../auth/principal';
 import { IdentityEventInput } from './identity-event.input';
 import { IngestPayload } from './ingest-result.type';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { CauseKind } from '../identity/cause-kind';
-import type { ConsentPurposes } from '../consent/consent-purposes';
+import type { CauseKind } from '../kernel/cause-kind';
+import type { ConsentPurposes } from '../kernel/consent-purposes';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ResolutionService } from '../identity/resolution.service';

@@ -1,7 +1,7 @@
-import { purposeOf, type ConsentPurposes } from '../consent/consent-purposes';
-import { CONSENT_STATUSES, isConsentStatus } from '../consent/consent-status';
+import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
+import { CONSENT_STATUSES, isConsentStatus } from '../kernel/consent-status';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { IDENTIFIER_TYPES, isIdentifierType, recordKey } from '../identity/identifier-type';
+import { IDENTIFIER_TYPES, isIdentifierType, recordKey } from '../kernel/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
 import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';

@@ -1,5 +1,4 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { PrincipalContext } from '../auth/principal';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -10,7 +9,7 @@ const OTHER_OPERATIONS = '(other)';
  * One log line and one latency sample per GraphQL request, with error codes counted. Only the operation's name,
  * type and the codes are recorded: never variables or results, which carry personal data.
  */
-export function requestObserver(logger: Logger, metrics: Metrics): ApolloServerPlugin<PrincipalContext> {
+export function requestObserver<Context extends { requestId: string }>(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
   // Operation names are the client's to choose, and each label set is a histogram kept for the life of the process:
   // past this many names the rest share one, or a client naming every request anew grows memory and /metrics forever.
   const labelled = new Set<string>();

@@ -4,7 +4,7 @@ import type { Scope } from '../auth/roles';
 import type { Principal, PrincipalContext } from '../auth/principal';
 import { UnauthenticatedError } from '../auth/token-verifier';
 import { ForbiddenError } from '../shared/errors';
-import type { Classification } from './classification';
+import type { Classification } from '../kernel/classification';
 
 type ShieldRule = typeof allow | typeof deny | ReturnType<ReturnType<typeof rule>>;
 

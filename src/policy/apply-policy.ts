@@ -15,7 +15,7 @@ import type { PrincipalContext } from '../auth/principal';
 import type { LoadersContext } from '../customers/customer.loaders';
 import { ForbiddenError } from '../shared/errors';
 import { CLASSIFICATION_RULES, CONSENT_GATED_TYPE, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
-import type { MaskKind } from './classification';
+import type { MaskKind } from '../kernel/classification';
 import { goldenAttributeMask, seesPiiInClear } from './clear-reads';
 import { mask, showsPii } from './masks';
 import { attachCatalog, type PolicyCatalog } from './policy-catalog';

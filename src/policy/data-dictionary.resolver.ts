@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { Field, Info, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql';
-import { Public, type Classification } from './classification';
+import { Public, type Classification } from '../kernel/classification';
 import { fieldReaders, type Reader } from './field-readers';
 import { catalogOf } from './policy-catalog';
 

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { mapJson } from '../shared/json-tree';
-import type { MaskKind } from './classification';
+import type { MaskKind } from '../kernel/classification';
 
 const REDACTED = '***';
 

@@ -1,5 +1,5 @@
 import { isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
-import { FIELD_POLICY, TYPE_POLICY, type Classification, type FieldPolicy, type MaskKind, type TypePolicy } from './classification';
+import { FIELD_POLICY, TYPE_POLICY, type Classification, type FieldPolicy, type MaskKind, type TypePolicy } from '../kernel/classification';
 
 export type CatalogField = Readonly<{
   typeName: string;

@@ -1,5 +1,5 @@
 import type { Principal, PrincipalContext } from '../auth/principal';
-import { statementsInForce } from '../consent/consent-conflicts';
+import { statementsInForce } from '../kernel/statements-in-force';
 import type { ProfileSelection } from '../customers/profile-selection';
 import type { LoadersContext } from '../customers/customer.loaders';
 import type { ProfileRow } from '../customers/customer.repository';

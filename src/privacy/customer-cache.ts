@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { keyPart } from '../shared/key-parts';
+import { keyPart } from '../kernel/key-parts';
 
 /**
  * Every copy of a customer's data kept in Redis MUST live under `c360:customer:<customerId>:`: erasure deletes

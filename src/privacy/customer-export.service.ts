@@ -1,7 +1,8 @@
 import { toAttributeLineage, toCustomerDevice, toLinkExplanation, toMergeRecord, toSourceRecord } from '../customers/customer.mapper';
 import type { CustomerRepository } from '../customers/customer.repository';
-import type { ConsentRecord, IdentityConflict } from '../customers/customer.type';
-import { identifierKey, type IdentifierType } from '../identity/identifier-type';
+import type { ConsentRecord } from '../consent/consent-record.type';
+import type { IdentityConflict } from '../customers/customer.type';
+import { identifierKey, type IdentifierType } from '../kernel/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { NotFoundError } from '../shared/errors';

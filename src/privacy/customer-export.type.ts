@@ -1,9 +1,9 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { Pii, Pseudonymous, Public } from '../policy/classification';
+import { Pii, Pseudonymous, Public } from '../kernel/classification';
 import { AuditEntryType } from '../audit/audit-entry.type';
+import { ConsentRecord } from '../consent/consent-record.type';
 import {
   AttributeLineage,
-  ConsentRecord,
   CustomerDevice,
   CustomerStatusEnum,
   IdentityConflict,
@@ -11,7 +11,7 @@ import {
   MergeRecord,
   SourceRecordType,
 } from '../customers/customer.type';
-import { IdentifierTypeEnum } from '../identity/identifier-type';
+import { IdentifierTypeEnum } from '../kernel/identifier-type';
 import { ErasureRequestType } from './erasure-request.type';
 
 @ObjectType({ description: 'One stored profile of the person: the survivor or one merged into it, as stored.' })

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Aggregated, DataOwner, Pseudonymous, Public } from '../policy/classification';
+import { Aggregated, DataOwner, Pseudonymous, Public } from '../kernel/classification';
 
 export enum ErasureStatusEnum {
   RECEIVED = 'RECEIVED',

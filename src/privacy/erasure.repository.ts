@@ -1,6 +1,6 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database, Tx } from '../infra/neo4j/database';
-import { recordKey } from '../identity/identifier-type';
+import { recordKey } from '../kernel/identifier-type';
 import { toErasureRequest, type ErasureCounts, type ErasureRequestRow, type ErasureStatus } from './erasure-request';
 
 /** Each batch step deletes at most `limit` nodes of one kind and says how many; the service repeats it until 0. */

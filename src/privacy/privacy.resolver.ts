@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { Pseudonymous } from '../policy/classification';
+import { Pseudonymous } from '../kernel/classification';
 import type { PiiReadsContext } from '../audit/audit-read';
 import type { CustomerExportService } from './customer-export.service';
 import { CustomerDataExport } from './customer-export.type';

@@ -1,5 +1,5 @@
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { identifierKey, legacyRecordKey, recordKey, type IdentifierType } from '../identity/identifier-type';
+import { identifierKey, legacyRecordKey, recordKey, type IdentifierType } from '../kernel/identifier-type';
 import type { WorkUnit } from '../identity/work-unit';
 import type { Tx } from '../infra/neo4j/database';
 import { jsonStrings } from '../shared/json-tree';

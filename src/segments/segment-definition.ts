@@ -1,5 +1,5 @@
-import { CONSENT_STATUSES, type ConsentStatus } from '../consent/consent-status';
-import { IDENTIFIER_TYPES, type IdentifierType } from '../identity/identifier-type';
+import { CONSENT_STATUSES, type ConsentStatus } from '../kernel/consent-status';
+import { IDENTIFIER_TYPES, type IdentifierType } from '../kernel/identifier-type';
 import { PROFILE_ATTRIBUTES, type ProfileAttribute } from '../identity/profile-attributes';
 import { BadUserInputError } from '../shared/errors';
 

@@ -2,7 +2,7 @@ import type { Tx } from '../infra/neo4j/database';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { CompiledSegment, SegmentCompiler } from './segment-compiler';
 import { parseDefinition, type DefinitionLimits } from './segment-definition';
-import type { MembershipChange } from './membership-change';
+import type { MembershipChange } from '../kernel/membership-change';
 
 /** What changed about a customer, as the keys of the dependency index; ALL after creation, merge or removal. */
 export type Touch = { customerId: string; reads: ReadonlySet<string> | 'ALL' };

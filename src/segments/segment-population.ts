@@ -2,7 +2,7 @@ import type { ChangePublisher } from '../changes/change-publisher';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
-import type { MembershipChange } from './membership-change';
+import type { MembershipChange } from '../kernel/membership-change';
 import type { SegmentEvaluator } from './segment-evaluator';
 
 export type PopulationSettings = { batch: number; leaseSeconds: number; holder: string };

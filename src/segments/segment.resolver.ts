@@ -3,7 +3,7 @@ import { GraphQLJSON } from 'graphql-scalars';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Customer } from '../customers/customer.type';
 import { toCustomer } from '../customers/customer.mapper';
-import { Aggregated, Pseudonymous } from '../policy/classification';
+import { Aggregated, Pseudonymous } from '../kernel/classification';
 import { catalogOf } from '../policy/policy-catalog';
 import { admits, admitted } from '../policy/purpose-policy';
 import type { PrincipalContext } from '../auth/principal';

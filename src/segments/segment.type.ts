@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Customer } from '../customers/customer.type';
-import { Aggregated, Pii, Pseudonymous, Public } from '../policy/classification';
+import { Aggregated, Pii, Pseudonymous, Public } from '../kernel/classification';
 import { ConnectionType } from '../shared/connection';
 
 export enum SegmentStatusEnum {

@@ -1,5 +1,5 @@
 import { Field, ObjectType, type ClassType } from 'type-graphql';
-import { Pseudonymous, Public } from '../policy/classification';
+import { Pseudonymous, Public } from '../kernel/classification';
 import { BadUserInputError } from './errors';
 
 @ObjectType({ description: 'Relay page information.' })

@@ -2,7 +2,7 @@ import type { Client } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { RedisMembershipFeed } from '../../src/changes/redis-membership-feed';
 import { createLogger } from '../../src/observability/logger';
-import type { FeedEntry, MembershipChange } from '../../src/segments/membership-change';
+import type { FeedEntry, MembershipChange } from '../../src/kernel/membership-change';
 import { startApiProcesses, tokenForProcesses, type ApiProcess } from '../support/api-processes';
 import { subscribe, type Subscriber } from '../support/subscriber';
 import { QUIET_SEGMENT, unique } from '../support/test-app';

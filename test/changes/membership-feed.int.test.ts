@@ -4,7 +4,7 @@ import type { MembershipFeed } from '../../src/changes/membership-feed';
 import { MemoryMembershipFeed } from '../../src/changes/memory-membership-feed';
 import { RedisMembershipFeed } from '../../src/changes/redis-membership-feed';
 import { createLogger } from '../../src/observability/logger';
-import type { FeedEntry, MembershipChange } from '../../src/segments/membership-change';
+import type { FeedEntry, MembershipChange } from '../../src/kernel/membership-change';
 import { subscribe } from '../support/subscriber';
 import { quietSegment, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 import { wsClient } from '../support/transports';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createAppPubSub, IN_PROCESS_TOPICS } from '../../src/changes/pubsub';
 import { createRedisEventTarget } from '../../src/changes/redis-event-target';
-import type { ConsentChange } from '../../src/changes/consent-change';
+import type { ConsentChange } from '../../src/kernel/consent-change';
 import type { CustomerChange } from '../../src/changes/customer-change';
 import { freePort } from '../../src/infra/services/managed-process';
 import { createLogger } from '../../src/observability/logger';

@@ -1,4 +1,4 @@
-import type { ConsentChange } from '../../src/changes/consent-change';
+import type { ConsentChange } from '../../src/kernel/consent-change';
 import { EventTap } from '../support/event-tap';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 

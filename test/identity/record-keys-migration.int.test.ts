@@ -1,5 +1,5 @@
-import { legacyRecordKey, recordKey } from '../../src/identity/identifier-type';
-import { recordKeysMigration } from '../../src/identity/record-keys.migration';
+import { legacyRecordKey, recordKey } from '../../src/kernel/identifier-type';
+import { recordKeysMigration } from '../../src/ingestion/record-keys.migration';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { SuppressionHasher } from '../../src/privacy/suppression-hasher';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';

@@ -1,4 +1,4 @@
-import { identifierKey, type IdentifierType } from '../../src/identity/identifier-type';
+import { identifierKey, type IdentifierType } from '../../src/kernel/identifier-type';
 import { identityRules } from '../../src/identity/identity-rules';
 import type { ResolutionItem, Snapshot } from '../../src/identity/resolution-plan';
 import { planResolution } from '../../src/identity/resolution-planner';

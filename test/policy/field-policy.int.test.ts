@@ -197,8 +197,10 @@ describe('field-level PII policy', () => {
     const { auditLog } = await gql(app, `query($id: ID!) { auditLog(customerId: $id, first: 50) { edges { node { subject fields decision channel customerId purpose } } } }`, {
       id,
     });
-    // One entry for the request: every PII field it read of this customer, each once.
-    expect(auditLog.edges.map((e: { node: unknown }) => e.node)).toEqual([
+    // One entry for the request: every PII field it read of this customer, each once. (Suites share one database: a
+    // suite listing customers in clear meanwhile may read this one too, as its own subject.)
+    const ours = new Set(['test-analyst', `steward-${u2}`]);
+    expect(auditLog.edges.map((e: { node: { subject: string } }) => e.node).filter((n: { subject: string }) => ours.has(n.subject))).toEqual([
       {
         subject: `steward-${u2}`,
         fields: ['Customer.email', 'Customer.firstName', 'LinkedIdentifier.value'],

@@ -1,6 +1,6 @@
 import { principalOf } from '../../src/auth/principal';
 import { maskId, maskRef } from '../../src/policy/masks';
-import { recordKey } from '../../src/identity/identifier-type';
+import { recordKey } from '../../src/kernel/identifier-type';
 import { as, gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /**

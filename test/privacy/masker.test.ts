@@ -1,5 +1,5 @@
 import { IdentifierNormalizer } from '../../src/identity/identifier-normalizer';
-import { recordKey } from '../../src/identity/identifier-type';
+import { recordKey } from '../../src/kernel/identifier-type';
 import type { CopyLine, CopyNode, CopyRelationship } from '../../src/privacy/masked-copy/copy-format';
 import { Masker } from '../../src/privacy/masked-copy/masker';
 

@@ -2,7 +2,7 @@ import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { createLogger } from '../../src/observability/logger';
 import { RetentionJob } from '../../src/retention/retention-job';
 import type { RetentionSettings } from '../../src/config/config';
-import type { MembershipChange } from '../../src/segments/membership-change';
+import type { MembershipChange } from '../../src/kernel/membership-change';
 import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
 
 /**

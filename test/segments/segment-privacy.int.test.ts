@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { principalOf } from '../../src/auth/principal';
-import type { MembershipChange } from '../../src/segments/membership-change';
+import type { MembershipChange } from '../../src/kernel/membership-change';
 import { subscribe } from '../support/subscriber';
 import { as, gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 import { wsClient } from '../support/transports';

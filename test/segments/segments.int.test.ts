@@ -1,4 +1,4 @@
-import type { MembershipChange } from '../../src/segments/membership-change';
+import type { MembershipChange } from '../../src/kernel/membership-change';
 import type { Tx } from '../../src/infra/neo4j/database';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 

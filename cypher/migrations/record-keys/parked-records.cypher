@@ -1,4 +1,4 @@
-// Records parked under a temporary key by the first pass (see src/identity/record-keys.migration.ts).
+// Records parked under a temporary key by the first pass (see src/ingestion/record-keys.migration.ts).
 MATCH (r:SourceRecord)
 WHERE r.key STARTS WITH $prefix
 RETURN elementId(r) AS id, r.key AS key, r.source AS source, r.externalId AS externalId

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { IdentifierNormalizer } from '../../identity/identifier-normalizer';
 import { mapJson } from '../../shared/json-tree';
-import { identifierKey, recordKey, type IdentifierType } from '../../identity/identifier-type';
-import { fromKeyPart } from '../../shared/key-parts';
+import { identifierKey, recordKey, type IdentifierType } from '../../kernel/identifier-type';
+import { fromKeyPart } from '../../kernel/key-parts';
 import type { CopyNode, CopyRelationship } from './copy-format';
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import type { Database } from '../infra/neo4j/database';
 import type { DataMigration } from '../infra/neo4j/migrations';
-import { rejectedRecordVersion, type RawSourceRecord } from '../ingestion/record-normalizer';
-import { recordKey } from './identifier-type';
-import type { Candidates, Lineage } from './profile-attributes';
+import { rejectedRecordVersion, type RawSourceRecord } from './record-normalizer';
+import { recordKey } from '../kernel/identifier-type';
+import type { Candidates, Lineage } from '../identity/profile-attributes';
 
 const BATCH = 500;
 /** Where the first pass parks a record's key; no real key starts so, and the node's element id makes it unique. */

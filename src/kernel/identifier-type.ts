@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { keyPart } from '../shared/key-parts';
+import { keyPart } from './key-parts';
 
 export enum IdentifierTypeEnum {
   USER_ID = 'USER_ID',

@@ -1,4 +1,4 @@
-import type { ConsentStatus } from '../consent/consent-status';
+import type { ConsentStatus } from './consent-status';
 
 /**
  * The consent in force for (customer, purpose) changed, by setConsent, ingestion or a merge; published after the
