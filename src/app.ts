@@ -16,6 +16,7 @@ import type { Database } from './infra/neo4j/database';
 import { migrate } from './infra/neo4j/migrations';
 import { closeRedis, connectRedis } from './infra/redis/redis-client';
 import { createIngestion } from './ingestion/ingestion.module';
+import { JobRunner } from './jobs/job-runner';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { DataDictionaryResolver } from './policy/data-dictionary.resolver';
@@ -53,9 +54,11 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   db.onQuery((query, elapsedMs) => metrics.neo4jQueryDuration.observe({ query: registry.nameOf(query) }, elapsedMs / 1000));
   const redis = await connectRedis(config.redis.url, logger);
   const infra = { db, registry, logger, metrics, clock };
+  // This instance's background loops; its holder id names this instance in every lease it takes.
+  const jobs = new JobRunner(db, registry, logger);
 
-  const changes = await createChanges({ ...infra, config, redis });
-  const segments = createSegments({ ...infra, changes: changes.publisher, settings: config.segments, purposes: config.consent.purposes });
+  const changes = await createChanges({ ...infra, config, redis, jobs });
+  const segments = createSegments({ ...infra, changes: changes.publisher, jobs, settings: config.segments, purposes: config.consent.purposes });
   const consent = createConsent({ ...infra, purposes: config.consent.purposes, changes: changes.publisher, evaluator: segments.evaluator });
   const identity = await createIdentity({ ...infra, settings: config.identity, rules, segments: config.segments, consents: consent.repository });
   const customers = createCustomers({ ...infra, normalizer: identity.normalizer });
@@ -64,6 +67,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     ...infra,
     settings: config.privacy,
     redis,
+    jobs,
     normalizer: identity.normalizer,
     customers: customers.repository,
     audit: audit.trail,
@@ -84,7 +88,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     purposes: consent.purposes,
     evaluator: segments.evaluator,
   });
-  const retention = createRetention({ ...infra, settings: config.retention, memberships: changes.publisher.memberships });
+  const retention = createRetention({ ...infra, settings: config.retention, memberships: changes.publisher.memberships, jobs });
   const streaming = createStreaming({ ...infra, config, redis, ingestion: ingestion.service, batchLimit: ingestion.batchLimit, payloadGuard: ingestion.payloadGuard });
   const auth = createAuth(config.auth);
 
@@ -176,8 +180,8 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     },
     /** Stops taking requests, then writes the audit entries still buffered; the caller closes the driver after. */
     async stop(): Promise<void> {
-      await retention.stop();
-      changes.stopRelay();
+      // Timers off, and the ticks in progress over (retention, relay, resumes, windows).
+      await jobs.stop();
       await segments.stop();
       // Before the database goes: the batch in hand is finished and acknowledged.
       await streaming.worker?.stop();

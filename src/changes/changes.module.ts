@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import type { JobRunner } from '../jobs/job-runner';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { SegmentDisclosure } from '../segments/segment-disclosure';
@@ -18,6 +19,7 @@ export type ChangesDeps = {
   db: Database;
   registry: CypherRegistry;
   redis: Redis | null;
+  jobs: JobRunner;
   logger: Logger;
   metrics: Metrics;
   clock?: () => Date;
@@ -27,12 +29,11 @@ export type ChangesDeps = {
  * What committed transactions changed, told to whoever listens: the PubSub of customer and consent changes, the
  * durable feed of segment membership changes with its outbox, and the subscriptions that follow them.
  */
-export async function createChanges({ config, db, registry, redis, logger, metrics, clock }: ChangesDeps) {
+export async function createChanges({ config, db, registry, redis, jobs, logger, metrics, clock }: ChangesDeps) {
   const events = connectAppPubSub(config.redis.url, redis, logger);
   const feed = await createMembershipFeed(config, redis, logger, clock);
   const outbox = new MembershipOutbox(db, registry, logger);
   const publisher = new ChangePublisher(events.pubSub, feed, outbox, logger, metrics, clock);
-  let relay: NodeJS.Timeout | null = null;
   return {
     pubSub: events.pubSub,
     feed,
@@ -45,17 +46,15 @@ export async function createChanges({ config, db, registry, redis, logger, metri
     ],
     /** Changes a stopped process committed but never appended reach the feed here (any instance relays them). */
     startRelay(): void {
-      relay = setInterval(
-        () =>
-          void publisher
-            .relayOwedMemberships(config.feed.relayGraceSeconds)
-            .then((relayed) => relayed > 0 && logger.warn({ relayed }, 'appended membership changes a stopped process left in the outbox'))
-            .catch((error: unknown) => logger.warn({ err: error }, 'outbox relay failed; trying again')),
-        config.feed.relayIntervalMs,
-      ).unref();
-    },
-    stopRelay(): void {
-      if (relay) clearInterval(relay);
+      jobs.schedule({
+        name: 'outbox-relay',
+        intervalMs: config.feed.relayIntervalMs,
+        tick: async () => {
+          const relayed = await publisher.relayOwedMemberships(config.feed.relayGraceSeconds);
+          if (relayed > 0) logger.warn({ relayed }, 'appended membership changes a stopped process left in the outbox');
+        },
+        failure: { message: 'outbox relay failed; trying again' },
+      });
     },
     /** Appended changes leave the outbox now, not on the next start's relay; then the feed and PubSub close. */
     async close(): Promise<void> {

@@ -2,6 +2,7 @@ import { Neo4jError } from 'neo4j-driver';
 import { v7 as uuidv7 } from 'uuid';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { Database, Tx } from '../infra/neo4j/database';
+import { KeyedRuns } from '../jobs/keyed-runs';
 import type { OwedChanges } from '../changes/membership-outbox';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -44,11 +45,12 @@ const describe = (error: unknown) =>
 /**
  * Right to erasure. A request is recorded (RECEIVED) and answered at once; the erasure runs in the background in
  * bounded batches (RUNNING, then COMPLETED or FAILED). Every step is idempotent, so a FAILED request asked again,
- * or a RECEIVED/RUNNING one found at start (resumePending), simply runs again from the top.
+ * or a RECEIVED/RUNNING one whose lease lapsed (resumePending, a background job's tick), simply runs again from the top.
  */
 export class ErasureService {
-  private readonly running = new Map<string, Promise<void>>();
-  private resumer?: NodeJS.Timeout;
+  private readonly runs = new KeyedRuns((id) => this.run(id), {
+    onError: (error, id) => this.deps.logger.error({ err: error, erasureRequest: id }, 'erasure run stopped; it resumes once its lease lapses'),
+  });
   private readonly clock: () => Date;
 
   constructor(private readonly deps: ErasureDeps) {
@@ -71,7 +73,7 @@ export class ErasureService {
       if (!created) throw new NotFoundError(`No customer ${customerId}`, { argument: 'id' });
       return created;
     });
-    if (request.status === 'RECEIVED') this.schedule(request.id);
+    if (request.status === 'RECEIVED') this.runs.start(request.id);
     return request;
   }
 
@@ -95,38 +97,23 @@ export class ErasureService {
 
   /**
    * Resumes every accepted erasure whose holder stopped or died (its lease lapsed); they run in the background.
-   * Called at start and then every `intervalMs`, so an instance that lives on also picks up a dead one's work.
+   * The resume job's tick, at start and then every ERASURE_RESUME_INTERVAL_MS, so an instance that lives on also
+   * picks up a dead one's work.
    */
-  async resumePendingEvery(intervalMs: number): Promise<void> {
-    await this.resumePending();
-    this.resumer = setInterval(() => {
-      this.resumePending().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not look for unfinished erasures'));
-    }, intervalMs).unref();
-  }
-
   async resumePending(): Promise<string[]> {
     const ids = await this.deps.repository.pending();
-    for (const id of ids) this.schedule(id);
+    for (const id of ids) this.runs.start(id);
     if (ids.length > 0) this.deps.logger.info({ erasureRequests: ids }, 'resuming unfinished erasures');
     return ids;
   }
 
   /** Resolves when this process's run of the request is over (at once if none is running here). */
   settled(id: string): Promise<void> {
-    return this.running.get(id) ?? Promise.resolve();
+    return this.runs.settled(id);
   }
 
-  async drain(): Promise<void> {
-    clearInterval(this.resumer);
-    await Promise.allSettled([...this.running.values()]);
-  }
-
-  private schedule(id: string) {
-    if (this.running.has(id)) return;
-    const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.run(id))
-      .finally(() => this.running.delete(id));
-    this.running.set(id, run);
+  drain(): Promise<void> {
+    return this.runs.drain();
   }
 
   private async run(id: string): Promise<void> {

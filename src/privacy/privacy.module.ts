@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { Config } from '../config/config';
@@ -6,6 +5,7 @@ import type { CustomerRepository } from '../customers/customer.repository';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import type { JobRunner } from '../jobs/job-runner';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { CustomerCache } from './customer-cache';
@@ -25,6 +25,8 @@ export type PrivacyDeps = {
   registry: CypherRegistry;
   settings: Config['privacy'];
   redis: Redis | null;
+  /** Runs the erasure resume job; its holder id is this instance's in the erasure leases. */
+  jobs: JobRunner;
   normalizer: IdentifierNormalizer;
   customers: CustomerRepository;
   audit: AuditTrail;
@@ -36,7 +38,7 @@ export type PrivacyDeps = {
 };
 
 /** The data subject's rights: export, erasure (resumed after a crash) and the suppression list ingestion checks. */
-export function createPrivacy({ db, registry, settings, redis, normalizer, customers, audit, memberships, metrics, logger, clock }: PrivacyDeps) {
+export function createPrivacy({ db, registry, settings, redis, jobs, normalizer, customers, audit, memberships, metrics, logger, clock }: PrivacyDeps) {
   if (settings.suppressionSaltIsDevDefault) {
     logger.warn('SUPPRESSION_SALT is not set: using the public development salt (refused in production)');
   }
@@ -44,7 +46,7 @@ export function createPrivacy({ db, registry, settings, redis, normalizer, custo
   const suppressions = new SuppressionRepository(registry);
   const erasure = new ErasureService({
     db,
-    repository: new ErasureRepository(db, registry, { holder: randomUUID(), seconds: ERASURE_LEASE_SECONDS }),
+    repository: new ErasureRepository(db, registry, { holder: jobs.holder, seconds: ERASURE_LEASE_SECONDS }),
     suppressions,
     hasher,
     normalizer,
@@ -63,7 +65,14 @@ export function createPrivacy({ db, registry, settings, redis, normalizer, custo
     suppressionFilter: new SuppressionFilter(hasher, suppressions, normalizer),
     resolvers: [new PrivacyResolver(exports, erasure)],
     /** An accepted erasure is never lost: whatever a stop or a crash left unfinished runs again now, then on a timer. */
-    start: () => erasure.resumePendingEvery(settings.erasureResumeIntervalMs),
+    start: () =>
+      jobs.schedule({
+        name: 'erasure-resume',
+        intervalMs: settings.erasureResumeIntervalMs,
+        runAtStart: true,
+        tick: () => erasure.resumePending(),
+        failure: { message: 'could not look for unfinished erasures' },
+      }).started,
     drain: () => erasure.drain(),
   };
 }

@@ -1,6 +1,7 @@
 import type { ChangePublisher } from '../changes/change-publisher';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import { KeyedRuns } from '../jobs/keyed-runs';
 import type { Logger } from '../observability/logger';
 import type { MembershipChange } from '../kernel/membership-change';
 import type { SegmentEvaluator } from './segment-evaluator';
@@ -13,15 +14,13 @@ type Claim = { version: number; after: string; status: 'EVALUATING' | 'DELETING'
  * Whole-population work on one segment, in the background and in batches (each its own transaction, so requests
  * keep being served): evaluating a new or changed definition over every customer, or removing a deleted segment's
  * members. Progress is stored on the segment (status, evaluated, total) and logged. An instance holds a lease on
- * the run, renewed per batch; a run left by a stopped instance is resumed by any instance once the lease lapses.
- * Leases are timed by the database's clock; this instance's clock only dates what the evaluation decides.
+ * the run, renewed per batch; a run left by a stopped instance is resumed by any instance once the lease lapses
+ * (`resumePending`, a background job's tick). Leases are timed by the database's clock; this instance's clock only
+ * dates what the evaluation decides.
  */
 export class SegmentPopulation {
   private readonly q;
-  private readonly running = new Map<string, Promise<void>>();
-  private readonly again = new Set<string>();
-  private resumer?: NodeJS.Timeout;
-  private stopped = false;
+  private readonly runs: KeyedRuns;
 
   constructor(
     private readonly db: Database,
@@ -41,6 +40,11 @@ export class SegmentPopulation {
       dropMembers: 'segments/drop-members',
       finishDelete: 'segments/finish-delete',
     });
+    // A run in progress may be past its last claim: a start meanwhile makes it look again when it ends.
+    this.runs = new KeyedRuns((segmentId) => this.run(segmentId), {
+      againIfRunning: true,
+      onError: (error, segmentId) => this.logger.error({ err: error, segmentId }, 'segment evaluation stopped; another instance or a restart resumes it'),
+    });
   }
 
   /** This instance, as the holder of the leases it takes. */
@@ -49,48 +53,29 @@ export class SegmentPopulation {
   }
 
   start(segmentId: string): void {
-    if (this.stopped) return;
-    // A run in progress may be past its last claim: it looks again when it ends.
-    if (this.running.has(segmentId)) {
-      this.again.add(segmentId);
-      return;
-    }
-    const run = this.run(segmentId)
-      .catch((error: unknown) => this.logger.error({ err: error, segmentId }, 'segment evaluation stopped; another instance or a restart resumes it'))
-      .finally(() => {
-        this.running.delete(segmentId);
-        if (this.again.delete(segmentId)) this.start(segmentId);
-      });
-    this.running.set(segmentId, run);
+    this.runs.start(segmentId);
   }
 
-  /** Runs whose lease lapsed (their instance stopped), now and every `intervalMs`. */
-  async resumePendingEvery(intervalMs: number): Promise<void> {
-    await this.resumePending();
-    this.resumer = setInterval(() => void this.resumePending().catch(() => undefined), intervalMs).unref();
-  }
-
+  /** Starts the runs whose lease lapsed (their instance stopped): the tick of the resume job. */
   async resumePending(): Promise<void> {
     const rows = await this.db.read<{ id: string }>(this.q.pending, { leaseSeconds: this.settings.leaseSeconds });
     for (const row of rows) this.start(row.id);
   }
 
   /** Waits for the runs in progress (tests; a stop lets them end at their next batch). */
-  async drain(): Promise<void> {
-    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  drain(): Promise<void> {
+    return this.runs.drain();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.resumer);
-    await this.drain();
+  stop(): Promise<void> {
+    return this.runs.stop();
   }
 
   private async run(segmentId: string): Promise<void> {
     let total: number | null = null;
     let batches = 0;
     for (;;) {
-      if (this.stopped) return;
+      if (this.runs.isStopped) return;
       const claim = await this.claim(segmentId);
       if (!claim) return;
       if (claim.status === 'DELETING') return this.removeMembers(segmentId);

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { ChangePublisher } from '../changes/change-publisher';
 import type { SegmentSettings } from '../config/config';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import type { JobRunner, ScheduledJob } from '../jobs/job-runner';
 import type { Logger } from '../observability/logger';
 import { SegmentCompiler } from './segment-compiler';
 import { SegmentDisclosure } from './segment-disclosure';
@@ -23,14 +23,16 @@ export type SegmentsDeps = {
   db: Database;
   registry: CypherRegistry;
   changes: ChangePublisher;
+  /** Runs the resume and window jobs; its holder id is this instance's in the evaluation leases. */
+  jobs: JobRunner;
   logger: Logger;
   settings: SegmentSettings;
   purposes: readonly string[];
   clock?: () => Date;
 };
 
-/** Segments wired together: definitions, incremental and whole-population evaluation, the window scheduler and the segment queries. */
-export function createSegments({ db, registry, changes, logger, settings, purposes, clock }: SegmentsDeps) {
+/** Segments wired together: definitions, incremental and whole-population evaluation, the window job and the segment queries. */
+export function createSegments({ db, registry, changes, jobs, logger, settings, purposes, clock }: SegmentsDeps) {
   const compiler = new SegmentCompiler(registry);
   const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
   const repository = new SegmentRepository(db, registry);
@@ -40,10 +42,11 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
     evaluator,
     changes,
     logger,
-    { batch: settings.evaluationBatch, leaseSeconds: LEASE_SECONDS, holder: randomUUID() },
+    { batch: settings.evaluationBatch, leaseSeconds: LEASE_SECONDS, holder: jobs.holder },
     clock,
   );
   const windows = new WindowScheduler(db, registry, evaluator, changes, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
+  let scheduled: ScheduledJob[] = [];
   const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
   const disclosure = new SegmentDisclosure(settings.minGroupSize);
   return {
@@ -54,13 +57,32 @@ export function createSegments({ db, registry, changes, logger, settings, purpos
     population,
     windows,
     resolvers: [new SegmentResolver(repository, service, disclosure), new CustomerSegmentsResolver(repository, disclosure)],
-    /** Resumes runs a stopped instance left (once their lease lapses, and every 30 s) and starts the window scheduler. */
+    /** Resumes runs a stopped instance left (once their lease lapses, now and every 30 s) and starts the window job. */
     async start(): Promise<void> {
-      await population.resumePendingEvery(RESUME_INTERVAL_MS);
-      if (settings.windowScheduler) windows.start();
+      const resume = jobs.schedule({
+        name: 'segment-population-resume',
+        intervalMs: RESUME_INTERVAL_MS,
+        runAtStart: true,
+        tick: () => population.resumePending(),
+        failure: { message: 'could not look for unfinished segment evaluations; trying again' },
+      });
+      scheduled = [resume];
+      if (settings.windowScheduler) {
+        scheduled.push(
+          jobs.schedule({
+            name: 'segment-windows',
+            intervalMs: settings.windowMaxSleepMs,
+            runAtStart: true,
+            tick: () => windows.tick(),
+            next: () => windows.untilNext(),
+            failure: { message: 'segment window check failed; trying again' },
+          }),
+        );
+      }
+      await resume.started;
     },
     async stop(): Promise<void> {
-      await windows.stop();
+      await Promise.all(scheduled.map((job) => job.stop()));
       await population.stop();
     },
   };

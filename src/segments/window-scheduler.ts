@@ -13,14 +13,12 @@ const MAX_ROUNDS = 1000;
 /**
  * Time-driven membership: a customer whose events age out of a window (or whose last visit becomes long enough ago)
  * changes membership with no new event. Every evaluation stores, per customer and segment, the next instant at
- * which time alone may change the answer (RECHECK.at); this scheduler sleeps until the earliest one, re-evaluates
- * what is due, and publishes the changes. It also wakes every maxSleepMs for rechecks other instances wrote.
+ * which time alone may change the answer (RECHECK.at); the window job (a background job's tick, `tick`) re-evaluates
+ * what is due and publishes the changes, then sleeps until the earliest next one (`untilNext`), at most maxSleepMs
+ * (for rechecks other instances wrote).
  */
 export class WindowScheduler {
   private readonly q;
-  private timer?: NodeJS.Timeout;
-  private running: Promise<unknown> = Promise.resolve();
-  private stopped = true;
 
   constructor(
     private readonly db: Database,
@@ -32,17 +30,6 @@ export class WindowScheduler {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.q = registry.bind({ due: 'segments/due-rechecks', next: 'segments/next-recheck' });
-  }
-
-  start(): void {
-    this.stopped = false;
-    this.wake();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running.catch(() => undefined);
   }
 
   /** Re-evaluates every membership due by the clock's now, publishing each batch after it commits. */
@@ -63,21 +50,16 @@ export class WindowScheduler {
     return all;
   }
 
-  private wake() {
-    if (this.stopped) return;
-    this.running = this.runDue()
-      .then(async (changes) => {
-        if (changes.length > 0) this.logger.info({ changes: changes.length }, 'segment windows passed');
-        const [next] = await this.db.read<{ at: number }>(this.q.next);
-        return next ? next.at - this.clock().getTime() : this.settings.maxSleepMs;
-      })
-      .catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'segment window check failed; trying again');
-        return this.settings.maxSleepMs;
-      })
-      .then((delay) => {
-        if (this.stopped) return;
-        this.timer = setTimeout(() => this.wake(), Math.max(10, Math.min(delay, this.settings.maxSleepMs))).unref();
-      });
+  /** The window job's tick. */
+  async tick(): Promise<void> {
+    const changes = await this.runDue();
+    if (changes.length > 0) this.logger.info({ changes: changes.length }, 'segment windows passed');
+  }
+
+  /** Milliseconds until the earliest recheck, within [10 ms, maxSleepMs]. */
+  async untilNext(): Promise<number> {
+    const [next] = await this.db.read<{ at: number }>(this.q.next);
+    const delay = next ? next.at - this.clock().getTime() : this.settings.maxSleepMs;
+    return Math.max(10, Math.min(delay, this.settings.maxSleepMs));
   }
 }
