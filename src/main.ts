@@ -1,18 +1,19 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { loadConfig, type Config } from './config/config';
-import { createLogger, type Logger } from './observability/logger';
+import type { Config } from './config/config';
+import type { Logger } from './observability/logger';
 import { seedDemoIfEmpty } from './seeds/demo-seed';
-import { exitWithFailure, runUntilSignalled, startDatabase } from './infra/services/process-lifecycle';
+import { runCommand } from './infra/services/run-command';
 
-async function main() {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-
-  await runUntilSignalled(logger, async (started) => {
-    const db = await startDatabase(config, logger, started);
+/** `npm start`: the API, until SIGINT or SIGTERM. */
+runCommand({
+  needs: 'database',
+  until: 'signalled',
+  async run(command) {
+    const { config, logger } = command.configure();
+    const db = await command.database();
     const app = await createApp({ config, db, logger });
-    started({ name: 'the API', stop: () => app.stop() });
+    command.started({ name: 'the API', stop: () => app.stop() });
     if (config.seedOnStart) await seedDemoIfEmpty(app.services.ingestion, app.services.customers, logger);
     const url = await app.listen(config.http.host, config.http.port);
     logIngestion(config, logger);
@@ -22,8 +23,8 @@ async function main() {
     console.log(`\n${ready}`);
     if (config.auth.devMode && app.minter) printDevTokens(await app.minter.devTokens(), url);
     if (app.segmentDevWriteKey) printDevWriteKey(app.segmentDevWriteKey, url);
-  });
-}
+  },
+});
 
 /** Where events accepted at /v1 are applied: with Redis and no worker anywhere, they would wait in the stream unseen. */
 function logIngestion(config: Config, logger: Logger) {
@@ -59,5 +60,3 @@ function printDevWriteKey(writeKey: string, url: string) {
     ].join('\n'),
   );
 }
-
-main().catch((error: unknown) => exitWithFailure(error));

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
 import { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { closeRedis, connectRedis } from '../infra/redis/redis-client';
-import { UsageError, withDatabase } from '../infra/services/process-lifecycle';
-import { createLogger } from '../observability/logger';
+import { UsageError } from '../infra/services/process-lifecycle';
+import { runCommand } from '../infra/services/run-command';
 import { auditKeyForVerifying } from './audit-key';
 import { AuditRepository } from './audit.repository';
 import { AuditKeyMissingError, describeVerdict, verifyChain } from './chain-verifier';
@@ -26,7 +26,6 @@ Exit codes: 0 intact; 1 broken; 2 could not verify (arguments, configuration, ke
 3 nothing verified (the chain has no entries, or --from is past its head).`;
 
 const EXIT = { INTACT: 0, BROKEN: 1, CANNOT_VERIFY: 2, NOTHING_VERIFIED: 3 } as const;
-
 
 const seqOption = (raw: string | undefined, name: string) => {
   if (raw === undefined) return undefined;
@@ -60,45 +59,35 @@ function parseArguments(args: string[]) {
 
 /**
  * `npm run audit:verify`: walks an audit chain, checks it against its checkpoints, prints the verdict (see
- * describeVerdict) and exits with its code (see USAGE).
+ * describeVerdict) and exits with its code (see USAGE). Any failure says why in its message and exits CANNOT_VERIFY.
  */
-async function main(): Promise<number> {
-  const args = parseArguments(process.argv.slice(2));
-  if (args.help) {
-    console.log(USAGE);
-    return EXIT.INTACT;
-  }
-  const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env });
-  const logger = createLogger(config.logLevel);
-  const { key, from: keyFrom } = auditKeyForVerifying(config.audit);
-  const redis = await connectRedis(config.redis.url, logger);
-  try {
+runCommand({
+  needs: 'database',
+  failure: { code: EXIT.CANNOT_VERIFY, report: 'message', usage: USAGE },
+  async run(command) {
+    const args = parseArguments(process.argv.slice(2));
+    if (args.help) {
+      console.log(USAGE);
+      return EXIT.INTACT;
+    }
+    const { config, logger } = command.configure(loadConfig({ AUTH_DEV_MODE: 'true', ...process.env }));
+    const { key, from: keyFrom } = auditKeyForVerifying(config.audit);
+    const redis = await connectRedis(config.redis.url, logger);
+    command.started({ name: 'Redis', stop: () => closeRedis(redis) });
     if (redis && redis.status !== 'ready') throw new Error('Redis (REDIS_URL) does not answer: the checkpoints kept there cannot be read');
     const copies = args.checkpointFiles.map((file) => new FileCheckpointStore(file, 'copy'));
     const stores = [checkpointStoreFor(config.audit.checkpoints, redis), ...copies];
     const checkpoints = await readCheckpoints(stores, args.chain);
     // The running API's Neo4j when there is one (.data/neo4j.json), else NEO4J_URI or an embedded one of its own.
-    return await withDatabase(config, logger, async (db) => {
-      const repository = new AuditRepository(db, new CypherRegistry());
-      const verdict = await verifyChain(repository, { chain: args.chain, fromSeq: args.fromSeq, toSeq: args.toSeq, key, checkpoints }).catch(
-        (error: unknown) => {
-          if (!(error instanceof AuditKeyMissingError)) throw error;
-          throw new Error(`${error.message}: set AUDIT_HMAC_KEY to the key the API writes with (there is no dev key in ${keyFrom})`);
-        },
-      );
-      console.log(describeVerdict(verdict));
-      return EXIT[verdict.outcome];
-    });
-  } finally {
-    await closeRedis(redis);
-  }
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error((error as Error).message);
-    if (error instanceof UsageError) console.error(`\n${USAGE}`);
-    process.exit(EXIT.CANNOT_VERIFY);
+    const db = await command.database();
+    const repository = new AuditRepository(db, new CypherRegistry());
+    const verdict = await verifyChain(repository, { chain: args.chain, fromSeq: args.fromSeq, toSeq: args.toSeq, key, checkpoints }).catch(
+      (error: unknown) => {
+        if (!(error instanceof AuditKeyMissingError)) throw error;
+        throw new Error(`${error.message}: set AUDIT_HMAC_KEY to the key the API writes with (there is no dev key in ${keyFrom})`);
+      },
+    );
+    console.log(describeVerdict(verdict));
+    return EXIT[verdict.outcome];
   },
-);
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
+import { runCommand } from '../infra/services/run-command';
 import { tokenSettings } from './auth-settings';
 import { isRole, isScope, ROLES, SCOPES } from './roles';
 import { TokenMinter } from './token-minter';
@@ -30,38 +31,38 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-async function main() {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: OPTIONS });
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  const { values } = parsed;
-  if (values.help) return void console.log(USAGE);
-  if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}\n\n${USAGE}`);
+runCommand({
+  needs: 'none',
+  // Every refusal is its message alone (an unknown option with the usage), and exit code 1.
+  failure: { report: 'message' },
+  async run() {
+    let parsed;
+    try {
+      parsed = parseArgs({ options: OPTIONS });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n\n${USAGE}`);
+    }
+    const { values } = parsed;
+    if (values.help) return void console.log(USAGE);
+    if (!isRole(values.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}\n\n${USAGE}`);
 
-  const unknownScopes = values.scope!.filter((scope) => !isScope(scope));
-  if (unknownScopes.length > 0) throw new Error(`unknown scopes: ${unknownScopes.join(', ')}`);
-  const ttlSeconds = Number(values.ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new Error('--ttl must be a positive number of seconds');
-  const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env });
-  const settings = tokenSettings(config.auth);
-  if (!settings.secret) throw new Error('tokens come from the identity provider (AUTH_JWKS_URL is set); nothing to mint here');
-  const minter = new TokenMinter(settings.secret, settings.issuer, settings.audience);
-  console.log(
-    await minter.mint({
-      role: values.role,
-      subject: values.subject,
-      purpose: values.purpose,
-      region: values.region,
-      ttlSeconds,
-      extraScopes: values.scope!.filter(isScope),
-    }),
-  );
-}
-
-main().catch((error: unknown) => {
-  console.error((error as Error).message);
-  process.exit(1);
+    const unknownScopes = values.scope!.filter((scope) => !isScope(scope));
+    if (unknownScopes.length > 0) throw new Error(`unknown scopes: ${unknownScopes.join(', ')}`);
+    const ttlSeconds = Number(values.ttl);
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new Error('--ttl must be a positive number of seconds');
+    const config = loadConfig({ AUTH_DEV_MODE: 'true', ...process.env });
+    const settings = tokenSettings(config.auth);
+    if (!settings.secret) throw new Error('tokens come from the identity provider (AUTH_JWKS_URL is set); nothing to mint here');
+    const minter = new TokenMinter(settings.secret, settings.issuer, settings.audience);
+    console.log(
+      await minter.mint({
+        role: values.role,
+        subject: values.subject,
+        purpose: values.purpose,
+        region: values.region,
+        ttlSeconds,
+        extraScopes: values.scope!.filter(isScope),
+      }),
+    );
+  },
 });

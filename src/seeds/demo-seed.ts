@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from '../infra/project-root';
 import type { CustomerRepository } from '../customers/customer.repository';
 import type { RawEvent } from '../ingestion/event-normalizer';
 import type { IngestionService, IngestResult } from '../ingestion/ingestion.service';
 import type { RawSourceRecord } from '../ingestion/record-normalizer';
 import type { Logger } from '../observability/logger';
 
-export const demoDir = path.resolve(__dirname, '..', '..', 'seeds', 'demo');
+export const demoDir = path.join(projectRoot, 'seeds', 'demo');
 const BATCH = 500;
 
 type Tally = Record<IngestResult['outcome'], number>;

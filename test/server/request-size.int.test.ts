@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { syntheticEvents } from '../../src/bench/synthetic-events';
+import { syntheticEvents } from '../../bench/synthetic-events';
 import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 import { customerOfUser, postGraphQL } from '../support/transports';
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from '../project-root';
 
-export const cypherRoot = path.resolve(__dirname, '..', '..', '..', 'cypher');
+export const cypherRoot = path.join(projectRoot, 'cypher');
 
 export type CypherFile = { name: string; file: string; text: string };
 

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { projectRoot } from '../project-root';
 import { freePort, ProcessStartError, startManagedProcess, type ManagedProcess } from '../services/managed-process';
 
-const projectRoot = path.resolve(__dirname, '..', '..', '..');
 export const launcherDir = path.join(projectRoot, 'tools', 'neo4j-local');
 const launcherJar = path.join(launcherDir, 'target', 'neo4j-local.jar');
 

@@ -1,4 +1,3 @@
-import { Neo4jContainer } from '@testcontainers/neo4j';
 import type { Config } from '../../config/config';
 import { findPublishedNeo4j } from '../neo4j/neo4j-address-file';
 import { dockerEngineAnswers } from './docker-engine';
@@ -31,6 +30,7 @@ export async function provideNeo4j(
   }
   if (!findPublishedNeo4j(config.local.dataDir) && (await dockerEngineAnswers())) {
     log(`Starting ${NEO4J_IMAGE} with testcontainers...`);
+    const { Neo4jContainer } = await import('@testcontainers/neo4j');
     const container = await new Neo4jContainer(NEO4J_IMAGE).start();
     return {
       uri: container.getBoltUri(),

@@ -4,47 +4,26 @@ import { Database, DatabaseUnreachable } from '../neo4j/database';
 import { LocalNeo4jStartError } from '../neo4j/neo4j-local-launcher';
 import { provideNeo4j, type Neo4jEndpoint } from './neo4j-service';
 
+/** A service a process started, and how to stop it; services stop in the reverse order of their start. */
 export type Started = { name: string; stop: () => Promise<void> };
 
 /**
- * A process that starts services in order (Neo4j, the driver, the app...) and stops them in reverse: on SIGINT or
- * SIGTERM at any stage, even mid-start, or when starting fails. `start` registers each service as it comes up.
+ * Neo4j (as configured: NEO4J_URI, the embedded Neo4j another process runs on the same data directory, a container or
+ * the embedded launcher) and a reachable driver, each registered to stop. A process that serves (`watch`) also logs
+ * the connection and every change of Neo4j's availability; a one-shot command stays quiet.
  */
-export async function runUntilSignalled(logger: Logger, start: (started: (service: Started) => void) => Promise<void>): Promise<void> {
-  const started: Started[] = [];
-  const stopAll = async () => {
-    for (const { name, stop } of started.reverse()) {
-      await stop().catch((error: unknown) => logger.error({ err: error }, `could not stop ${name} cleanly`));
-    }
-  };
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await stopAll();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-
-  try {
-    await start((service) => started.push(service));
-  } catch (error) {
-    if (stopping) return;
-    await stopAll();
-    throw error;
-  }
-}
-
-/** Neo4j (as configured: NEO4J_URI, a container or the embedded launcher) and a reachable driver, each registered to stop. */
-export async function startDatabase(config: Config, logger: Logger, started: (service: Started) => void): Promise<Database> {
+export async function startDatabase(
+  config: Config,
+  logger: Logger,
+  started: (service: Started) => void,
+  { watch }: { watch: boolean } = { watch: true },
+): Promise<Database> {
   const neo4j = await provideLoggedNeo4j(config, logger);
   started({ name: 'Neo4j', stop: () => neo4j.stop() });
   const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
   started({ name: 'the Neo4j driver', stop: () => db.close() });
   await db.waitUntilReachable();
+  if (!watch) return db;
   logger.info({ origin: neo4j.origin, uri: neo4j.uri }, 'connected to Neo4j');
   db.onAvailability((change) =>
     change.available
@@ -52,22 +31,6 @@ export async function startDatabase(config: Config, logger: Logger, started: (se
       : logger.warn('Neo4j is unreachable: requests fail at once with SERVICE_UNAVAILABLE (retryable) until it answers'),
   );
   return db;
-}
-
-/**
- * A one-shot command's database, for the length of `work`: NEO4J_URI, or the embedded Neo4j that `npm start` (or
- * another command) runs on the same data directory, or one started here and stopped after.
- */
-export async function withDatabase<T>(config: Config, logger: Logger, work: (db: Database) => Promise<T>): Promise<T> {
-  const neo4j = await provideLoggedNeo4j(config, logger);
-  const db = Database.connect(neo4j.uri, neo4j.user, neo4j.password, config.neo4j.database);
-  try {
-    await db.waitUntilReachable();
-    return await work(db);
-  } finally {
-    await db.close();
-    await neo4j.stop();
-  }
 }
 
 const provideLoggedNeo4j = (config: Config, logger: Logger): Promise<Neo4jEndpoint> =>
@@ -82,9 +45,10 @@ export class UsageError extends Error {}
 
 /**
  * Ends a process that failed. Failures whose message says what to do (configuration, arguments, no database) are
- * that one line on stderr; anything else is a defect, printed with its stack.
+ * that one line on stderr (a UsageError followed by the command's usage, if given); anything else is a defect,
+ * printed with its stack.
  */
-export function exitWithFailure(error: unknown, code = 1): never {
+export function exitWithFailure(error: unknown, code = 1, usage?: string): never {
   const explained =
     error instanceof ConfigError ||
     error instanceof UsageError ||
@@ -93,5 +57,6 @@ export function exitWithFailure(error: unknown, code = 1): never {
     // node:util parseArgs: an unknown option or a missing value.
     String((error as NodeJS.ErrnoException)?.code).startsWith('ERR_PARSE_ARGS');
   console.error(explained ? (error as Error).message : error);
+  if (usage && error instanceof UsageError) console.error(`\n${usage}`);
   process.exit(code);
 }

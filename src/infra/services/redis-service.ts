@@ -1,4 +1,3 @@
-import { RedisContainer } from '@testcontainers/redis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ export async function provideRedis(url: string | undefined, log: (message: strin
   if (url) return { url, origin: 'REDIS_URL', stop: async () => undefined };
   if (await dockerEngineAnswers()) {
     log(`Starting ${REDIS_IMAGE} with testcontainers...`);
+    const { RedisContainer } = await import('@testcontainers/redis');
     const container = await new RedisContainer(REDIS_IMAGE).start();
     return { url: container.getConnectionUrl(), origin: 'testcontainers', stop: async () => void (await container.stop()) };
   }

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { TokenMinter } from '../auth/token-minter';
-import { loadConfig } from '../config/config';
-import { startManagedProcess, type ManagedProcess } from '../infra/services/managed-process';
-import { provideNeo4j } from '../infra/services/neo4j-service';
-import { provideRedis } from '../infra/services/redis-service';
+import { TokenMinter } from '../src/auth/token-minter';
+import { loadConfig } from '../src/config/config';
+import { startManagedProcess, type ManagedProcess } from '../src/infra/services/managed-process';
+import { provideNeo4j } from '../src/infra/services/neo4j-service';
+import { provideRedis } from '../src/infra/services/redis-service';
 import { machineConditions, progress } from './bench-stack';
 
 const INGEST = `mutation($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { customerId outcome } } }`;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RawEvent } from '../ingestion/event-normalizer';
+import type { RawEvent } from '../src/ingestion/event-normalizer';
 import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
 import { syntheticEvents } from './synthetic-events';
 

@@ -3,11 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, type App } from '../app';
-import { loadConfig } from '../config/config';
-import { Database } from '../infra/neo4j/database';
-import { provideNeo4j, type Neo4jEndpoint } from '../infra/services/neo4j-service';
-import { createLogger } from '../observability/logger';
+import { createApp, type App } from '../src/app';
+import { loadConfig } from '../src/config/config';
+import { Database } from '../src/infra/neo4j/database';
+import { provideNeo4j, type Neo4jEndpoint } from '../src/infra/services/neo4j-service';
+import { createLogger } from '../src/observability/logger';
 
 export type BenchStack = {
   app: App;

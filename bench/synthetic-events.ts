@@ -1,4 +1,4 @@
-import type { RawEvent } from '../ingestion/event-normalizer';
+import type { RawEvent } from '../src/ingestion/event-normalizer';
 
 /** A small deterministic PRNG, so every run ingests the same event stream. */
 function mulberry32(seed: number) {

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import neo4j from 'neo4j-driver';
-import { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import { CypherRegistry } from '../src/infra/neo4j/cypher-registry';
 
 const typeDefs = `#graphql
   enum IdentifierType { USER_ID CRM_ID EMAIL PHONE ANONYMOUS_ID DEVICE_ID }
