@@ -32,6 +32,9 @@ export function auditEntryFor(
   };
 }
 
+/** The part of a GraphQL context that records clear PII reads: this request's (or subscription event's) log. */
+export type PiiReadsContext = { readonly piiReads: PiiReadLog };
+
 /**
  * The clear PII reads of one request (or one subscription event), gathered while its fields resolve and recorded
  * when its result goes out: one audit entry per customer, naming every field read. The trail is asked first

@@ -1,9 +1,9 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, ID, Int, Query, Resolver } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
-import type { AppContext } from '../server/context';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
 import { AuditEntryConnection, AuditEntryType, toAuditEntry } from './audit-entry.type';
+import type { AuditTrail } from './audit-trail';
 
 function beforeSeq(after: string | null | undefined): number {
   const cursor = decodeCursor(after, 1);
@@ -15,16 +15,17 @@ function beforeSeq(after: string | null | undefined): number {
 
 @Resolver(() => AuditEntryType)
 export class AuditResolver {
+  constructor(private readonly audit: AuditTrail) {}
+
   @Pseudonymous()
   @Query(() => AuditEntryConnection, { description: "Every audited read of one customer's PII fields, newest first." })
   async auditLog(
     @Arg('customerId', () => ID) customerId: string,
-    @Ctx() { services }: AppContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<AuditEntryType & { seq: number }>> {
     const size = pageSize(first);
-    const rows = await services.audit.customerLog(customerId, beforeSeq(after), size + 1);
+    const rows = await this.audit.customerLog(customerId, beforeSeq(after), size + 1);
     return toConnection(rows.map(toAuditEntry), size, (entry) => [String(entry.seq)]);
   }
 }

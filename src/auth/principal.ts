@@ -14,6 +14,9 @@ export type Principal = Readonly<{
   authenticated: boolean;
 }>;
 
+/** The part of a GraphQL context that says who asks, and in which request (logs and the audit chain name it). */
+export type PrincipalContext = { readonly requestId: string; readonly principal: Principal };
+
 export const ANONYMOUS: Principal = Object.freeze({
   subject: 'anonymous',
   roles: [],

@@ -3,7 +3,8 @@ import { Pseudonymous } from '../kernel/classification';
 import { toCustomer } from '../customers/customer.mapper';
 import { admit, admittedId } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';
-import type { AppContext } from '../server/context';
+import type { PrincipalContext } from '../auth/principal';
+import type { LoadersContext } from '../customers/customer.loaders';
 import type { CustomerChange } from './customer-change';
 import { CustomerChangeEvent } from './customer-change.type';
 
@@ -17,7 +18,7 @@ export class CustomerChangeResolver {
     // Each event starts with fresh loaders (the filter runs before the event is executed). A token bound to a purpose
     // hears only of a customer who consents to it now: not even that someone else changed.
     filter: async ({ payload, context }) => {
-      const app = context as AppContext;
+      const app = context as PrincipalContext & LoadersContext;
       app.renewLoaders();
       return (await admittedId(app, (payload as CustomerChange).customerId)) !== null;
     },
@@ -28,7 +29,7 @@ export class CustomerChangeResolver {
 
   @Pseudonymous()
   @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now (the survivor after a merge).' })
-  async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
+  async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders, principal }: PrincipalContext & LoadersContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
     if (!profile) return null;
     return admit(principal, profile, toCustomer(profile.customer, change.customerId));

@@ -6,18 +6,28 @@ import { catalogOf, type PolicyCatalog } from '../policy/policy-catalog';
 import { admits, admitted, admittedId, mayHaveSeen } from '../policy/purpose-policy';
 import type { FeedEntry } from '../kernel/membership-change';
 import { segmentLoaders } from '../segments/segment.loaders';
-import type { AppContext } from '../server/context';
+import type { PrincipalContext } from '../auth/principal';
+import type { LoadersContext } from '../customers/customer.loaders';
+import type { SegmentDisclosure } from '../segments/segment-disclosure';
+import type { SegmentRepository } from '../segments/segment.repository';
+import { resolverOf } from '../shared/resolver-container';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
+import type { MembershipFeed } from './membership-feed';
 import { openMembershipStream } from './membership-stream';
 import { SegmentMembershipChange } from './segment-membership-change.type';
 
+type FollowerContext = PrincipalContext & LoadersContext;
+
+/** What following a segment's membership changes needs of the segments module. */
+type Segments = { repository: SegmentRepository; disclosure: SegmentDisclosure };
+
 /** Whose membership changes the principal may follow: not those of a segment decided on values it sees masked. */
-const disclosureOf = ({ services, loaders, principal }: AppContext, catalog: PolicyCatalog) => {
-  const segments = segmentLoaders(loaders, services.segments.repository);
+const disclosureOf = ({ repository, disclosure }: Segments, { loaders, principal }: FollowerContext, catalog: PolicyCatalog) => {
+  const segments = segmentLoaders(loaders, repository);
   const load = (ids: string[]) => segments.segment.loadMany(ids);
   return {
-    assertMayFollow: (segmentId: string) => services.segments.disclosure.assertMayFollow(principal, catalog, segmentId, load),
-    mayFollow: async (segmentId: string) => (await services.segments.disclosure.hiddenFrom(principal, catalog, [`segment:${segmentId}`], load)).length === 0,
+    assertMayFollow: (segmentId: string) => disclosure.assertMayFollow(principal, catalog, segmentId, load),
+    mayFollow: async (segmentId: string) => (await disclosure.hiddenFrom(principal, catalog, [`segment:${segmentId}`], load)).length === 0,
   };
 };
 
@@ -29,7 +39,8 @@ const disclosureOf = ({ services, loaders, principal }: AppContext, catalog: Pol
  */
 class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
   constructor(
-    private readonly context: AppContext,
+    private readonly segments: Segments,
+    private readonly context: FollowerContext,
     private readonly source: AsyncIterableIterator<FeedEntry>,
     private readonly catalog: PolicyCatalog,
   ) {}
@@ -39,7 +50,7 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
       const result = await this.source.next();
       if (result.done) return result;
       this.context.renewLoaders();
-      if (!(await disclosureOf(this.context, this.catalog).mayFollow(result.value.segmentId))) continue;
+      if (!(await disclosureOf(this.segments, this.context, this.catalog).mayFollow(result.value.segmentId))) continue;
       if (this.context.principal.purpose === null) return result;
       const { change, customerId } = result.value;
       const heard = change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId);
@@ -62,6 +73,22 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
 
 @Resolver(() => SegmentMembershipChange)
 export class SegmentMembershipResolver {
+  constructor(
+    private readonly segments: Segments,
+    private readonly feed: MembershipFeed,
+  ) {}
+
+  /** The stream of one subscription: checks what it asks for, then yields the changes the principal may hear. */
+  async follow(context: FollowerContext, segmentIds: string[], after: string | null, catalog: PolicyCatalog): Promise<AsyncIterableIterator<FeedEntry>> {
+    // An unknown id would otherwise be a subscription that never hears anything: say so instead.
+    const known = await this.segments.repository.existing(segmentIds);
+    const unknown = [...new Set(segmentIds)].filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new NotFoundError(`no segment with the id ${unknown.join(', ')}`, { argument: 'segmentIds', unknown });
+    const disclosure = disclosureOf(this.segments, context, catalog);
+    for (const segmentId of segmentIds) await disclosure.assertMayFollow(segmentId);
+    return new AdmittedOnly(this.segments, context, await openMembershipStream(this.feed, segmentIds, after), catalog);
+  }
+
   @Pseudonymous()
   @Subscription(() => SegmentMembershipChange, {
     description:
@@ -69,15 +96,9 @@ export class SegmentMembershipResolver {
     subscribe: async ({ args, context, info }) => {
       const { segmentIds, after } = args as { segmentIds: string[]; after?: string | null };
       if (segmentIds.length === 0) throw new BadUserInputError('name at least one segment', { argument: 'segmentIds' });
-      const app = context as AppContext;
-      // An unknown id would otherwise be a subscription that never hears anything: say so instead.
-      const known = await app.services.segments.repository.existing(segmentIds);
-      const unknown = [...new Set(segmentIds)].filter((id) => !known.has(id));
-      if (unknown.length > 0) throw new NotFoundError(`no segment with the id ${unknown.join(', ')}`, { argument: 'segmentIds', unknown });
-      const catalog = catalogOf(info.schema);
-      const disclosure = disclosureOf(app, catalog);
-      for (const segmentId of segmentIds) await disclosure.assertMayFollow(segmentId);
-      return new AdmittedOnly(app, await openMembershipStream(app.services.feed, segmentIds, after ?? null), catalog);
+      // type-graphql calls `subscribe` without the resolver instance: it is found through the schema.
+      const resolver = resolverOf(info.schema, SegmentMembershipResolver);
+      return resolver.follow(context as FollowerContext, segmentIds, after ?? null, catalogOf(info.schema));
     },
   })
   segmentMembershipChanged(
@@ -93,7 +114,7 @@ export class SegmentMembershipResolver {
     nullable: true,
     description: 'The profile as it is now; null when it is gone, or when a purpose-bound token may not see it (an EXITED of a customer who withdrew consent).',
   })
-  async customer(@Root() change: SegmentMembershipChange, @Ctx() { loaders, principal }: AppContext): Promise<Customer | null> {
+  async customer(@Root() change: SegmentMembershipChange, @Ctx() { loaders, principal }: FollowerContext): Promise<Customer | null> {
     const profile = await loaders.profile.load(change.customerId);
     return profile && admits(principal, profile) ? admitted(principal, toCustomer(profile.customer, change.customerId)) : null;
   }

@@ -2,17 +2,24 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'typ
 import { Pseudonymous, Public } from '../kernel/classification';
 import type { ConsentChange } from '../kernel/consent-change';
 import { toConsentRecord } from './consent-record.type';
-import type { AppContext } from '../server/context';
+import type { PrincipalContext } from '../auth/principal';
 import { ConsentStatusEnum } from '../kernel/consent-status';
 import { hearsConsentChange } from '../policy/purpose-policy';
 import { ConsentChangeEvent, SetConsentPayload } from './consent.type';
+import type { ConsentPurposes } from '../kernel/consent-purposes';
+import type { ConsentService } from './consent.service';
 
 @Resolver()
 export class ConsentResolver {
+  constructor(
+    private readonly purposes: ConsentPurposes,
+    private readonly consent: ConsentService,
+  ) {}
+
   @Public()
   @Query(() => [String], { description: 'The purposes consent can be given for (CONSENT_PURPOSES).' })
-  consentPurposes(@Ctx() { services }: AppContext): readonly string[] {
-    return services.consentPurposes.list;
+  consentPurposes(): readonly string[] {
+    return this.purposes.list;
   }
 
   @Pseudonymous()
@@ -26,9 +33,9 @@ export class ConsentResolver {
     @Arg('status', () => ConsentStatusEnum) status: ConsentStatusEnum,
     @Arg('source', { description: 'Where the person said it, e.g. preference-center.' }) source: string,
     @Arg('occurredAt', { description: 'When the person said it; at most a day ahead of the server clock.' }) occurredAt: Date,
-    @Ctx() { services, principal }: AppContext,
+    @Ctx() { principal }: PrincipalContext,
   ): Promise<SetConsentPayload> {
-    const result = await services.consent.setConsent({ customerId, purpose, status, source, occurredAt, recordedBy: principal.subject });
+    const result = await this.consent.setConsent({ customerId, purpose, status, source, occurredAt, recordedBy: principal.subject });
     return {
       ...result,
       statement: toConsentRecord(result.statement),
@@ -43,7 +50,7 @@ export class ConsentResolver {
     topicId: ({ args }) => (args as { customerId: string }).customerId,
     // A token bound to a purpose hears its own purpose only: a customer granting it, or withdrawing a grant (what it
     // must not miss). Other changes are not its business, and would tell it about people who never consented.
-    filter: ({ payload, context }) => hearsConsentChange((context as AppContext).principal, payload as ConsentChange),
+    filter: ({ payload, context }) => hearsConsentChange((context as PrincipalContext).principal, payload as ConsentChange),
   })
   consentChanged(@Arg('customerId', () => ID) _customerId: string, @Root() change: ConsentChange): ConsentChangeEvent {
     return { ...change, occurredAt: new Date(change.occurredAt) } as ConsentChangeEvent;

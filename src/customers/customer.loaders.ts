@@ -61,3 +61,10 @@ export function createCustomerLoaders(repository: CustomerRepository) {
 }
 
 export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
+
+/**
+ * The part of a GraphQL context that reads customers: this request's loaders. A subscription lives across many
+ * events: each event starts with empty loaders (`renewLoaders`), so none reads stale data.
+ */
+export type LoadersContext = { readonly loaders: CustomerLoaders; renewLoaders(): void };
+

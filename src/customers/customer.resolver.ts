@@ -6,8 +6,10 @@ import { consentConflicts } from '../consent/consent-conflicts';
 import { statementsInForce } from '../kernel/statements-in-force';
 import { ConsentConflict } from '../consent/consent.type';
 import { ConsentRecord, toConsentRecord } from '../consent/consent-record.type';
-import type { AppContext } from '../server/context';
-import type { CustomerLoaders } from './customer.loaders';
+import type { PrincipalContext } from '../auth/principal';
+import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
+import type { CustomerLoaders, LoadersContext } from './customer.loaders';
+import type { CustomerRepository } from './customer.repository';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { BadUserInputError } from '../shared/errors';
 import { admit, admitted, admittedId } from '../policy/purpose-policy';
@@ -25,6 +27,9 @@ import {
   SourceRecordType,
 } from './customer.type';
 
+/** What customer reads take from the context: who asks (purpose-bound tokens see fewer), and the loaders. */
+type CustomerRequest = PrincipalContext & LoadersContext;
+
 /** The profile a root field read with the customer (what its selection asked for), or else the whole one. */
 const profileOf = async (loaders: CustomerLoaders, customer: Customer) =>
   customer.profile ?? (await (customer.profileSelection ? loaders.selectedProfile(customer.profileSelection) : loaders.profile).load(customer.id));
@@ -35,11 +40,16 @@ const consentStatements = async (loaders: CustomerLoaders, customer: Customer) =
 
 @Resolver(() => Customer)
 export class CustomerResolver {
+  constructor(
+    private readonly repository: CustomerRepository,
+    private readonly normalizer: IdentifierNormalizer,
+  ) {}
+
   @Pseudonymous()
   @Query(() => Customer, { nullable: true, description: 'A customer by id; an absorbed id returns its survivor.' })
   async customer(
     @Arg('id', () => ID) id: string,
-    @Ctx() { loaders, principal }: AppContext,
+    @Ctx() { loaders, principal }: CustomerRequest,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
     const profile = await loaders.selectedProfile(profileSelectionFor(info, principal)).load(id);
@@ -50,14 +60,14 @@ export class CustomerResolver {
   @Pseudonymous()
   @Query(() => CustomerConnection, { description: 'Customers in creation order, a page at a time.' })
   async customers(
-    @Ctx() { services, principal }: AppContext,
+    @Ctx() { principal }: PrincipalContext,
     @Info() info: GraphQLResolveInfo,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
   ): Promise<Connection<Customer>> {
     const size = pageSize(first);
-    const rows = await services.customers.page({
+    const rows = await this.repository.page({
       limit: size + 1,
       after: decodeCursor(after, 1)?.[0] ?? null,
       status: filter?.status ?? 'ACTIVE',
@@ -85,10 +95,10 @@ export class CustomerResolver {
   async customerByIdentifier(
     @Arg('type', () => IdentifierTypeEnum) type: IdentifierTypeEnum,
     @Arg('value') value: string,
-    @Ctx() { loaders, services, principal }: AppContext,
+    @Ctx() { loaders, principal }: CustomerRequest,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
-    const normalized = services.normalizer.normalize(type, value);
+    const normalized = this.normalizer.normalize(type, value);
     if (!normalized.ok) {
       throw new BadUserInputError(`value is not a usable ${type} (${normalized.dropped.reason.toLowerCase()})`, {
         argument: 'value',
@@ -102,13 +112,13 @@ export class CustomerResolver {
 
   @Pseudonymous()
   @FieldResolver(() => [LinkedIdentifier], { description: 'Identifiers that resolve to this customer, each with why.' })
-  async identifiers(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<LinkedIdentifier[]> {
+  async identifiers(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<LinkedIdentifier[]> {
     return ((await profileOf(loaders, customer))?.identifiers ?? []).map((row) => toLinkedIdentifier(row, customer.id));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [CustomerDevice])
-  async devices(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<CustomerDevice[]> {
+  async devices(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<CustomerDevice[]> {
     return ((await profileOf(loaders, customer))?.devices ?? []).map((device) => toCustomerDevice(device, customer.id));
   }
 
@@ -116,43 +126,43 @@ export class CustomerResolver {
   @FieldResolver(() => [ConsentRecord], {
     description: 'The statement in force per purpose: the newest by occurredAt (on a tie the more restrictive), across merged profiles.',
   })
-  async consents(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
+  async consents(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<ConsentRecord[]> {
     return statementsInForce(await consentStatements(loaders, customer));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [ConsentRecord], { description: 'Every consent statement, newest first per purpose.' })
-  async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentRecord[]> {
+  async consentHistory(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<ConsentRecord[]> {
     return consentStatements(loaders, customer);
   }
 
   @Pseudonymous()
   @FieldResolver(() => [ConsentConflict], { description: 'Purposes on which the profiles merged into this customer disagree.' })
-  async consentConflicts(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<ConsentConflict[]> {
+  async consentConflicts(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<ConsentConflict[]> {
     return consentConflicts(await consentStatements(loaders, customer));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [AttributeLineage], { description: 'For each golden attribute: which source and when.' })
-  async attributeLineage(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<AttributeLineage[]> {
+  async attributeLineage(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<AttributeLineage[]> {
     return toAttributeLineage(await loaders.attributeLineage.load(customer.id), customer.id);
   }
 
   @Pseudonymous()
   @FieldResolver(() => [SourceRecordType])
-  async sourceRecords(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<SourceRecordType[]> {
+  async sourceRecords(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<SourceRecordType[]> {
     return (await loaders.sourceRecords.load(customer.id)).map(({ record }) => toSourceRecord(record, customer.id));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [MergeRecord], { description: 'Every merge this customer or a profile merged into it took part in.' })
-  async mergeHistory(@Root() customer: Customer, @Ctx() { loaders }: AppContext): Promise<MergeRecord[]> {
+  async mergeHistory(@Root() customer: Customer, @Ctx() { loaders }: LoadersContext): Promise<MergeRecord[]> {
     return (await loaders.mergeHistory.load(customer.id)).map(({ merge }) => toMergeRecord(merge, customer.id));
   }
 
   @Pseudonymous()
   @FieldResolver(() => [IdentityConflict], { description: 'Identifiers merge protection refused, on either side.' })
-  async conflicts(@Root() customer: Customer, @Ctx() context: AppContext): Promise<IdentityConflict[]> {
+  async conflicts(@Root() customer: Customer, @Ctx() context: CustomerRequest): Promise<IdentityConflict[]> {
     const conflicts = (await context.loaders.conflicts.load(customer.id)).map(({ conflict }) => toIdentityConflict(conflict));
     if (context.principal.purpose === null) return conflicts;
     // A refusal involves another customer: its id, and an identifier value that may be theirs. A purpose-bound

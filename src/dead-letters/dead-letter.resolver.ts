@@ -4,20 +4,26 @@ import { IdentityEventInput } from '../ingestion/identity-event.input';
 import { IngestResult } from '../ingestion/ingest-result.type';
 import { writerOf } from '../ingestion/ingest-writer';
 import { SourceRecordInput } from '../ingestion/source-record.input';
-import type { AppContext } from '../server/context';
+import type { PrincipalContext } from '../auth/principal';
+import type { IngestionService } from '../ingestion/ingestion.service';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { AppError, BadUserInputError, NotFoundError } from '../shared/errors';
 import type { DeadLetter } from './dead-letter';
+import type { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterConnection, DeadLetterStatusEnum, DeadLetterType } from './dead-letter.type';
 
 const present = (letter: DeadLetter) => ({ ...letter, payload: JSON.parse(letter.payload) as unknown });
 
 @Resolver(() => DeadLetterType)
 export class DeadLetterResolver {
+  constructor(
+    private readonly repository: DeadLetterRepository,
+    private readonly ingestion: Pick<IngestionService, 'resubmit'>,
+  ) {}
+
   @Pseudonymous()
   @Query(() => DeadLetterConnection, { description: 'Rejected events and records, oldest first.' })
   async deadLetters(
-    @Ctx() { services }: AppContext,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('status', () => DeadLetterStatusEnum, { nullable: true }) status?: DeadLetterStatusEnum | null,
@@ -25,7 +31,7 @@ export class DeadLetterResolver {
   ): Promise<Connection<ReturnType<typeof present>>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after, 1);
-    const rows = await services.deadLetters.page({
+    const rows = await this.repository.page({
       limit: size + 1,
       after: cursor?.[0] ?? null,
       status: status ?? null,
@@ -40,17 +46,17 @@ export class DeadLetterResolver {
   })
   async resubmitDeadLetter(
     @Arg('id', () => ID) id: string,
-    @Ctx() { services, principal }: AppContext,
+    @Ctx() { principal }: PrincipalContext,
     @Arg('event', () => IdentityEventInput, { nullable: true }) event?: IdentityEventInput | null,
     @Arg('record', () => SourceRecordInput, { nullable: true }) record?: SourceRecordInput | null,
   ): Promise<IngestResult> {
-    const letter = await services.deadLetters.byId(id);
+    const letter = await this.repository.byId(id);
     if (!letter) throw new NotFoundError(`No dead letter ${id}`);
     if (letter.status === 'RESOLVED') throw new AppError('CONFLICT', `Dead letter ${id} was already resubmitted successfully`);
     if ((event && letter.kind !== 'EVENT') || (record && letter.kind !== 'RECORD') || (event && record)) {
       throw new BadUserInputError(`Dead letter ${id} holds a ${letter.kind}; pass only ${letter.kind === 'EVENT' ? 'event' : 'record'}`);
     }
     const payload = event ?? record ?? JSON.parse(letter.payload);
-    return (await services.ingestion.resubmit(letter.kind, id, payload, writerOf(principal))) as IngestResult;
+    return (await this.ingestion.resubmit(letter.kind, id, payload, writerOf(principal))) as IngestResult;
   }
 }

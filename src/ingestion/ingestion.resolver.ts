@@ -1,9 +1,9 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
-import type { AppContext } from '../server/context';
+import type { PrincipalContext } from '../auth/principal';
 import { IdentityEventInput } from './identity-event.input';
 import { IngestPayload } from './ingest-result.type';
-import type { IngestResult } from './ingestion.service';
+import type { IngestionService, IngestResult } from './ingestion.service';
 import { writerOf } from './ingest-writer';
 import { SourceRecordInput } from './source-record.input';
 
@@ -22,6 +22,8 @@ const summarize = (results: IngestResult[]): IngestPayload => {
 
 @Resolver()
 export class IngestionResolver {
+  constructor(private readonly ingestion: IngestionService) {}
+
   @Pseudonymous()
   @Mutation(() => IngestPayload, {
     description:
@@ -29,17 +31,17 @@ export class IngestionResolver {
   })
   async ingestEvents(
     @Arg('events', () => [IdentityEventInput]) events: IdentityEventInput[],
-    @Ctx() { services, principal }: AppContext,
+    @Ctx() { principal }: PrincipalContext,
   ): Promise<IngestPayload> {
-    return summarize(await services.ingestion.ingestEvents(events, writerOf(principal)));
+    return summarize(await this.ingestion.ingestEvents(events, writerOf(principal)));
   }
 
   @Pseudonymous()
   @Mutation(() => IngestPayload, { description: 'Resolves CRM, support or shop records through the same path as events.' })
   async upsertSourceRecords(
     @Arg('records', () => [SourceRecordInput]) records: SourceRecordInput[],
-    @Ctx() { services, principal }: AppContext,
+    @Ctx() { principal }: PrincipalContext,
   ): Promise<IngestPayload> {
-    return summarize(await services.ingestion.upsertSourceRecords(records, writerOf(principal)));
+    return summarize(await this.ingestion.upsertSourceRecords(records, writerOf(principal)));
   }
 }

@@ -1,7 +1,7 @@
 import type { GraphQLError } from 'graphql';
 import { allow, deny, rule } from 'graphql-shield';
 import type { Scope } from '../auth/roles';
-import type { Principal } from '../auth/principal';
+import type { Principal, PrincipalContext } from '../auth/principal';
 import { UnauthenticatedError } from '../auth/token-verifier';
 import { ForbiddenError } from '../shared/errors';
 import type { Classification } from '../kernel/classification';
@@ -31,7 +31,7 @@ const refusal = (principal: Principal, message: string) =>
   principal.authenticated ? new ForbiddenError(message) : new UnauthenticatedError('authentication required: send a bearer token');
 
 function accessRule(name: string, check: AccessRule['check']): AccessRule {
-  return { shield: rule(name, { cache: 'contextual' })((_parent, _args, { principal }: { principal: Principal }) => check(principal)), check };
+  return { shield: rule(name, { cache: 'contextual' })((_parent, _args, { principal }: PrincipalContext) => check(principal)), check };
 }
 
 const scopeRules = new Map<string, AccessRule>();

@@ -10,7 +10,9 @@ import {
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
-import type { AppContext } from '../server/context';
+import type { PiiReadsContext } from '../audit/audit-read';
+import type { PrincipalContext } from '../auth/principal';
+import type { LoadersContext } from '../customers/customer.loaders';
 import { ForbiddenError } from '../shared/errors';
 import { CLASSIFICATION_RULES, CONSENT_GATED_TYPE, DENY_UNLISTED, OPERATION_RULES, type AccessRule } from './access-rules';
 import type { MaskKind } from '../kernel/classification';
@@ -18,6 +20,9 @@ import { goldenAttributeMask, seesPiiInClear } from './clear-reads';
 import { mask, showsPii } from './masks';
 import { attachCatalog, type PolicyCatalog } from './policy-catalog';
 import { admittedId, gateCustomer } from './purpose-policy';
+
+/** What the policy layer reads of a request: who asks, the loaders (consent checks) and the PII read log. */
+type PolicyContext = PrincipalContext & LoadersContext & PiiReadsContext;
 
 const ROOT_TYPES = new Set(Object.keys(OPERATION_RULES));
 
@@ -57,7 +62,7 @@ function maskingMiddleware(catalog: PolicyCatalog) {
   for (const field of catalog.piiFields()) {
     const kind = field.mask as MaskKind;
     const qualified = `${field.typeName}.${field.fieldName}`;
-    const apply = (value: unknown, parent: Record<string, unknown>, context: AppContext, info: GraphQLResolveInfo) => {
+    const apply = (value: unknown, parent: Record<string, unknown>, context: PolicyContext, info: GraphQLResolveInfo) => {
       if (value === null || value === undefined) return value;
       if (!seesPiiInClear(context.principal)) return mask(kind, value, parent, maskOf);
       // A segment definition comparing only non-PII attributes was read, but no PII was.
@@ -66,7 +71,7 @@ function maskingMiddleware(catalog: PolicyCatalog) {
     };
     // Synchronous for plain properties: a promise per field costs more than the masking itself on large lists.
     // (graphql-middleware hands the return value to graphql-js as is; its type says Promise only.)
-    const masking = (resolve: GraphQLFieldResolver<unknown, AppContext>, parent: unknown, args: unknown, context: AppContext, info: GraphQLResolveInfo) => {
+    const masking = (resolve: GraphQLFieldResolver<unknown, PolicyContext>, parent: unknown, args: unknown, context: PolicyContext, info: GraphQLResolveInfo) => {
       const value = resolve(parent, args, context, info);
       const owner = parent as Record<string, unknown>;
       return value instanceof Promise ? value.then((settled) => apply(settled, owner, context, info)) : apply(value, owner, context, info);
@@ -92,12 +97,12 @@ const thenMaybe = (value: unknown, next: (settled: unknown) => unknown) =>
  * customers (`namesCustomer`) become null unless that customer consents. Principals without a purpose pass
  * straight through, synchronously.
  */
-const checkedCustomers = (value: unknown, context: AppContext): unknown =>
+const checkedCustomers = (value: unknown, context: PolicyContext): unknown =>
   Array.isArray(value)
     ? value.map((item) => thenMaybe(item, (settled) => (settled instanceof Error ? settled : gateCustomer(context.principal, settled))))
     : gateCustomer(context.principal, value);
 
-const consentingId = (value: unknown, context: AppContext): unknown =>
+const consentingId = (value: unknown, context: PolicyContext): unknown =>
   value === null || value === undefined ? value : admittedId(context, String(value));
 
 function purposeGates(schema: GraphQLSchema, catalog: PolicyCatalog) {
@@ -107,7 +112,7 @@ function purposeGates(schema: GraphQLSchema, catalog: PolicyCatalog) {
     for (const field of Object.values(type.getFields())) {
       const gate = yieldsGatedType(schema, field) ? checkedCustomers : catalog.field(type.name, field.name)?.namesCustomer ? consentingId : null;
       if (!gate) continue;
-      const gated = (resolve: GraphQLFieldResolver<unknown, AppContext>, parent: unknown, args: unknown, context: AppContext, info: GraphQLResolveInfo) => {
+      const gated = (resolve: GraphQLFieldResolver<unknown, PolicyContext>, parent: unknown, args: unknown, context: PolicyContext, info: GraphQLResolveInfo) => {
         const value = resolve(parent, args, context, info);
         return context.principal.purpose === null ? value : thenMaybe(value, (settled) => gate(settled, context));
       };
@@ -128,11 +133,11 @@ function guardSubscriptions(schema: GraphQLSchema) {
     const subscribe = field.subscribe;
     const access = OPERATION_RULES.Subscription[field.name];
     if (!subscribe) continue;
-    field.subscribe = ((parent, args, context: AppContext, info) => {
+    field.subscribe = ((parent, args, context: PolicyContext, info) => {
       const decision = access ? access.check(context.principal) : new ForbiddenError('no access rule covers this subscription');
       if (decision !== true) throw decision;
       return subscribe(parent, args, context, info);
-    }) as GraphQLFieldResolver<unknown, AppContext>;
+    }) as GraphQLFieldResolver<unknown, PolicyContext>;
   }
 }
 

@@ -8,9 +8,8 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { Principal } from '../auth/principal';
+import type { Principal, PrincipalContext } from '../auth/principal';
 import { UnauthenticatedError } from '../auth/token-verifier';
-import type { AppContext } from '../server/context';
 import { AppError } from '../shared/errors';
 import { OPERATION_RULES } from './access-rules';
 
@@ -72,7 +71,7 @@ export function authorizeOperation(principal: Principal, operation: OperationDef
 }
 
 /** For HTTP (and in-process operations): refused operations end before execution with 401 or 403. */
-export function operationAuthorization(): ApolloServerPlugin<AppContext> {
+export function operationAuthorization(): ApolloServerPlugin<PrincipalContext> {
   return {
     requestDidStart: async () => ({
       didResolveOperation: async ({ operation, document, contextValue }) => {

@@ -1,7 +1,7 @@
-import type { Principal } from '../auth/principal';
+import type { Principal, PrincipalContext } from '../auth/principal';
 import { statementsInForce } from '../kernel/statements-in-force';
 import type { ProfileSelection } from '../customers/profile-selection';
-import type { AppContext } from '../server/context';
+import type { LoadersContext } from '../customers/customer.loaders';
 import type { ProfileRow } from '../customers/customer.repository';
 import { ForbiddenError } from '../shared/errors';
 
@@ -31,13 +31,13 @@ export function assertAdmitted(principal: Principal, profile: Pick<ProfileRow, '
 /** Only what admission reads: the consent statements' purpose and status. */
 const CONSENTS_ONLY: ProfileSelection = Object.freeze({ customer: ['id'], identifiers: false, devices: false, consents: true, consentDetails: false });
 
-const consentsOf = ({ loaders }: Pick<AppContext, 'loaders'>, customerId: string) => loaders.selectedProfile(CONSENTS_ONLY).load(customerId);
+const consentsOf = ({ loaders }: Pick<LoadersContext, 'loaders'>, customerId: string) => loaders.selectedProfile(CONSENTS_ONLY).load(customerId);
 
 /**
  * A customer id a purpose-bound principal may be shown: only one that consents to its purpose (else null). Loads
  * just the consents, only for a purpose-bound principal.
  */
-export async function admittedId(context: Pick<AppContext, 'principal' | 'loaders'>, customerId: string): Promise<string | null> {
+export async function admittedId(context: Pick<PrincipalContext & LoadersContext, 'principal' | 'loaders'>, customerId: string): Promise<string | null> {
   if (context.principal.purpose === null) return customerId;
   const profile = await consentsOf(context, customerId);
   return profile && admits(context.principal, profile) ? customerId : null;
@@ -47,7 +47,7 @@ export async function admittedId(context: Pick<AppContext, 'principal' | 'loader
  * Whether a purpose-bound principal may have been shown this customer: it consents now, or it once granted the
  * purpose (so the principal may hold it and must hear that it leaves). A customer that never consented stays unknown.
  */
-export async function mayHaveSeen(context: Pick<AppContext, 'principal' | 'loaders'>, customerId: string): Promise<boolean> {
+export async function mayHaveSeen(context: Pick<PrincipalContext & LoadersContext, 'principal' | 'loaders'>, customerId: string): Promise<boolean> {
   const { purpose } = context.principal;
   if (purpose === null) return true;
   const profile = await consentsOf(context, customerId);

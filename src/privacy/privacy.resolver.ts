@@ -1,20 +1,27 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
-import type { AppContext } from '../server/context';
+import type { PiiReadsContext } from '../audit/audit-read';
+import type { CustomerExportService } from './customer-export.service';
 import { CustomerDataExport } from './customer-export.type';
 import { toErasureRequestType } from './erasure-request.mapper';
 import { ErasureRequestType } from './erasure-request.type';
+import type { ErasureService } from './erasure.service';
 
 @Resolver()
 export class PrivacyResolver {
+  constructor(
+    private readonly exports: CustomerExportService,
+    private readonly erasure: ErasureService,
+  ) {}
+
   @Pseudonymous()
   @Query(() => CustomerDataExport, {
     description: 'Right of access: everything held about the person with this id (an absorbed id exports its survivor).',
   })
-  async exportCustomerData(@Arg('id', () => ID) id: string, @Ctx() { services, piiReads }: AppContext): Promise<CustomerDataExport> {
+  async exportCustomerData(@Arg('id', () => ID) id: string, @Ctx() { piiReads }: PiiReadsContext): Promise<CustomerDataExport> {
     // The PII the document carries is audited as an export, not as an ordinary query.
     piiReads.readFor('EXPORT');
-    return services.exports.export(id);
+    return this.exports.export(id);
   }
 
   @Pseudonymous()
@@ -26,15 +33,14 @@ export class PrivacyResolver {
   async eraseCustomer(
     @Arg('id', () => ID) id: string,
     @Arg('reason', { description: 'Why, e.g. a ticket reference; kept with the erasure record, so no personal data.' }) reason: string,
-    @Ctx() { services }: AppContext,
   ): Promise<ErasureRequestType> {
-    return toErasureRequestType(await services.erasure.request(id, reason));
+    return toErasureRequestType(await this.erasure.request(id, reason));
   }
 
   @Pseudonymous()
   @Query(() => ErasureRequestType, { nullable: true, description: 'An erasure request, to follow its status.' })
-  async erasureRequest(@Arg('id', () => ID) id: string, @Ctx() { services }: AppContext): Promise<ErasureRequestType | null> {
-    const row = await services.erasure.byId(id);
+  async erasureRequest(@Arg('id', () => ID) id: string): Promise<ErasureRequestType | null> {
+    const row = await this.erasure.byId(id);
     return row ? toErasureRequestType(row) : null;
   }
 }

@@ -19,6 +19,7 @@ import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
 import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
+import { attachResolvers, ResolverContainer } from '../shared/resolver-container';
 
 export const resolvers = [
   CustomerResolver,
@@ -40,6 +41,16 @@ const FEDERATION_LINK = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
 `;
 
+export type SchemaOptions = {
+  /** Benchmarks only: false leaves the policy layer off. */
+  policy?: boolean;
+  /**
+   * The resolver instances the modules built (services come in through their constructors). Without them the
+   * schema can be printed and inspected, not executed.
+   */
+  instances?: Iterable<object>;
+};
+
 /**
  * The code-first schema as an Apollo Federation 2 subgraph: type-graphql builds it, then @apollo/subgraph adds
  * `_service` and `_entities`, with Customer entities resolved through the request's loader. The policy layer goes
@@ -47,9 +58,11 @@ const FEDERATION_LINK = `
  */
 export async function buildAppSchema(
   pubSub: AppPubSub = createAppPubSub(),
-  options: { policy: boolean } = { policy: true },
+  { policy = true, instances }: SchemaOptions = {},
 ): Promise<GraphQLSchema> {
-  const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub });
+  const container = instances ? new ResolverContainer(instances) : undefined;
+  container?.assertCovers(resolvers);
+  const schema = await buildSchema({ resolvers: [...resolvers], validate: false, pubSub, container });
   // Classifications live in the code-first schema's extensions, which printing to SDL drops: read them first.
   const catalog = PolicyCatalog.fromCodeFirstSchema(schema);
   const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
@@ -57,5 +70,6 @@ export async function buildAppSchema(
     typeDefs: parse(FEDERATION_LINK + printSchemaWithDirectives(schema)),
     resolvers: { ...resolverMap, Customer: { ...resolverMap.Customer, ...customerReference } } as never,
   });
-  return options.policy ? applyPolicy(subgraph, catalog) : attachCatalog(subgraph, catalog);
+  const finished = policy ? applyPolicy(subgraph, catalog) : attachCatalog(subgraph, catalog);
+  return container ? attachResolvers(finished, container) : finished;
 }

@@ -9,6 +9,7 @@ import { SegmentEvaluator } from './segment-evaluator';
 import { SegmentPopulation } from './segment-population';
 import { segmentReevaluation } from './segment-reevaluation';
 import { SegmentRepository } from './segment.repository';
+import { CustomerSegmentsResolver, SegmentResolver } from './segment.resolver';
 import { SegmentService } from './segment.service';
 import { WindowScheduler } from './window-scheduler';
 import type { UnitOfWork } from '../writes/unit-of-work';
@@ -32,7 +33,7 @@ export type SegmentsDeps = {
   clock?: () => Date;
 };
 
-/** Segments wired together: definitions, incremental and whole-population evaluation, and the window scheduler. */
+/** Segments wired together: definitions, incremental and whole-population evaluation, the window job and the segment queries. */
 export function createSegments({ db, registry, writes, jobs, logger, settings, purposes, clock }: SegmentsDeps) {
   const compiler = new SegmentCompiler(registry);
   const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
@@ -50,13 +51,15 @@ export function createSegments({ db, registry, writes, jobs, logger, settings, p
   const windows = new WindowScheduler(db, registry, writes, evaluator, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
   let scheduled: ScheduledJob[] = [];
   const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
+  const disclosure = new SegmentDisclosure(settings.minGroupSize);
   return {
     evaluator,
     repository,
     service,
-    disclosure: new SegmentDisclosure(settings.minGroupSize),
+    disclosure,
     population,
     windows,
+    resolvers: [new SegmentResolver(repository, service, disclosure), new CustomerSegmentsResolver(repository, disclosure)],
     /** Resumes runs a stopped instance left (once their lease lapses, now and every 30 s) and starts the window job. */
     async start(): Promise<void> {
       const resume = jobs.schedule({

@@ -23,7 +23,7 @@ import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObserver } from '../observability/request-observer.plugin';
-import { createContext, type AppContext, type AppServices } from './context';
+import { createContext, type AppContext, type RequestScope } from './context';
 import { sharedSubscribe } from './shared-subscription-execution';
 import { formatError } from './format-error';
 import { metricsAccess } from './metrics-access';
@@ -34,7 +34,8 @@ import { RateLimitedError, rateLimitKey, type OperationRateLimiter } from './rat
 type Transport = {
   config: Config;
   schema: GraphQLSchema;
-  services: AppServices;
+  /** What each request gets from the modules (loaders, the PII read log). */
+  scope: RequestScope;
   db: Database;
   metrics: Metrics;
   logger: Logger;
@@ -83,7 +84,7 @@ const unresolvedOperation = (name: string | null | undefined) =>
  * One HTTP server for everything a client reaches: GraphQL over HTTP and graphql-ws on /graphql, GraphiQL,
  * health and metrics. Apollo is started; the caller listens and stops.
  */
-export async function createHttpServer({ config, schema, services, db, metrics, logger, verifier, rateLimiter, graphiqlToken, tracking }: Transport) {
+export async function createHttpServer({ config, schema, scope, db, metrics, logger, verifier, rateLimiter, graphiqlToken, tracking }: Transport) {
   const production = config.env === 'production';
   const limits = new OperationLimits(config.limits.operation, production, metrics);
   const maxSubscriptions = config.limits.wsMaxSubscriptionsPerConnection;
@@ -176,7 +177,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
         if (!result.errors?.length) return;
         return { ...result, errors: result.errors.map((error) => mapError(error.toJSON(), error)) };
       },
-      context: ({ extra }) => createContext(services, extra.principal ?? ANONYMOUS),
+      context: ({ extra }) => createContext(scope, extra.principal ?? ANONYMOUS),
       subscribe: sharedSubscribe(),
     },
     wsServer,
@@ -244,7 +245,7 @@ export async function createHttpServer({ config, schema, services, db, metrics, 
           const retryAfter = String(decision.retryAfterSeconds);
           throw new RateLimitedError(decision.retryAfterSeconds, { http: { status: 429, headers: new HeaderMap([['retry-after', retryAfter]]) } });
         }
-        return createContext(services, principal, requestId);
+        return createContext(scope, principal, requestId);
       },
     }),
   );

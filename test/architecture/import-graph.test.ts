@@ -16,15 +16,6 @@ const GROUND_FLOOR = new Set(['kernel', 'config', 'infra', 'jobs', 'shared', 'ob
  */
 const MUTUAL_PAIRS_ALLOWED: Record<string, string> = {
   'app <-> streaming': 'the stream worker command boots the composition root, which also wires the stream into the API process',
-  'audit <-> server': 'the GraphQL context (server/context.ts) carries the audit trail; audit resolvers and plugin read that context',
-  'changes <-> server': 'the GraphQL context carries the membership feed; change subscriptions read that context',
-  'consent <-> server': 'the GraphQL context carries the consent service; the consent resolver reads that context',
-  'customers <-> server': 'the GraphQL context carries customer loaders and repository; customer resolvers read that context',
-  'dead-letters <-> server': 'the GraphQL context carries the dead-letter repository; its resolver reads that context',
-  'ingestion <-> server': 'the GraphQL context carries the ingestion service; the ingest resolver reads that context',
-  'policy <-> server': 'policy rules and middleware are typed on the GraphQL context; the HTTP server installs the operation check',
-  'privacy <-> server': 'the GraphQL context carries export and erasure services; the privacy resolver reads that context',
-  'segments <-> server': 'the GraphQL context carries segment services; segment resolvers read that context',
   'dead-letters <-> ingestion': 'ingestion records dead letters (the write path); replaying a dead letter ingests it again',
   'customers <-> policy': 'the per-customer purpose check reads the customer profile rows; customer resolvers call that check',
 };

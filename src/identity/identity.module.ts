@@ -1,0 +1,41 @@
+import type { Config } from '../config/config';
+import type { ConsentRepository } from '../consent/consent.repository';
+import type { Database } from '../infra/neo4j/database';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import { IdentifierNormalizer } from './identifier-normalizer';
+import { identityRules, type IdentityRules } from './identity-rules';
+import { IdentityRepository } from './identity.repository';
+import { ResolutionService } from './resolution.service';
+
+const DAY_MS = 86_400_000;
+
+export type IdentityDeps = {
+  db: Database;
+  registry: CypherRegistry;
+  settings: Config['identity'];
+  /** Overrides the configured match rules (tests switch merge protection off). */
+  rules?: IdentityRules;
+  /** Where behaviour is bucketed and for how long it is kept (the segments settings). */
+  segments: Config['segments'];
+  consents: ConsentRepository;
+  clock?: () => Date;
+};
+
+/** Identity resolution: identifier normalisation, the match rules (versioned in the database) and the resolver. */
+export async function createIdentity({ db, registry, settings, rules, segments, consents, clock }: IdentityDeps) {
+  const repository = new IdentityRepository(registry);
+  const activeRules = rules ?? identityRules(settings.limits, settings.priority);
+  const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(repository, tx, activeRules, settings));
+  const resolution = new ResolutionService(
+    repository,
+    consents,
+    {
+      rules: activeRules,
+      ruleVersion,
+      sourcePriority: settings.sourcePriority,
+      behaviour: { bucketMs: segments.bucketMinutes * 60_000, retentionMs: segments.behaviourRetentionDays * DAY_MS },
+    },
+    clock,
+  );
+  return { normalizer: new IdentifierNormalizer(settings), resolution, ruleVersion };
+}
