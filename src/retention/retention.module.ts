@@ -26,6 +26,8 @@ export function createRetention({ writes, registry, settings, jobs, logger, cloc
         name: 'retention',
         intervalMs: settings.intervalMinutes * 60_000,
         tick: () => job.run(),
+        // One instance at a time sweeps the whole database; another takes over five minutes after a crash.
+        lease: { seconds: 300 },
         failure: { message: 'retention run failed; the next run tries again', level: 'error' },
       });
     },
