@@ -5,17 +5,17 @@ import path from 'node:path';
  * The import graph of src/, read by dependency-cruiser (type-only imports included: they tie folders as much as any).
  * Folders are the rooms: src/<folder>/..., and a file straight under src/ (app.ts, main.ts) is a room of its own.
  *
- * Ground floor: the shared words (kernel), configuration, infrastructure, the background-job runner, generic helpers
+ * Ground floor: the shared words (kernel), configuration, infrastructure, the background-job runner, the unit of work
+ * that runs every write (its consequences are registered from above), generic helpers
  * and observability. They import nothing above them, so a domain can use them without being tied back.
  */
-const GROUND_FLOOR = new Set(['kernel', 'config', 'infra', 'jobs', 'shared', 'observability']);
+const GROUND_FLOOR = new Set(['kernel', 'config', 'infra', 'jobs', 'writes', 'shared', 'observability']);
 
 /**
  * Pairs of folders that still import each other, each with why. Shrink it; never grow it without a reason as good.
  * Written as 'a <-> b' with a before b alphabetically.
  */
 const MUTUAL_PAIRS_ALLOWED: Record<string, string> = {
-  'app <-> streaming': 'the stream worker command boots the composition root, which also wires the stream into the API process',
   'dead-letters <-> ingestion': 'ingestion records dead letters (the write path); replaying a dead letter ingests it again',
   'customers <-> policy': 'the per-customer purpose check reads the customer profile rows; customer resolvers call that check',
 };

@@ -91,7 +91,7 @@ describe('the API on its embedded Neo4j', () => {
     expect(retention.code).toBe(0);
 
     const worker = await runCompiledCommand(
-      'dist/streaming/worker.command.js',
+      'dist/worker.js',
       { ...embedded(dataDir), ...streamEnv(u), AUTH_DEV_MODE: 'true' },
       { until: /ingest worker started/ },
     );

@@ -35,7 +35,7 @@ describe('a worker killed with SIGKILL in the middle of its work', () => {
     const worker = await startManagedProcess({
       name: 'ingest worker',
       command: process.execPath,
-      args: ['dist/streaming/worker.command.js'],
+      args: ['dist/worker.js'],
       cwd: ROOT,
       env: { ...process.env, ...env, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'info', RETENTION_INTERVAL_MINUTES: '0', SEGMENT_WINDOW_SCHEDULER: 'false' },
       ready: /ingest worker started/,
@@ -89,7 +89,7 @@ describe('the worker process', () => {
       const worker = await startManagedProcess({
         name: 'ingest worker',
         command: process.execPath,
-        args: ['dist/streaming/worker.command.js'],
+        args: ['dist/worker.js'],
         cwd: ROOT,
         env: { ...process.env, ...env, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET, RETENTION_INTERVAL_MINUTES: '0', SEGMENT_WINDOW_SCHEDULER: 'false' },
         ready: /ingest worker started/,
@@ -107,7 +107,7 @@ describe('the worker process', () => {
 
   it('refuses to start without REDIS_URL, saying so', () => {
     const { REDIS_URL: _ignored, ...withoutRedis } = process.env;
-    const run = spawnSync(process.execPath, ['dist/streaming/worker.command.js'], {
+    const run = spawnSync(process.execPath, ['dist/worker.js'], {
       cwd: ROOT,
       env: { ...withoutRedis, NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_JWT_SECRET },
       encoding: 'utf8',

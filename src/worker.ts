@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { createApp } from '../app';
-import { ConfigError, loadConfig } from '../config/config';
-import { runCommand } from '../infra/services/run-command';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config/config';
+import { runCommand } from './infra/services/run-command';
 
 /**
  * `npm run worker`: the ingest stream's consumer on its own. The app is composed as for the API (same ingestion path,
