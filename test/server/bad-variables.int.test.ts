@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { createLogger } from '../../src/observability/logger';
-import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
-import { customerOfUser, ingestEventFor, postGraphQL, viaWs, wsClient, type GraphQLResponse } from '../support/transports';
+import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { customerOfUser, ingestEventFor, listenOnBoth, postGraphQL, viaWs, type SendOn } from '../support/transports';
 
 const BY_ID = 'query($id: ID!) { customer(id: $id) { id } }';
 const BY_TYPE = 'query($t: IdentifierType!) { customerByIdentifier(type: $t, value: "x") { id } }';
@@ -22,22 +22,16 @@ describe('bad variables, on HTTP and graphql-ws alike', () => {
   let url: string;
   let token: string;
   let client: Client;
+  let send: SendOn;
   const logLines: { level: number; msg: string }[] = [];
   beforeAll(async () => {
     app = await startTestApp({ logger: createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line)) }) });
-    url = await app.listen('127.0.0.1', 0);
-    token = await tokenFor(app, 'admin');
-    client = wsClient(url, token);
+    ({ url, token, client, send } = await listenOnBoth(app));
   });
   afterAll(async () => {
     await client.dispose();
     await app.close();
   });
-
-  const send: Record<'http' | 'ws', (query: string, variables: Record<string, unknown>) => Promise<GraphQLResponse>> = {
-    http: (query, variables) => postGraphQL(url, { query, variables }, token),
-    ws: (query, variables) => viaWs(client, query, variables),
-  };
 
   describe.each(['http', 'ws'] as const)('over %s', (transport) => {
     it.each(PROBES.filter((probe) => transport === 'ws' || probe.query !== CHANGES))(

@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
-import { startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
-import { customerOfUser, ingestEventFor, postGraphQL, viaWs, wsClient, type GraphQLResponse } from '../support/transports';
+import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { customerOfUser, ingestEventFor, listenOnBoth, postGraphQL, viaWs, type GraphQLResponse, type SendOn } from '../support/transports';
 
 /**
  * Limits small enough for an ingest mutation to break each one alone: the documents below stay inside every
@@ -34,21 +34,15 @@ describe('operation limits, on HTTP and graphql-ws alike', () => {
   let url: string;
   let token: string;
   let client: Client;
+  let send: SendOn;
   beforeAll(async () => {
     app = await startTestApp({ env: SMALL_LIMITS });
-    url = await app.listen('127.0.0.1', 0);
-    token = await tokenFor(app, 'admin');
-    client = wsClient(url, token);
+    ({ url, token, client, send } = await listenOnBoth(app));
   });
   afterAll(async () => {
     await client.dispose();
     await app.close();
   });
-
-  const send: Record<'http' | 'ws', (query: string, variables: Record<string, unknown>) => Promise<GraphQLResponse>> = {
-    http: (query, variables) => postGraphQL(url, { query, variables }, token),
-    ws: (query, variables) => viaWs(client, query, variables),
-  };
 
   describe.each(['http', 'ws'] as const)('over %s', (transport) => {
     it.each(HOSTILE)('refuses a mutation over the $limit limit before it runs', async ({ limit, code, query }) => {
@@ -108,21 +102,16 @@ describe('operation limits at their defaults', () => {
   let url: string;
   let token: string;
   let client: Client;
+  let send: SendOn;
   beforeAll(async () => {
     app = await startTestApp();
-    url = await app.listen('127.0.0.1', 0);
-    token = await tokenFor(app, 'admin');
-    client = wsClient(url, token);
+    ({ url, token, client, send } = await listenOnBoth(app));
   });
   afterAll(async () => {
     await client.dispose();
     await app.close();
   });
   const post = (query: string) => postGraphQL(url, { query }, token);
-  const send: Record<'http' | 'ws', (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>> = {
-    http: (query, variables) => postGraphQL(url, { query, variables }, token),
-    ws: (query, variables) => viaWs(client, query, variables),
-  };
 
   it('allows 15 aliases and refuses 16', async () => {
     const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: customer(id: "none") { id }`).join(' ')} }`;

@@ -1,6 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { gql, type TestApp } from './test-app';
+import { gql, tokenFor, type TestApp } from './test-app';
 
 export type GraphQLResponse = { status?: number; data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
 
@@ -37,6 +37,21 @@ export function viaWs(client: Client, query: string, variables?: Record<string, 
       },
     );
   });
+}
+
+export type Transport = 'http' | 'ws';
+export type SendOn = Record<Transport, (query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse>>;
+
+/** The app listening on a free port, with an admin able to send one operation over either transport. */
+export async function listenOnBoth(app: TestApp): Promise<{ url: string; token: string; client: Client; send: SendOn }> {
+  const url = await app.listen('127.0.0.1', 0);
+  const token = await tokenFor(app, 'admin');
+  const client = wsClient(url, token);
+  const send: SendOn = {
+    http: (query, variables) => postGraphQL(url, { query, variables }, token),
+    ws: (query, variables) => viaWs(client, query, variables),
+  };
+  return { url, token, client, send };
 }
 
 /** A hostile document wraps this mutation: it must never run, so the user id must never resolve to a customer. */
