@@ -13,7 +13,28 @@ export type PacedLoad = {
   body: () => string;
 };
 
-export type PacedResult = { rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number; total: number };
+/** `graphqlErrors`: 2xx answers whose body carries GraphQL errors: failures, though the status says otherwise. */
+export type PacedResult = {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  graphqlErrors: number;
+  total: number;
+};
+
+/** True when a GraphQL answer's body reports errors (or is not a GraphQL answer at all). */
+export function carriesErrors(body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as { errors?: unknown[]; data?: unknown };
+    return (Array.isArray(parsed.errors) && parsed.errors.length > 0) || parsed.data === undefined || parsed.data === null;
+  } catch {
+    return true;
+  }
+}
 
 /**
  * An open-model load at a constant rate: request i is due at start + i / rate, whatever became of the ones before.
@@ -30,14 +51,16 @@ export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
   const inFlight = new Set<Promise<void>>();
   let errors = 0;
   let non2xx = 0;
+  let graphqlErrors = 0;
 
   const send = (dueAt: number) => {
     const request = pool
       .request({ method: 'POST', path: target.pathname + target.search, headers: options.headers, body: options.body() })
       .then(async (response) => {
-        await response.body.dump();
+        const body = await response.body.text();
         latencyUs.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
         if (response.statusCode < 200 || response.statusCode >= 300) non2xx++;
+        else if (carriesErrors(body)) graphqlErrors++;
       })
       .catch(() => {
         errors++;
@@ -68,6 +91,7 @@ export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
     max: latencyUs.maxValue / 1000,
     errors,
     non2xx,
+    graphqlErrors,
     total,
   };
   latencyUs.destroy();
