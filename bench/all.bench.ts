@@ -9,7 +9,7 @@ import { targetTable, type TargetResult } from './trials';
 const BENCHES: Record<string, { script: string; args: string[] }> = {
   ingest: { script: 'ingest.bench.js', args: [] },
   read: { script: 'read.bench.js', args: ['--roles', 'service,analyst'] },
-  policy: { script: 'read.bench.js', args: ['--scenario', 'policy'] },
+  policy: { script: 'policy.bench.js', args: [] },
   audience: { script: 'audience.bench.js', args: [] },
 };
 
