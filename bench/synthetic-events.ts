@@ -80,3 +80,117 @@ export function syntheticEvents(count: number, namespace: string, seed = 42): Ra
   }
   return events;
 }
+
+type Person = {
+  n: number;
+  userId: string | null;
+  crmId: string | null;
+  emails: string[];
+  phones: string[];
+  anons: string[];
+  /** Set once a bridge merged this person into another: later events reach the survivor. */
+  mergedInto: Person | null;
+};
+
+/**
+ * Phone numbers valid for libphonenumber (US, area code 212, exchanges 200-999), one sequence per process so no two
+ * runs of a benchmark, which share its database, ever hand two people the same number.
+ */
+let phoneSerial = 0;
+const nextPhone = () => `+1212${String(2_000_000 + (phoneSerial++ % 8_000_000)).padStart(7, '0')}`;
+
+/**
+ * `count` IDENTIFY events, each with three to five identifiers (anonymousId, userId, email, phone, crmId) and
+ * traits: about 60% introduce a new person, 20% bring a returning person back with a new browser (their known
+ * identifiers and a new anonymousId: LINKED), and 20% bridge two earlier people, carrying identifiers of both (MERGED,
+ * or a MERGE_BLOCKED conflict when both hold a userId or a CRM id, which merge protection refuses).
+ */
+export function identityHeavyEvents(count: number, namespace: string, seed = 42): RawEvent[] {
+  const random = mulberry32(seed);
+  const people: Person[] = [];
+  /** People without a userId or CRM id: one of them can join anyone without breaking the one-of-a-kind limits. */
+  const prospects: Person[] = [];
+  const events: RawEvent[] = [];
+  const chance = (p: number) => random() < p;
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const survivor = (p: Person): Person => (p.mergedInto ? survivor(p.mergedInto) : p);
+  let anonSerial = 0;
+  const newAnon = () => `${namespace}-anon-${anonSerial++}`;
+  const event = (i: number, ids: { userId?: string | null; anonymousId: string; email?: string; phone?: string; crmId?: string }, n: number): RawEvent => ({
+    messageId: `${namespace}-${i}`,
+    type: 'IDENTIFY',
+    userId: ids.userId ?? null,
+    anonymousId: ids.anonymousId,
+    traits: {
+      ...(ids.email ? { email: ids.email } : {}),
+      ...(ids.phone ? { phone: ids.phone } : {}),
+      ...(ids.crmId ? { crmId: ids.crmId } : {}),
+      firstName: `First${n}`,
+      lastName: `Last${n}`,
+      company: `Company ${n % 97}`,
+      address: { city: ['Lyon', 'Oslo', 'Porto', 'Turin'][n % 4], country: 'FR' },
+    },
+    timestamp: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
+    source: i % 3 === 0 ? 'mobile' : 'web',
+  });
+
+  for (let i = 0; i < count; i++) {
+    const roll = random();
+    if (people.length < 20 || roll < 0.6) {
+      const n = people.length;
+      // Two to four identifiers besides the anonymousId; a person without userId and CRM id is a prospect.
+      const known = chance(0.6);
+      const person: Person = {
+        n,
+        userId: known ? `${namespace}-user-${n}` : null,
+        crmId: known && chance(0.4) ? `${namespace}-crm-${n}` : null,
+        emails: [`${namespace}-p${n}@bench.test`],
+        phones: chance(0.6) || !known ? [nextPhone()] : [],
+        anons: [newAnon()],
+        mergedInto: null,
+      };
+      people.push(person);
+      if (!known) prospects.push(person);
+      events.push(
+        event(i, { userId: person.userId, anonymousId: person.anons[0], email: person.emails[0], phone: person.phones[0], crmId: person.crmId ?? undefined }, n),
+      );
+    } else if (roll < 0.8) {
+      // A returning person on a new browser: identified by what they are known by, perhaps with a new phone.
+      const person = survivor(pick(people));
+      const anonymousId = newAnon();
+      person.anons.push(anonymousId);
+      const phone = person.phones.length === 0 || chance(0.3) ? nextPhone() : person.phones[0];
+      if (!person.phones.includes(phone)) person.phones.push(phone);
+      events.push(event(i, { userId: person.userId, anonymousId, email: person.emails[0], phone, crmId: person.crmId ?? undefined }, person.n));
+    } else {
+      // A bridge: a person signs in where another one (a prospect, known by email and phone) was seen.
+      const person = survivor(pick(people));
+      const candidates = prospects.slice(-400).filter((p) => p.mergedInto === null && p !== person);
+      const other = candidates.length > 0 ? pick(candidates) : survivor(pick(people));
+      events.push(
+        event(
+          i,
+          { userId: person.userId ?? undefined, anonymousId: other.anons[other.anons.length - 1], email: person.emails[0], phone: other.phones[0] },
+          person.n,
+        ),
+      );
+      if (other !== person && !(person.userId && other.userId) && !(person.crmId && other.crmId)) {
+        other.mergedInto = person;
+        person.emails.push(...other.emails);
+        person.phones.push(...other.phones);
+        person.anons.push(...other.anons);
+      }
+    }
+  }
+  return events;
+}
+
+/** The streams `bench:ingest` measures, by the name its `--streams` option takes. */
+export const STREAMS = {
+  light: { describe: 'light: tracking traffic, 70% first visits, 30% sign-ups, tracks and logins (links, merges)', events: syntheticEvents },
+  identity: {
+    describe: 'identity-heavy: every event an IDENTIFY with 3-5 identifiers and traits, 20% bridging two earlier people',
+    events: identityHeavyEvents,
+  },
+} as const;
+export type StreamName = keyof typeof STREAMS;
