@@ -1,8 +1,3 @@
 UNWIND $customers AS row
-CREATE (:Customer {
-  id: row.id,
-  status: 'ACTIVE',
-  createdAt: datetime(row.createdAt),
-  updatedAt: datetime(row.createdAt),
-  resolvedAt: datetime(row.createdAt)
-})
+WITH row, datetime(row.createdAt) AS at
+CREATE (:Customer {id: row.id, status: 'ACTIVE', createdAt: at, updatedAt: at, resolvedAt: at})

@@ -1,22 +1,41 @@
-// Finds the active customers owning the batch's identifier and record keys and write-locks them (SET), in id
-// order, so no other batch can merge them or link identifiers to them until this one commits. Identifier
-// counts are read after the lock, so they are exact; owners-of.cypher then checks no key moved meanwhile.
+// Finds the active customers owning the batch's identifier and record keys and write-locks them, in id order, so no
+// other batch can merge them or link identifiers to them until this one commits. Then, every lock held (collect
+// waits for all of them), reads again who owns each key: a key that changed hands between the first read and the
+// lock comes back in `moved`, and the caller locks again. Identifier counts are read under the lock, so they are exact.
 CALL () {
   UNWIND $identifierKeys AS key
   MATCH (:Identifier {key: key})-[:IDENTIFIES]->(c:Customer)
-  RETURN key, c
+  RETURN key AS identifierKey, null AS recordKey, c
   UNION ALL
   UNWIND $recordKeys AS key
   MATCH (:SourceRecord {key: key})-[:DESCRIBES]->(c:Customer)
-  RETURN key, c
+  RETURN null AS identifierKey, key AS recordKey, c
 }
-WITH c, collect(key) AS keys
+WITH c, collect(identifierKey) AS identifierKeys, collect(recordKey) AS recordKeys
 ORDER BY c.id
-SET c.resolvedAt = datetime($now)
-WITH c, keys
+// The value it has: Neo4j takes the write lock and, the value being unchanged, writes nothing.
+SET c.id = c.id
+WITH collect({c: c, identifierKeys: identifierKeys, recordKeys: recordKeys}) AS locked
+UNWIND locked AS owner
+WITH owner.c AS c, owner.identifierKeys AS identifierKeys, owner.recordKeys AS recordKeys
 CALL (c) {
   MATCH (c)<-[:IDENTIFIES]-(i:Identifier)
   WITH i.type AS type, count(i) AS n
   RETURN collect({type: type, n: n}) AS counts
 }
-RETURN c.id AS customerId, c.createdAt AS createdAt, c.candidates AS candidates, counts, keys
+CALL (c, identifierKeys, recordKeys) {
+  CALL (c, identifierKeys, recordKeys) {
+    UNWIND identifierKeys AS key
+    OPTIONAL MATCH (:Identifier {key: key})-[:IDENTIFIES]->(current:Customer)
+    WITH key, current WHERE current IS NULL OR current <> c
+    RETURN key
+    UNION ALL
+    UNWIND recordKeys AS key
+    OPTIONAL MATCH (:SourceRecord {key: key})-[:DESCRIBES]->(current:Customer)
+    WITH key, current WHERE current IS NULL OR current <> c
+    RETURN key
+  }
+  RETURN collect(key) AS moved
+}
+RETURN c.id AS customerId, c.createdAt.epochMillis AS createdAtMs, c.candidates AS candidates, counts,
+       identifierKeys + recordKeys AS keys, moved

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
+import { sentTogether } from '../infra/neo4j/sent-together';
 import { RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import type { Attachments } from './plan-attachments';
 import type { Candidates } from './profile-attributes';
@@ -8,10 +9,12 @@ import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
 
 export type OwnerRow = {
   customerId: string;
-  createdAt: Date;
+  createdAtMs: number;
   candidates: string | null;
   counts: { type: IdentifierType; n: number }[];
   keys: string[];
+  /** Keys of this owner that another batch moved before the lock was taken: the snapshot is stale, lock again. */
+  moved: string[];
 };
 
 /** The write side of identity resolution: one UNWIND statement per kind of change in a batch. */
@@ -22,7 +25,6 @@ export class IdentityRepository {
     this.q = registry.bind({
       findIngested: 'identity/find-ingested',
       lockOwners: 'identity/lock-owners',
-      ownersOf: 'identity/owners-of',
       createCustomers: 'identity/create-customers',
       absorbCustomers: 'identity/absorb-customers',
       linkIdentifiers: 'identity/link-identifiers',
@@ -52,26 +54,24 @@ export class IdentityRepository {
     return new Map(rows.map((row) => [row.key, row.customerId]));
   }
 
-  /** Owners of the keys, write-locked; see lock-owners.cypher. */
-  async lockOwners(tx: Tx, keys: string[], now: string): Promise<OwnerRow[]> {
+  /** Owners of the keys, write-locked, with the keys that moved before the lock was taken; see lock-owners.cypher. */
+  async lockOwners(tx: Tx, keys: string[]): Promise<OwnerRow[]> {
     if (keys.length === 0) return [];
-    return tx.rows<OwnerRow>(this.q.lockOwners, { ...splitKeys(keys), now });
+    return tx.rows<OwnerRow>(this.q.lockOwners, splitKeys(keys));
   }
 
-  /** Current owner of each key that has one. */
-  async ownersOf(tx: Tx, keys: string[]): Promise<Map<string, string>> {
-    if (keys.length === 0) return new Map();
-    const rows = await tx.rows<{ key: string; customerId: string }>(this.q.ownersOf, splitKeys(keys));
-    return new Map(rows.map((row) => [row.key, row.customerId]));
-  }
-
-  async apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string): Promise<void> {
-    const run = async (query: string, name: string, rows: unknown[]) => {
-      if (rows.length > 0) await tx.rows(query, { [name]: rows, now, ruleVersion });
+  /**
+   * Sends the plan's statements without waiting for each answer: Neo4j runs them in the order sent, and the client
+   * waits once, for all, when the returned promise settles (so it can prepare the attachments meanwhile).
+   */
+  apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string): Promise<void> {
+    const sent: Promise<unknown>[] = [];
+    const run = (query: string, name: string, rows: unknown[]) => {
+      if (rows.length > 0) sent.push(tx.rows(query, { [name]: rows, now, ruleVersion }));
     };
-    await run(this.q.createCustomers, 'customers', plan.newCustomers);
-    await run(this.q.absorbCustomers, 'absorptions', plan.absorptions);
-    await run(
+    run(this.q.createCustomers, 'customers', plan.newCustomers);
+    run(this.q.absorbCustomers, 'absorptions', plan.absorptions);
+    run(
       this.q.linkIdentifiers,
       'links',
       plan.links.map((link) => ({
@@ -85,8 +85,8 @@ export class IdentityRepository {
         occurredAt: link.occurredAt,
       })),
     );
-    await run(this.q.touchIdentifiers, 'touches', seenRanges(plan.touches));
-    await run(
+    run(this.q.touchIdentifiers, 'touches', seenRanges(plan.touches));
+    run(
       this.q.recordMerges,
       'merges',
       plan.merges.map((merge) => ({
@@ -102,7 +102,7 @@ export class IdentityRepository {
         })),
       })),
     );
-    await run(
+    run(
       this.q.recordConflicts,
       'conflicts',
       plan.conflicts.map((conflict) => ({
@@ -118,26 +118,36 @@ export class IdentityRepository {
         cause: conflict.cause,
       })),
     );
+    return sentTogether(sent);
   }
 
-  /** Writes what hangs off the customers; `existing` tells which record keys had a record when read under lock. */
-  async attach(tx: Tx, rows: Attachments, existing: (recordKey: string) => boolean, now: string, keepBehaviourFrom: number): Promise<void> {
-    const run = async (query: string, name: string, list: unknown[]) => {
-      if (list.length > 0) await tx.rows(query, { [name]: list, now, keepFrom: keepBehaviourFrom });
+  /**
+   * Writes what hangs off the customers, sent like `apply`'s statements (after them, when called after it);
+   * `existing` tells which record keys had a record when read under lock.
+   */
+  attach(tx: Tx, rows: Attachments, existing: (recordKey: string) => boolean, now: string, keepBehaviourFrom: number): Promise<void> {
+    const sent: Promise<unknown>[] = [];
+    const run = (query: string, name: string, list: unknown[]) => {
+      if (list.length > 0) sent.push(tx.rows(query, { [name]: list, now, keepFrom: keepBehaviourFrom }));
     };
-    await run(this.q.createSourceRecords, 'records', rows.sourceRecords.filter((r) => !existing(r.key)));
+    run(this.q.createSourceRecords, 'records', rows.sourceRecords.filter((r) => !existing(r.key)));
     const updated = rows.sourceRecords.filter((r) => existing(r.key));
     if (updated.length > 0) {
-      const [{ matched }] = await tx.rows<{ matched: number }>(this.q.updateSourceRecords, { records: updated, now });
-      if (matched !== updated.length) throw new RetryableConflict('a source record moved while its batch held the lock');
+      sent.push(
+        tx.rows<{ matched: number }>(this.q.updateSourceRecords, { records: updated, now }).then(([{ matched }]) => {
+          if (matched !== updated.length) throw new RetryableConflict('a source record moved while its batch held the lock');
+        }),
+      );
     }
-    await run(this.q.attachDevices, 'devices', rows.devices);
-    await run(this.q.recordConsents, 'consents', rows.consents);
-    await run(this.q.updateProfiles, 'profiles', rows.profiles);
-    await run(this.q.recordIngestions, 'ingestions', rows.ingestions);
-    await run(this.q.recordActivity, 'activities', rows.activities);
+    run(this.q.attachDevices, 'devices', rows.devices);
+    run(this.q.recordConsents, 'consents', rows.consents);
+    run(this.q.updateProfiles, 'profiles', rows.profiles);
+    run(this.q.recordIngestions, 'ingestions', rows.ingestions);
+    run(this.q.recordActivity, 'activities', rows.activities);
+    return sentTogether(sent);
   }
 }
+
 
 /**
  * The same refusal again (same customers, identifier and reason) is one Conflict; hashed, as it holds a value. The
@@ -175,7 +185,7 @@ export function snapshotFrom(rows: OwnerRow[]) {
     for (const key of row.keys) owners.set(key, row.customerId);
     customers.set(row.customerId, {
       id: row.customerId,
-      createdAt: row.createdAt.toISOString(),
+      createdAt: new Date(row.createdAtMs).toISOString(),
       counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
       candidates: row.candidates ? (JSON.parse(row.candidates) as Candidates) : {},
     });

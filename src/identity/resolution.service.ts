@@ -3,10 +3,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
+import { sentTogether } from '../infra/neo4j/sent-together';
 import type { NormalizerOptions } from './identifier-normalizer';
 import { IdentityRepository, snapshotFrom } from './identity.repository';
 import type { IdentityRules } from './identity-rules';
-import { planAttachments } from './plan-attachments';
+import { planAttachments, type Attachments } from './plan-attachments';
 import { planResolution } from './resolution-planner';
 import type { Snapshot } from './resolution-plan';
 import type { ResolutionPlan } from './resolution-plan';
@@ -82,19 +83,29 @@ export class ResolutionService {
     if (fresh.length > 0) {
       const items = fresh.map((unit) => unit.item);
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
-      const snapshot = await this.lockedSnapshot(tx, keys, now);
+      const snapshot = await this.lockedSnapshot(tx, keys);
       const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7());
-      // Read under the batch's locks, before and after, so the difference is this batch's alone.
+      // Every statement from here on is sent without waiting for the one before (Neo4j runs them in order), so the
+      // attachments are prepared while Neo4j applies the plan. Consent is read under the batch's locks, before and
+      // after the writes, so the difference is this batch's alone.
       const watched = consentWatch(fresh, plan);
-      const consentBefore = await this.consents.current(tx, watched);
-      await this.repository.apply(tx, plan, this.options.ruleVersion, now);
+      const consentBefore = this.consents.current(tx, watched);
+      const applied = this.repository.apply(tx, plan, this.options.ruleVersion, now);
       const { bucketMs, retentionMs } = this.options.behaviour;
-      const attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs);
+      let attachments: Attachments;
+      try {
+        attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs);
+      } catch (error) {
+        await Promise.allSettled([consentBefore, applied]);
+        throw error;
+      }
       // A bucket counts while any part of it is inside a window as long as the retention: keep it one bucket longer.
-      await this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs - bucketMs);
+      const attached = this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs - bucketMs);
+      const consentAfter = this.consents.current(tx, watched);
+      await sentTogether([consentBefore, applied, attached, consentAfter]);
       effects.customersChanged(changedCustomers(plan));
       effects.touched(touchesOfResolution(fresh, plan));
-      effects.consentsChanged(consentChanges(consentBefore, await this.consents.current(tx, watched)));
+      effects.consentsChanged(consentChanges(await consentBefore, await consentAfter));
       fresh.forEach((unit, i) =>
         results.set(unit, {
           customerId: plan.finalCustomerOf(plan.items[i].customerId),
@@ -118,17 +129,15 @@ export class ResolutionService {
   }
 
   /**
-   * Locks the owners of `keys` (reading their identifier counts under the lock), then checks that no key changed
-   * hands between the read and the lock; if one did, locks again. Keys without an owner need no check: creating
-   * them (identifiers and records alike are CREATEd) collides on the unique constraint if another batch got
-   * there first, and the transaction is retried.
+   * Locks the owners of `keys` (reading their identifier counts under the lock); a key that changed hands between
+   * the read and the lock sends it round again. Keys without an owner need no check: creating them (identifiers and
+   * records alike are CREATEd) collides on the unique constraint if another batch got there first, and the
+   * transaction is retried.
    */
-  private async lockedSnapshot(tx: Tx, keys: string[], now: string): Promise<Snapshot> {
+  private async lockedSnapshot(tx: Tx, keys: string[]): Promise<Snapshot> {
     for (let round = 0; round < MAX_LOCK_ROUNDS; round++) {
-      const snapshot = snapshotFrom(await this.repository.lockOwners(tx, keys, now));
-      const owned = [...snapshot.owners.keys()];
-      const current = await this.repository.ownersOf(tx, owned);
-      if (owned.every((key) => current.get(key) === snapshot.owners.get(key))) return snapshot;
+      const owners = await this.repository.lockOwners(tx, keys);
+      if (owners.every((owner) => owner.moved.length === 0)) return snapshotFrom(owners);
     }
     throw new RetryableConflict(`Owners of ${keys.length} keys kept changing after ${MAX_LOCK_ROUNDS} lock rounds`);
   }
