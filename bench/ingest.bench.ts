@@ -1,9 +1,10 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import { CypherRegistry } from '../src/infra/neo4j/cypher-registry';
 import type { RawEvent } from '../src/ingestion/event-normalizer';
 import { machineConditions, progress, startBenchStack, type BenchStack } from './bench-stack';
 import { carriesErrors } from './paced-load';
-import { processCpuMs } from './process-cpu';
+import { jvmThreadCpuMs, processCpuMs, type ThreadCpu } from './process-cpu';
 import { profileCpuInto, withServer } from './read-load';
 import { STREAMS, type StreamName } from './synthetic-events';
 import { DEFAULT_RUNS, loadAverage, median, saveResults, targetTable, trials, type TargetResult } from './trials';
@@ -34,6 +35,10 @@ type Run = {
   dbCpuMs: number | null;
   /** Service path only (the statements are counted in this process): per statement file, calls and client ms. */
   statements: Map<string, Statement> | null;
+  /** Service path only: waits for Neo4j's answers (statements sent together count once), without BEGIN and COMMIT. */
+  roundTrips: number | null;
+  /** Neo4j's CPU per event by thread kind (query work, GC, JIT compilers, the rest); null where it cannot be read. */
+  dbThreads: ThreadCpu | null;
   outcomes: Record<string, number>;
   failedAnswers: number;
   firstTenthMs: number;
@@ -43,6 +48,9 @@ type Run = {
 /** Outcomes a stream of never-seen events cannot rightly get: each one is a failed answer. */
 const WRONG_OUTCOMES = ['REJECTED', 'SUPPRESSED', 'DUPLICATE'];
 
+/** Marks the service calls of a run, so the statements counted are theirs and not those of background jobs. */
+const measuredCall = new AsyncLocalStorage<true>();
+
 function serviceSender(stack: BenchStack): Sender {
   return {
     path: 'service',
@@ -50,7 +58,10 @@ function serviceSender(stack: BenchStack): Sender {
     async send(events) {
       const outcomes: Record<string, number> = {};
       try {
-        for (const result of await stack.app.services.ingestion.ingestEvents(events)) outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+        for (const result of await measuredCall.run(true, () => stack.app.services.ingestion.ingestEvents(events))) {
+          outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+          if (result.conflicts.length > 0) outcomes.conflicts = (outcomes.conflicts ?? 0) + result.conflicts.length;
+        }
       } catch (error) {
         process.stderr.write(`\nservice call failed: ${(error as Error).message}\n`);
         return { failed: true, outcomes: { ERROR: events.length } };
@@ -91,26 +102,40 @@ function httpSender(url: string, pid: number, token: string): Sender {
   };
 }
 
-/** Counts the statements the service runs in this process, by Cypher file, with the ms each took as the client saw it. */
+/**
+ * Counts the statements the service calls run in this process, by Cypher file, with the ms each took as the client
+ * saw it, and the round trips: statements sent together (pipelined) overlap in time and make one.
+ */
 function statementCounter(stack: BenchStack) {
   const registry = new CypherRegistry();
   let current: Map<string, Statement> | null = null;
+  let spans: [number, number][] = [];
   stack.db.onQuery((query, elapsedMs) => {
-    if (!current) return;
+    if (!current || !measuredCall.getStore()) return;
     const name = registry.nameOf(query);
     const s = current.get(name) ?? { calls: 0, ms: 0 };
     s.calls++;
     s.ms += elapsedMs;
     current.set(name, s);
+    const end = performance.now();
+    spans.push([end - elapsedMs, end]);
   });
   return {
     start() {
       current = new Map();
+      spans = [];
     },
-    stop() {
+    stop(): { statements: Map<string, Statement>; roundTrips: number } | null {
       const counted = current;
       current = null;
-      return counted;
+      if (!counted) return null;
+      let roundTrips = 0;
+      let reach = -Infinity;
+      for (const [start, end] of spans.sort((a, b) => a[0] - b[0])) {
+        if (start > reach) roundTrips++;
+        reach = Math.max(reach, end);
+      }
+      return { statements: counted, roundTrips };
     },
   };
 }
@@ -128,6 +153,7 @@ async function run(
   const callMs: number[] = [];
   const apiBefore = processCpuMs(sender.pid);
   const dbBefore = stack.neo4j.pid === undefined ? null : processCpuMs(stack.neo4j.pid);
+  const threadsBefore = stack.neo4j.pid === undefined ? null : jvmThreadCpuMs(stack.neo4j.pid);
   if (sender.path === 'service') counter.start();
   const started = performance.now();
   for (let start = 0; start < events.length; start += batch) {
@@ -140,9 +166,11 @@ async function run(
     if (done === events.length || Math.floor(done / 5000) !== Math.floor(start / 5000)) progress(label, done, events.length);
   }
   const seconds = (performance.now() - started) / 1000;
-  const statements = sender.path === 'service' ? counter.stop() : null;
+  const counted = sender.path === 'service' ? counter.stop() : null;
   const apiAfter = processCpuMs(sender.pid);
   const dbAfter = stack.neo4j.pid === undefined ? null : processCpuMs(stack.neo4j.pid);
+  const threadsAfter = stack.neo4j.pid === undefined ? null : jvmThreadCpuMs(stack.neo4j.pid);
+  const perEvent = (after: number, before: number) => (after - before) / events.length;
   const tenth = Math.max(1, Math.floor(callMs.length / 10));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
@@ -152,7 +180,17 @@ async function run(
     rate: events.length / seconds,
     apiCpuMs: apiBefore === null || apiAfter === null ? null : (apiAfter - apiBefore) / events.length,
     dbCpuMs: dbBefore === null || dbAfter === null ? null : (dbAfter - dbBefore) / events.length,
-    statements,
+    statements: counted?.statements ?? null,
+    roundTrips: counted ? counted.roundTrips / callMs.length : null,
+    dbThreads:
+      threadsBefore && threadsAfter
+        ? {
+            work: perEvent(threadsAfter.work, threadsBefore.work),
+            gc: perEvent(threadsAfter.gc, threadsBefore.gc),
+            jit: perEvent(threadsAfter.jit, threadsBefore.jit),
+            other: perEvent(threadsAfter.other, threadsBefore.other),
+          }
+        : null,
     outcomes,
     failedAnswers,
     firstTenthMs: mean(callMs.slice(0, tenth)),
@@ -213,7 +251,7 @@ function report(measured: Measured[], stack: BenchStack, o: { runs: number; even
   for (const stream of new Set(measured.map((m) => m.stream))) console.log(`stream ${STREAMS[stream].describe}`);
   console.log('service: IngestionService in the benchmark process; http: the API (`createApp`, as npm start) in a process of its own\n');
 
-  console.log('stream     path     batch  runs (events/s, load before)                         API CPU ms/ev  Neo4j CPU ms/ev  stmts/batch  ms/batch first..last tenth  failed  outcomes (all runs)');
+  console.log('stream     path     batch  runs (events/s, load before)                         API CPU ms/ev  Neo4j CPU ms/ev  stmts/batch  waits/batch  ms/batch first..last tenth  failed  outcomes (all runs)');
   for (const m of measured) {
     const runs = m.runs.map((r) => r.value);
     const figures = m.runs.map((r) => `${r.value.rate.toFixed(0)} (${r.load.toFixed(2)})`).join(' / ');
@@ -229,6 +267,7 @@ function report(measured: Measured[], stack: BenchStack, o: { runs: number; even
         fixed(medianOf(runs, (r) => r.apiCpuMs), 3).padStart(13),
         fixed(medianOf(runs, (r) => r.dbCpuMs), 3).padStart(16),
         fixed(statements, 1).padStart(12),
+        fixed(medianOf(runs, (r) => r.roundTrips), 1).padStart(12),
         `${fixed(medianOf(runs, (r) => r.firstTenthMs), 1)} .. ${fixed(medianOf(runs, (r) => r.lastTenthMs), 1)}`.padStart(27),
         String(runs.reduce((n, r) => n + r.failedAnswers, 0)).padStart(7),
         ` ${Object.entries(outcomes).map(([k, n]) => `${k}=${n}`).join(' ')}`,
@@ -236,8 +275,9 @@ function report(measured: Measured[], stack: BenchStack, o: { runs: number; even
     );
   }
   console.log('CPU ms/ev: CPU time (user + system, from /proc) per event of the process that served the batches and of Neo4j, median');
-  console.log('of the runs; on a shared machine it moves much less than events/s. stmts/batch: counted on the service path (HTTP runs');
-  console.log('the same service); each statement is one round trip, plus BEGIN and COMMIT per batch.');
+  console.log('of the runs; on a shared machine it moves much less than events/s. stmts/batch, waits/batch: counted on the service');
+  console.log('path (HTTP runs the same service): statements, and round trips to Neo4j (statements sent together wait once), plus');
+  console.log('the COMMIT. conflicts: identifiers merge protection refused (counted on the service path).');
 
   // Where the time goes: per stream, the statements of the service path at the measured batch size.
   for (const m of measured.filter((x) => x.path === 'service' && x.batch === o.batch)) {
@@ -262,7 +302,12 @@ function report(measured: Measured[], stack: BenchStack, o: { runs: number; even
       `  API CPU ${fixed(api, 3)} ms/event (HTTP: ${fixed(httpApi, 3)}, so GraphQL and JSON add ${fixed(api !== null && httpApi !== null ? httpApi - api : null, 3)});` +
         ` Neo4j CPU ${fixed(medianOf(m.runs.map((r) => r.value), (r) => r.dbCpuMs), 3)} ms/event`,
     );
-    console.log(`  ${(calls / batches).toFixed(1)} statements (${(calls / batches + 2).toFixed(1)} round trips with BEGIN and COMMIT), ${(ms / batches).toFixed(1)} ms waiting on them`);
+    const threads = (k: keyof ThreadCpu) => fixed(medianOf(m.runs.map((r) => r.value), (r) => r.dbThreads?.[k] ?? null), 3);
+    console.log(`  Neo4j CPU by thread, ms/event: queries ${threads('work')}, GC ${threads('gc')}, JIT compilers ${threads('jit')} (warm-up), other ${threads('other')}`);
+    console.log(
+      `  ${(calls / batches).toFixed(1)} statements in ${fixed(medianOf(m.runs.map((r) => r.value), (r) => r.roundTrips), 1)} round trips and a COMMIT;` +
+        ` ${(ms / batches).toFixed(1)} ms summed over statements (pipelined ones overlap)`,
+    );
     console.log('  statement                              calls/batch   ms/batch');
     for (const [name, s] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
       console.log(`  ${name.padEnd(38)} ${(s.calls / batches).toFixed(2).padStart(11)} ${(s.ms / batches).toFixed(1).padStart(10)}`);

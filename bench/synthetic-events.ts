@@ -92,17 +92,25 @@ type Person = {
   mergedInto: Person | null;
 };
 
+/** US area codes whose numbers libphonenumber takes as valid (exchanges 200-999). */
+const AREA_CODES = ['212', '646', '718', '917', '347', '929', '415', '628'];
+
 /**
- * Phone numbers valid for libphonenumber (US, area code 212, exchanges 200-999), one sequence per process so no two
- * runs of a benchmark, which share its database, ever hand two people the same number.
+ * Phone numbers valid for libphonenumber, drawn in sequence from a start that depends on the namespace, so the
+ * streams of different runs (which share a database) practically never hand two people the same number.
  */
-let phoneSerial = 0;
-const nextPhone = () => `+1212${String(2_000_000 + (phoneSerial++ % 8_000_000)).padStart(7, '0')}`;
+function phoneNumbers(namespace: string) {
+  let serial = [...namespace].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7) % (AREA_CODES.length * 8_000_000);
+  return () => {
+    const n = serial++ % (AREA_CODES.length * 8_000_000);
+    return `+1${AREA_CODES[Math.floor(n / 8_000_000)]}${String(2_000_000 + (n % 8_000_000)).padStart(7, '0')}`;
+  };
+}
 
 /**
  * `count` IDENTIFY events, each with three to five identifiers (anonymousId, userId, email, phone, crmId) and
- * traits: about 60% introduce a new person, 20% bring a returning person back with a new browser (their known
- * identifiers and a new anonymousId: LINKED), and 20% bridge two earlier people, carrying identifiers of both (MERGED,
+ * traits: about 60% introduce a new person, 20% bring a returning person back (their known identifiers, half of
+ * them from a new browser: LINKED), and 20% bridge two earlier people, carrying identifiers of both (MERGED,
  * or a MERGE_BLOCKED conflict when both hold a userId or a CRM id, which merge protection refuses).
  */
 export function identityHeavyEvents(count: number, namespace: string, seed = 42): RawEvent[] {
@@ -115,6 +123,7 @@ export function identityHeavyEvents(count: number, namespace: string, seed = 42)
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
   const survivor = (p: Person): Person => (p.mergedInto ? survivor(p.mergedInto) : p);
   let anonSerial = 0;
+  const nextPhone = phoneNumbers(namespace);
   const newAnon = () => `${namespace}-anon-${anonSerial++}`;
   const event = (i: number, ids: { userId?: string | null; anonymousId: string; email?: string; phone?: string; crmId?: string }, n: number): RawEvent => ({
     messageId: `${namespace}-${i}`,
@@ -155,11 +164,12 @@ export function identityHeavyEvents(count: number, namespace: string, seed = 42)
         event(i, { userId: person.userId, anonymousId: person.anons[0], email: person.emails[0], phone: person.phones[0], crmId: person.crmId ?? undefined }, n),
       );
     } else if (roll < 0.8) {
-      // A returning person on a new browser: identified by what they are known by, perhaps with a new phone.
+      // A returning person: identified by what they are known by, perhaps with a new phone.
       const person = survivor(pick(people));
-      const anonymousId = newAnon();
-      person.anons.push(anonymousId);
-      const phone = person.phones.length === 0 || chance(0.3) ? nextPhone() : person.phones[0];
+      // Half come back on a browser seen before; merge protection caps a person at five of each kind of identifier.
+      const anonymousId = chance(0.5) ? newAnon() : person.anons[person.anons.length - 1];
+      if (!person.anons.includes(anonymousId)) person.anons.push(anonymousId);
+      const phone = person.phones.length === 0 || chance(0.15) ? nextPhone() : person.phones[0];
       if (!person.phones.includes(phone)) person.phones.push(phone);
       events.push(event(i, { userId: person.userId, anonymousId, email: person.emails[0], phone, crmId: person.crmId ?? undefined }, person.n));
     } else {
