@@ -87,7 +87,7 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
       source,
       occurredAt,
       identifiers,
-      observations: profileObservations(traits, normalizer),
+      observations: profileObservations(traits, ids),
     },
     device: usableDevice
       ? {

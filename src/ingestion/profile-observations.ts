@@ -17,7 +17,7 @@ const first = (source: JsonObject, ...names: string[]) => {
  * address nested or flat, `name` split when first and last names are missing. Email and phone are normalised
  * like identifiers so the golden record shows the same value that resolves.
  */
-export function profileObservations(raw: JsonObject, normalizer: IdentifierNormalizer): Observations {
+export function profileObservations(raw: JsonObject, normalizer: Pick<IdentifierNormalizer, 'normalize'>): Observations {
   const address = isObject(raw.address) ? raw.address : raw;
   const company = isObject(raw.company) ? first(raw.company, 'name') : first(raw, 'company');
   const [nameFirst, ...nameRest] = (first(raw, 'name') ?? '').split(/\s+/).filter(Boolean);

@@ -79,7 +79,7 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
       occurredAt: updatedAt,
       identifiers,
       recordKey: key,
-      observations: profileObservations(attributes, normalizer),
+      observations: profileObservations(attributes, ids),
     },
     device: null,
     consents,
