@@ -340,7 +340,7 @@ async function main() {
       batch: { type: 'string', default: '1000' },
       'extra-batches': { type: 'string', default: '1,100' },
       'extra-events': { type: 'string', default: '5000' },
-      warmup: { type: 'string', default: '20' },
+      warmup: { type: 'string', default: '30' },
       'cpu-prof': { type: 'string' },
     },
   });
