@@ -67,8 +67,18 @@ export class SegmentDisclosure {
    * `segment:<id>` for a segment itself) that the principal does not read as stored: [] when it may follow it.
    */
   async hiddenFrom(principal: Principal, catalog: PolicyCatalog, reads: readonly string[], load: SegmentsById): Promise<string[]> {
-    if (PROFILE_ATTRIBUTES.every((attribute) => readsInClear(principal, catalog, attribute))) return [];
-    return (await attributesDecidingOn(reads, load)).filter((attribute) => !readsInClear(principal, catalog, attribute));
+    if (this.readsEveryAttribute(principal, catalog)) return [];
+    return this.hiddenAmong(principal, catalog, await attributesDecidingOn(reads, load));
+  }
+
+  /** Whether the principal reads every golden attribute as stored: then no segment is decided on values it sees masked. */
+  readsEveryAttribute(principal: Principal, catalog: PolicyCatalog): boolean {
+    return PROFILE_ATTRIBUTES.every((attribute) => readsInClear(principal, catalog, attribute));
+  }
+
+  /** Of the attributes deciding a segment's membership (attributesDecidingOn), those the principal sees masked. */
+  hiddenAmong(principal: Principal, catalog: PolicyCatalog, deciding: readonly string[]): string[] {
+    return deciding.filter((attribute) => !readsInClear(principal, catalog, attribute));
   }
 
   /** Refuses the members of a segment decided on values the principal sees masked. A segment not found decides on nothing. */
