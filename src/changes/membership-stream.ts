@@ -40,8 +40,9 @@ class MembershipStream implements AsyncIterableIterator<FeedEntry> {
     private position: string | null,
   ) {
     this.replaying = position !== null;
+    // A subscriber this far behind is ended here: its next() rejects with the overflow error.
     this.stopListening = feed.listen((entry) => {
-      if (wanted.has(entry.segmentId)) this.live.push(entry);
+      if (wanted.has(entry.segmentId) && !this.live.push(entry)) this.cleanUp();
     });
   }
 
@@ -56,7 +57,13 @@ class MembershipStream implements AsyncIterableIterator<FeedEntry> {
     }
   }
 
-  async next(): Promise<IteratorResult<FeedEntry>> {
+  next(): Promise<IteratorResult<FeedEntry>> {
+    // Live and past the seam: the queue's own promise, with no frame of this stream held while it waits.
+    if (!this.replaying && this.position === null) return this.live.next();
+    return this.nextAtSeam();
+  }
+
+  private async nextAtSeam(): Promise<IteratorResult<FeedEntry>> {
     try {
       while (this.replaying) {
         while (this.index < this.page.length) {
@@ -78,7 +85,11 @@ class MembershipStream implements AsyncIterableIterator<FeedEntry> {
           this.cleanUp();
           return result;
         }
-        if (this.position === null || isAfter(result.value.cursor, this.position)) return result;
+        // Live entries come in feed order: past the seam once, every later one is too.
+        if (this.position === null || isAfter(result.value.cursor, this.position)) {
+          this.position = null;
+          return result;
+        }
       }
     } catch (error) {
       this.cleanUp();

@@ -49,10 +49,11 @@ class SharedResults implements AsyncIterableIterator<ExecutionResult> {
     private readonly executeShared: (args: ExecutionArgs, shape: number, payload: unknown) => Promise<ExecutionResult>,
   ) {}
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    const { value, done } = await this.source.next();
-    if (done) return { value: undefined, done: true };
-    return { value: await this.executeShared(this.args, this.shape, value), done: false };
+  /** Chained rather than async: a subscription waits here for its next event, and a frame would wait with it. */
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.source.next().then(({ value, done }) =>
+      done ? { value: undefined, done: true } : this.executeShared(this.args, this.shape, value).then((result) => ({ value: result, done: false })),
+    );
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {
