@@ -8,6 +8,10 @@ const REPLAY_PAGE = 500;
 /** Live entries held for one subscriber that does not keep up, before it is ended (it resumes with its cursor). */
 const LIVE_BUFFER = 10_000;
 
+// A function of the module, not a closure of each stream: an idle subscription would keep its own.
+const fellBehind = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'this subscriber fell too far behind: subscribe again with after set to the last cursor received');
+
 /**
  * The entries of some segments: with `after`, every retained entry after that cursor, then the live ones, with no
  * gap and no duplicate at the seam. Listening starts before the replay is read, and live entries at or before the
@@ -24,10 +28,7 @@ export async function openMembershipStream(feed: MembershipFeed, segmentIds: rea
  * the generator with its closures cost several times the memory (measured with bench:audience).
  */
 class MembershipStream implements AsyncIterableIterator<FeedEntry> {
-  private readonly live = new EntryQueue<FeedEntry>(
-    LIVE_BUFFER,
-    () => new AppError('SERVICE_UNAVAILABLE', 'this subscriber fell too far behind: subscribe again with after set to the last cursor received'),
-  );
+  private readonly live = new EntryQueue<FeedEntry>(LIVE_BUFFER, fellBehind);
   private readonly stopListening: () => void;
   private page: FeedEntry[] = [];
   private index = 0;

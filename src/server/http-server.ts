@@ -11,7 +11,7 @@ import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
@@ -22,6 +22,7 @@ import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObserver } from '../observability/request-observer.plugin';
+import { ConnectionExpiry } from './connection-expiry';
 import { createContext, type AppContext, type RequestScope } from './context';
 import { serveGraphqlWs } from './graphql-ws-transport';
 import { sharedSubscribe } from './shared-subscription-execution';
@@ -50,7 +51,6 @@ type Transport = {
 /** What a connection keeps besides its socket and peer address (SocketExtra). */
 type ConnectionState = {
   principal?: Principal;
-  expiryTimer?: NodeJS.Timeout;
   /** Ids of the subscriptions this connection started; those still open count against the per-connection limit. */
   subscriptionIds?: Set<string>;
 };
@@ -93,6 +93,7 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
+  const expiry = new ConnectionExpiry<WebSocket>((socket) => socket.close(CloseCode.Forbidden, 'Forbidden: token expired'));
   const wsCleanup = serveGraphqlWs<Record<string, unknown>, ConnectionState>(
     {
       schema,
@@ -144,19 +145,11 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
           logger.info({ reason: (error as Error).message }, 'websocket connection refused');
           return false;
         }
-        const expiresAt = extra.principal.expiresAt;
-        if (expiresAt) {
-          // An expired token ends the connection and with it every subscription it carried.
-          const { socket } = extra;
-          extra.expiryTimer = setTimeout(
-            () => socket.close(CloseCode.Forbidden, 'Forbidden: token expired'),
-            Math.max(0, expiresAt.getTime() - Date.now()),
-          );
-          extra.expiryTimer.unref();
-        }
+        // An expired token ends the connection and with it every subscription it carried.
+        if (extra.principal.expiresAt) expiry.add(extra.socket, extra.principal.expiresAt);
         return true;
       },
-      onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
+      onClose: ({ extra }) => expiry.remove(extra.socket),
       // Refusals and a stream's failure go out as an `error` message: mapped like every other error.
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => mapError(error.toJSON(), error)),
       // Each result or subscription event that goes out records the clear PII reads it carried, and its errors are
@@ -199,7 +192,14 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
       // Responses are per reader and carry no cache hints: Apollo's default cache-control plugin only wrapped every
       // field's resolver to compute a policy nobody uses (measured on the profile read).
       ApolloServerPluginCacheControlDisabled(),
-      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      {
+        serverWillStart: async () => ({
+          drainServer: async () => {
+            expiry.dispose();
+            await wsCleanup.dispose();
+          },
+        }),
+      },
       requestObserver(logger, metrics),
       piiReadAudit(logger),
       operationAuthorization(),
