@@ -53,7 +53,10 @@ type Step = {
   clientCpuUs: number;
   /** Neo4j CPU per ingest call, in ms (embedded Neo4j only). */
   neo4jCpuMs: number | null;
+  /** Cypher statements the instances ran during the step, by file: how many, and their time in seconds. */
+  queries: QueryStats;
 };
+type QueryStats = Map<string, { count: number; seconds: number }>;
 
 /**
  * Issue 12, item 4: real-time audiences under load. Two API processes share Neo4j and Redis; subscribers are spread
@@ -224,8 +227,9 @@ async function main() {
         const acknowledged: Promise<void>[] = [];
         for (let c = wave; c < Math.min(connections, wave + CONNECTION_WAVE); c++) {
           const instance = instances[c % instances.length];
-          // Masked (analyst) connections are spread evenly among the others.
-          const masked = Math.floor((c + 1) * o.maskedShare) > Math.floor(c * o.maskedShare);
+          // Masked (analyst) connections are spread evenly among the others, on each instance alike.
+          const k = Math.floor(c / instances.length);
+          const masked = Math.floor((k + 1) * o.maskedShare) > Math.floor(k * o.maskedShare);
           let client!: Client;
           acknowledged.push(
             new Promise<void>((resolve, reject) => {
@@ -285,6 +289,7 @@ async function main() {
       let failedAnswers = 0;
       const subscriptionErrorsBefore = subscriptionErrors;
       const cpuBefore = cpuNow(instances, neo4j.pid);
+      const queriesBefore = await queryStats(instances, metricsAuth);
       step = current;
       const began = performance.now();
       const inFlight = new Set<Promise<unknown>>();
@@ -319,6 +324,7 @@ async function main() {
       await sleep(200);
       step = null;
       const cpuAfter = cpuNow(instances, neo4j.pid);
+      const queries = since(queriesBefore, await queryStats(instances, metricsAuth));
       const nominal = total / rate;
       const span = (current.lastAt - began) / 1000;
       const delivered = current.delivered;
@@ -340,6 +346,7 @@ async function main() {
         apiCpuUs: apiCpu === null || delivered === 0 ? null : (apiCpu * 1000) / delivered,
         clientCpuUs: delivered === 0 ? NaN : (cpuAfter.client - cpuBefore.client) / delivered,
         neo4jCpuMs: neo4jCpu === null ? null : neo4jCpu / total,
+        queries,
       };
     };
     const passed = (s: Step) => s.missing === 0 && s.duplicates === 0 && s.unexpected === 0 && s.failedAnswers === 0 && pct(s.latencies, 99) <= P99_MS;
@@ -461,12 +468,19 @@ function failure(s: Step): string {
 
 function printStep(label: string, s: Step) {
   const ms = (x: number) => x.toFixed(1);
+  const statements = [...s.queries.values()].reduce((n, q) => n + q.count, 0);
+  const busiest = [...s.queries]
+    .sort((a, b) => b[1].seconds - a[1].seconds)
+    .slice(0, 6)
+    .map(([name, q]) => `${name} ${(q.count / s.calls).toFixed(1)}x ${((1000 * q.seconds) / q.count).toFixed(1)} ms`)
+    .join(', ');
   const cpu = (x: number | null, unit: string) => (x === null || Number.isNaN(x) ? 'n/a' : `${x.toFixed(unit === 'ms' ? 1 : 0)} ${unit}`);
   console.log(
     [
       `${label}: ${s.offered} deliveries/s offered (${s.calls} ingest calls), achieved ${s.achieved.toFixed(0)}/s; delivered ${s.delivered} of ${s.expected} (missing ${s.missing}, duplicated ${s.duplicates}, unexpected ${s.unexpected}); failed answers (ingest calls, subscription errors) ${s.failedAnswers}; load ${loadAverage().toFixed(2)}`,
       `  ingest call -> delivery (ms): p50 ${ms(pct(s.latencies, 50))}  p90 ${ms(pct(s.latencies, 90))}  p99 ${ms(pct(s.latencies, 99))}  max ${ms(s.latencies.at(-1) ?? NaN)}; ingest answer p50 ${ms(pct(s.ingestLatencies, 50))}  p99 ${ms(pct(s.ingestLatencies, 99))}`,
       `  CPU per delivery: API processes ${cpu(s.apiCpuUs, 'µs')}, benchmark clients ${cpu(s.clientCpuUs, 'µs')}; Neo4j per ingest call ${cpu(s.neo4jCpuMs, 'ms')}`,
+      `  Cypher statements per ingest call ${(statements / s.calls).toFixed(1)} (${busiest || 'none'})`,
     ].join('\n'),
   );
 }
@@ -480,6 +494,30 @@ function cpuNow(instances: Instance[], neo4jPid: number | undefined) {
     neo4j: neo4jPid === undefined ? null : processCpuMs(neo4jPid),
     client: usage.user + usage.system,
   };
+}
+
+/** Every instance's count and time of Cypher statements so far, by file, from /metrics. */
+async function queryStats(instances: Instance[], auth: string): Promise<QueryStats> {
+  const stats: QueryStats = new Map();
+  for (const instance of instances) {
+    const text = await metricsText(instance.url, auth);
+    for (const [, kind, name, value] of text.matchAll(/^c360_neo4j_query_duration_seconds_(count|sum)\{query="([^"]+)"\} (\S+)$/gm)) {
+      const entry = stats.get(name) ?? { count: 0, seconds: 0 };
+      if (kind === 'count') entry.count += Number(value);
+      else entry.seconds += Number(value);
+      stats.set(name, entry);
+    }
+  }
+  return stats;
+}
+
+function since(before: QueryStats, after: QueryStats): QueryStats {
+  const out: QueryStats = new Map();
+  for (const [name, q] of after) {
+    const b = before.get(name) ?? { count: 0, seconds: 0 };
+    if (q.count > b.count) out.set(name, { count: q.count - b.count, seconds: q.seconds - b.seconds });
+  }
+  return out;
 }
 
 /**
@@ -538,15 +576,18 @@ async function memoryOf(instance: Instance, snapshotDir: string, auth: string): 
   return figures;
 }
 
-async function metricsOf(url: string, auth: string, attempt = 1): Promise<{ heap: number; rss: number }> {
-  let text: string;
+async function metricsText(url: string, auth: string, attempt = 1): Promise<string> {
   try {
-    text = await (await fetch(`${url}/metrics`, { headers: { authorization: auth } })).text();
+    return await (await fetch(`${url}/metrics`, { headers: { authorization: auth } })).text();
   } catch (error) {
     // A kept-alive connection the server has just closed: once more on a new one.
     if (attempt >= 3) throw error;
-    return metricsOf(url, auth, attempt + 1);
+    return metricsText(url, auth, attempt + 1);
   }
+}
+
+async function metricsOf(url: string, auth: string): Promise<{ heap: number; rss: number }> {
+  const text = await metricsText(url, auth);
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
   return { heap: value('nodejs_heap_size_used_bytes'), rss: value('process_resident_memory_bytes') };
 }

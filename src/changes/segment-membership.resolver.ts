@@ -41,27 +41,19 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
     private readonly readsEveryAttribute: boolean,
   ) {}
 
+  /** Chained rather than async: a subscription waits here for its next event, and a frame would wait with it. */
   next(): Promise<IteratorResult<FeedEntry>> {
-    // Nothing to decide for this principal: the source's own promise, with no frame of this one held while it
-    // waits. The loaders of the event before are dropped now, before the next one comes.
-    if (this.readsEveryAttribute && this.context.principal.purpose === null) {
-      this.context.renewLoaders();
-      return this.source.next();
-    }
-    return this.nextHeard();
+    // The loaders of the event before are dropped before the next one comes.
+    this.context.renewLoaders();
+    // Nothing to decide for this principal: the source's own promise.
+    if (this.readsEveryAttribute && this.context.principal.purpose === null) return this.source.next();
+    return this.source.next().then((result) => (result.done ? result : this.hears(result.value).then((heard) => (heard ? result : this.next()))));
   }
 
-  private async nextHeard(): Promise<IteratorResult<FeedEntry>> {
-    for (;;) {
-      const result = await this.source.next();
-      if (result.done) return result;
-      this.context.renewLoaders();
-      if (!this.readsEveryAttribute && !(await this.mayFollow(result.value))) continue;
-      if (this.context.principal.purpose === null) return result;
-      const { change, customerId } = result.value;
-      const heard = change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId);
-      if (heard) return result;
-    }
+  private async hears(entry: FeedEntry): Promise<boolean> {
+    if (!this.readsEveryAttribute && !(await this.mayFollow(entry))) return false;
+    if (this.context.principal.purpose === null) return true;
+    return entry.change === 'ENTERED' ? (await admittedId(this.context, entry.customerId)) !== null : mayHaveSeen(this.context, entry.customerId);
   }
 
   return(value?: unknown): Promise<IteratorResult<FeedEntry>> {
