@@ -77,7 +77,7 @@ async function main() {
       seconds: { type: 'string', default: '15' },
       ramp: { type: 'string', default: '15000,20000,25000,30000,40000' },
       'step-seconds': { type: 'string', default: '8' },
-      idle: { type: 'string', default: '1000' },
+      idle: { type: 'string', default: '2000' },
       runs: { type: 'string', default: String(DEFAULT_RUNS) },
       json: { type: 'string' },
       'cpu-prof-dir': { type: 'string' },
