@@ -43,6 +43,8 @@ type Step = {
   missing: number;
   duplicates: number;
   unexpected: number;
+  /** Deliveries of an earlier step's changes that came after its tail (counted missing there). */
+  late: number;
   /** Ingest calls that failed or answered with errors, and subscription answers carrying errors. */
   failedAnswers: number;
   calls: number;
@@ -198,7 +200,7 @@ async function main() {
     // Every delivery is checked: in feed order per subscriber (a cursor not after the last one is a duplicate), and
     // one of the changes of the move it names, made in the step being measured.
     const moves = new Map<string, Move>();
-    let step: { id: number; delivered: number; duplicates: number; unexpected: number; lastAt: number; latencies: number[] } | null = null;
+    let step: { id: number; delivered: number; duplicates: number; unexpected: number; late: number; lastAt: number; latencies: number[] } | null = null;
     let stepIds = 0;
     /** Subscription answers carrying errors, and subscriptions ended by an error: each one fails the step it falls in. */
     let subscriptionErrors = 0;
@@ -207,8 +209,10 @@ async function main() {
       if (last.cursor !== null && !cursorAfter(change.cursor, last.cursor)) return void step.duplicates++;
       last.cursor = change.cursor;
       const move = moves.get(change.customerId);
-      const expected = move && move.step === step.id && change.segmentId === (change.change === 'ENTERED' ? move.entered : move.exited);
-      if (!expected) return void step.unexpected++;
+      const ofMove = move && change.segmentId === (change.change === 'ENTERED' ? move.entered : move.exited);
+      // Of an earlier step, past its tail: counted missing there, and no fault of this one.
+      if (ofMove && move.step < step.id) return void step.late++;
+      if (!ofMove || move.step !== step.id) return void step.unexpected++;
       const now = performance.now();
       step.delivered++;
       step.lastAt = now;
@@ -284,7 +288,7 @@ async function main() {
     const runStep = async (deliveriesPerSecond: number, seconds: number): Promise<Step> => {
       const rate = callsPerSecond(deliveriesPerSecond);
       const total = Math.round(rate * seconds);
-      const current = { id: ++stepIds, delivered: 0, duplicates: 0, unexpected: 0, lastAt: 0, latencies: [] as number[] };
+      const current = { id: ++stepIds, delivered: 0, duplicates: 0, unexpected: 0, late: 0, lastAt: 0, latencies: [] as number[] };
       const ingestLatencies: number[] = [];
       let failedAnswers = 0;
       const subscriptionErrorsBefore = subscriptionErrors;
@@ -339,6 +343,7 @@ async function main() {
         missing: expected - delivered,
         duplicates: current.duplicates,
         unexpected: current.unexpected,
+        late: current.late,
         failedAnswers: failedAnswers + subscriptionErrors - subscriptionErrorsBefore,
         calls: total,
         latencies: current.latencies.sort((a, b) => a - b),
@@ -477,7 +482,7 @@ function printStep(label: string, s: Step) {
   const cpu = (x: number | null, unit: string) => (x === null || Number.isNaN(x) ? 'n/a' : `${x.toFixed(unit === 'ms' ? 1 : 0)} ${unit}`);
   console.log(
     [
-      `${label}: ${s.offered} deliveries/s offered (${s.calls} ingest calls), achieved ${s.achieved.toFixed(0)}/s; delivered ${s.delivered} of ${s.expected} (missing ${s.missing}, duplicated ${s.duplicates}, unexpected ${s.unexpected}); failed answers (ingest calls, subscription errors) ${s.failedAnswers}; load ${loadAverage().toFixed(2)}`,
+      `${label}: ${s.offered} deliveries/s offered (${s.calls} ingest calls), achieved ${s.achieved.toFixed(0)}/s; delivered ${s.delivered} of ${s.expected} (missing ${s.missing}, duplicated ${s.duplicates}, unexpected ${s.unexpected}, late from the step before ${s.late}); failed answers (ingest calls, subscription errors) ${s.failedAnswers}; load ${loadAverage().toFixed(2)}`,
       `  ingest call -> delivery (ms): p50 ${ms(pct(s.latencies, 50))}  p90 ${ms(pct(s.latencies, 90))}  p99 ${ms(pct(s.latencies, 99))}  max ${ms(s.latencies.at(-1) ?? NaN)}; ingest answer p50 ${ms(pct(s.ingestLatencies, 50))}  p99 ${ms(pct(s.ingestLatencies, 99))}`,
       `  CPU per delivery: API processes ${cpu(s.apiCpuUs, 'µs')}, benchmark clients ${cpu(s.clientCpuUs, 'µs')}; Neo4j per ingest call ${cpu(s.neo4jCpuMs, 'ms')}`,
       `  Cypher statements per ingest call ${(statements / s.calls).toFixed(1)} (${busiest || 'none'})`,
