@@ -99,6 +99,8 @@ async function measure(target: Target, options: Load, withAudit: boolean): Promi
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     connections: options.connections,
     duration: options.seconds,
+    // A 1,000-customer page takes seconds on a loaded machine: autocannon's 10 s would count slow answers as failed.
+    timeout: 60,
     requests: [
       {
         setupRequest: (request) => ({ ...request, body: options.body() }),
