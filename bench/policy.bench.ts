@@ -37,6 +37,8 @@ type Measured = {
   p99: number;
   /** Transport errors, non-2xx answers and 2xx answers carrying GraphQL errors. */
   failed: number;
+  /** What the failed answers were: transport errors, timeouts, non-2xx, 2xx carrying errors. */
+  failures: string;
   refused: number;
   cpuMs: number | null;
   dbCpuMs: number | null;
@@ -121,6 +123,7 @@ async function measure(target: Target, options: Load, withAudit: boolean): Promi
     msPerRequest: (options.seconds * 1000) / Math.max(1, requests),
     p99: result.latency.p99,
     failed: result.errors + result.timeouts + result.non2xx + failedBodies,
+    failures: `errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}, 200 with errors ${failedBodies}`,
     refused,
     cpuMs,
     dbCpuMs,
@@ -194,6 +197,8 @@ async function policyScenario(stack: BenchStack, minter: TokenMinter, o: Options
     console.log(line(i, 'policy, clear (service)', o.auditSeconds, r.clear));
     console.log(line(i, 'policy, masked (analyst)', o.seconds, r.masked));
   });
+  const withFailures = runs.flatMap((r, i) => [r.unguarded, r.clear, r.masked].filter((m) => m.failed > 0).map((m) => `run ${i + 1}: ${m.failures}`));
+  if (withFailures.length > 0) console.log(`failed answers: ${withFailures.join('; ')}`);
   console.log('\naudit trail during the clear reads (entries: one per customer per page)');
   runs.forEach((r, i) => {
     const a = r.clear.audit;
