@@ -16,6 +16,7 @@ import { ANONYMOUS, type Principal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import { piiReadAudit } from '../audit/pii-read-audit.plugin';
+import { admitClearReads, clearReadAdmission } from '../policy/clear-read-admission';
 import { authorizeDocument, operationAuthorization } from '../policy/operation-authorization';
 import { graphiqlRouter } from '../graphiql/graphiql.router';
 import type { Database } from '../infra/neo4j/database';
@@ -129,6 +130,14 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
           }
           open.add(id);
         }
+        // A query or mutation may be refused for the audit backlog now; a subscription at each event (sharedSubscribe).
+        if (operation.operation !== 'subscription') {
+          try {
+            admitClearReads(principal, schema, checked.document, { piiReads: scope.piiReads() });
+          } catch (error) {
+            return [error as GraphQLError];
+          }
+        }
         // No contextValue: graphql-ws then builds it with `context` below, per operation.
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
@@ -204,6 +213,7 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
       piiReadAudit(logger),
       operationAuthorization(),
       ...limits.apolloPlugins(),
+      clearReadAdmission(),
     ],
   });
   await apollo.start();
