@@ -25,6 +25,8 @@ const typeDefs = `#graphql
 export async function startBaselineServer(uri: string, user: string, password: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {
   const driver = neo4j.driver(uri, password ? neo4j.auth.basic(user, password) : undefined, { maxConnectionPoolSize: 64 });
   const query = new CypherRegistry().get('bench/baseline-profile');
+  // Counted as the full stack counts its statements (on /metrics, by file), so the benchmark compares round trips.
+  let queries = 0;
   const server = new ApolloServer({
     typeDefs,
     resolvers: {
@@ -32,6 +34,7 @@ export async function startBaselineServer(uri: string, user: string, password: s
         customerByIdentifier: async (_: unknown, args: { type: string; value: string }) => {
           const session = driver.session({ defaultAccessMode: neo4j.session.READ });
           try {
+            queries++;
             const result = await session.run(query, { key: `${args.type}:${args.value}` });
             return result.records[0]?.get('customer') ?? null;
           } finally {
@@ -43,6 +46,7 @@ export async function startBaselineServer(uri: string, user: string, password: s
   });
   await server.start();
   const app = express();
+  app.get('/metrics', (_req, res) => void res.type('text/plain').send(`c360_neo4j_query_duration_seconds_count{query="bench/baseline-profile"} ${queries}\n`));
   app.use('/graphql', express.json(), expressMiddleware(server));
   const httpServer = http.createServer(app);
   httpServer.listen(0, '127.0.0.1');

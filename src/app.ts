@@ -105,7 +105,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     instances: [
       ...customers.resolvers,
       ...ingestion.resolvers,
-      ...deadLetters.resolvers(ingestion.service),
+      ...deadLetters.resolvers(ingestion.service, ingestion.payloadGuard),
       ...changes.resolvers(segments),
       ...audit.resolvers,
       ...consent.resolvers,

@@ -29,7 +29,12 @@ export class AuditKey {
 
   /** The hash of a keyed entry: like plainChainHash, under the key (HMAC-SHA256 costs about 0.5 µs more per entry). */
   entryHash(prevHash: string, entry: StoredChainedFields): string {
-    return createHmac('sha256', this.entryKey).update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
+    return this.entryHashOfJson(prevHash, canonicalJson(entry));
+  }
+
+  /** entryHash of an entry whose canonical JSON is already made (see CanonicalJsonOfRead). */
+  entryHashOfJson(prevHash: string, canonical: string): string {
+    return createHmac('sha256', this.entryKey).update(`${prevHash}\n${canonical}`).digest('hex');
   }
 
   sign(payload: string): string {

@@ -37,14 +37,22 @@ export type PiiReadsContext = { readonly piiReads: PiiReadLog };
 
 /**
  * The clear PII reads of one request (or one subscription event), gathered while its fields resolve and recorded
- * when its result goes out: one audit entry per customer, naming every field read. The trail is asked first
- * whether it accepts entries, so a read it could not record fails instead of going unaudited.
+ * when its result goes out: one audit entry per customer, naming every field read, all stamped with the time the
+ * result went out. The operation was admitted before it ran (admit), so what it reads is always recorded.
  */
 export class PiiReadLog {
   private reads = new Map<string | null, Set<string>>();
   private channel: AuditChannel | null = null;
 
   constructor(private readonly trail: AuditTrail) {}
+
+  /**
+   * Throws AuditBacklogError when the trail is too far behind to take the clear reads of another operation: called
+   * before an operation that may read PII in clear runs, so it is refused whole rather than cut short.
+   */
+  admit(): void {
+    this.trail.admit();
+  }
 
   /** Reads from here on are for this channel (an export), whatever the operation. */
   readFor(channel: AuditChannel): void {
@@ -54,7 +62,7 @@ export class PiiReadLog {
   note(customerId: string | null, field: string, info: Pick<GraphQLResolveInfo, 'operation'>): void {
     let fields = this.reads.get(customerId);
     if (!fields) {
-      this.trail.ensureAccepting();
+      this.trail.ensureRecording();
       fields = new Set();
       this.reads.set(customerId, fields);
     }
@@ -74,7 +82,9 @@ export class PiiReadLog {
     this.reads = new Map();
     try {
       const channel = this.channel ?? 'QUERY';
-      for (const [customerId, fields] of reads) this.trail.record(auditEntryFor(reader, customerId, fields, channel, 'ALLOWED_CLEAR'));
+      // One time for the whole result: the trail writes the entries of one read together, sharing what they share.
+      const at = this.trail.now();
+      for (const [customerId, fields] of reads) this.trail.record({ ...auditEntryFor(reader, customerId, fields, channel, 'ALLOWED_CLEAR'), at });
     } catch (error) {
       // Accepted when the read began; only a shutdown in the meantime gets here.
       logger.error({ err: error, requestId: reader.requestId }, 'clear PII reads could not be audited');

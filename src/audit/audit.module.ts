@@ -32,6 +32,7 @@ export function createAudit({ db, registry, settings, redis, metrics, logger, cl
     batchSize: settings.batchSize,
     flushIntervalMs: settings.flushIntervalMs,
     maxBuffer: settings.maxBuffer,
+    retryAfterSeconds: settings.retryAfterSeconds,
     key: auditKey.key,
     checkpoints: { store: checkpointStore, intervalMs: settings.checkpoints.intervalMs },
     clock,

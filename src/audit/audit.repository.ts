@@ -1,15 +1,13 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
-import { GENESIS_HASH, toAuditRecord, type AuditRecord, type ChainedFields, type StoredAuditEntry } from './audit-entry';
+import { GENESIS_HASH, toAuditRecord, type AuditRecord, type StoredAuditEntry } from './audit-entry';
 import type { AuditKey } from './audit-key';
+import { hashBatch, type PendingEntry } from './chain-batch';
 
 /** keyedFrom: the first seq hashed with the audit key; null on a head no keyed writer has touched yet. */
 export type ChainHead = { seq: number; hash: string; keyedFrom: number | null };
 
-/** Entries per append statement: about 2 ms of hashing and packing on the event loop (measured). */
-const STATEMENT_ROWS = 100;
-
-/** Stored entries: appended to a chain a batch per transaction, read by customer or in chain order. */
+/** Stored entries: appended to a chain a flush per transaction, read by customer or in chain order. */
 export class AuditRepository {
   private readonly q;
 
@@ -20,7 +18,6 @@ export class AuditRepository {
     this.q = registry.bind({
       lockHead: 'audit/lock-chain-head',
       append: 'audit/append-entries',
-      advanceHead: 'audit/advance-chain-head',
       head: 'audit/chain-head',
       lastEntrySeq: 'audit/last-entry-seq',
       page: 'audit/chain-page',
@@ -31,32 +28,22 @@ export class AuditRepository {
   }
 
   /**
-   * Appends entries after the chain's head in one transaction: the head is locked first, so writers in several
-   * API instances take turns and each batch continues exactly where the last committed one ended. Entries go in
-   * statements of STATEMENT_ROWS, each hashed and packed just before it is sent: the event loop, which serves
-   * requests meanwhile, is never held for a whole batch. Every entry appended is keyed: the head's keyedFrom is at
-   * or before the first of them.
+   * Appends entries after the chain's head in one transaction, hashed after `after` (the head this writer last
+   * committed): one statement locks the head, checks it is still there, creates every entry and moves the head. When
+   * another API instance moved it meanwhile (or there is none yet), the head is read under that lock and the entries
+   * are hashed again after it: writers in several instances take turns and each flush continues exactly where the
+   * last committed one ended. Every entry appended is keyed: the head's keyedFrom is at or before the first of them.
    */
-  async append(chain: string, entries: Omit<ChainedFields, 'chain' | 'seq'>[], key: AuditKey): Promise<ChainHead> {
+  async append(chain: string, entries: readonly PendingEntry[], key: AuditKey, after: ChainHead | null): Promise<ChainHead> {
     return this.db.write(async (tx) => {
-      const [head] = await tx.rows<ChainHead>(this.q.lockHead, { chain, genesis: GENESIS_HASH });
-      let { seq, hash } = head;
-      for (let start = 0; start < entries.length; start += STATEMENT_ROWS) {
-        const rows = entries.slice(start, start + STATEMENT_ROWS).map((entry) => {
-          seq += 1;
-          const fields: ChainedFields = { ...entry, chain, seq };
-          const prevHash = hash;
-          hash = key.entryHash(prevHash, fields);
-          // The layout append-entries.cypher reads.
-          return [
-            seq, prevHash, hash, fields.at.getTime(), fields.subject, fields.roles, fields.fields, fields.customerId,
-            fields.purpose, fields.decision, fields.reason, fields.requestId, fields.channel,
-          ];
-        });
-        await tx.rows(this.q.append, { chain, entries: rows });
+      if (after) {
+        const [moved] = await tx.rows<ChainHead>(this.q.append, await hashBatch(chain, entries, key, after));
+        if (moved) return moved;
       }
-      await tx.rows(this.q.advanceHead, { chain, seq, hash });
-      return { seq, hash, keyedFrom: head.keyedFrom };
+      const [head] = await tx.rows<ChainHead>(this.q.lockHead, { chain, genesis: GENESIS_HASH });
+      const [moved] = await tx.rows<ChainHead>(this.q.append, await hashBatch(chain, entries, key, head));
+      if (!moved) throw new Error(`audit chain "${chain}": the head locked at seq ${head.seq} was not found again in the same transaction`);
+      return moved;
     });
   }
 

@@ -13,15 +13,21 @@ export class EntryQueue<T> {
     private readonly overflowError: () => Error,
   ) {}
 
-  push(item: T): void {
-    if (this.ended) return;
+  /** False when the queue has ended, by close or by this push overflowing it: its producer should stop. */
+  push(item: T): boolean {
+    if (this.ended) return false;
     if (this.waiting) {
       const waiting = this.waiting;
       this.waiting = null;
-      return waiting.resolve({ value: item, done: false });
+      waiting.resolve({ value: item, done: false });
+      return true;
     }
-    if (this.items.length >= this.capacity) return this.fail(this.overflowError());
+    if (this.items.length >= this.capacity) {
+      this.fail(this.overflowError());
+      return false;
+    }
     this.items.push(item);
+    return true;
   }
 
   next(): Promise<IteratorResult<T>> {

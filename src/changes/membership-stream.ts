@@ -8,6 +8,10 @@ const REPLAY_PAGE = 500;
 /** Live entries held for one subscriber that does not keep up, before it is ended (it resumes with its cursor). */
 const LIVE_BUFFER = 10_000;
 
+// A function of the module, not a closure of each stream: an idle subscription would keep its own.
+const fellBehind = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'this subscriber fell too far behind: subscribe again with after set to the last cursor received');
+
 /**
  * The entries of some segments: with `after`, every retained entry after that cursor, then the live ones, with no
  * gap and no duplicate at the seam. Listening starts before the replay is read, and live entries at or before the
@@ -24,10 +28,7 @@ export async function openMembershipStream(feed: MembershipFeed, segmentIds: rea
  * the generator with its closures cost several times the memory (measured with bench:audience).
  */
 class MembershipStream implements AsyncIterableIterator<FeedEntry> {
-  private readonly live = new EntryQueue<FeedEntry>(
-    LIVE_BUFFER,
-    () => new AppError('SERVICE_UNAVAILABLE', 'this subscriber fell too far behind: subscribe again with after set to the last cursor received'),
-  );
+  private readonly live = new EntryQueue<FeedEntry>(LIVE_BUFFER, fellBehind);
   private readonly stopListening: () => void;
   private page: FeedEntry[] = [];
   private index = 0;
@@ -40,8 +41,9 @@ class MembershipStream implements AsyncIterableIterator<FeedEntry> {
     private position: string | null,
   ) {
     this.replaying = position !== null;
+    // A subscriber this far behind is ended here: its next() rejects with the overflow error.
     this.stopListening = feed.listen((entry) => {
-      if (wanted.has(entry.segmentId)) this.live.push(entry);
+      if (wanted.has(entry.segmentId) && !this.live.push(entry)) this.cleanUp();
     });
   }
 
@@ -56,7 +58,13 @@ class MembershipStream implements AsyncIterableIterator<FeedEntry> {
     }
   }
 
-  async next(): Promise<IteratorResult<FeedEntry>> {
+  next(): Promise<IteratorResult<FeedEntry>> {
+    // Live and past the seam: the queue's own promise, with no frame of this stream held while it waits.
+    if (!this.replaying && this.position === null) return this.live.next();
+    return this.nextAtSeam();
+  }
+
+  private async nextAtSeam(): Promise<IteratorResult<FeedEntry>> {
     try {
       while (this.replaying) {
         while (this.index < this.page.length) {
@@ -78,7 +86,11 @@ class MembershipStream implements AsyncIterableIterator<FeedEntry> {
           this.cleanUp();
           return result;
         }
-        if (this.position === null || isAfter(result.value.cursor, this.position)) return result;
+        // Live entries come in feed order: past the seam once, every later one is too.
+        if (this.position === null || isAfter(result.value.cursor, this.position)) {
+          this.position = null;
+          return result;
+        }
       }
     } catch (error) {
       this.cleanUp();

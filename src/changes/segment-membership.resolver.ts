@@ -5,13 +5,13 @@ import { Pseudonymous } from '../kernel/classification';
 import { catalogOf, type PolicyCatalog } from '../policy/policy-catalog';
 import { admits, admitted, admittedId, mayHaveSeen } from '../policy/purpose-policy';
 import type { FeedEntry } from '../kernel/membership-change';
-import { segmentLoaders } from '../segments/segment.loaders';
 import type { PrincipalContext } from '../auth/principal';
 import type { LoadersContext } from '../customers/customer.loaders';
 import type { SegmentDisclosure } from '../segments/segment-disclosure';
 import type { SegmentRepository } from '../segments/segment.repository';
 import { resolverOf } from '../shared/resolver-container';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
+import { DecidingAttributes } from './deciding-attributes';
 import type { MembershipFeed } from './membership-feed';
 import { openMembershipStream } from './membership-stream';
 import { SegmentMembershipChange } from './segment-membership-change.type';
@@ -21,16 +21,6 @@ type FollowerContext = PrincipalContext & LoadersContext;
 /** What following a segment's membership changes needs of the segments module. */
 type Segments = { repository: SegmentRepository; disclosure: SegmentDisclosure };
 
-/** Whose membership changes the principal may follow: not those of a segment decided on values it sees masked. */
-const disclosureOf = ({ repository, disclosure }: Segments, { loaders, principal }: FollowerContext, catalog: PolicyCatalog) => {
-  const segments = segmentLoaders(loaders, repository);
-  const load = (ids: string[]) => segments.segment.loadMany(ids);
-  return {
-    assertMayFollow: (segmentId: string) => disclosure.assertMayFollow(principal, catalog, segmentId, load),
-    mayFollow: async (segmentId: string) => (await disclosure.hiddenFrom(principal, catalog, [`segment:${segmentId}`], load)).length === 0,
-  };
-};
-
 /**
  * A token bound to a purpose hears a customer enter a segment only while the customer consents to that purpose,
  * and leave it when the customer ever granted the purpose (the app may hold it and must drop it): a customer that
@@ -39,23 +29,31 @@ const disclosureOf = ({ repository, disclosure }: Segments, { loaders, principal
  */
 class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
   constructor(
-    private readonly segments: Segments,
+    private readonly disclosure: SegmentDisclosure,
+    private readonly deciding: DecidingAttributes,
     private readonly context: FollowerContext,
     private readonly source: AsyncIterableIterator<FeedEntry>,
     private readonly catalog: PolicyCatalog,
+    /**
+     * It reads every attribute as stored, so no segment can go silent for it: asked once, when it subscribed (a
+     * connection's principal never changes, and the catalog is the schema's).
+     */
+    private readonly readsEveryAttribute: boolean,
   ) {}
 
-  async next(): Promise<IteratorResult<FeedEntry>> {
-    for (;;) {
-      const result = await this.source.next();
-      if (result.done) return result;
-      this.context.renewLoaders();
-      if (!(await disclosureOf(this.segments, this.context, this.catalog).mayFollow(result.value.segmentId))) continue;
-      if (this.context.principal.purpose === null) return result;
-      const { change, customerId } = result.value;
-      const heard = change === 'ENTERED' ? (await admittedId(this.context, customerId)) !== null : await mayHaveSeen(this.context, customerId);
-      if (heard) return result;
-    }
+  /** Chained rather than async: a subscription waits here for its next event, and a frame would wait with it. */
+  next(): Promise<IteratorResult<FeedEntry>> {
+    // The loaders of the event before are dropped before the next one comes.
+    this.context.renewLoaders();
+    // Nothing to decide for this principal: the source's own promise.
+    if (this.readsEveryAttribute && this.context.principal.purpose === null) return this.source.next();
+    return this.source.next().then((result) => (result.done ? result : this.hears(result.value).then((heard) => (heard ? result : this.next()))));
+  }
+
+  private async hears(entry: FeedEntry): Promise<boolean> {
+    if (!this.readsEveryAttribute && !(await this.mayFollow(entry))) return false;
+    if (this.context.principal.purpose === null) return true;
+    return entry.change === 'ENTERED' ? (await admittedId(this.context, entry.customerId)) !== null : mayHaveSeen(this.context, entry.customerId);
   }
 
   return(value?: unknown): Promise<IteratorResult<FeedEntry>> {
@@ -69,24 +67,40 @@ class AdmittedOnly implements AsyncIterableIterator<FeedEntry> {
   [Symbol.asyncIterator](): AsyncIterableIterator<FeedEntry> {
     return this;
   }
+
+  /** The segment's deciding attributes are read once per entry for all its subscribers; the verdict is this principal's. */
+  private async mayFollow(entry: FeedEntry): Promise<boolean> {
+    const deciding = await this.deciding.of(entry);
+    return this.disclosure.hiddenAmong(this.context.principal, this.catalog, deciding).length === 0;
+  }
 }
 
 @Resolver(() => SegmentMembershipChange)
 export class SegmentMembershipResolver {
+  private readonly deciding: DecidingAttributes;
+
   constructor(
     private readonly segments: Segments,
     private readonly feed: MembershipFeed,
-  ) {}
+  ) {
+    this.deciding = new DecidingAttributes(segments.repository);
+  }
 
   /** The stream of one subscription: checks what it asks for, then yields the changes the principal may hear. */
   async follow(context: FollowerContext, segmentIds: string[], after: string | null, catalog: PolicyCatalog): Promise<AsyncIterableIterator<FeedEntry>> {
+    const { repository, disclosure } = this.segments;
     // An unknown id would otherwise be a subscription that never hears anything: say so instead.
-    const known = await this.segments.repository.existing(segmentIds);
+    const known = await repository.existing(segmentIds);
     const unknown = [...new Set(segmentIds)].filter((id) => !known.has(id));
     if (unknown.length > 0) throw new NotFoundError(`no segment with the id ${unknown.join(', ')}`, { argument: 'segmentIds', unknown });
-    const disclosure = disclosureOf(this.segments, context, catalog);
-    for (const segmentId of segmentIds) await disclosure.assertMayFollow(segmentId);
-    return new AdmittedOnly(this.segments, context, await openMembershipStream(this.feed, segmentIds, after), catalog);
+    // Read here without the context's loaders, which an idle subscription would otherwise keep until its first event.
+    const load = async (ids: string[]) => {
+      const rows = await repository.readsByIds(ids);
+      return ids.map((id) => rows.get(id) ?? null);
+    };
+    for (const segmentId of segmentIds) await disclosure.assertMayFollow(context.principal, catalog, segmentId, load);
+    const stream = await openMembershipStream(this.feed, segmentIds, after);
+    return new AdmittedOnly(disclosure, this.deciding, context, stream, catalog, disclosure.readsEveryAttribute(context.principal, catalog));
   }
 
   @Pseudonymous()

@@ -26,7 +26,7 @@ export const segments = section('Segments', 'Audience segments: behaviour facts,
   minGroupSize: variable(
     'SEGMENT_MIN_GROUP_SIZE',
     intBetween(1, 1000).default(10),
-    'segment sizes below it are withheld from readers without `pii:read` (`size: null`, `sizeBelow`); `1` shows every size',
+    'segment sizes below it are withheld from readers without `pii:read` and from tokens bound to a purpose (`size: null`, `sizeBelow`); `1` shows every size',
   ),
 });
 

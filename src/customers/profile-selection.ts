@@ -28,8 +28,13 @@ export const FULL_SELECTION: ProfileSelection = Object.freeze({
 });
 
 /** Names a selection, so requests for the same one share a loader (and a batch). */
-export const selectionKey = (s: ProfileSelection) =>
-  `${s.customer.join(',')}|${+s.identifiers}${+s.devices}${+s.consents}${+s.consentDetails}`;
+export const selectionKey = (s: ProfileSelection) => {
+  let key = selectionKeys.get(s);
+  if (key === undefined) selectionKeys.set(s, (key = `${s.customer.join(',')}|${+s.identifiers}${+s.devices}${+s.consents}${+s.consentDetails}`));
+  return key;
+};
+/** Selections are never changed once made (profileSelectionFor hands out the same one for the same field node). */
+const selectionKeys = new WeakMap<ProfileSelection, string>();
 
 const CONSENT_FIELDS = new Set(['consents', 'consentHistory', 'consentConflicts']);
 const PLAIN_CONSENT_FIELDS = new Set(['purpose', 'status', '__typename']);
@@ -63,6 +68,20 @@ export function profileSelectionFor(
   principal: Principal,
   path: readonly string[] = [],
 ): ProfileSelection {
+  // Apollo's document store hands back the same parsed document for the same query text, so a root field's node
+  // is the same object from one request to the next: its selection is worked out once (per purpose-bound or not).
+  if (info.fieldNodes.length !== 1) return selectionOf(info, principal, path);
+  const key = `${principal.purpose !== null}|${path.join('/')}`;
+  let known = selectionsByNode.get(info.fieldNodes[0]!);
+  if (!known) selectionsByNode.set(info.fieldNodes[0]!, (known = new Map()));
+  let selection = known.get(key);
+  if (!selection) known.set(key, (selection = Object.freeze(selectionOf(info, principal, path))));
+  return selection;
+}
+
+const selectionsByNode = new WeakMap<FieldNode, Map<string, ProfileSelection>>();
+
+function selectionOf(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, principal: Principal, path: readonly string[]): ProfileSelection {
   let nodes: readonly FieldNode[] = info.fieldNodes;
   for (const step of path) {
     const below = new Map<string, FieldNode[]>();

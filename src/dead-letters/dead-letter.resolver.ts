@@ -6,20 +6,26 @@ import { writerOf } from '../ingestion/ingest-writer';
 import { SourceRecordInput } from '../ingestion/source-record.input';
 import type { PrincipalContext } from '../auth/principal';
 import type { IngestionService } from '../ingestion/ingestion.service';
+import type { PayloadGuard } from '../ingestion/payload-guard';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import { AppError, BadUserInputError, NotFoundError } from '../shared/errors';
 import type { DeadLetter } from './dead-letter';
 import type { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterConnection, DeadLetterStatusEnum, DeadLetterType } from './dead-letter.type';
 
-const present = (letter: DeadLetter) => ({ ...letter, payload: JSON.parse(letter.payload) as unknown });
+type PresentedLetter = Omit<DeadLetter, 'payload'> & { payload: unknown };
 
 @Resolver(() => DeadLetterType)
 export class DeadLetterResolver {
   constructor(
     private readonly repository: DeadLetterRepository,
     private readonly ingestion: Pick<IngestionService, 'resubmit'>,
+    private readonly guard: Pick<PayloadGuard, 'shown'>,
   ) {}
+
+  private present(letter: DeadLetter): PresentedLetter {
+    return { ...letter, payload: this.guard.shown(JSON.parse(letter.payload)) };
+  }
 
   @Pseudonymous()
   @Query(() => DeadLetterConnection, { description: 'Rejected events and records, oldest first.' })
@@ -28,7 +34,7 @@ export class DeadLetterResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
     @Arg('status', () => DeadLetterStatusEnum, { nullable: true }) status?: DeadLetterStatusEnum | null,
     @Arg('source', () => String, { nullable: true }) source?: string | null,
-  ): Promise<Connection<ReturnType<typeof present>>> {
+  ): Promise<Connection<PresentedLetter>> {
     const size = pageSize(first);
     const cursor = decodeCursor(after, 1);
     const rows = await this.repository.page({
@@ -37,7 +43,7 @@ export class DeadLetterResolver {
       status: status ?? null,
       source: source?.toLowerCase() ?? null,
     });
-    return toConnection(rows.map(present), size, (l) => [l.sortKey]);
+    return toConnection(rows.map((row) => this.present(row)), size, (l) => [l.sortKey]);
   }
 
   @Pseudonymous()

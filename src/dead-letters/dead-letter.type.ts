@@ -44,7 +44,7 @@ export class DeadLetterType {
   message!: string;
 
   @Pii('json')
-  @Field(() => GraphQLJSON, { nullable: true, description: 'The payload as received (PII: null with an error when the reader may not see it).' })
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The payload as received; only its top-level fields if it is nested deeper than INGEST_MAX_ITEM_DEPTH (stored before items were bounded). PII: null with an error when the reader may not see it.' })
   payload!: unknown;
 
   @Pseudonymous()

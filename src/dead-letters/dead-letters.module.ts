@@ -1,4 +1,5 @@
 import type { IngestionService } from '../ingestion/ingestion.service';
+import type { PayloadGuard } from '../ingestion/payload-guard';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { DeadLetterRepository } from './dead-letter.repository';
@@ -12,6 +13,8 @@ export function createDeadLetters({ db, registry }: { db: Database; registry: Cy
   const repository = new DeadLetterRepository(db, registry);
   return {
     repository,
-    resolvers: (ingestion: Pick<IngestionService, 'resubmit'>) => [new DeadLetterResolver(repository, ingestion)],
+    resolvers: (ingestion: Pick<IngestionService, 'resubmit'>, guard: Pick<PayloadGuard, 'shown'>) => [
+      new DeadLetterResolver(repository, ingestion, guard),
+    ],
   };
 }

@@ -64,6 +64,15 @@ export class PayloadGuard {
     return { json, textFault: text.inKey ? `a key in ${text.path || 'the item'} ${text.fault}` : `${text.path} ${text.fault}` };
   }
 
+  /**
+   * A stored payload as it may be shown. One nested deeper than the limit was stored before this door bounded depth
+   * (a few thousand levels got through then); serialising it for an answer overflows the stack and fails the whole
+   * page, so it is shown as the summary a refusal keeps now.
+   */
+  shown(stored: unknown): unknown {
+    return inspectJson(stored, this.limits.maxDepth).tooDeep === null ? stored : summaryOf(stored);
+  }
+
   private refuse(raw: unknown, code: 'PAYLOAD_TOO_DEEP' | 'PAYLOAD_TOO_LARGE', message: string): RefusedItem {
     return new RefusedItem({ code, message }, summaryOf(raw));
   }

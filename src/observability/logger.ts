@@ -42,10 +42,17 @@ export const REDACTED_PATHS = SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, 
 const QUOTED = /'[^']*'|"[^"]*"/g;
 const EMAIL = /[^\s'"`()<>]+@[^\s'"`()<>]+/g;
 const LONG_NUMBER = /\+?\d[\d ().-]{5,}\d/g;
+/** The date of an instant (`2026-12-07T13:02:37Z`): our own messages name when things happened, and no one's data is a log time. */
+const DATE_OF_INSTANT = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Error messages may quote the offending value (Neo4j's constraint and type errors do): quoted text, addresses and numbers go. */
 export const scrubMessage = (message: string) =>
-  message.replace(QUOTED, '[redacted]').replace(EMAIL, '[redacted]').replace(LONG_NUMBER, '[redacted]');
+  message
+    .replace(QUOTED, '[redacted]')
+    .replace(EMAIL, '[redacted]')
+    .replace(LONG_NUMBER, (found, at: number, whole: string) =>
+      DATE_OF_INSTANT.test(found) && /^T\d{2}:\d{2}/.test(whole.slice(at + found.length)) ? found : '[redacted]',
+    );
 
 type SerializedError = { type: string; code?: unknown; message: string; stack: string; cause?: SerializedError };
 

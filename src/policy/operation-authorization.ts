@@ -19,7 +19,19 @@ const ROOT_TYPE_NAMES = { query: 'Query', mutation: 'Mutation', subscription: 'S
  * Every root field an operation selects, through fragments and inline fragments, aliases resolved to field names.
  * @skip/@include are not read: a field that might run is checked as if it will.
  */
-export function rootFieldsOf(operation: OperationDefinitionNode, document: DocumentNode): Set<string> {
+export function rootFieldsOf(operation: OperationDefinitionNode, document: DocumentNode): ReadonlySet<string> {
+  let fields = rootFieldsByOperation.get(operation);
+  if (!fields) rootFieldsByOperation.set(operation, (fields = collectRootFields(operation, document)));
+  return fields;
+}
+
+/**
+ * Per operation node: Apollo's document store (and `check` on graphql-ws) hands back the same parsed document for
+ * the same text, so each operation is walked once, not once per request.
+ */
+const rootFieldsByOperation = new WeakMap<OperationDefinitionNode, ReadonlySet<string>>();
+
+function collectRootFields(operation: OperationDefinitionNode, document: DocumentNode): Set<string> {
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );

@@ -49,11 +49,17 @@ export class DecidedOnMaskedValues extends ForbiddenError {
 }
 
 /**
+ * The size counts every member; a token bound to a purpose is shown only those who consent to it, so a small size
+ * would tell it about the others (a size of 1 beside an empty member page: someone who refuses its purpose).
+ */
+const readsEveryMemberInClear = (principal: Principal) => seesPiiInClear(principal) && !principal.purpose;
+
+/**
  * What segments may tell whom. A segment tells its readers, member by member, what its rules compare: a rule on a
  * birthday, an email or a name would give a reader who sees those masked (`1985`, `j***@e***.com`) the values
  * themselves, a day or a guess at a time. So a rule may compare only what its author reads as stored; membership of
- * a segment decided on values a reader sees masked is not shown to that reader; and to readers without pii:read, a
- * size below the minimum group size is shown only as "fewer than" it.
+ * a segment decided on values a reader sees masked is not shown to that reader; and to readers who cannot read every
+ * member in clear, a size below the minimum group size is shown only as "fewer than" it.
  */
 export class SegmentDisclosure {
   constructor(readonly minGroupSize: number) {}
@@ -67,8 +73,18 @@ export class SegmentDisclosure {
    * `segment:<id>` for a segment itself) that the principal does not read as stored: [] when it may follow it.
    */
   async hiddenFrom(principal: Principal, catalog: PolicyCatalog, reads: readonly string[], load: SegmentsById): Promise<string[]> {
-    if (PROFILE_ATTRIBUTES.every((attribute) => readsInClear(principal, catalog, attribute))) return [];
-    return (await attributesDecidingOn(reads, load)).filter((attribute) => !readsInClear(principal, catalog, attribute));
+    if (this.readsEveryAttribute(principal, catalog)) return [];
+    return this.hiddenAmong(principal, catalog, await attributesDecidingOn(reads, load));
+  }
+
+  /** Whether the principal reads every golden attribute as stored: then no segment is decided on values it sees masked. */
+  readsEveryAttribute(principal: Principal, catalog: PolicyCatalog): boolean {
+    return PROFILE_ATTRIBUTES.every((attribute) => readsInClear(principal, catalog, attribute));
+  }
+
+  /** Of the attributes deciding a segment's membership (attributesDecidingOn), those the principal sees masked. */
+  hiddenAmong(principal: Principal, catalog: PolicyCatalog, deciding: readonly string[]): string[] {
+    return deciding.filter((attribute) => !readsInClear(principal, catalog, attribute));
   }
 
   /** Refuses the members of a segment decided on values the principal sees masked. A segment not found decides on nothing. */
@@ -88,7 +104,7 @@ export class SegmentDisclosure {
    * empty segment would still confirm or refute a guess.
    */
   size(principal: Principal, members: number): { size: number | null; sizeBelow: number | null } {
-    if (members >= this.minGroupSize || seesPiiInClear(principal)) return { size: members, sizeBelow: null };
+    if (members >= this.minGroupSize || readsEveryMemberInClear(principal)) return { size: members, sizeBelow: null };
     return { size: null, sizeBelow: this.minGroupSize };
   }
 }

@@ -37,6 +37,7 @@ export class SegmentRepository {
       update: 'segments/update',
       markDeleted: 'segments/mark-deleted',
       byIds: 'segments/by-ids',
+      readsByIds: 'segments/reads-by-ids',
       existing: 'segments/existing',
       page: 'segments/page',
       members: 'segments/members',
@@ -78,6 +79,12 @@ export class SegmentRepository {
   async byIds(ids: readonly string[]): Promise<Map<string, SegmentRow>> {
     const rows = await this.db.read<{ segment: SegmentRow }>(this.q.byIds, { ids });
     return new Map(rows.map((r) => [r.segment.id, r.segment]));
+  }
+
+  /** What each live segment among `ids` reads (cheaper than byIds: no sizes). */
+  async readsByIds(ids: readonly string[]): Promise<Map<string, Pick<SegmentRow, 'id' | 'reads'>>> {
+    const rows = await this.db.read<Pick<SegmentRow, 'id' | 'reads'>>(this.q.readsByIds, { ids });
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** Which of `ids` name live segments (cheaper than byIds: no sizes). */

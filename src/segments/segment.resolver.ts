@@ -83,7 +83,7 @@ export class SegmentResolver {
   @Aggregated()
   @FieldResolver(() => Int, {
     nullable: true,
-    description: 'Members now; null, with sizeBelow set, when it is below the minimum group size and you may not read PII in clear.',
+    description: 'Members now; null, with sizeBelow set, when it is below the minimum group size and you may not read PII in clear or your token is bound to a purpose.',
   })
   size(@Root() segment: Segment, @Ctx() { principal }: PrincipalContext): number | null {
     return this.disclosure.size(principal, segment.memberCount).size;

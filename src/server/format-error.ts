@@ -11,6 +11,11 @@ import type { Logger } from '../observability/logger';
 export function formatError(logger: Logger, { production }: { production: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
+    // Status and headers for HTTP (Apollo takes them out first); over graphql-ws they mean nothing to a client.
+    if (formatted.extensions?.http !== undefined) {
+      const { http: _http, ...extensions } = formatted.extensions;
+      formatted = { ...formatted, extensions };
+    }
     const code = formatted.extensions?.code;
     if (isTemporaryFailure(original)) {
       logger.warn({ err: original, path: formatted.path }, 'temporary database failure');

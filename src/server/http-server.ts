@@ -9,21 +9,23 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { ANONYMOUS, type Principal } from '../auth/principal';
 import { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import { piiReadAudit } from '../audit/pii-read-audit.plugin';
+import { admitClearReads, clearReadAdmission } from '../policy/clear-read-admission';
 import { authorizeDocument, operationAuthorization } from '../policy/operation-authorization';
 import { graphiqlRouter } from '../graphiql/graphiql.router';
 import type { Database } from '../infra/neo4j/database';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObserver } from '../observability/request-observer.plugin';
+import { ConnectionExpiry } from './connection-expiry';
 import { createContext, type AppContext, type RequestScope } from './context';
+import { serveGraphqlWs } from './graphql-ws-transport';
 import { sharedSubscribe } from './shared-subscription-execution';
 import { formatError } from './format-error';
 import { metricsAccess } from './metrics-access';
@@ -47,13 +49,11 @@ type Transport = {
   tracking?: express.Router;
 };
 
-type SocketExtra = {
+/** What a connection keeps besides its socket and peer address (SocketExtra). */
+type ConnectionState = {
   principal?: Principal;
-  expiryTimer?: NodeJS.Timeout;
   /** Ids of the subscriptions this connection started; those still open count against the per-connection limit. */
   subscriptionIds?: Set<string>;
-  /** Taken from the upgrade request at connect, which is then let go (rate limits of anonymous callers key on it). */
-  remoteAddress?: string;
 };
 
 /** The token a graphql-ws client sends in connection_init: `{ Authorization: "Bearer …" }` or `{ token: "…" }`. */
@@ -94,13 +94,8 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.wsMaxMessageBytes });
-  wsServer.on('connection', (socket) =>
-    socket.on('error', (error: Error & { code?: string }) => {
-      // ws has already closed the socket with 1009 (message too big); this only counts it.
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.limitRejections.inc({ limit: 'message_size', transport: 'ws' });
-    }),
-  );
-  const wsCleanup = useServer<Record<string, unknown>, SocketExtra>(
+  const expiry = new ConnectionExpiry<WebSocket>((socket) => socket.close(CloseCode.Forbidden, 'Forbidden: token expired'));
+  const wsCleanup = serveGraphqlWs<Record<string, unknown>, ConnectionState>(
     {
       schema,
       // Apollo's validation, limits, CSRF checks and plugins never see this path: every operation (graphql-ws
@@ -135,38 +130,35 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
           }
           open.add(id);
         }
+        // A query or mutation may be refused for the audit backlog now; a subscription at each event (sharedSubscribe).
+        if (operation.operation !== 'subscription') {
+          try {
+            admitClearReads(principal, schema, checked.document, { piiReads: scope.piiReads() });
+          } catch (error) {
+            return [error as GraphQLError];
+          }
+        }
         // No contextValue: graphql-ws then builds it with `context` below, per operation.
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       // A bad token refuses the connection (graphql-ws closes it with 4403 Forbidden); none means anonymous.
-      onConnect: async ({ connectionParams, extra }) => {
+      onConnect: async (ctx) => {
+        const { connectionParams, extra } = ctx;
         try {
           const token = connectionToken(connectionParams);
           extra.principal = token ? await verifier.verify(token) : ANONYMOUS;
-          // A connection lives for hours, mostly idle: it keeps what it needs, not the upgrade request (headers and
-          // all) nor the token text (the verified principal stands for it).
-          const upgrade: { request?: http.IncomingMessage } = extra;
-          extra.remoteAddress = upgrade.request?.socket.remoteAddress;
-          delete upgrade.request;
-          const params = connectionParams as Record<string, unknown> | undefined;
-          if (params) for (const key of ['Authorization', 'authorization', 'token']) delete params[key];
+          // A connection lives for hours, mostly idle: it keeps what it needs, not the connection parameters with the
+          // token text (the verified principal stands for it).
+          (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         } catch (error) {
           logger.info({ reason: (error as Error).message }, 'websocket connection refused');
           return false;
         }
-        const expiresAt = extra.principal.expiresAt;
-        if (expiresAt) {
-          // An expired token ends the connection and with it every subscription it carried.
-          const { socket } = extra;
-          extra.expiryTimer = setTimeout(
-            () => socket.close(CloseCode.Forbidden, 'Forbidden: token expired'),
-            Math.max(0, expiresAt.getTime() - Date.now()),
-          );
-          extra.expiryTimer.unref();
-        }
+        // An expired token ends the connection and with it every subscription it carried.
+        if (extra.principal.expiresAt) expiry.add(extra.socket, extra.principal.expiresAt);
         return true;
       },
-      onClose: ({ extra }) => clearTimeout(extra.expiryTimer),
+      onClose: ({ extra }) => expiry.remove(extra.socket),
       // Refusals and a stream's failure go out as an `error` message: mapped like every other error.
       onError: (_ctx, _id, _payload, errors) => errors.map((error) => mapError(error.toJSON(), error)),
       // Each result or subscription event that goes out records the clear PII reads it carried, and its errors are
@@ -181,6 +173,14 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
       subscribe: sharedSubscribe(),
     },
     wsServer,
+    {
+      onSocketError: (error) => {
+        // ws has already closed the socket with 1009 (message too big); this only counts it.
+        if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.limitRejections.inc({ limit: 'message_size', transport: 'ws' });
+        else logger.warn({ reason: error.message }, 'websocket connection failed');
+      },
+      onInternalError: (error) => logger.error({ err: error }, 'websocket message handling failed'),
+    },
   );
   const apollo = new ApolloServer<AppContext>({
     schema,
@@ -201,11 +201,19 @@ export async function createHttpServer({ config, schema, scope, db, metrics, log
       // Responses are per reader and carry no cache hints: Apollo's default cache-control plugin only wrapped every
       // field's resolver to compute a policy nobody uses (measured on the profile read).
       ApolloServerPluginCacheControlDisabled(),
-      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      {
+        serverWillStart: async () => ({
+          drainServer: async () => {
+            expiry.dispose();
+            await wsCleanup.dispose();
+          },
+        }),
+      },
       requestObserver(logger, metrics),
       piiReadAudit(logger),
       operationAuthorization(),
       ...limits.apolloPlugins(),
+      clearReadAdmission(),
     ],
   });
   await apollo.start();

@@ -71,8 +71,11 @@ export class OperationLimits {
           }
         },
         didResolveOperation: async ({ schema, document, operation, request }) => {
-          // No operation, or variables that do not coerce: execution refuses them (BAD_USER_INPUT) before any resolver.
-          if (!operation || this.variableErrors(schema, operation, request.variables).length > 0) return;
+          if (!operation) return;
+          // Variables that do not coerce: execution refuses them (BAD_USER_INPUT) before any resolver. Only a cost
+          // that depends on them needs them coerced first; a fixed one was priced once, and execution coerces them
+          // anyway (coercing them twice was a profile read's most costly plugin step).
+          if (!this.fixedCosts.has(operation) && this.variableErrors(schema, operation, request.variables).length > 0) return;
           const refusal = this.costRefusal(schema, document, operation, request.variables, 'http');
           if (refusal) throw refusal;
         },

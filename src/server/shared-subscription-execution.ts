@@ -1,5 +1,6 @@
-import { createSourceEventStream, execute, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Principal } from '../auth/principal';
+import { admitClearReads } from '../policy/clear-read-admission';
 import type { AppContext } from './context';
 
 /**
@@ -40,6 +41,21 @@ export function sharedSubscribe() {
   };
 }
 
+/**
+ * An event that would show PII in clear while the audit trail is too far behind is not executed: the subscriber gets
+ * the retryable refusal in its place (the subscription stays open), as a query would be refused whole.
+ */
+function refusedForAuditBacklog(args: ExecutionArgs): ExecutionResult | null {
+  const context = args.contextValue as AppContext;
+  try {
+    admitClearReads(context.principal, args.schema, args.document, context);
+    return null;
+  } catch (error) {
+    if (error instanceof GraphQLError) return { errors: [error] };
+    throw error;
+  }
+}
+
 /** Each event of the source stream, executed (or shared). A class: one lives as long as each idle subscription. */
 class SharedResults implements AsyncIterableIterator<ExecutionResult> {
   constructor(
@@ -49,10 +65,14 @@ class SharedResults implements AsyncIterableIterator<ExecutionResult> {
     private readonly executeShared: (args: ExecutionArgs, shape: number, payload: unknown) => Promise<ExecutionResult>,
   ) {}
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    const { value, done } = await this.source.next();
-    if (done) return { value: undefined, done: true };
-    return { value: await this.executeShared(this.args, this.shape, value), done: false };
+  /** Chained rather than async: a subscription waits here for its next event, and a frame would wait with it. */
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    return this.source.next().then(({ value, done }) => {
+      if (done) return { value: undefined, done: true };
+      const refused = refusedForAuditBacklog(this.args);
+      if (refused) return { value: refused, done: false };
+      return this.executeShared(this.args, this.shape, value).then((result) => ({ value: result, done: false }));
+    });
   }
 
   async return(): Promise<IteratorResult<ExecutionResult>> {

@@ -16,11 +16,11 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
   });
   afterAll(() => db.close());
 
-  /** Counts the batches a trail writes: each moves the chain head once, at the end of its transaction. */
+  /** Counts the batches a trail writes: each is one statement (a single writer's head never moves under it). */
   const countAppends = (registry: { nameOf(query: string): string }) => {
     const counter = { appends: 0 };
     const off = db.onQuery((query) => {
-      if (registry.nameOf(query) === 'audit/advance-chain-head') counter.appends += 1;
+      if (registry.nameOf(query) === 'audit/append-entries') counter.appends += 1;
     });
     return Object.assign(counter, { off });
   };
@@ -115,10 +115,10 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     await Promise.all([bySize.trail.stop(), byTime.trail.stop()]);
   });
 
-  it('keeps entries it could not write, and refuses new reads once the backlog is full', async () => {
+  it('keeps entries it could not write, and refuses to admit new clear reads once the backlog is full', async () => {
     // Nothing listens on port 1: every write fails, as when Neo4j is away.
     const unreachable = connectTestDb('bolt://127.0.0.1:1');
-    const { trail, metrics } = privateTrail(unreachable, { maxBuffer: 50 });
+    const { trail, metrics } = privateTrail(unreachable, { maxBuffer: 50, retryAfterSeconds: 3 });
     try {
       for (let i = 0; i < 50; i++) trail.record(clearRead(unique('c')));
       await expect(trail.flush()).rejects.toThrow();
@@ -127,17 +127,68 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
 
       let refusal: unknown;
       try {
-        trail.record(clearRead(unique('c')));
+        trail.admit();
       } catch (error) {
         refusal = error;
       }
       expect(refusal).toBeInstanceOf(AuditBacklogError);
-      expect((refusal as AuditBacklogError).extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+      expect((refusal as AuditBacklogError).extensions).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        reason: 'AUDIT_BACKLOG',
+        retryable: true,
+        retryAfterSeconds: 3,
+        http: { status: 503 },
+      });
+      // An operation admitted before is recorded whole, past the limit: it is never cut short.
+      trail.record(clearRead(unique('c')));
+      expect(trail.buffered).toBe(51);
       await expect(trail.stop()).rejects.toThrow();
-      expect(trail.buffered).toBe(50);
+      expect(trail.buffered).toBe(51);
     } finally {
       await unreachable.close();
     }
+  });
+
+  it('writes a flush of many reads in one statement, each entry stored as recorded, hashed as entry-by-entry hashing would', async () => {
+    const { trail, repository, registry, chain, key } = privateTrail(db, { batchSize: 20_000 });
+    const counter = countAppends(registry);
+    const customers = Array.from({ length: 300 }, () => unique('c'));
+    const fieldSets = [['Customer.email', 'Customer.firstName'], ['Customer.phone'], ['LinkedIdentifier.value']];
+    const at = (read: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, read));
+    // 40 reads of 300 customers: 12,000 entries, the reads differing in who, when, why and how; within a read the
+    // fields differ per customer, and one entry names no customer (a denial before any customer was known).
+    for (let read = 0; read < 40; read++) {
+      customers.forEach((customerId, i) =>
+        trail.record(
+          clearRead(customerId, {
+            at: at(read),
+            requestId: `req-${read}`,
+            subject: read % 2 === 0 ? 'alice' : 'bob',
+            roles: read % 3 === 0 ? ['steward', 'service'] : ['service'],
+            purpose: read % 4 === 0 ? 'support' : null,
+            fields: fieldSets[(i + read) % 3],
+            channel: read % 5 === 0 ? 'SUBSCRIPTION' : 'QUERY',
+          }),
+        ),
+      );
+    }
+    trail.record(clearRead(customers[0], { customerId: null, decision: 'DENIED', reason: 'NO_CONSENT', at: at(41), requestId: 'req-denied' }));
+    await trail.flush();
+    counter.off();
+
+    expect(counter.appends).toBe(1);
+    expect(await verifyChain(repository, { chain, key })).toMatchObject({ ok: true, checked: 12_001 });
+    const stored = await trail.entriesFor([customers[7]]);
+    expect(stored).toHaveLength(40);
+    expect(stored[5]).toMatchObject({
+      chain, seq: 5 * 300 + 8, at: at(5), requestId: 'req-5', subject: 'bob', roles: ['service'], purpose: null,
+      fields: fieldSets[(7 + 5) % 3], channel: 'SUBSCRIPTION', decision: 'ALLOWED_CLEAR', reason: null,
+    });
+    expect(stored[12]).toMatchObject({ roles: ['steward', 'service'], purpose: 'support', subject: 'alice' });
+    const denied = await repository.entryAt(chain, 12_001);
+    expect(denied).toMatchObject({ decision: 'DENIED', reason: 'NO_CONSENT', requestId: 'req-denied' });
+    expect(denied).not.toHaveProperty('customerId');
+    await trail.stop();
   });
 
   describe('checkpoints of the head', () => {

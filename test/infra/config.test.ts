@@ -29,9 +29,10 @@ describe('configuration', () => {
 
   it('has audit batching defaults and refuses an unusable flush setting', () => {
     expect(loadConfig({ AUTH_DEV_MODE: 'true' }).audit).toEqual({
-      batchSize: 1000,
+      batchSize: 10000,
       flushIntervalMs: 1000,
       maxBuffer: 200000,
+      retryAfterSeconds: 1,
       hmacKey: undefined,
       devKeyFile: '.data/dev-audit-key',
       checkpoints: { intervalMs: 60_000, file: '.data/audit-checkpoints.jsonl', redisKey: 'c360:audit:checkpoints' },

@@ -1,6 +1,7 @@
 import { ingestEvents, upsertSourceRecords } from '../support/ingest';
-import { gql, startTestApp, unique, type TestApp } from '../support/test-app';
-import { nested } from '../support/nested';
+import { gql, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
+import { jsonWithNested, nested, NESTED } from '../support/nested';
+import { postGraphQL } from '../support/transports';
 
 const LETTERS = /* GraphQL */ `
   query Letters($source: String) { deadLetters(first: 20, source: $source) { edges { node { id code message messageId payload } } } }
@@ -53,6 +54,23 @@ describe('every ingested item is bounded in depth and size, and its text is well
     expect(letter).toMatchObject({ id: results[0].deadLetterId, code: 'PAYLOAD_TOO_DEEP', messageId: `${u}-deep` });
     // What identifies it stays (an erasure finds the letter by the userId), the nested content does not.
     expect(letter.payload).toEqual({ messageId: `${u}-deep`, type: 'IDENTIFY', userId: `${u}-deep-user`, source: `src${u}` });
+  });
+
+  it('lists a dead letter stored nested thousands deep before items were bounded, showing its top-level fields', async () => {
+    const u = unique();
+    const summary = { messageId: `${u}-old`, type: 'IDENTIFY', userId: `${u}-old-user`, source: `src${u}` };
+    // As ingestion stored it before the door bounded depth (about 3,500 to 6,000 levels got through then).
+    const payload = jsonWithNested({ ...summary, traits: NESTED }, 5000);
+    const letter = { id: `${u}-old`, kind: 'EVENT' as const, messageId: `${u}-old`, source: `src${u}`, code: 'MISSING_FIELD', message: 'old', payload };
+    await app.db.write((tx) => app.services.deadLetters.record(tx, [letter], new Date().toISOString()));
+
+    // Over HTTP: the answer is serialised there, and serialising the payload as stored overflowed the stack (INTERNAL).
+    const url = await app.listen('127.0.0.1', 0);
+    const answer = await postGraphQL(url, { query: LETTERS, variables: { source: `src${u}` } }, await tokenFor(app, 'admin'));
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.deadLetters.edges.map((e: { node: Record<string, unknown> }) => e.node)).toEqual([
+      { id: `${u}-old`, code: 'MISSING_FIELD', message: 'old', messageId: `${u}-old`, payload: summary },
+    ]);
   });
 
   it('takes an item exactly at the depth limit and refuses one level more', async () => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
-import { createLogger, safeError } from '../../src/observability/logger';
+import { createLogger, safeError, scrubMessage } from '../../src/observability/logger';
 import { INGEST_EVENTS, UPSERT_SOURCE_RECORDS } from '../support/ingest';
 import { gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
@@ -140,5 +140,10 @@ describe('no personal data in application logs', () => {
     expect(out).not.toContain('10.0.0.1');
     for (const value of [...forbidden, 'abc.def']) expect(out).not.toContain(value);
     expect(safeError(new Error(`key = 'EMAIL:${pii.email}'`))).toMatchObject({ type: 'Error', message: 'key = [redacted]' });
+  });
+
+  it('keeps the instants its own messages name, and still scrubs a date or a number standing alone', () => {
+    expect(scrubMessage('Neo4j unreachable since 2026-12-07T13:02:37.293Z')).toBe('Neo4j unreachable since 2026-12-07T13:02:37.293Z');
+    expect(scrubMessage(`born 1984-03-12, phone ${pii.phone}`)).toBe('born [redacted], phone [redacted]');
   });
 });

@@ -151,6 +151,22 @@ describe('purpose-bound tokens', () => {
       expect(page.pageInfo.endCursor).toBe(page.edges[0].cursor);
     });
 
+    it('is shown no size below the minimum group size, even with pii:read: the size counts customers it may not see', async () => {
+      const v = unique('pbs');
+      const [{ customerId: alone }] = (await app.services.ingestion.ingestEvents([
+        identify({ messageId: v, userId: v, traits: { email: `${v}@pb.test` } }),
+      ])) as { customerId: string }[];
+      // Authored without a purpose; its only member never consented. A size of 1 beside an empty member page would
+      // confirm to the bound token that someone with this email exists and refuses its purpose.
+      const { createSegment } = await gql(app, `mutation($d: JSON!) { createSegment(name: "${v}", definition: $d) { id } }`, {
+        d: { attribute: 'email', eq: `${v}@pb.test` },
+      });
+      await app.segments.population.drain();
+      const size = `{ segment(id: "${createSegment.id}") { size sizeBelow members(first: 10) { edges { node { id } } } } }`;
+      expect((await gql(app, size, {}, as('service'))).segment).toEqual({ size: 1, sizeBelow: null, members: { edges: [{ node: { id: alone } }] } });
+      expect((await gql(app, size, {}, bound)).segment).toEqual({ size: null, sizeBelow: 10, members: { edges: [] } });
+    });
+
     describe('over subscriptions', () => {
       let boundClient: Client;
       let serviceClient: Client;
