@@ -1,12 +1,10 @@
 import 'reflect-metadata';
-import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import type { Role } from '../src/auth/roles';
 import type { TokenMinter } from '../src/auth/token-minter';
 import { encodeCursor } from '../src/shared/connection';
 import { machineConditions, startBenchStack, type BenchStack } from './bench-stack';
-import { carriesErrors } from './paced-load';
-import { cpuMeter, profileCpuInto, seed, withServer, type Target } from './read-load';
+import { checkedAutocannon, cpuMeter, profileCpuInto, seed, withServer, type Target } from './read-load';
 import { DEFAULT_RUNS, saveResults, targetTable, trials, type TargetResult } from './trials';
 
 /** The policy layer's worst case: one request, 1,000 customers, each with PII fields and nested identifiers. */
@@ -93,28 +91,8 @@ function auditMeter(target: Target) {
 async function measure(target: Target, options: Load, withAudit: boolean): Promise<Measured> {
   const audit = withAudit ? auditMeter(target) : null;
   const cpu = cpuMeter(target);
-  let failedBodies = 0;
-  let refused = 0;
-  const result = await autocannon({
-    url: `${target.url}/graphql`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-    connections: options.connections,
-    duration: options.seconds,
-    // A 1,000-customer page takes seconds on a loaded machine: autocannon's 10 s would count slow answers as failed.
-    timeout: 60,
-    requests: [
-      {
-        setupRequest: (request) => ({ ...request, body: options.body() }),
-        // A 200 that carries errors is a failed answer (autocannon counts non-2xx ones); a 503 for the audit
-        // backlog is counted on its own too, as the refusal it is.
-        onResponse: (status, body) => {
-          if (status >= 200 && status < 300 && carriesErrors(body)) failedBodies++;
-          if (status === 503 && body.includes('AUDIT_BACKLOG')) refused++;
-        },
-      },
-    ],
-  });
+  // A 1,000-customer page takes seconds on a loaded machine: autocannon's 10 s would count slow answers as failed.
+  const { result, graphqlErrors: failedBodies, refusedForAuditBacklog: refused } = await checkedAutocannon(target, options, 60);
   const requests = result.requests.total;
   const { cpuMs, dbCpuMs } = cpu(requests);
   return {

@@ -157,27 +157,41 @@ export async function paced(target: Target, options: { rate: number; seconds: nu
   };
 }
 
-/** As many requests as `connections` keep in flight (a closed model), every answer's body checked. */
-export async function load(target: Target, options: Load & Settle): Promise<Measured> {
-  const statements = await statementMeter(target);
-  const cpu = cpuMeter(target);
+/** What a closed-model load gives back: autocannon's result, with the answers whose body failed counted. */
+export type CheckedLoad = { result: autocannon.Result; graphqlErrors: number; refusedForAuditBacklog: number };
+
+/**
+ * As many requests as `connections` keep in flight (a closed model), every answer's body checked: a 200 carrying
+ * errors is a failed answer (autocannon counts non-2xx ones), a 503 for the audit backlog a refusal.
+ */
+export async function checkedAutocannon(target: Target, options: Load, timeoutSeconds?: number): Promise<CheckedLoad> {
   let graphqlErrors = 0;
+  let refusedForAuditBacklog = 0;
   const result = await autocannon({
     url: `${target.url}/graphql`,
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     connections: options.connections,
     duration: options.seconds,
+    ...(timeoutSeconds ? { timeout: timeoutSeconds } : {}),
     requests: [
       {
         setupRequest: (request) => ({ ...request, body: options.body() }),
-        // A 200 that carries errors is a failed answer (non-2xx ones autocannon counts itself).
         onResponse: (status, body) => {
           if (status >= 200 && status < 300 && carriesErrors(body)) graphqlErrors++;
+          if (status === 503 && body.includes('AUDIT_BACKLOG')) refusedForAuditBacklog++;
         },
       },
     ],
   });
+  return { result, graphqlErrors, refusedForAuditBacklog };
+}
+
+/** As many requests as `connections` keep in flight (a closed model), every answer's body checked. */
+export async function load(target: Target, options: Load & Settle): Promise<Measured> {
+  const statements = await statementMeter(target);
+  const cpu = cpuMeter(target);
+  const { result, graphqlErrors } = await checkedAutocannon(target, options);
   await settled(options);
   return {
     rps: result.requests.average,
