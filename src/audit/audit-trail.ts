@@ -107,7 +107,8 @@ export class AuditTrail {
       roles: entry.roles as string[],
       at: entry.at ?? this.now(),
       fields: entry.fields as string[],
-      customerId: entry.customerId,
+      // A block stores "no customer" as '' (see audit-block.ts): an empty id is recorded as the null it reads back as.
+      customerId: entry.customerId === '' ? null : entry.customerId,
       purpose: entry.purpose,
       decision: entry.decision,
       reason: entry.reason ?? null,
