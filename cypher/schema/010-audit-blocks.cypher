@@ -1,4 +1,4 @@
-// The audit chain in blocks (src/audit/audit-block.ts): a block per run of up to 1,000 consecutive entries, unique by
+// The audit chain in blocks (src/audit/audit-block.ts): a block per run of up to 100 consecutive entries, unique by
 // (chain, firstSeq) and read in that order; one (:AuditCustomerEntry) per entry that names a customer, so that a
 // customer's log pages newest first on seq by index. The (:AuditEntry) indexes of 004 serve the audit-blocks data
 // migration, which moves entries stored one node each into blocks.

@@ -2,12 +2,13 @@ import type { StoredAuditEntry, StoredChainedFields } from './audit-entry';
 
 /**
  * How the chain is stored: consecutive entries in blocks of at most this many, one (:AuditBlock) node each, the
- * entries as parallel lists. Neo4j spent about 45 µs creating an entry as a node of 14 properties with two indexed
- * keys, and about 2 µs appending it to a block's lists (measured with JFR and per-thread CPU): the node per entry
- * was the whole cost of the audit writer. A block is loaded whole when one of its entries is read (a customer's log),
- * which is what bounds it: 1,000 entries are about 100 KB.
+ * entries as parallel lists, plus one small (:AuditCustomerEntry) node per entry that names a customer, which is how
+ * a customer's log finds them. An entry as a node of its own, with every field and two indexed keys, cost Neo4j about
+ * 56 µs of CPU; in a block with its lookup node about 16 µs, most of it the lookup node (CPU of Neo4j's threads over
+ * flushes of 10,000 entries). A block is loaded whole when one of its entries is read for a customer's log or an
+ * export: at 1,000 entries such reads cost Neo4j 3 to 4 times the CPU they cost at 100, and writing was no cheaper.
  */
-export const BLOCK_ENTRIES = 1000;
+export const BLOCK_ENTRIES = 100;
 
 /**
  * One block as append-entries.cypher writes it and as it is stored. Each entry is its position `i`: seq
@@ -107,16 +108,22 @@ const atOf = (at: unknown): Date | unknown => {
 };
 
 /**
- * The entry at position `i` of a block, from the stored values of that position (see AuditBlock). Values that are
- * null or missing are left out, as Neo4j leaves out the properties of a node it stores no value for.
+ * The entry at position `i` of a block, from the stored values of that position (see AuditBlock), its JSON as
+ * stored. Values that are null or missing are left out, as Neo4j leaves out the properties it stores no value for.
  */
-export function storedEntry(
+export const storedEntry = (
   chain: string,
   seq: number,
-  row: { prevHash: unknown; hash: unknown; customerId: unknown; read: unknown; fields: unknown },
+  row: { prevHash?: unknown; hash?: unknown; customerId: unknown; read: unknown; fields: unknown },
+): StoredAuditEntry => entryOf(chain, seq, { ...row, read: parse(row.read), fields: parse(row.fields) });
+
+/** storedEntry of JSON already parsed. */
+function entryOf(
+  chain: string,
+  seq: number,
+  row: { prevHash?: unknown; hash?: unknown; customerId: unknown; read: unknown; fields: unknown },
 ): StoredAuditEntry {
-  const read = parse(row.read);
-  const [at, subject, roles, purpose, decision, reason, requestId, channel] = Array.isArray(read) ? read : [read];
+  const [at, subject, roles, purpose, decision, reason, requestId, channel] = Array.isArray(row.read) ? row.read : [row.read];
   const values: Record<string, unknown> = {
     chain,
     seq,
@@ -130,24 +137,34 @@ export function storedEntry(
     reason,
     requestId,
     channel,
-    fields: parse(row.fields),
+    fields: row.fields,
     customerId: row.customerId === '' ? null : row.customerId,
   };
   for (const [name, value] of Object.entries(values)) if (value === null || value === undefined) delete values[name];
   return values as StoredAuditEntry;
 }
 
-/** Every entry of a stored block, in seq order: as many as it has hashes. */
+/** Every entry of a stored block, in seq order: as many as it has hashes. Each JSON of the block is parsed once. */
 export function entriesOfBlock(block: StoredBlock): StoredAuditEntry[] {
   const hashes = block.hashes ?? [];
   const at = <T>(list: T[] | undefined, i: number | undefined) => (list && i !== undefined ? list[i] : undefined);
+  const parsedOnce = (list: unknown[] | undefined) => {
+    const parsed = new Map<number, unknown>();
+    return (i: number | undefined) => {
+      if (i === undefined || !list) return undefined;
+      if (!parsed.has(i)) parsed.set(i, parse(list[i]));
+      return parsed.get(i);
+    };
+  };
+  const readAt = parsedOnce(block.reads);
+  const fieldsAt = parsedOnce(block.fieldSets);
   return hashes.map((hash, i) =>
-    storedEntry(block.chain, block.firstSeq + i, {
+    entryOf(block.chain, block.firstSeq + i, {
       prevHash: i === 0 ? block.prevHash : hashes[i - 1],
       hash,
       customerId: at(block.customerIds, i),
-      read: at(block.reads, at(block.readOf, i)),
-      fields: at(block.fieldSets, at(block.fieldSet, i)),
+      read: readAt(at(block.readOf, i)),
+      fields: fieldsAt(at(block.fieldSet, i)),
     }),
   );
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { AppError } from '../shared/errors';
-import type { AuditEntryInput, AuditRecord } from './audit-entry';
+import type { AuditEntryInput, ChainedFields } from './audit-entry';
 import type { AuditKey } from './audit-key';
 import type { AuditRepository, ChainHead } from './audit.repository';
 import type { PendingEntry } from './chain-batch';
@@ -152,12 +152,12 @@ export class AuditTrail {
   }
 
   /** All entries about these customers, for a data export: oldest first per customer. */
-  entriesFor(customerIds: readonly string[]): Promise<AuditRecord[]> {
+  entriesFor(customerIds: readonly string[]): Promise<ChainedFields[]> {
     return this.repository.entriesForCustomers(this.chain, customerIds);
   }
 
   /** One customer's entries, newest first, below `beforeSeq` (a page of the auditLog connection). */
-  customerLog(customerId: string, beforeSeq: number, limit: number): Promise<AuditRecord[]> {
+  customerLog(customerId: string, beforeSeq: number, limit: number): Promise<ChainedFields[]> {
     return this.repository.customerLog(this.chain, customerId, beforeSeq, limit);
   }
 

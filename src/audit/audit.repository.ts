@@ -1,15 +1,15 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { entriesOfBlock, storedEntry, type StoredBlock } from './audit-block';
-import { GENESIS_HASH, toAuditRecord, type AuditRecord, type StoredAuditEntry } from './audit-entry';
+import { GENESIS_HASH, toAuditRecord, type ChainedFields, type StoredAuditEntry } from './audit-entry';
 import type { AuditKey } from './audit-key';
 import { hashBatch, type PendingEntry } from './chain-batch';
 
 /** keyedFrom: the first seq hashed with the audit key; null on a head no keyed writer has touched yet. */
 export type ChainHead = { seq: number; hash: string; keyedFrom: number | null };
 
-/** One entry as customer-log.cypher and entries-for-customers.cypher read it from its block. */
-type EntryRow = { seq: number; hash: unknown; prevHash: unknown; customerId: unknown; read: unknown; fields: unknown };
+/** One entry as customer-log.cypher and entries-for-customers.cypher read it from its block (not its hashes). */
+type EntryRow = { seq: number; customerId: unknown; read: unknown; fields: unknown };
 
 /** Stored entries: appended to a chain a flush per transaction, in blocks (see audit-block.ts), read by customer or in chain order. */
 export class AuditRepository {
@@ -90,12 +90,12 @@ export class AuditRepository {
   }
 
   /** One customer's entries, newest first, with seq below `before`. */
-  async customerLog(chain: string, customerId: string, before: number, limit: number): Promise<AuditRecord[]> {
+  async customerLog(chain: string, customerId: string, before: number, limit: number): Promise<ChainedFields[]> {
     const rows = await this.db.read<EntryRow>(this.q.customerLog, { chain, customerId, before, limit });
     return rows.map((row) => toAuditRecord(storedEntry(chain, row.seq, row)));
   }
 
-  async entriesForCustomers(chain: string, customerIds: readonly string[]): Promise<AuditRecord[]> {
+  async entriesForCustomers(chain: string, customerIds: readonly string[]): Promise<ChainedFields[]> {
     if (customerIds.length === 0) return [];
     const rows = await this.db.read<EntryRow>(this.q.entriesForCustomers, { chain, customerIds });
     return rows.map((row) => toAuditRecord(storedEntry(chain, row.seq, row)));
