@@ -176,7 +176,6 @@ export class Masker {
               ),
             ),
           );
-          set('attributeLineage', (v) => this.json(v, (l) => (l as { ref: string }[]).map((x) => ({ ...x, ref: this.ref(x.ref) }))));
           break;
         case 'Identifier': {
           const type = String(p.type);
