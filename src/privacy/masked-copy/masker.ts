@@ -176,6 +176,8 @@ export class Masker {
               ),
             ),
           );
+          // Dumps of databases older than the compact-lineage migration hold each golden value's reference here too.
+          set('attributeLineage', (v) => this.json(v, (l) => (l as { ref: string }[]).map((x) => ({ ...x, ref: this.ref(x.ref) }))));
           break;
         case 'Identifier': {
           const type = String(p.type);
