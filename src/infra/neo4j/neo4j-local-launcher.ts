@@ -71,7 +71,6 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions, log?: (message
         '--pagecache',
         String(options.pageCacheMb),
         '--exit-on-stdin-eof',
-        ...(process.env.NEO4J_LOCAL_SETTINGS ?? '').split(/\s+/).filter(Boolean).flatMap((s) => ['--setting', s]),
       ],
       stdinLifeline: true,
       ready: /^NEO4J_LOCAL_READY /,

@@ -27,18 +27,12 @@ public final class Main {
     int port = 7687;
     long pageCacheMb = 256;
     boolean watchStdin = false;
-    java.util.Map<String, String> settings = new java.util.HashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = Path.of(args[++i]);
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--pagecache" -> pageCacheMb = Long.parseLong(args[++i]);
         case "--exit-on-stdin-eof" -> watchStdin = true;
-        case "--setting" -> {
-          String[] pair = args[++i].split("=", 2);
-          if (pair.length != 2) fail("--setting needs key=value, got " + args[i]);
-          settings.put(pair[0], pair[1]);
-        }
         default -> fail("unknown argument " + args[i]);
       }
     }
@@ -58,7 +52,6 @@ public final class Main {
         // Bolt's two Netty groups otherwise wait a 5 s quiet period each on shutdown: 10 s per stop.
         .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
         .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(5))
-        .setConfig(parsed(settings))
         .build();
 
     CountDownLatch stopped = new CountDownLatch(1);
@@ -93,17 +86,6 @@ public final class Main {
     }, "neo4j-local-parent-watch");
     watcher.setDaemon(true);
     watcher.start();
-  }
-
-  /** Settings given by name (as in neo4j.conf), parsed and validated by Neo4j's own configuration. */
-  private static java.util.Map<org.neo4j.graphdb.config.Setting<?>, Object> parsed(java.util.Map<String, String> raw) {
-    org.neo4j.configuration.Config config = org.neo4j.configuration.Config.newBuilder().setRaw(raw).build();
-    java.util.Map<org.neo4j.graphdb.config.Setting<?>, Object> values = new java.util.HashMap<>();
-    for (String name : raw.keySet()) {
-      org.neo4j.graphdb.config.Setting<Object> setting = config.getSetting(name);
-      values.put(setting, config.get(setting));
-    }
-    return values;
   }
 
   private static void fail(String message) {
