@@ -1,5 +1,6 @@
 import { lineageOf } from '../identity/golden-record';
-import type { Candidates, GoldenSources } from '../identity/profile-attributes';
+import type { GoldenSources } from '../identity/profile-attributes';
+import { decodeCandidates } from '../identity/stored-candidates';
 import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
 import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow, StoredLineage } from './customer.repository';
@@ -40,7 +41,7 @@ export function toLinkExplanation(link: LinkRow, customerId: string): LinkExplan
 /** The stored lineage, resolved against the candidates. */
 export function toAttributeLineage({ candidates, sources }: StoredLineage, customerId: string): AttributeLineage[] {
   if (!candidates || !sources) return [];
-  const lineage = lineageOf(JSON.parse(candidates) as Candidates, JSON.parse(sources) as GoldenSources);
+  const lineage = lineageOf(decodeCandidates(candidates), JSON.parse(sources) as GoldenSources);
   return lineage.map((l) => ({ attribute: l.attribute, source: l.source, observedAt: new Date(l.at), cause: l.ref, customerId }));
 }
 

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { goldenRecord, goldenSources } from './golden-record';
 import { PROFILE_ATTRIBUTES } from './profile-attributes';
+import { encodeCandidates } from './stored-candidates';
 import type { ResolutionPlan } from './resolution-plan';
 import type { WorkUnit } from './work-unit';
 
@@ -76,7 +77,7 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
       return {
         customerId,
         golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a) => [a, golden.values[a] ?? null])),
-        candidates: JSON.stringify(candidates),
+        candidates: encodeCandidates(candidates),
         sources: JSON.stringify(goldenSources(golden.lineage)),
       };
     }),
