@@ -12,7 +12,7 @@ import { startManagedProcess, type ManagedProcess } from '../src/infra/services/
 import { provideNeo4j } from '../src/infra/services/neo4j-service';
 import { provideRedis } from '../src/infra/services/redis-service';
 import { machineConditions, progress } from './bench-stack';
-import { processCpuMs } from './process-cpu';
+import { jvmThreadCpuMs, processCpuMs, type ThreadCpu } from './process-cpu';
 import { DEFAULT_RUNS, loadAverage, saveResults, targetTable, trials, type TargetResult } from './trials';
 
 const INGEST = `mutation($events: [IdentityEventInput!]!) { ingestEvents(events: $events) { results { customerId outcome } } }`;
@@ -53,8 +53,9 @@ type Step = {
   /** CPU per delivery, in µs: both API processes together, and the benchmark's own clients. */
   apiCpuUs: number | null;
   clientCpuUs: number;
-  /** Neo4j CPU per ingest call, in ms (embedded Neo4j only). */
+  /** Neo4j CPU per ingest call, in ms (embedded Neo4j only), and by what its threads do. */
   neo4jCpuMs: number | null;
+  neo4jThreads: ThreadCpu | null;
   /** Cypher statements the instances ran during the step, by file: how many, and their time in seconds. */
   queries: QueryStats;
 };
@@ -351,6 +352,15 @@ async function main() {
         apiCpuUs: apiCpu === null || delivered === 0 ? null : (apiCpu * 1000) / delivered,
         clientCpuUs: delivered === 0 ? NaN : (cpuAfter.client - cpuBefore.client) / delivered,
         neo4jCpuMs: neo4jCpu === null ? null : neo4jCpu / total,
+        neo4jThreads:
+          cpuAfter.neo4jThreads && cpuBefore.neo4jThreads
+            ? {
+                work: (cpuAfter.neo4jThreads.work - cpuBefore.neo4jThreads.work) / total,
+                gc: (cpuAfter.neo4jThreads.gc - cpuBefore.neo4jThreads.gc) / total,
+                jit: (cpuAfter.neo4jThreads.jit - cpuBefore.neo4jThreads.jit) / total,
+                other: (cpuAfter.neo4jThreads.other - cpuBefore.neo4jThreads.other) / total,
+              }
+            : null,
         queries,
       };
     };
@@ -484,7 +494,9 @@ function printStep(label: string, s: Step) {
     [
       `${label}: ${s.offered} deliveries/s offered (${s.calls} ingest calls), achieved ${s.achieved.toFixed(0)}/s; delivered ${s.delivered} of ${s.expected} (missing ${s.missing}, duplicated ${s.duplicates}, unexpected ${s.unexpected}, late from the step before ${s.late}); failed answers (ingest calls, subscription errors) ${s.failedAnswers}; load ${loadAverage().toFixed(2)}`,
       `  ingest call -> delivery (ms): p50 ${ms(pct(s.latencies, 50))}  p90 ${ms(pct(s.latencies, 90))}  p99 ${ms(pct(s.latencies, 99))}  max ${ms(s.latencies.at(-1) ?? NaN)}; ingest answer p50 ${ms(pct(s.ingestLatencies, 50))}  p99 ${ms(pct(s.ingestLatencies, 99))}`,
-      `  CPU per delivery: API processes ${cpu(s.apiCpuUs, 'µs')}, benchmark clients ${cpu(s.clientCpuUs, 'µs')}; Neo4j per ingest call ${cpu(s.neo4jCpuMs, 'ms')}`,
+      `  CPU per delivery: API processes ${cpu(s.apiCpuUs, 'µs')}, benchmark clients ${cpu(s.clientCpuUs, 'µs')}; Neo4j per ingest call ${cpu(s.neo4jCpuMs, 'ms')}${
+        s.neo4jThreads ? ` (queries ${cpu(s.neo4jThreads.work, 'ms')}, JIT compilers ${cpu(s.neo4jThreads.jit, 'ms')}, GC ${cpu(s.neo4jThreads.gc, 'ms')}, other ${cpu(s.neo4jThreads.other, 'ms')})` : ''
+      }`,
       `  Cypher statements per ingest call ${(statements / s.calls).toFixed(1)} (${busiest || 'none'})`,
     ].join('\n'),
   );
@@ -497,6 +509,7 @@ function cpuNow(instances: Instance[], neo4jPid: number | undefined) {
   return {
     api: api.includes(null) ? null : api.reduce<number>((sum, ms) => sum + ms!, 0),
     neo4j: neo4jPid === undefined ? null : processCpuMs(neo4jPid),
+    neo4jThreads: neo4jPid === undefined ? null : jvmThreadCpuMs(neo4jPid),
     client: usage.user + usage.system,
   };
 }

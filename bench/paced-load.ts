@@ -1,5 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { performance } from 'node:perf_hooks';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { Pool } from 'undici';
 
 export type PacedLoad = {
@@ -10,7 +12,8 @@ export type PacedLoad = {
   seconds: number;
   /** Most requests in flight at once; more wait for a connection, and that wait counts in their latency. */
   connections: number;
-  body: () => string;
+  /** The body of each request in turn (cycled when fewer than rate x seconds). */
+  bodies: string[];
 };
 
 /** `graphqlErrors`: 2xx answers whose body carries GraphQL errors: failures, though the status says otherwise. */
@@ -24,6 +27,12 @@ export type PacedResult = {
   non2xx: number;
   graphqlErrors: number;
   total: number;
+  /**
+   * How late the generator itself sent requests (ms after they were due), p99 and max: a generator that stalls
+   * (its own GC, a busy event loop) adds this to every latency it records, so a high figure here voids the p99.
+   */
+  generatorLagP99: number;
+  generatorLagMax: number;
 };
 
 /** True when a GraphQL answer's body reports errors (or is not a GraphQL answer at all). */
@@ -43,6 +52,7 @@ export function carriesErrors(body: string): boolean {
  * left, so a server (or a generator) that falls behind shows it instead of hiding it (coordinated omission).
  */
 export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
+  const lagUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   const target = new URL(options.url);
   const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1 });
   const latencyUs = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
@@ -55,7 +65,7 @@ export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
 
   const send = (dueAt: number) => {
     const request = pool
-      .request({ method: 'POST', path: target.pathname + target.search, headers: options.headers, body: options.body() })
+      .request({ method: 'POST', path: target.pathname + target.search, headers: options.headers, body: options.bodies[sent % options.bodies.length] })
       .then(async (response) => {
         const body = await response.body.text();
         latencyUs.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
@@ -74,7 +84,12 @@ export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
   while (sent < total) {
     const now = performance.now();
     // Every request whose time has come goes now: a late timer must not thin out the rate.
-    while (sent < total && start + sent * intervalMs <= now) send(start + sent++ * intervalMs);
+    while (sent < total && start + sent * intervalMs <= now) {
+      const dueAt = start + sent * intervalMs;
+      lagUs.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+      send(dueAt);
+      sent++;
+    }
     const next = start + sent * intervalMs - performance.now();
     if (next > 0) await new Promise((resolve) => setTimeout(resolve, next));
   }
@@ -93,7 +108,26 @@ export async function pacedLoad(options: PacedLoad): Promise<PacedResult> {
     non2xx,
     graphqlErrors,
     total,
+    generatorLagP99: lagUs.getValueAtPercentile(99) / 1000,
+    generatorLagMax: lagUs.maxValue / 1000,
   };
   latencyUs.destroy();
+  lagUs.destroy();
   return result;
+}
+
+/**
+ * pacedLoad in a worker thread of its own: the bench process also runs an API (startBenchStack) with its
+ * background jobs and its garbage collector, and a pause of that event loop would delay the generator and count as
+ * the measured server's latency. The worker has its own event loop and heap; the bodies are made beforehand.
+ */
+export function pacedLoadInWorker(options: PacedLoad): Promise<PacedResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(path.join(__dirname, 'paced-load.worker.js'), { workerData: options });
+    worker.once('message', (result: PacedResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the load generator's worker exited with code ${code}`));
+    });
+  });
 }

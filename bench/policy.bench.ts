@@ -26,8 +26,8 @@ const KEEPS_UP_GOAL = 0.98;
 const DEPTH_GOAL = 20_000;
 /**
  * Keeping up says the writer was not behind during this run; its headroom says how far it could go: entries written
- * per second the writer spent flushing (hashing, and the statement, at this run's load) against the entries recorded
- * per second. A writer with little headroom falls behind as soon as the machine is busier than during the run.
+ * per second the writer spent flushing (the transaction, at this run's load) against the entries recorded per second.
+ * A writer with little headroom falls behind as soon as the machine is busier than during the run.
  */
 const HEADROOM_GOAL = 1.3;
 
@@ -58,7 +58,7 @@ type AuditFigures = {
   writtenPerS: number;
   capacityPerS: number;
   busy: number;
-  /** The share of the time its statements took in Neo4j (the rest of the flushing: hashing on the event loop). */
+  /** The share of the time its statement took (the rest of the flushing: the commit, and hashing entries not hashed when recorded). */
   inStatement: number;
   maxDepth: number;
   endDepth: number;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { RawEvent } from '../src/ingestion/event-normalizer';
 import { startManagedProcess } from '../src/infra/services/managed-process';
 import { progress, type BenchStack } from './bench-stack';
-import { carriesErrors, pacedLoad } from './paced-load';
+import { carriesErrors, pacedLoadInWorker } from './paced-load';
 import { processCpuMs } from './process-cpu';
 
 /** What the read benchmarks share: the seeded customers, a server under test in its own process, and its load. */
@@ -31,6 +31,8 @@ export type Measured = {
   graphqlErrors: number;
   requests: number;
   statements: Statements | null;
+  /** Fixed-rate loads only: how late the generator sent its requests, p99 (see PacedResult). */
+  generatorLagP99?: number;
 } & CpuPerRequest;
 export type CpuPerRequest = { cpuMs: number | null; dbCpuMs: number | null };
 
@@ -133,13 +135,13 @@ const settled = (options: Settle) => new Promise((resolve) => setTimeout(resolve
 export async function paced(target: Target, options: { rate: number; seconds: number; token: string; body: () => string } & Settle): Promise<Measured> {
   const statements = await statementMeter(target);
   const cpu = cpuMeter(target);
-  const result = await pacedLoad({
+  const result = await pacedLoadInWorker({
     url: `${target.url}/graphql`,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
     rate: options.rate,
     seconds: options.seconds,
     connections: 64,
-    body: options.body,
+    bodies: Array.from({ length: Math.round(options.rate * options.seconds) }, options.body),
   });
   await settled(options);
   return {
@@ -151,6 +153,7 @@ export async function paced(target: Target, options: { rate: number; seconds: nu
     non2xx: result.non2xx,
     graphqlErrors: result.graphqlErrors,
     requests: result.total,
+    generatorLagP99: result.generatorLagP99,
     // CPU first: reading /metrics costs the server a little.
     ...cpu(result.total),
     statements: await statements(result.total),
@@ -265,12 +268,15 @@ export const row = (label: string, mode: string, m: Measured) =>
     cpuText(m.dbCpuMs).padStart(12),
     perRequest(m.statements?.perRequest).padStart(10),
     perRequest(m.statements?.lookups).padStart(10),
+    (m.generatorLagP99 === undefined ? '-' : millis(m.generatorLagP99)).padStart(11),
   ].join(' ');
 export const CPU_NOTE = [
   'CPU ms/req, Neo4j ms/req: CPU time (user + system) the server process and the Neo4j process spent per request; stabler than req/s on a shared machine',
   'failed: transport errors, non-2xx answers and 200 answers carrying GraphQL errors',
   'stmts/req: Cypher statements the server ran per request (audit writes included); lookups/req: the profile reads among them, below 1 where',
   '  the full stack read the profiles of concurrent requests in one statement (it coalesces lookups; the baseline runs one query per request)',
+  'gen lag p99: fixed rate only, how late the load generator (a worker thread of its own) sent requests; it is inside every latency, so a',
+  '  p99 near it says the generator or the machine stalled, not the server',
 ].join('\n');
 export const HEADER = [
   'server'.padEnd(26),
@@ -284,4 +290,5 @@ export const HEADER = [
   'Neo4j ms/req'.padStart(12),
   'stmts/req'.padStart(10),
   'lookups/req'.padStart(10),
+  'gen lag p99'.padStart(11),
 ].join(' ');

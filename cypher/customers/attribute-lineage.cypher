@@ -1,3 +1,3 @@
 UNWIND $ids AS customerId
 MATCH (c:Customer {id: customerId})
-RETURN customerId, c.attributeLineage AS lineage
+RETURN customerId, c.candidates AS candidates, c.goldenSources AS sources

@@ -1,7 +1,8 @@
-// The golden record is stored flat on the customer for querying; candidates and lineage as JSON.
+// The golden record is stored flat on the customer for querying; candidates and the source of each golden value
+// (the lineage, resolved against the candidates when read) as JSON.
 UNWIND $profiles AS row
 MATCH (c:Customer {id: row.customerId})
 SET c += row.golden,
     c.candidates = row.candidates,
-    c.attributeLineage = row.lineage,
+    c.goldenSources = row.sources,
     c.updatedAt = datetime($now)

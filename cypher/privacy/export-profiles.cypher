@@ -9,7 +9,7 @@ WITH [c] + absorbed AS profiles
 UNWIND range(0, size(profiles) - 1) AS position
 WITH profiles[position] AS p, position
 RETURN p {
-  .id, .status, .createdAt, .updatedAt, .mergedInto, .mergedAt, .attributeLineage,
+  .id, .status, .createdAt, .updatedAt, .mergedInto, .mergedAt, .candidates, .goldenSources,
   .firstName, .lastName, .email, .phone, .birthday, .gender, .company,
   .street, .city, .postalCode, .state, .country
 } AS profile

@@ -7,8 +7,12 @@ import type { MembershipChange } from '../kernel/membership-change';
 /** Changes decided by a committed transaction, and the outbox entry that keeps them until the feed has them. */
 export type OwedChanges = { outboxId: string | null; changes: MembershipChange[] };
 
-/** How long appended entries wait to be removed together. */
-const SETTLE_DELAY_MS = 100;
+/**
+ * How long appended entries wait to be removed together: each removal is a write transaction of its own, so at 100 ms
+ * nearly every ingest call paid a second one. Far below the relay's grace (30 s by default), so a removal never
+ * races the relay; a process that dies in between leaves at most this much to be appended twice (same sequence).
+ */
+const SETTLE_DELAY_MS = 1_000;
 
 /**
  * The transactional outbox of the membership feed. The feed lives in Redis and is appended after commit, so a

@@ -83,7 +83,7 @@ export class SegmentMembershipResolver {
     private readonly segments: Segments,
     private readonly feed: MembershipFeed,
   ) {
-    this.deciding = new DecidingAttributes(segments.repository);
+    this.deciding = new DecidingAttributes(segments.repository, feed);
   }
 
   /** The stream of one subscription: checks what it asks for, then yields the changes the principal may hear. */

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CustomerRepository, LinkRow, ProfileRow, Relation, RelationRows } from './customer.repository';
+import type { CustomerRepository, LinkRow, ProfileRow, Relation, RelationRows, StoredLineage } from './customer.repository';
 import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
 type ProfileLoader = DataLoader<string, ProfileRow | null>;
@@ -50,9 +50,9 @@ export function createCustomerLoaders(repository: CustomerRepository) {
       const usage = await repository.deviceUsage(ids);
       return ids.map((id) => usage.get(id) ?? 0);
     }),
-    attributeLineage: new DataLoader<string, string | null>(async (ids) => {
+    attributeLineage: new DataLoader<string, StoredLineage>(async (ids) => {
       const lineage = await repository.attributeLineage(ids);
-      return ids.map((id) => lineage.get(id) ?? null);
+      return ids.map((id) => lineage.get(id) ?? { candidates: null, sources: null });
     }),
     sourceRecords: relation('sourceRecords'),
     mergeHistory: relation('mergeHistory'),

@@ -1,7 +1,9 @@
-import type { Lineage } from '../identity/profile-attributes';
+import { lineageOf } from '../identity/golden-record';
+import type { GoldenSources } from '../identity/profile-attributes';
+import { decodeCandidates } from '../identity/stored-candidates';
 import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
-import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow } from './customer.repository';
+import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow, StoredLineage } from './customer.repository';
 import { IdentifierTypeEnum } from '../kernel/identifier-type';
 import { CustomerStatusEnum, type AttributeLineage, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
 
@@ -36,8 +38,10 @@ export function toLinkExplanation(link: LinkRow, customerId: string): LinkExplan
   };
 }
 
-export function toAttributeLineage(json: string | null, customerId: string): AttributeLineage[] {
-  const lineage = json ? (JSON.parse(json) as Lineage[]) : [];
+/** The stored lineage, resolved against the candidates. */
+export function toAttributeLineage({ candidates, sources }: StoredLineage, customerId: string): AttributeLineage[] {
+  if (!candidates || !sources) return [];
+  const lineage = lineageOf(decodeCandidates(candidates), JSON.parse(sources) as GoldenSources);
   return lineage.map((l) => ({ attribute: l.attribute, source: l.source, observedAt: new Date(l.at), cause: l.ref, customerId }));
 }
 

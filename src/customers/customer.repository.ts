@@ -8,6 +8,9 @@ import { CoalescedLookup } from '../infra/neo4j/coalesced-lookup';
 import { MAX_PAGE_SIZE } from '../shared/connection';
 import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
+/** A profile's lineage as stored: JSON of its candidates and of the source of each golden value (GoldenSources). */
+export type StoredLineage = { candidates: string | null; sources: string | null };
+
 export type CustomerRow = {
   id: string;
   status: 'ACTIVE' | 'MERGED';
@@ -189,10 +192,10 @@ export class CustomerRepository {
     return new Map(rows.map((row) => [row.deviceId, row.customersUsing]));
   }
 
-  /** The golden record's lineage as stored: JSON written by the resolution service. */
-  async attributeLineage(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const rows = await this.db.read<{ customerId: string; lineage: string | null }>(this.q.attributeLineage, { ids });
-    return new Map(rows.map((row) => [row.customerId, row.lineage]));
+  /** The golden record's lineage as stored: the candidates and the source of each golden value, as JSON. */
+  async attributeLineage(ids: readonly string[]): Promise<Map<string, StoredLineage>> {
+    const rows = await this.db.read<{ customerId: string } & StoredLineage>(this.q.attributeLineage, { ids });
+    return new Map(rows.map(({ customerId, candidates, sources }) => [customerId, { candidates, sources }]));
   }
 
   /** A page of customers in creation order, after the customer id `after`. */

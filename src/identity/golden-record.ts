@@ -1,5 +1,5 @@
 import { rankIn } from '../shared/rank';
-import { PROFILE_ATTRIBUTES, type Candidate, type Candidates, type GoldenRecord, type Observations } from './profile-attributes';
+import { PROFILE_ATTRIBUTES, type Candidate, type Candidates, type GoldenRecord, type GoldenSources, type Lineage, type Observations } from './profile-attributes';
 
 /**
  * Adds observations to a customer's candidates, keeping per attribute only the newest value of each source.
@@ -29,6 +29,17 @@ export function combine(all: Candidates[]): Candidates {
     }
   }
   return merged;
+}
+
+/** The lineage to store: which source each golden value came from (see GoldenSources). */
+export const goldenSources = (lineage: Lineage[]): GoldenSources => Object.fromEntries(lineage.map((l) => [l.attribute, l.source]));
+
+/** The full lineage of stored golden values: each source's candidate says when and from what the value came. */
+export function lineageOf(candidates: Candidates, sources: GoldenSources): Lineage[] {
+  return PROFILE_ATTRIBUTES.flatMap((attribute) => {
+    const winner = (candidates[attribute] ?? []).find((candidate) => candidate.source === sources[attribute]);
+    return winner ? [{ attribute, source: winner.source, at: winner.at, ref: winner.ref }] : [];
+  });
 }
 
 /** Survivorship: the source earliest in the priority list wins; among equals, the most recent value. */

@@ -3,8 +3,8 @@ import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
 import { RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
+import { decodeCandidates } from './stored-candidates';
 import type { Attachments } from './plan-attachments';
-import type { Candidates } from './profile-attributes';
 import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
 
 export type OwnerRow = {
@@ -187,7 +187,7 @@ export function snapshotFrom(rows: OwnerRow[]) {
       id: row.customerId,
       createdAt: new Date(row.createdAtMs).toISOString(),
       counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
-      candidates: row.candidates ? (JSON.parse(row.candidates) as Candidates) : {},
+      candidates: decodeCandidates(row.candidates),
     });
   }
   return { owners, customers };

@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { goldenRecord } from './golden-record';
+import { goldenRecord, goldenSources } from './golden-record';
 import { PROFILE_ATTRIBUTES } from './profile-attributes';
+import { encodeCandidates } from './stored-candidates';
 import type { ResolutionPlan } from './resolution-plan';
 import type { WorkUnit } from './work-unit';
 
@@ -38,7 +39,7 @@ export type Attachments = {
   sourceRecords: SourceRecordWrite[];
   devices: DeviceWrite[];
   consents: ConsentWrite[];
-  profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; lineage: string }[];
+  profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; sources: string }[];
   ingestions: IngestionWrite[];
   activities: ActivityWrite[];
 };
@@ -76,8 +77,8 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
       return {
         customerId,
         golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a) => [a, golden.values[a] ?? null])),
-        candidates: JSON.stringify(candidates),
-        lineage: JSON.stringify(golden.lineage),
+        candidates: encodeCandidates(candidates),
+        sources: JSON.stringify(goldenSources(golden.lineage)),
       };
     }),
     ingestions: units.map((unit, i) => ({

@@ -50,4 +50,9 @@ export type Candidate = { value: string; source: string; at: string; ref: string
 export type Candidates = Partial<Record<ProfileAttribute, Candidate[]>>;
 
 export type Lineage = { attribute: ProfileAttribute; source: string; at: string; ref: string };
+/**
+ * The lineage as stored: the source of each golden value. Its time and reference are those of that source's
+ * candidate, which the customer keeps anyway, so storing them again would write every profile's facts twice.
+ */
+export type GoldenSources = Partial<Record<ProfileAttribute, string>>;
 export type GoldenRecord = { values: Observations; lineage: Lineage[] };

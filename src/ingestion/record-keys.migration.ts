@@ -2,7 +2,8 @@ import type { Database } from '../infra/neo4j/database';
 import type { DataMigration } from '../infra/neo4j/migrations';
 import { rejectedRecordVersion, type RawSourceRecord } from './record-normalizer';
 import { recordKey } from '../kernel/identifier-type';
-import type { Candidates, Lineage } from '../identity/profile-attributes';
+import type { Lineage } from '../identity/profile-attributes';
+import { decodeCandidates, encodeCandidates } from '../identity/stored-candidates';
 
 const BATCH = 500;
 /** Where the first pass parks a record's key; no real key starts so, and the node's element id makes it unique. */
@@ -71,8 +72,8 @@ export const recordKeysMigration: DataMigration = {
 function rewriteLineage(profile: { candidates: string | null; lineage: string | null }, byFrom: Map<string, string>) {
   const moved = <T extends { ref: string }>(entry: T): T => ({ ...entry, ref: byFrom.get(entry.ref) ?? entry.ref });
   const candidates = profile.candidates
-    ? JSON.stringify(
-        Object.fromEntries(Object.entries(JSON.parse(profile.candidates) as Candidates).map(([attribute, list]) => [attribute, list!.map(moved)])),
+    ? encodeCandidates(
+        Object.fromEntries(Object.entries(decodeCandidates(profile.candidates)).map(([attribute, list]) => [attribute, list.map(moved)])),
       )
     : profile.candidates;
   const lineage = profile.lineage ? JSON.stringify((JSON.parse(profile.lineage) as Lineage[]).map(moved)) : profile.lineage;

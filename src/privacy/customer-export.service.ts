@@ -96,14 +96,14 @@ export class CustomerExportService {
 }
 
 /** A stored profile as privacy/export-profiles returns it: absent properties (Neo4j stores no nulls) come as null. */
-type StoredProfileRow = CustomerRow & { mergedInto: string | null; mergedAt: Date | null; attributeLineage: string | null };
+type StoredProfileRow = CustomerRow & { mergedInto: string | null; mergedAt: Date | null; candidates: string | null; goldenSources: string | null };
 
-function toExportedProfile(p: StoredProfileRow): ExportedProfile {
+function toExportedProfile({ candidates, goldenSources, ...profile }: StoredProfileRow): ExportedProfile {
   return {
-    ...p,
-    status: CustomerStatusEnum[p.status],
-    mergedInto: p.mergedInto ?? null,
-    mergedAt: p.mergedAt ?? null,
-    attributeLineage: toAttributeLineage(p.attributeLineage ?? null, p.id),
+    ...profile,
+    status: CustomerStatusEnum[profile.status],
+    mergedInto: profile.mergedInto ?? null,
+    mergedAt: profile.mergedAt ?? null,
+    attributeLineage: toAttributeLineage({ candidates: candidates ?? null, sources: goldenSources ?? null }, profile.id),
   };
 }

@@ -4,16 +4,21 @@ import type { Rule } from './segment-definition';
 /** Parameters every evaluation passes itself; fragments share them instead of getting their own copy. */
 const EVALUATION_PARAMETERS = new Set(['now', 'nowIso', 'bucketMs']);
 
-/** A segment's definition as Cypher: the two expressions evaluate.cypher leaves open, and their parameters. */
+/** A segment's definition as Cypher: the two expressions evaluate.cypher leaves open, and the values they read. */
 export type CompiledSegment = {
-  /** Boolean over `c`: the customer qualifies now. */
+  /** Boolean over `c` and the segment's row `rule`: the customer qualifies now. */
   predicate: string;
-  /** List of epoch ms over `c`: the instants at which time alone may change the answer ([] when none). */
+  /** List of epoch ms over `c` and `rule`: the instants at which time alone may change the answer ([] when none). */
   instants: string;
+  /** The rule's values, which its row of $segments carries beside segmentId and customerIds. */
   params: Record<string, unknown>;
-  /** The statement for Neo4j to plan (with the params) before a definition is stored: it must never fail at run time. */
+  /** The statement for Neo4j to plan before a definition is stored: it must never fail at run time. */
   explain: string;
-  /** The whole statement, ready to run with params + segmentId, customerIds, now, nowIso, bucketMs. */
+  /**
+   * The whole statement, ready to run with $segments (rows of segmentId, customerIds and params), $now, $nowIso and
+   * $bucketMs. It depends only on the shape of the rule, never on its values: segments of one shape share it, so
+   * they are evaluated by one statement and Neo4j plans it once.
+   */
   statement: string;
 };
 
@@ -22,20 +27,22 @@ type Fragment = { expression: string; parameters: string[] };
 /**
  * Compiles rule trees from the fragments in cypher/segments/predicates/. Each fragment file is a complete statement
  * (`MATCH (c:Customer) RETURN <expression> AS holds|instants`, checked by EXPLAIN like every file); the compiler
- * takes its expression, gives its parameters names unique to the node, and joins nodes with AND, OR and NOT. No
- * text from a definition ever reaches the statement: names and values travel as parameters.
+ * takes its expression, turns its parameters into fields of the segment's row (`$op` of the first node becomes
+ * `rule.r0_op`), and joins nodes with AND, OR and NOT. No text from a definition ever reaches the statement: names
+ * and values travel as data, in the row.
  */
 export class SegmentCompiler {
   private readonly fragments: Record<string, Fragment>;
   private readonly template: string;
 
-  constructor(registry: CypherRegistry) {
+  constructor(private readonly registry: CypherRegistry) {
     const names = ['attribute', 'identifier', 'consent', 'event-count', 'event-count-instants', 'last-seen', 'last-seen-instants', 'segment'];
     this.fragments = Object.fromEntries(names.map((name) => [name, fragmentOf(registry.get(`segments/predicates/${name}`), name)]));
     this.template = registry.get('segments/evaluate');
     for (const marker of [PREDICATE_MARKER, INSTANTS_MARKER]) {
       if (!this.template.includes(marker)) throw new Error(`segments/evaluate.cypher lost its marker ${marker}`);
     }
+    if (!this.template.includes(`AS ${ROW}\n`)) throw new Error(`segments/evaluate.cypher must name each row of $segments ${ROW}`);
   }
 
   compile(rule: Rule): CompiledSegment {
@@ -50,7 +57,7 @@ export class SegmentCompiler {
         params[prefix + parameter] = values[parameter];
       }
       return expression.replace(/\$([A-Za-z][A-Za-z0-9]*)/g, (whole, parameter: string) =>
-        EVALUATION_PARAMETERS.has(parameter) ? whole : `$${prefix}${parameter}`,
+        EVALUATION_PARAMETERS.has(parameter) ? whole : `${ROW}.${prefix}${parameter}`,
       );
     };
     const atom = (name: string, values: Record<string, unknown>) => `coalesce(${use(name, values)}, false)`;
@@ -88,16 +95,14 @@ export class SegmentCompiler {
 
     const compiled = predicate(rule);
     const instantList = instants.length === 0 ? '[]' : instants.map((list) => `(${list})`).join(' + ');
-    return {
-      predicate: compiled,
-      explain: `EXPLAIN ${this.template.replace(PREDICATE_MARKER, compiled).replace(INSTANTS_MARKER, `(${instantList})`)}`,
-      instants: instantList,
-      params,
-      statement: this.template.replace(PREDICATE_MARKER, compiled).replace(INSTANTS_MARKER, `(${instantList})`),
-    };
+    const statement = this.template.replace(PREDICATE_MARKER, compiled).replace(INSTANTS_MARKER, `(${instantList})`);
+    this.registry.derivedFrom('segments/evaluate', statement);
+    return { predicate: compiled, explain: `EXPLAIN ${statement}`, instants: instantList, params, statement };
   }
 }
 
+/** The variable evaluate.cypher gives each segment's row of $segments. */
+const ROW = 'rule';
 const PREDICATE_MARKER = 'true /*PREDICATE*/';
 const INSTANTS_MARKER = '[] /*INSTANTS*/';
 

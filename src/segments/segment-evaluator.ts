@@ -4,6 +4,7 @@ import type { CompiledSegment, SegmentCompiler } from './segment-compiler';
 import { parseDefinition, type DefinitionLimits } from './segment-definition';
 import type { Touch } from '../writes/effects';
 import type { MembershipChange } from '../kernel/membership-change';
+import { sentTogether } from '../infra/neo4j/sent-together';
 
 type LiveSegment = { id: string; version: number; reads: string[]; dependsOn: string[]; compiled: CompiledSegment };
 
@@ -43,15 +44,19 @@ export class SegmentEvaluator {
       else reads.set(touch.customerId, new Set([...(known ?? []), ...touch.reads]));
     }
     const changes: MembershipChange[] = [];
-    for (const segment of segments) {
-      const customerIds = [...reads].flatMap(([customerId, keys]) =>
-        keys === 'ALL' || segment.reads.some((key) => keys.has(key)) ? [customerId] : [],
-      );
-      const decided = await this.run(tx, segment, customerIds);
+    // A level at a time: the segments a segment reads are decided in an earlier one, and their changes count as
+    // something that changed about the customer when the customers of the next level are chosen.
+    for (const level of dependencyLevels(segments)) {
+      const due = level.flatMap((segment) => {
+        const customerIds = [...reads].flatMap(([customerId, keys]) =>
+          keys === 'ALL' || segment.reads.some((key) => keys.has(key)) ? [customerId] : [],
+        );
+        return customerIds.length === 0 ? [] : [{ segment, customerIds }];
+      });
+      const decided = await this.run(tx, due);
       for (const change of decided) {
-        // Segments that read this one see the change as something that changed about the customer.
         const keys = reads.get(change.customerId);
-        if (keys !== 'ALL') keys!.add(`segment:${segment.id}`);
+        if (keys !== 'ALL') keys!.add(`segment:${change.segmentId}`);
       }
       changes.push(...decided);
     }
@@ -70,24 +75,32 @@ export class SegmentEvaluator {
     const segments = await this.liveSegments(tx);
     const segment = segments.find((s) => s.id === segmentId);
     if (!segment) return [];
-    const changes = await this.run(tx, segment, customerIds);
+    const changes = customerIds.length === 0 ? [] : await this.run(tx, [{ segment, customerIds }]);
     const dependents = changes.map((c) => ({ customerId: c.customerId, reads: new Set([`segment:${segmentId}`]) }));
     return [...changes, ...(await this.evaluateIn(tx, dependents))];
   }
 
-  private async run(tx: Tx, segment: LiveSegment, customerIds: string[]): Promise<MembershipChange[]> {
-    if (customerIds.length === 0) return [];
+  /**
+   * Segments that read none of each other, each for its customers: one statement per compiled shape, sent together
+   * (Neo4j runs them in the order sent; the client waits once). A customer's changes are numbered in the order given.
+   */
+  private async run(tx: Tx, due: readonly { segment: LiveSegment; customerIds: string[] }[]): Promise<MembershipChange[]> {
+    if (due.length === 0) return [];
     const now = this.clock();
-    const rows = await tx.rows<{ customerId: string; change: 'ENTERED' | 'EXITED'; sequence: number }>(segment.compiled.statement, {
-      ...segment.compiled.params,
-      segmentId: segment.id,
-      customerIds,
-      now: now.getTime(),
-      nowIso: now.toISOString(),
-      bucketMs: this.settings.bucketMs,
-    });
     const at = now.toISOString();
-    return rows.map((row) => ({ segmentId: segment.id, customerId: row.customerId, change: row.change, at, sequence: row.sequence }));
+    const byShape = new Map<string, typeof due[number][]>();
+    for (const item of due) byShape.set(item.segment.compiled.statement, [...(byShape.get(item.segment.compiled.statement) ?? []), item]);
+    const sent = [...byShape].map(([statement, items]) =>
+      tx.rows<{ segmentId: string; customerId: string; change: 'ENTERED' | 'EXITED'; sequence: number }>(statement, {
+        segments: items.map(({ segment, customerIds }) => ({ ...segment.compiled.params, segmentId: segment.id, customerIds })),
+        now: now.getTime(),
+        nowIso: at,
+        bucketMs: this.settings.bucketMs,
+      }),
+    );
+    await sentTogether(sent);
+    const rows = (await Promise.all(sent)).flat();
+    return rows.map((row) => ({ segmentId: row.segmentId, customerId: row.customerId, change: row.change, at, sequence: row.sequence }));
   }
 
   /** Read in each transaction, so a segment made on another instance counts at once; compiled once per version. */
@@ -106,6 +119,22 @@ export class SegmentEvaluator {
     }
     return compiled;
   }
+}
+
+/**
+ * The segments in levels: the first reads no other segment, each later one only segments of earlier levels (each
+ * level in dependency order, so evaluating level by level keeps that order).
+ */
+export function dependencyLevels<S extends { id: string; dependsOn: string[] }>(segments: S[]): S[][] {
+  const ordered = dependencyOrder(segments);
+  const levelOf = new Map<string, number>();
+  const levels: S[][] = [];
+  for (const segment of ordered) {
+    const level = Math.max(-1, ...segment.dependsOn.map((id) => levelOf.get(id) ?? -1)) + 1;
+    levelOf.set(segment.id, level);
+    (levels[level] ??= []).push(segment);
+  }
+  return levels;
 }
 
 /** Segments a segment reads come before it; creation refuses cycles, so the order always exists. */

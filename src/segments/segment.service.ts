@@ -107,7 +107,7 @@ export class SegmentService {
     await assertMayDefine(json, rule, live, author);
     // A definition Neo4j cannot plan is never stored: a live segment that failed would fail every ingest.
     const compiled = this.compiler.compile(rule);
-    await tx.rows(compiled.explain, { ...compiled.params, segmentId: id, customerIds: [], now: 0, nowIso: new Date(0).toISOString(), bucketMs: 1 });
+    await tx.rows(compiled.explain, { segments: [{ ...compiled.params, segmentId: id, customerIds: [] }], now: 0, nowIso: new Date(0).toISOString(), bucketMs: 1 });
     return { definition: text, reads: readsOf(rule), dependsOn };
   }
 

@@ -1,4 +1,5 @@
 import { legacyRecordKey, recordKey } from '../../src/kernel/identifier-type';
+import { compactLineageMigration } from '../../src/identity/compact-lineage.migration';
 import { recordKeysMigration } from '../../src/ingestion/record-keys.migration';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { SuppressionHasher } from '../../src/privacy/suppression-hasher';
@@ -84,6 +85,8 @@ describe('the migration to escaped record keys', () => {
     const plain = await legacyRecord(source, 'plain');
 
     await recordKeysMigration.run(app.db, registry);
+    // The migration after it, as an upgrade runs them: profiles of that time stored their lineage in full.
+    await compactLineageMigration.run(app.db, registry);
 
     const keys = await app.db.read<{ externalId: string; key: string }>(LEGACY.recordKeys, { source });
     expect(keys).toEqual([

@@ -1,4 +1,5 @@
 import { IdentifierNormalizer } from '../../src/identity/identifier-normalizer';
+import { decodeCandidates } from '../../src/identity/stored-candidates';
 import { recordKey } from '../../src/kernel/identifier-type';
 import type { CopyLine, CopyNode, CopyRelationship } from '../../src/privacy/masked-copy/copy-format';
 import { Masker } from '../../src/privacy/masked-copy/masker';
@@ -133,7 +134,7 @@ describe('masked copy: the masker', () => {
     expect(relOf(masked, 'ABSORBED', 'm1').properties.viaRecordKey).toBe(`RECORD:crm:${crm}`);
     expect(nodeOf(masked, 'n1').properties.key).toBe(`RECORD:crm:${crm}@2026-01-01T00:00:00.000Z`);
     expect(JSON.parse(nodeOf(masked, 'c1').properties.attributeLineage as string)[0].ref).toBe(`RECORD:crm:${crm}`);
-    expect(JSON.parse(nodeOf(masked, 'c1').properties.candidates as string).email[0]).toMatchObject({ value: email, ref: `RECORD:crm:${crm}` });
+    expect(decodeCandidates(nodeOf(masked, 'c1').properties.candidates as string).email![0]).toMatchObject({ value: email, ref: `RECORD:crm:${crm}` });
   });
 
   it('keeps every identifier key equal to its type and masked value, and dead-letter sort keys on their ids', () => {

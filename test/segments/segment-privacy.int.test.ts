@@ -1,6 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { entriesOfBlock, type StoredBlock } from '../../src/audit/audit-block';
 import { principalOf } from '../../src/auth/principal';
+import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import type { MembershipChange } from '../../src/kernel/membership-change';
 import { subscribe } from '../support/subscriber';
 import { as, gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
@@ -182,7 +183,6 @@ describe('segments and masked values', () => {
     const refused = await subscribe(client, CHANGES, { segmentIds: [watched, restricted] }).failure();
     expect(refused).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
 
-    const change = (segmentId: string, customer: string): MembershipChange => ({ segmentId, customerId: customer, change: 'ENTERED', at: new Date().toISOString(), sequence: 1 });
     // From a cursor, so no change is missed however long the subscription takes to register.
     const [start] = await app.feed.append([change(restricted, 'c0')]);
     const follower = subscribe(client, CHANGES, { segmentIds: [watched, other], after: start.cursor });
@@ -194,4 +194,36 @@ describe('segments and masked values', () => {
     expect((await follower.received(2))[1]).toEqual({ segmentMembershipChanged: { segmentId: other, customerId: 'c3', change: 'ENTERED' } });
     follower.stop();
   });
+
+  it('reads the segments of changes the feed hands out together in one query, for every masked subscriber', async () => {
+    const [north, south] = [await create({ attribute: 'city', eq: unique() }), await create({ attribute: 'city', eq: unique() })];
+    const readsByIds = new CypherRegistry().get('segments/reads-by-ids');
+    let reads = 0;
+    const stopCounting = app.db.onQuery((query) => void (reads += query === readsByIds ? 1 : 0));
+    // From a cursor, so no change is missed however long the subscriptions take to register.
+    const [start] = await app.feed.append([change(north, unique('start'))]);
+    const followers = [];
+    for (let i = 0; i < 3; i++) {
+      const client = wsClient(url, await tokenFor(app, 'analyst'));
+      clients.push(client);
+      followers.push(subscribe(client, CHANGES, { segmentIds: [north, south], after: start.cursor }));
+    }
+    const [mark] = await app.feed.append([change(north, unique('mark'))]);
+    for (const follower of followers) expect((await follower.received(1))[0].segmentMembershipChanged.customerId).toBe(mark.customerId);
+
+    reads = 0;
+    const moved = unique('moved');
+    await app.feed.append([{ ...change(north, moved), change: 'EXITED' }, change(south, moved)]);
+    for (const follower of followers) {
+      expect((await follower.received(3)).slice(1)).toEqual([
+        { segmentMembershipChanged: { segmentId: north, customerId: moved, change: 'EXITED' } },
+        { segmentMembershipChanged: { segmentId: south, customerId: moved, change: 'ENTERED' } },
+      ]);
+      follower.stop();
+    }
+    stopCounting();
+    expect(reads).toBe(1);
+  });
 });
+
+const change = (segmentId: string, customer: string): MembershipChange => ({ segmentId, customerId: customer, change: 'ENTERED', at: new Date().toISOString(), sequence: 1 });

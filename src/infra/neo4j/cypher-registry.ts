@@ -24,19 +24,33 @@ export function listCypherFiles(root = cypherRoot): CypherFile[] {
     }));
 }
 
+/** Names of built statements kept at most (each shape of segment definition in use has one). */
+const MAX_DERIVED = 1_000;
+
 /** Query text loaded once at start; asking for a name that has no file fails at once, not on first use. */
 export class CypherRegistry {
   private readonly queries: Map<string, string>;
   private readonly names: Map<string, string>;
+  private readonly derived = new Map<string, string>();
 
   constructor(root = cypherRoot) {
     this.queries = new Map(listCypherFiles(root).map((file) => [file.name, file.text]));
     this.names = new Map([...this.queries].map(([name, text]) => [text, name]));
   }
 
-  /** The file name of a query text, for metrics; statements not from a file (migrations' DDL) are 'other'. */
+  /**
+   * The file name of a query text, for metrics: statements built from a file's template are named by that file;
+   * those from no file (migrations' DDL) are 'other'.
+   */
   nameOf(text: string): string {
-    return this.names.get(text) ?? 'other';
+    return this.names.get(text) ?? this.derived.get(text) ?? 'other';
+  }
+
+  /** A statement built from the template in file `name` (segments/evaluate with a compiled rule) is named by it. */
+  derivedFrom(name: string, text: string): void {
+    this.get(name);
+    if (this.derived.size >= MAX_DERIVED) this.derived.clear();
+    this.derived.set(text, name);
   }
 
   get(name: string): string {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import type { Candidates } from '../../identity/profile-attributes';
+import { decodeCandidates, encodeCandidates } from '../../identity/stored-candidates';
 import type { IdentifierNormalizer } from '../../identity/identifier-normalizer';
 import { mapJson } from '../../shared/json-tree';
 import { identifierKey, recordKey, type IdentifierType } from '../../kernel/identifier-type';
@@ -166,16 +168,18 @@ export class Masker {
           for (const attribute of ['email', 'phone', 'firstName', 'lastName', 'birthday', 'street', 'postalCode', 'company']) {
             set(attribute, (v) => this.attribute(attribute, v));
           }
-          set('candidates', (v) =>
-            this.json(v, (c) =>
-              Object.fromEntries(
-                Object.entries(c as Record<string, { value: string; ref: string }[]>).map(([attribute, list]) => [
-                  attribute,
-                  list.map((x) => ({ ...x, value: this.attribute(attribute, x.value), ref: this.ref(x.ref) })),
-                ]),
-              ),
-            ),
-          );
+          set('candidates', (v) => {
+            try {
+              const candidates = Object.entries(decodeCandidates(v)).map(([attribute, list]) => [
+                attribute,
+                list.map((x) => ({ ...x, value: this.attribute(attribute, x.value), ref: this.ref(x.ref) })),
+              ]);
+              return encodeCandidates(Object.fromEntries(candidates) as Candidates);
+            } catch {
+              return this.text(v);
+            }
+          });
+          // Dumps of databases older than the compact-lineage migration hold each golden value's reference here too.
           set('attributeLineage', (v) => this.json(v, (l) => (l as { ref: string }[]).map((x) => ({ ...x, ref: this.ref(x.ref) }))));
           break;
         case 'Identifier': {
