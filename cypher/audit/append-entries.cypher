@@ -2,8 +2,9 @@
 // writer of the chain serialises here), then checked against the head the entries were hashed after: a head another
 // instance moved on matches nothing, nothing is created, and the writer hashes again after the head it then reads
 // (lock-chain-head.cypher, in the same transaction). keyedFrom is set once, by the first keyed writer.
-// $reads holds the entries of one read per row, positionally, as ChainBatch lays them out: what the entries of a read
-// share is sent once, and each entry's prevHash is the hash before it.
+// $blocks holds the flush's entries as blocks (see audit-block.ts): one node per block, and one small node per entry
+// that names a customer, for finding a customer's entries by index (customer-log.cypher). Numbers come as floats
+// from JavaScript: the position lists are stored as integers.
 MATCH (h:AuditChain {id: $chain})
 SET h._LOCK_ = true
 WITH h
@@ -11,14 +12,17 @@ WHERE h.seq = toInteger($afterSeq) AND h.hash = $afterHash
 SET h.keyedFrom = coalesce(h.keyedFrom, h.seq + 1)
 WITH h
 CALL {
-  UNWIND $reads AS r
-  WITH r, datetime({epochMillis: toInteger(r[1])}) AS at
-  UNWIND range(0, size(r[9]) - 1) AS i
-  CREATE (:AuditEntry {
-    chain: $chain, seq: toInteger(r[0]) + i, prevHash: CASE i WHEN 0 THEN r[11] ELSE r[10][i - 1] END, hash: r[10][i], at: at,
-    subject: r[2], roles: r[3], fields: $fieldSets[toInteger(r[12][i])], customerId: r[9][i], purpose: r[4], decision: r[5],
-    reason: r[6], requestId: r[7], channel: r[8]
+  UNWIND $blocks AS b
+  WITH b, toInteger(b.firstSeq) AS firstSeq
+  CREATE (:AuditBlock {
+    chain: $chain, firstSeq: firstSeq, prevHash: b.prevHash, hashes: b.hashes, customerIds: b.customerIds,
+    fieldSets: b.fieldSets, fieldSet: [i IN b.fieldSet | toInteger(i)], reads: b.reads, readOf: [i IN b.readOf | toInteger(i)]
   })
+  WITH b, firstSeq
+  UNWIND range(0, size(b.customerIds) - 1) AS i
+  WITH b, firstSeq, i
+  WHERE b.customerIds[i] <> ''
+  CREATE (:AuditCustomerEntry {chain: $chain, customerId: b.customerIds[i], seq: firstSeq + i})
 }
 SET h.seq = toInteger($seq), h.hash = $hash
 REMOVE h._LOCK_

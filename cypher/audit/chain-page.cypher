@@ -1,6 +1,16 @@
-// Verification reads the chain in seq order, a page at a time, through the (chain, seq) constraint's index.
-MATCH (e:AuditEntry)
-WHERE e.chain = $chain AND e.seq > toInteger($after) AND e.seq <= toInteger($to)
-RETURN e {.*} AS entry
-ORDER BY e.seq
-LIMIT toInteger($limit)
+// Verification reads the chain in seq order, a page at a time, through the (chain, firstSeq) constraint's index: the
+// block holding the entry after $after (the one starting at or before it, see entry-at.cypher), then the blocks
+// starting up to $upTo.
+CALL () {
+  MATCH (b:AuditBlock)
+  WHERE b.chain = $chain AND b.firstSeq <= toInteger($after) + 1
+  RETURN b
+  ORDER BY b.chain DESC, b.firstSeq DESC
+  LIMIT 1
+  UNION
+  MATCH (b:AuditBlock)
+  WHERE b.chain = $chain AND b.firstSeq > toInteger($after) + 1 AND b.firstSeq <= toInteger($upTo)
+  RETURN b
+}
+RETURN b {.*} AS block
+ORDER BY block.firstSeq

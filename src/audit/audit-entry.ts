@@ -113,8 +113,8 @@ export class CanonicalJsonOfRead {
 export const plainChainHash = (prevHash: string, entry: StoredChainedFields): string =>
   createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
 
-/** A stored row to a record: absent properties (Neo4j stores no nulls) become null. */
-export function toAuditRecord(row: StoredAuditEntry): AuditRecord {
+/** A stored entry as a customer's log shows it: absent values (Neo4j stores no nulls) become null. */
+export function toAuditRecord(row: StoredChainedFields): ChainedFields {
   return {
     ...row,
     customerId: row.customerId ?? null,

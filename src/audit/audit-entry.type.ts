@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DataOwner, Pseudonymous, Public } from '../kernel/classification';
 import { ConnectionType } from '../shared/connection';
-import type { AuditRecord } from './audit-entry';
+import type { ChainedFields } from './audit-entry';
 
 export enum AuditChannelEnum {
   QUERY = 'QUERY',
@@ -70,7 +70,7 @@ export class AuditEntryType {
 export const AuditEntryConnection = ConnectionType(AuditEntryType, 'AuditEntry');
 
 /** A stored entry as the API shows it (its `seq` makes the cursor). */
-export const toAuditEntry = (record: AuditRecord): AuditEntryType & { seq: number } => ({
+export const toAuditEntry = (record: ChainedFields): AuditEntryType & { seq: number } => ({
   ...record,
   decision: AuditDecisionEnum[record.decision],
   channel: AuditChannelEnum[record.channel],

@@ -1,13 +1,17 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
-import { GENESIS_HASH, toAuditRecord, type AuditRecord, type StoredAuditEntry } from './audit-entry';
+import { entriesOfBlock, storedEntry, type StoredBlock } from './audit-block';
+import { GENESIS_HASH, toAuditRecord, type ChainedFields, type StoredAuditEntry } from './audit-entry';
 import type { AuditKey } from './audit-key';
 import { hashBatch, type PendingEntry } from './chain-batch';
 
 /** keyedFrom: the first seq hashed with the audit key; null on a head no keyed writer has touched yet. */
 export type ChainHead = { seq: number; hash: string; keyedFrom: number | null };
 
-/** Stored entries: appended to a chain a flush per transaction, read by customer or in chain order. */
+/** One entry as customer-log.cypher and entries-for-customers.cypher read it from its block (not its hashes). */
+type EntryRow = { seq: number; customerId: unknown; read: unknown; fields: unknown };
+
+/** Stored entries: appended to a chain a flush per transaction, in blocks (see audit-block.ts), read by customer or in chain order. */
 export class AuditRepository {
   private readonly q;
 
@@ -24,6 +28,7 @@ export class AuditRepository {
       entryAt: 'audit/entry-at',
       customerLog: 'audit/customer-log',
       entriesForCustomers: 'audit/entries-for-customers',
+      unindexed: 'audit/unindexed-entries',
     });
   }
 
@@ -58,26 +63,41 @@ export class AuditRepository {
     return row?.seq ?? 0;
   }
 
-  /** Raw stored properties, in seq order, for verification: nothing is defaulted, so nothing is hidden. */
+  /**
+   * Raw stored values, in seq order, for verification: nothing is defaulted, so nothing is hidden. The entries after
+   * `after`, up to `to`, from the blocks that hold the next `limit` of them (the last block may hold more).
+   */
   async chainPage(chain: string, after: number, to: number, limit: number): Promise<StoredAuditEntry[]> {
-    const rows = await this.db.read<{ entry: StoredAuditEntry }>(this.q.page, { chain, after, to, limit });
-    return rows.map((row) => row.entry);
+    const upTo = Math.min(to, after + limit);
+    const rows = await this.db.read<{ block: StoredBlock }>(this.q.page, { chain, after, upTo });
+    return rows.flatMap((row) => entriesOfBlock(row.block)).filter((entry) => entry.seq > after && entry.seq <= to);
   }
 
   async entryAt(chain: string, seq: number): Promise<StoredAuditEntry | null> {
-    const [row] = await this.db.read<{ entry: StoredAuditEntry }>(this.q.entryAt, { chain, seq });
-    return row?.entry ?? null;
+    const [row] = await this.db.read<{ block: StoredBlock }>(this.q.entryAt, { chain, seq });
+    return (row && entriesOfBlock(row.block).find((entry) => entry.seq === seq)) ?? null;
+  }
+
+  /**
+   * The seqs of these entries that name a customer and that the customer's log cannot find (see
+   * unindexed-entries.cypher).
+   */
+  async unindexed(chain: string, entries: readonly StoredAuditEntry[]): Promise<Set<number>> {
+    const named = entries.filter((entry) => typeof entry.customerId === 'string').map((entry) => [entry.customerId, entry.seq]);
+    if (named.length === 0) return new Set();
+    const rows = await this.db.read<{ seq: number }>(this.q.unindexed, { chain, entries: named });
+    return new Set(rows.map((row) => row.seq));
   }
 
   /** One customer's entries, newest first, with seq below `before`. */
-  async customerLog(chain: string, customerId: string, before: number, limit: number): Promise<AuditRecord[]> {
-    const rows = await this.db.read<{ entry: StoredAuditEntry }>(this.q.customerLog, { chain, customerId, before, limit });
-    return rows.map((row) => toAuditRecord(row.entry));
+  async customerLog(chain: string, customerId: string, before: number, limit: number): Promise<ChainedFields[]> {
+    const rows = await this.db.read<EntryRow>(this.q.customerLog, { chain, customerId, before, limit });
+    return rows.map((row) => toAuditRecord(storedEntry(chain, row.seq, row)));
   }
 
-  async entriesForCustomers(chain: string, customerIds: readonly string[]): Promise<AuditRecord[]> {
+  async entriesForCustomers(chain: string, customerIds: readonly string[]): Promise<ChainedFields[]> {
     if (customerIds.length === 0) return [];
-    const rows = await this.db.read<{ entry: StoredAuditEntry }>(this.q.entriesForCustomers, { chain, customerIds });
-    return rows.map((row) => toAuditRecord(row.entry));
+    const rows = await this.db.read<EntryRow>(this.q.entriesForCustomers, { chain, customerIds });
+    return rows.map((row) => toAuditRecord(storedEntry(chain, row.seq, row)));
   }
 }

@@ -12,6 +12,8 @@ export type ChainProblem =
   | 'MISSING'
   /** The last entry is not the one the chain's head recorded: the newest entries were deleted or replaced. */
   | 'HEAD_MISMATCH'
+  /** The entry names a customer, and that customer's log cannot find it: its lookup node was deleted or edited. */
+  | 'UNINDEXED'
   /** Entries are stored beyond the seq the head records: the head was moved back. */
   | 'PAST_HEAD'
   /** A checkpoint saw the head further on than the database has it: the newest entries were deleted. */
@@ -60,6 +62,7 @@ const DETAIL: Record<Exclude<ChainProblem, 'PAST_HEAD' | 'TRUNCATED' | 'CHECKPOI
   PREV_HASH_MISMATCH: 'it does not link to the entry before it: an entry was deleted or replaced',
   MISSING: 'no entry has this seq: it was deleted',
   HEAD_MISMATCH: 'the last entry is not the one the chain head recorded: newer entries were deleted or replaced',
+  UNINDEXED: "its customer's audit log cannot find it: its lookup node was deleted or edited, so that log and the customer's data export miss it",
 };
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -70,8 +73,8 @@ const whereIs = (checkpoint: FoundCheckpoint) => `(the checkpoint is ${checkpoin
 /**
  * Walks a chain in seq order, a page at a time, and reports the first problem: first what the checkpoints kept
  * outside Neo4j say against the database (they are what someone who can write to Neo4j cannot rewrite), then each
- * entry's link and hash, keyed from the head's keyedFrom on. Entries appended while it runs are beyond the head it
- * read first and are left for the next run.
+ * entry's link and hash, keyed from the head's keyedFrom on, and that its customer's log finds it. Entries appended
+ * while it runs are beyond the head it read first and are left for the next run.
  */
 export async function verifyChain(repository: AuditRepository, options: VerifyOptions): Promise<ChainVerdict> {
   const chain = options.chain ?? 'main';
@@ -168,12 +171,14 @@ export async function verifyChain(repository: AuditRepository, options: VerifyOp
   while (expectedSeq <= toSeq) {
     const page = await repository.chainPage(chain, expectedSeq - 1, toSeq, pageSize);
     if (page.length === 0) break;
+    const unindexed = await repository.unindexed(chain, page);
     for (const entry of page) {
       if (entry.seq !== expectedSeq) return brokenEntry(expectedSeq, 'MISSING');
       if (entry.prevHash !== expectedPrev) return brokenEntry(expectedSeq, 'PREV_HASH_MISMATCH');
       const keyed = keyedFrom !== null && expectedSeq >= keyedFrom;
       const hash = keyed ? key!.entryHash(expectedPrev, entry) : plainChainHash(expectedPrev, entry);
       if (hash !== entry.hash) return brokenEntry(expectedSeq, 'HASH_MISMATCH');
+      if (unindexed.has(expectedSeq)) return brokenEntry(expectedSeq, 'UNINDEXED');
       for (const checkpoint of checkpointsAt.get(expectedSeq) ?? []) {
         if (checkpoint.hash === hash) continue;
         return broken(

@@ -82,7 +82,7 @@ describe('auditLog and the export read of the trail', () => {
     expect(entries.map((entry) => [entry.customerId, entry.fields])).toEqual(
       [...customers].sort().flatMap((customerId) => [[customerId, ['Customer.email']], [customerId, ['Customer.phone']]]),
     );
-    expect(entries.every((entry) => entry.chain === 'main' && entry.hash.length === 64)).toBe(true);
+    expect(entries.every((entry) => entry.chain === 'main')).toBe(true);
     // Other test files append to `main` meanwhile: verify the part this test wrote.
     const seqs = entries.map((entry) => entry.seq);
     const verdict = await verifyChain(new AuditRepository(app.db, new CypherRegistry()), {

@@ -7,7 +7,7 @@ import { FileCheckpointStore, readCheckpoints, type CheckpointStore } from '../.
 import type { Database } from '../../src/infra/neo4j/database';
 import { createLogger } from '../../src/observability/logger';
 import { unique } from '../support/test-app';
-import { clearRead, connectTestDb, privateCheckpointFile, privateTrail } from './audit-builders';
+import { clearRead, connectTestDb, privateCheckpointFile, privateTrail, testAuditKey } from './audit-builders';
 
 describe('AuditTrail: buffered, batched, chained writes', () => {
   let db: Database;
@@ -94,6 +94,47 @@ describe('AuditTrail: buffered, batched, chained writes', () => {
     const byA = await first.trail.entriesFor([a]);
     expect(byA.map((entry) => entry.requestId)).toEqual(Array.from({ length: 400 }, (_, i) => `a-${i}`));
     expect(new Set([...byA, ...(await first.trail.entriesFor([b]))].map((entry) => entry.seq)).size).toBe(800);
+  });
+
+  it('hashes entries as they are recorded once it knows the head, and anew after another instance moved it', async () => {
+    // Counts the entries `first` hashes: its key hashes each of them.
+    const key = testAuditKey();
+    const entryHash = key.entryHashOfJson.bind(key);
+    let hashed = 0;
+    key.entryHashOfJson = (prevHash, canonical) => {
+      hashed += 1;
+      return entryHash(prevHash, canonical);
+    };
+    const first = privateTrail(db, { key });
+    const second = privateTrail(db, { chain: first.chain });
+    const statements = { appends: 0, locks: 0 };
+    const off = db.onQuery((query) => {
+      const name = first.registry.nameOf(query);
+      if (name === 'audit/append-entries') statements.appends += 1;
+      if (name === 'audit/lock-chain-head') statements.locks += 1;
+    });
+    const flushed = async (trail: typeof first.trail, requestId: string) => {
+      hashed = 0;
+      for (let i = 0; i < 10; i++) trail.record(clearRead(unique('c'), { requestId }));
+      const whenRecorded = hashed;
+      Object.assign(statements, { appends: 0, locks: 0 });
+      await trail.flush();
+      return { ...statements, whenRecorded, inFlush: hashed - whenRecorded };
+    };
+    try {
+      // The head is not known yet: locked and read first, the entries hashed after it.
+      expect(await flushed(first.trail, 'first-1')).toEqual({ appends: 1, locks: 1, whenRecorded: 0, inFlush: 10 });
+      // Hashed as they were recorded, after the head this instance committed: one statement, no hashing.
+      expect(await flushed(first.trail, 'first-2')).toEqual({ appends: 1, locks: 0, whenRecorded: 10, inFlush: 0 });
+      expect((await flushed(second.trail, 'second-1')).appends).toBe(1);
+      // Hashed after a head that moved meanwhile: nothing written, the head locked and read, hashed again.
+      expect(await flushed(first.trail, 'first-3')).toEqual({ appends: 2, locks: 1, whenRecorded: 10, inFlush: 10 });
+      expect(await flushed(first.trail, 'first-4')).toEqual({ appends: 1, locks: 0, whenRecorded: 10, inFlush: 0 });
+    } finally {
+      off();
+    }
+    await Promise.all([first.trail.stop(), second.trail.stop()]);
+    expect(await verifyChain(first.repository, { chain: first.chain, key: first.key })).toMatchObject({ ok: true, checked: 50 });
   });
 
   it('writes on its own when a batch fills up or the interval passes, without flush()', async () => {

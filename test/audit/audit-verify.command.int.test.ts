@@ -7,6 +7,7 @@ import { RedisCheckpointStore } from '../../src/audit/checkpoint-store';
 import type { Database } from '../../src/infra/neo4j/database';
 import { unique } from '../support/test-app';
 import { clearRead, connectTestDb, privateTrail } from './audit-builders';
+import { chainAttacks } from './chain-attacks';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -22,17 +23,6 @@ function auditVerify(args: string[], env: NodeJS.ProcessEnv = process.env): Prom
   });
 }
 
-/**
- * What someone with write access to Neo4j but not the audit key could do: plain SHA-256 is all they can compute.
- * Deliberately not in the app's Cypher registry.
- */
-const ATTACK = {
-  entries: 'MATCH (e:AuditEntry) WHERE e.chain = $chain AND e.seq >= toInteger($from) RETURN e {.*} AS entry ORDER BY e.seq',
-  rewrite: 'MATCH (e:AuditEntry {chain: $chain, seq: toInteger($seq)}) SET e.purpose = $purpose, e.prevHash = $prevHash, e.hash = $hash',
-  removeFrom: 'MATCH (e:AuditEntry) WHERE e.chain = $chain AND e.seq >= toInteger($from) DELETE e',
-  moveHead: 'MATCH (h:AuditChain {id: $chain}) SET h.seq = toInteger($seq), h.hash = $hash',
-};
-
 const plainHash = (prevHash: string, entry: ChainedFields) =>
   createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
 
@@ -45,10 +35,11 @@ function withoutRedis(checkpointFile: string): NodeJS.ProcessEnv {
 describe('npm run audit:verify', () => {
   let db: Database;
   let redis: Redis;
-  const run = (statement: string, params: Record<string, unknown>) => db.write((tx) => tx.rows<{ entry: Record<string, unknown> }>(statement, params));
+  let attack: ReturnType<typeof chainAttacks>;
 
   beforeAll(() => {
     db = connectTestDb();
+    attack = chainAttacks(db);
     redis = new Redis(process.env.REDIS_URL!);
   });
   afterAll(async () => {
@@ -81,9 +72,9 @@ describe('npm run audit:verify', () => {
 
   /** Deletes every entry from `from` on and moves the head back to the entry before: a consistent, shorter chain. */
   async function truncate(chain: string, from: number) {
-    const [last] = await run(ATTACK.entries, { chain, from: from - 1 });
-    await run(ATTACK.removeFrom, { chain, from });
-    await run(ATTACK.moveHead, { chain, seq: from - 1, hash: last.entry.hash });
+    const [last] = await attack.entriesFrom(chain, from - 1);
+    await attack.removeFrom(chain, from);
+    await attack.moveHead(chain, from - 1, last.hash);
   }
 
   it('says OK for an intact chain and exits 0', async () => {
@@ -115,15 +106,17 @@ describe('npm run audit:verify', () => {
 
   it('detects an entry edited with every later hash and the head recomputed, as an attacker without the key would', async () => {
     const chain = await tenEntryChain();
-    const entries = (await run(ATTACK.entries, { chain, from: 4 })).map((row) => row.entry);
-    let prevHash = String(entries[0].prevHash);
-    for (const entry of entries) {
+    let prevHash = '';
+    await attack.edit(chain, (entry) => {
+      if (entry.seq < 4) return undefined;
+      prevHash = entry.seq === 4 ? entry.prevHash : prevHash;
       const purpose = entry.seq === 4 ? 'marketing' : entry.purpose;
       const hash = plainHash(prevHash, { ...entry, purpose } as unknown as ChainedFields);
-      await run(ATTACK.rewrite, { chain, seq: entry.seq, purpose, prevHash, hash });
+      const rewritten = { ...entry, purpose, prevHash, hash };
       prevHash = hash;
-    }
-    await run(ATTACK.moveHead, { chain, seq: 10, hash: prevHash });
+      return rewritten;
+    });
+    await attack.moveHead(chain, 10, prevHash);
 
     const { code, out } = await auditVerify(['--chain', chain]);
     expect(out).toMatch(/^BROKEN: audit chain "[^"]+" at seq 4: HASH_MISMATCH/m);

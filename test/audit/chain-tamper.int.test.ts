@@ -1,30 +1,18 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { DateTime } from 'neo4j-driver';
 import pino from 'pino';
-import { GENESIS_HASH, plainChainHash, type ChainedFields } from '../../src/audit/audit-entry';
+import { GENESIS_HASH, plainChainHash, type ChainedFields, type StoredAuditEntry } from '../../src/audit/audit-entry';
 import { AuditKey } from '../../src/audit/audit-key';
 import { AuditKeyMissingError, describeVerdict, verifyChain, type VerifyOptions } from '../../src/audit/chain-verifier';
+import { auditBlocksMigration } from '../../src/audit/audit-blocks.migration';
 import { FileCheckpointStore, readCheckpoints, type CheckpointStore } from '../../src/audit/checkpoint-store';
+import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import type { Database } from '../../src/infra/neo4j/database';
 import { createLogger } from '../../src/observability/logger';
 import { unique } from '../support/test-app';
 import { clearRead, connectTestDb, privateCheckpointFile, privateTrail, testAuditKey } from './audit-builders';
+import { chainAttacks } from './chain-attacks';
 
-/**
- * What someone with write access to Neo4j, but not the audit key, could do behind the API's back. These statements
- * are the attacker's (and the writer's from before keying), so they are deliberately not in the app's registry.
- */
-const ATTACK = {
-  entriesFrom: 'MATCH (e:AuditEntry) WHERE e.chain = $chain AND e.seq >= toInteger($from) RETURN e {.*} AS entry ORDER BY e.seq',
-  setPurpose: 'MATCH (e:AuditEntry {chain: $chain, seq: toInteger($seq)}) SET e.purpose = $purpose',
-  rewrite: 'MATCH (e:AuditEntry {chain: $chain, seq: toInteger($seq)}) SET e.purpose = $purpose, e.prevHash = $prevHash, e.hash = $hash',
-  remove: 'MATCH (e:AuditEntry {chain: $chain, seq: toInteger($seq)}) DELETE e',
-  removeFrom: 'MATCH (e:AuditEntry) WHERE e.chain = $chain AND e.seq >= toInteger($from) DELETE e',
-  restore: 'CREATE (e:AuditEntry) SET e = $entry, e.seq = toInteger($entry.seq), e.at = $at',
-  removePurpose: 'MATCH (e:AuditEntry {chain: $chain, seq: toInteger($seq)}) REMOVE e.purpose',
-  moveHead: 'MATCH (h:AuditChain {id: $chain}) SET h.seq = toInteger($seq), h.hash = $hash',
-  unkey: 'MATCH (h:AuditChain {id: $chain}) REMOVE h.keyedFrom',
-};
+/** Entries as the writer before keying left them, one node each (the audit-blocks migration moves them into blocks). */
 const LEGACY = {
   append: 'UNWIND $entries AS e CREATE (x:AuditEntry) SET x = e, x.seq = toInteger(e.seq), x.at = datetime(e.at)',
   head: 'CREATE (:AuditChain {id: $chain, seq: toInteger($seq), hash: $hash})',
@@ -34,12 +22,13 @@ const plainHash = (prevHash: string, entry: Record<string, unknown>) => plainCha
 
 describe('the audit chain is tamper-evident', () => {
   let db: Database;
-  const run = (statement: string, params: Record<string, unknown>) =>
-    db.write((tx) => tx.rows<{ entry: Record<string, unknown> }>(statement, params));
-  const entriesFrom = async (chain: string, from: number) => (await run(ATTACK.entriesFrom, { chain, from })).map((row) => row.entry);
+  let attack: ReturnType<typeof chainAttacks>;
+  const run = (statement: string, params: Record<string, unknown>) => db.write((tx) => tx.rows(statement, params));
+  const entriesFrom = (chain: string, from: number) => attack.entriesFrom(chain, from);
 
   beforeAll(() => {
     db = connectTestDb();
+    attack = chainAttacks(db);
   });
   afterAll(() => db.close());
 
@@ -73,20 +62,22 @@ describe('the audit chain is tamper-evident', () => {
     const [before, ...entries] = (await entriesFrom(chain, from - 1)).filter((entry) => Number(entry.seq) <= to);
     if (from === 1) entries.unshift(before);
     let prevHash = from === 1 ? GENESIS_HASH : String(before.hash);
+    const rewritten = new Map<number, Pick<StoredAuditEntry, 'purpose' | 'prevHash' | 'hash'>>();
     for (const entry of entries) {
       const edited = { ...entry, purpose: entry.seq === from ? purpose : entry.purpose };
       const hash = plainHash(prevHash, edited);
-      await run(ATTACK.rewrite, { chain, seq: entry.seq, purpose: edited.purpose ?? null, prevHash, hash });
+      rewritten.set(entry.seq, { purpose: edited.purpose, prevHash, hash });
       prevHash = hash;
     }
-    if (to === Number.MAX_SAFE_INTEGER) await run(ATTACK.moveHead, { chain, seq: entries[entries.length - 1].seq, hash: prevHash });
+    await attack.edit(chain, (entry) => (rewritten.has(entry.seq) ? { ...entry, ...rewritten.get(entry.seq) } : undefined));
+    if (to === Number.MAX_SAFE_INTEGER) await attack.moveHead(chain, entries[entries.length - 1].seq, prevHash);
   }
 
   /** Deletes every entry from `from` on and moves the head back to the entry before: a consistent, shorter chain. */
   async function truncate(chain: string, from: number) {
     const [last] = await entriesFrom(chain, from - 1);
-    await run(ATTACK.removeFrom, { chain, from });
-    await run(ATTACK.moveHead, { chain, seq: from - 1, hash: last.hash });
+    await attack.removeFrom(chain, from);
+    await attack.moveHead(chain, from - 1, last.hash);
   }
 
   it('is intact as written, keyed from its first entry, with two checkpoints that agree', async () => {
@@ -102,13 +93,13 @@ describe('the audit chain is tamper-evident', () => {
 
   it('detects an edited field, and a removed property, at the entry edited', async () => {
     const { chain, verify } = await tenEntryChain();
-    await run(ATTACK.setPurpose, { chain, seq: 4, purpose: 'marketing' });
+    await attack.setPurpose(chain, 4, 'marketing');
     const verdict = await verify();
     expect(verdict).toMatchObject({ ok: false, outcome: 'BROKEN', seq: 4, problem: 'HASH_MISMATCH', checked: 3 });
     expect(describeVerdict(verdict)).toContain('at seq 4: HASH_MISMATCH, its content does not match its hash: the entry was edited');
 
     const other = await tenEntryChain();
-    await run(ATTACK.removePurpose, { chain: other.chain, seq: 2 });
+    await attack.setPurpose(other.chain, 2, undefined);
     expect(await other.verify()).toMatchObject({ ok: false, seq: 2, problem: 'HASH_MISMATCH' });
   });
 
@@ -123,7 +114,7 @@ describe('the audit chain is tamper-evident', () => {
   it('detects a rewrite that also claims the chain was never keyed, by the checkpoints', async () => {
     const { chain, verify } = await tenEntryChain();
     await rewriteFrom(chain, 1, 'marketing');
-    await run(ATTACK.unkey, { chain });
+    await attack.unkey(chain);
     const verdict = await verify();
     expect(verdict).toMatchObject({ ok: false, seq: 4, problem: 'CHECKPOINT_CONTRADICTED', keyedFrom: null });
     expect(describeVerdict(verdict)).toMatch(
@@ -146,8 +137,8 @@ describe('the audit chain is tamper-evident', () => {
 
   it('detects a whole chain deleted, head and all', async () => {
     const { chain, verify } = await tenEntryChain();
-    await run(ATTACK.removeFrom, { chain, from: 1 });
-    await db.write((tx) => tx.rows('MATCH (h:AuditChain {id: $chain}) DELETE h', { chain }));
+    await attack.removeFrom(chain, 1);
+    await attack.deleteHead(chain);
     const verdict = await verify();
     expect(verdict).toMatchObject({ ok: false, problem: 'TRUNCATED' });
     expect(describeVerdict(verdict)).toContain('says head seq 10');
@@ -157,7 +148,7 @@ describe('the audit chain is tamper-evident', () => {
   it('detects the head moved back over entries still stored', async () => {
     const { chain, verify } = await tenEntryChain();
     const [eighth] = await entriesFrom(chain, 8);
-    await run(ATTACK.moveHead, { chain, seq: 8, hash: eighth.hash });
+    await attack.moveHead(chain, 8, eighth.hash);
     const verdict = await verify({ stores: [] });
     expect(verdict).toMatchObject({ ok: false, seq: 9, problem: 'PAST_HEAD' });
     expect(describeVerdict(verdict)).toContain('entries up to seq 10 are stored beyond the head (seq 8): the head was moved back');
@@ -205,18 +196,18 @@ describe('the audit chain is tamper-evident', () => {
     expect(await verify({ fromSeq: 3, toSeq: 7 })).toMatchObject({ ok: true, checked: 5, fromSeq: 3, toSeq: 7 });
 
     const [eighth] = await entriesFrom(chain, 8);
-    await run(ATTACK.setPurpose, { chain, seq: 8, purpose: 'marketing' });
+    await attack.setPurpose(chain, 8, 'marketing');
     expect(await verify({ fromSeq: 6 })).toMatchObject({ ok: false, seq: 8, problem: 'HASH_MISMATCH' });
     expect(await verify({ toSeq: 7 })).toMatchObject({ ok: true, checked: 7 });
-    await run(ATTACK.setPurpose, { chain, seq: 8, purpose: eighth.purpose });
+    await attack.setPurpose(chain, 8, eighth.purpose);
 
     const [fifth] = await entriesFrom(chain, 5);
-    await run(ATTACK.remove, { chain, seq: 5 });
+    await attack.remove(chain, 5);
     expect(await verify({ fromSeq: 6 })).toMatchObject({ ok: false, seq: 5, problem: 'MISSING' });
-    await run(ATTACK.restore, { entry: { ...fifth, at: null }, at: DateTime.fromStandardDate(fifth.at as Date) });
+    await attack.restore(chain, fifth);
     expect(await verify()).toMatchObject({ ok: true, checked: 10 });
 
-    await run(ATTACK.remove, { chain, seq: 5 });
+    await attack.remove(chain, 5);
     const verdict = await verify();
     expect(verdict).toMatchObject({ ok: false, seq: 5, problem: 'MISSING', checked: 4 });
     expect(describeVerdict(verdict)).toContain('at seq 5: MISSING, no entry has this seq: it was deleted');
@@ -233,25 +224,90 @@ describe('the audit chain is tamper-evident', () => {
     expect(none).toMatchObject({ ok: false, outcome: 'NOTHING_VERIFIED', reason: 'NO_ENTRIES' });
   });
 
-  describe('a chain written before keying', () => {
-    /** Ten entries as the writer before keying left them: plain SHA-256, a head without keyedFrom. */
-    async function legacyChain() {
-      const chain = unique('legacy-');
-      let prevHash = GENESIS_HASH;
-      const rows: Record<string, unknown>[] = [];
-      for (let seq = 1; seq <= 10; seq++) {
-        const entry = { ...clearRead('c-legacy', { requestId: `old-${seq}` }), chain, seq, at: new Date(Date.UTC(2025, 0, 1, 0, seq)), reason: null };
-        const hash = plainChainHash(prevHash, entry as ChainedFields);
-        rows.push({ ...entry, at: entry.at.toISOString(), prevHash, hash });
-        prevHash = hash;
-      }
-      await run(LEGACY.append, { entries: rows });
-      await run(LEGACY.head, { chain, seq: 10, hash: prevHash });
-      return chain;
-    }
+  it("detects an entry its customer's log no longer finds: its lookup node deleted, or moved to another customer", async () => {
+    const { chain, trail, verify } = await tenEntryChain();
+    const [seventh] = await entriesFrom(chain, 7);
+    await attack.removeLookup(chain, 7);
+    const verdict = await verify();
+    expect(verdict).toMatchObject({ ok: false, seq: 7, problem: 'UNINDEXED', checked: 6 });
+    expect(describeVerdict(verdict)).toContain("at seq 7: UNINDEXED, its customer's audit log cannot find it");
+    expect((await trail.customerLog(seventh.customerId!, 100, 100)).map((entry) => entry.seq)).toEqual([10, 9, 8, 6, 5, 4, 3, 2, 1]);
 
+    const other = await tenEntryChain();
+    const [third] = await attack.entriesFrom(other.chain, 3);
+    await attack.moveLookup(other.chain, 3, 'someone-else');
+    expect(await other.verify()).toMatchObject({ ok: false, seq: 3, problem: 'UNINDEXED' });
+    // The block says whose entry it is: a lookup node naming someone else finds nothing for them.
+    expect(await other.trail.customerLog('someone-else', 100, 100)).toEqual([]);
+    expect((await other.trail.entriesFor([third.customerId!])).map((entry) => entry.seq)).toEqual([1, 2, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  /** `count` entries as a writer of before blocks left them, one node each, hashed with `hash`; `edit` tampers with them. */
+  async function entriesOneNodeEach(
+    options: { count?: number; hash?: (prevHash: string, entry: ChainedFields) => string; edit?: (row: Record<string, unknown>) => void } = {},
+  ) {
+    const chain = unique('legacy-');
+    const customerId = unique('c-legacy');
+    const hash = options.hash ?? plainHash;
+    let prevHash = GENESIS_HASH;
+    const rows: Record<string, unknown>[] = [];
+    for (let seq = 1; seq <= (options.count ?? 10); seq++) {
+      const entry = { ...clearRead(customerId, { requestId: `old-${seq}` }), chain, seq, at: new Date(Date.UTC(2025, 0, 1, 0, seq)), reason: null };
+      const entryHash = hash(prevHash, entry as ChainedFields);
+      rows.push({ ...entry, at: entry.at.toISOString(), prevHash, hash: entryHash });
+      prevHash = entryHash;
+    }
+    for (const row of rows) options.edit?.(row);
+    await run(LEGACY.append, { entries: rows });
+    await run(LEGACY.head, { chain, seq: rows.length, hash: prevHash });
+    return { chain, customerId, headHash: prevHash };
+  }
+
+  const moveToBlocks = () => auditBlocksMigration.run(db, new CypherRegistry());
+  const nodesLeft = async (chain: string) =>
+    (await db.read<{ left: number }>('MATCH (e:AuditEntry {chain: $chain}) RETURN count(e) AS left', { chain }))[0].left;
+
+  describe('entries stored one node each, moved into blocks by the audit-blocks migration', () => {
+    it('moves every entry as it was: the chain verifies as before, and each entry is found by its customer', async () => {
+      const key = testAuditKey();
+      const { chain, customerId } = await entriesOneNodeEach({ count: 2_500, hash: (prevHash, entry) => key.entryHash(prevHash, entry) });
+      await run('MATCH (h:AuditChain {id: $chain}) SET h.keyedFrom = 1', { chain });
+      await moveToBlocks();
+      await moveToBlocks();
+
+      const { repository, trail } = privateTrail(db, { chain });
+      expect(await verifyChain(repository, { chain, key, pageSize: 700 })).toMatchObject({ ok: true, checked: 2_500, keyedFrom: 1 });
+      expect(await nodesLeft(chain)).toBe(0);
+      const found = await trail.entriesFor([customerId]);
+      expect(found.map((entry) => entry.seq)).toEqual(Array.from({ length: 2_500 }, (_, i) => i + 1));
+      expect(found[41]).toMatchObject({
+        chain, seq: 42, subject: 'test-steward', roles: ['steward'], fields: ['Customer.email'], customerId, purpose: null,
+        decision: 'ALLOWED_CLEAR', reason: null, requestId: 'old-42', channel: 'QUERY', at: new Date(Date.UTC(2025, 0, 1, 0, 42)),
+      });
+    });
+
+    it('keeps what was edited as it was: the chain breaks at the same entry, for the same reason', async () => {
+      const edited = await entriesOneNodeEach({ edit: (row) => row.seq === 6 && (row.purpose = 'marketing') });
+      const relinked = await entriesOneNodeEach({ edit: (row) => row.seq === 4 && (row.prevHash = 'f'.repeat(64)) });
+      const deleted = await entriesOneNodeEach({ edit: (row) => row.seq === 5 && (row.seq = -5) });
+      const retyped = await entriesOneNodeEach({ edit: (row) => row.seq === 3 && (row.customerId = 42) });
+      await moveToBlocks();
+
+      const verify = (chain: string) => verifyChain(privateTrail(db, { chain }).repository, { chain, key: null });
+      expect(await verify(edited.chain)).toMatchObject({ ok: false, seq: 6, problem: 'HASH_MISMATCH' });
+      expect(await verify(relinked.chain)).toMatchObject({ ok: false, seq: 4, problem: 'PREV_HASH_MISMATCH' });
+      expect(await verify(deleted.chain)).toMatchObject({ ok: false, seq: 5, problem: 'MISSING' });
+      // A customer that is not a string cannot be stored in a block as it is: the entry stays where it was, and the
+      // chain in blocks misses it.
+      expect(await verify(retyped.chain)).toMatchObject({ ok: false, seq: 3, problem: 'MISSING' });
+      expect(await nodesLeft(retyped.chain)).toBe(1);
+    });
+  });
+
+  describe('a chain written before keying', () => {
     it('still verifies, and is keyed from the first entry appended after the key came', async () => {
-      const chain = await legacyChain();
+      const { chain } = await entriesOneNodeEach();
+      await moveToBlocks();
       const { repository, trail, key, checkpointFile } = privateTrail(db, { chain });
       const before = await verifyChain(repository, { chain, key: null });
       expect(before).toMatchObject({ ok: true, checked: 10, keyedFrom: null });

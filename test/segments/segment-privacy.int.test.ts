@@ -1,4 +1,5 @@
 import type { Client } from 'graphql-ws';
+import { entriesOfBlock, type StoredBlock } from '../../src/audit/audit-block';
 import { principalOf } from '../../src/auth/principal';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import type { MembershipChange } from '../../src/kernel/membership-change';
@@ -113,10 +114,14 @@ describe('segments and masked values', () => {
     const quiet = unique('auditor');
     await gql(app, DEFINITION, { id: plain }, as('admin', { subject: quiet }));
     await app.services.audit.flush();
-    const entries = await app.db.read<{ subject: string; fields: string[]; customerId: string | null; decision: string }>(
-      'MATCH (e:AuditEntry) WHERE e.subject IN $subjects RETURN e.subject AS subject, e.fields AS fields, e.customerId AS customerId, e.decision AS decision',
-      { subjects: [reader, quiet] },
+    const blocks = await app.db.read<{ block: StoredBlock }>(
+      "MATCH (b:AuditBlock {chain: 'main'}) WHERE any(read IN b.reads WHERE read CONTAINS $reader OR read CONTAINS $quiet) RETURN b {.*} AS block",
+      { reader, quiet },
     );
+    const entries = blocks
+      .flatMap((row) => entriesOfBlock(row.block))
+      .filter((entry) => entry.subject === reader || entry.subject === quiet)
+      .map((entry) => ({ subject: entry.subject, fields: entry.fields, customerId: entry.customerId ?? null, decision: entry.decision }));
     expect(entries).toEqual([{ subject: reader, fields: ['Segment.definition'], customerId: null, decision: 'ALLOWED_CLEAR' }]);
 
     const { dataDictionary } = await gql(app, `{ dataDictionary { name fields { name classification mask readableBy { role mode } } } }`);

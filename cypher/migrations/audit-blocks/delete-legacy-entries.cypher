@@ -1,0 +1,4 @@
+UNWIND $ids AS id
+MATCH (e:AuditEntry)
+WHERE elementId(e) = id
+DELETE e
