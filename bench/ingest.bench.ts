@@ -239,13 +239,40 @@ async function measurePath(
   return out;
 }
 
+/** Neo4j's query-thread CPU per event of the floor statement, and the events/s it leaves one batch at a time. */
+type Floor = { dbMs: number; transactions: number };
+
+/**
+ * The least Neo4j work a first visit can cost in this product (cypher/bench/first-visit-floor.cypher: customer,
+ * identifier, link and idempotency record in one statement, committed), measured on the warmed database the runs
+ * left. The light stream is mostly first visits, so its Neo4j CPU per event is read against this.
+ */
+async function measureFloor(stack: BenchStack, batch: number, transactions = 10): Promise<Floor | null> {
+  const pid = stack.neo4j.pid;
+  if (!pid || !jvmThreadCpuMs(pid)) return null;
+  const query = new CypherRegistry().get('bench/first-visit-floor');
+  const ns = namespace('floor', 'neo4j', batch);
+  let serial = 0;
+  let ms = 0;
+  for (let t = 0; t < transactions; t++) {
+    const rows = Array.from({ length: batch }, () => {
+      const n = serial++;
+      return { customerId: `${ns}-c${n}`, key: `ANONYMOUS_ID:${ns}-a${n}`, value: `${ns}-a${n}`, messageId: `${ns}-m${n}`, ingestionKey: `EVENT:${ns}-m${n}` };
+    });
+    const before = jvmThreadCpuMs(pid)!.work;
+    await stack.db.write((tx) => tx.rows(query, { rows, now: new Date().toISOString() }));
+    ms += jvmThreadCpuMs(pid)!.work - before;
+  }
+  return { dbMs: ms / (transactions * batch), transactions };
+}
+
 const fixed = (n: number | null, digits: number) => (n === null ? 'n/a' : n.toFixed(digits));
 const medianOf = (runs: Run[], figure: (r: Run) => number | null) => {
   const xs = runs.map(figure).filter((x): x is number => x !== null);
   return xs.length === 0 ? null : median(xs);
 };
 
-function report(measured: Measured[], stack: BenchStack, o: { runs: number; events: number; batch: number; warmUp: number }) {
+function report(measured: Measured[], floor: Floor | null, stack: BenchStack, o: { runs: number; events: number; batch: number; warmUp: number }) {
   console.log(`\nbench:ingest — ${o.events} new events per run, ${o.runs} runs per stream and path, warm-up ${o.warmUp} s per path`);
   console.log(`${machineConditions(stack.neo4j)}`);
   for (const stream of new Set(measured.map((m) => m.stream))) console.log(`stream ${STREAMS[stream].describe}`);
@@ -313,6 +340,19 @@ function report(measured: Measured[], stack: BenchStack, o: { runs: number; even
       console.log(`  ${name.padEnd(38)} ${(s.calls / batches).toFixed(2).padStart(11)} ${(s.ms / batches).toFixed(1).padStart(10)}`);
     }
   }
+  if (floor) {
+    const light = measured.find((m) => m.stream === 'light' && m.path === 'service' && m.batch === o.batch);
+    const api = light ? medianOf(light.runs.map((r) => r.value), (r) => r.apiCpuMs) : null;
+    console.log(
+      `\nfloor — the bare write of ${o.batch} first visits (customer, identifier, link, idempotency record; one statement, no` +
+        ` devices, behaviour, profile, consent, segments or locks), ${floor.transactions} committed transactions on the warmed database:` +
+        `\n  Neo4j query-thread CPU ${floor.dbMs.toFixed(3)} ms/event` +
+        (api !== null
+          ? `; with the light stream's API CPU (${api.toFixed(3)} ms/event), batches sent one after another cannot pass` +
+            ` ${Math.round(1000 / (floor.dbMs + api)).toLocaleString('en')} events/s unless the API's work overlaps Neo4j's`
+          : ''),
+    );
+  }
 }
 
 function targets(measured: Measured[], batch: number): TargetResult[] {
@@ -370,7 +410,8 @@ async function main() {
     if (paths.includes('http')) {
       measured.push(...(await withServer(stack, 'full', (target) => measurePath(stack, httpSender(target.url, target.pid, stack.token), counter, o))));
     }
-    report(measured, stack, o);
+    const floor = o.streams.includes('light') ? await measureFloor(stack, o.batch) : null;
+    report(measured, floor, stack, o);
     const results = targets(measured, o.batch);
     console.log(`\ntargets (PASS on the worst run, with no failed answer)\n${targetTable(results)}`);
     saveResults(values.json, results);
