@@ -65,7 +65,7 @@ export const identity = section('Identity resolution', 'How identifiers are norm
       .string()
       .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 region such as US or DE')
       .default('US'),
-    'region for phone numbers written without a country code',
+    'region for phone numbers written without a country code, when the item tells none (the country of its address, else the region of the event\'s `context.locale`) or the number is not valid there',
   ),
   blockedPatterns: variable(
     'IDENTITY_BLOCKED_PATTERNS',
@@ -80,7 +80,7 @@ export const identity = section('Identity resolution', 'How identifiers are norm
   priority: variable(
     'IDENTITY_PRIORITY',
     identifierOrder,
-    'resolution order of identifier types; types left out follow in the default order `USER_ID,CRM_ID,EMAIL,PHONE,DEVICE_ID,ANONYMOUS_ID`',
+    'resolution order of identifier types; types left out follow in the default order `USER_ID,CRM_ID,EMAIL,PHONE,ANONYMOUS_ID,DEVICE_ID`',
   ),
   sourcePriority: variable(
     'SOURCE_PRIORITY',

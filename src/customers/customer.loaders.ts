@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { CustomerRepository, LinkRow, ProfileRow, Relation, RelationRows, StoredLineage } from './customer.repository';
+import type { CustomerRepository, DeviceUsage, LinkRow, ProfileRow, Relation, RelationRows, StoredLineage } from './customer.repository';
 import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
 type ProfileLoader = DataLoader<string, ProfileRow | null>;
@@ -46,9 +46,9 @@ export function createCustomerLoaders(repository: CustomerRepository) {
       const links = await repository.identifierLinks(keys);
       return keys.map((key) => links.get(key) ?? null);
     }),
-    deviceUsage: new DataLoader<string, number>(async (ids) => {
+    deviceUsage: new DataLoader<string, DeviceUsage>(async (ids) => {
       const usage = await repository.deviceUsage(ids);
-      return ids.map((id) => usage.get(id) ?? 0);
+      return ids.map((id) => usage.get(id) ?? { customersUsing: 0, sharedAt: null });
     }),
     attributeLineage: new DataLoader<string, StoredLineage>(async (ids) => {
       const lineage = await repository.attributeLineage(ids);

@@ -9,6 +9,9 @@ import { MAX_PAGE_SIZE } from '../shared/connection';
 import { FULL_SELECTION, selectionKey, type ProfileSelection } from './profile-selection';
 
 /** A profile's lineage as stored: JSON of its candidates and of the source of each golden value (GoldenSources). */
+/** Who uses a device, and since when it is shared (null: it still links its one known person). */
+export type DeviceUsage = { customersUsing: number; sharedAt: Date | null };
+
 export type StoredLineage = { candidates: string | null; sources: string | null };
 
 export type CustomerRow = {
@@ -187,9 +190,9 @@ export class CustomerRepository {
     return new Map(rows.map((row) => [row.key, row.link]));
   }
 
-  async deviceUsage(ids: readonly string[]): Promise<Map<string, number>> {
-    const rows = await this.db.read<{ deviceId: string; customersUsing: number }>(this.q.deviceUsage, { ids });
-    return new Map(rows.map((row) => [row.deviceId, row.customersUsing]));
+  async deviceUsage(ids: readonly string[]): Promise<Map<string, DeviceUsage>> {
+    const rows = await this.db.read<{ deviceId: string } & DeviceUsage>(this.q.deviceUsage, { ids });
+    return new Map(rows.map(({ deviceId, ...usage }) => [deviceId, usage]));
   }
 
   /** The golden record's lineage as stored: the candidates and the source of each golden value, as JSON. */

@@ -24,12 +24,13 @@ export class IdentifierNormalizer {
     this.blocked = [...DEFAULT_BLOCKED_PATTERNS, ...options.blockedPatterns].map((p) => new RegExp(p, 'i'));
   }
 
-  normalize(type: IdentifierType, raw: string): NormalizeResult {
+  /** `region`: the one the item itself tells (see src/ingestion/item-region.ts), tried for phones before the default. */
+  normalize(type: IdentifierType, raw: string, region: CountryCode | null = null): NormalizeResult {
     // Such a value would be stored altered (a lone surrogate becomes U+FFFD) or be invisibly unlike its twin (NUL).
     if (textFault(raw)) return { ok: false, dropped: { type, reason: 'INVALID' } };
     const trimmed = raw.trim();
     if (this.isBlocked(trimmed)) return { ok: false, dropped: { type, reason: 'BLOCKED' } };
-    const value = this.canonical(type, trimmed);
+    const value = this.canonical(type, trimmed, region);
     if (value === null) return { ok: false, dropped: { type, reason: 'INVALID' } };
     if (this.isBlocked(value)) return { ok: false, dropped: { type, reason: 'BLOCKED' } };
     return { ok: true, identifier: { type, value, key: identifierKey(type, value) } };
@@ -39,15 +40,19 @@ export class IdentifierNormalizer {
     return this.blocked.some((pattern) => pattern.test(value));
   }
 
-  private canonical(type: IdentifierType, value: string): string | null {
+  private canonical(type: IdentifierType, value: string, region: CountryCode | null): string | null {
     switch (type) {
       case 'EMAIL': {
         const email = value.toLowerCase();
         return isEmail(email, { allow_display_name: false, require_tld: true }) ? email : null;
       }
       case 'PHONE': {
-        const phone = parsePhoneNumberFromString(value, this.options.defaultRegion as CountryCode);
-        return phone?.isValid() ? phone.number : null;
+        // A number with its country code ignores the region; a national one is read as the item's, then the default's.
+        for (const candidate of region && region !== this.options.defaultRegion ? [region, this.options.defaultRegion] : [this.options.defaultRegion]) {
+          const phone = parsePhoneNumberFromString(value, candidate as CountryCode);
+          if (phone?.isValid()) return phone.number;
+        }
+        return null;
       }
       default:
         return value.length <= 512 ? value : null;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
-import { RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
+import { identifierKey, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import { decodeCandidates } from './stored-candidates';
 import type { Attachments } from './plan-attachments';
 import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
@@ -25,6 +25,8 @@ export class IdentityRepository {
     this.q = registry.bind({
       findIngested: 'identity/find-ingested',
       lockOwners: 'identity/lock-owners',
+      findSharedDevices: 'identity/find-shared-devices',
+      shareDevices: 'identity/share-devices',
       createCustomers: 'identity/create-customers',
       absorbCustomers: 'identity/absorb-customers',
       linkIdentifiers: 'identity/link-identifiers',
@@ -60,6 +62,14 @@ export class IdentityRepository {
     return tx.rows<OwnerRow>(this.q.lockOwners, splitKeys(keys));
   }
 
+  /** The DEVICE_ID keys among `keys` whose device is shared. */
+  async sharedDevices(tx: Tx, keys: string[]): Promise<Set<string>> {
+    const ids = keys.filter((key) => key.startsWith(DEVICE_KEY_PREFIX)).map((key) => key.slice(DEVICE_KEY_PREFIX.length));
+    if (ids.length === 0) return new Set();
+    const rows = await tx.rows<{ id: string }>(this.q.findSharedDevices, { ids });
+    return new Set(rows.map((row) => identifierKey('DEVICE_ID', row.id)));
+  }
+
   /**
    * Sends the plan's statements without waiting for each answer: Neo4j runs them in the order sent, and the client
    * waits once, for all, when the returned promise settles (so it can prepare the attachments meanwhile).
@@ -86,6 +96,8 @@ export class IdentityRepository {
       })),
     );
     run(this.q.touchIdentifiers, 'touches', seenRanges(plan.touches));
+    // After the links: a device linked earlier in this batch can be found shared by a later item.
+    run(this.q.shareDevices, 'shared', plan.sharedDevices);
     run(
       this.q.recordMerges,
       'merges',
@@ -158,6 +170,8 @@ const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
     .update([c.customerId, c.identifier.key, c.otherCustomerId ?? '', c.reason].join('\n'))
     .digest('hex');
 
+const DEVICE_KEY_PREFIX = identifierKey('DEVICE_ID', '');
+
 /** Identifier and record keys live in different indexes; looking each up only where it can be is cheaper. */
 const splitKeys = (keys: string[]) => ({
   identifierKeys: keys.filter((key) => !key.startsWith(RECORD_KEY_PREFIX)),
@@ -178,7 +192,7 @@ function seenRanges(touches: { key: string; occurredAt: string }[]) {
   return [...ranges.values()];
 }
 
-export function snapshotFrom(rows: OwnerRow[]) {
+export function snapshotFrom(rows: OwnerRow[], sharedDevices: ReadonlySet<string> = new Set()) {
   const owners = new Map<string, string>();
   const customers = new Map<string, CustomerSnapshot>();
   for (const row of rows) {
@@ -190,5 +204,5 @@ export function snapshotFrom(rows: OwnerRow[]) {
       candidates: decodeCandidates(row.candidates),
     });
   }
-  return { owners, customers };
+  return { owners, customers, sharedDevices };
 }

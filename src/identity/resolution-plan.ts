@@ -3,6 +3,7 @@ import type { IdentifierType } from '../kernel/identifier-type';
 import type { Candidates, Observations } from './profile-attributes';
 
 import type { CauseKind } from '../kernel/cause-kind';
+import type { ConflictReason } from '../kernel/conflict-reason';
 
 export type { CauseKind };
 export type ResolvedOutcome = 'CREATED' | 'LINKED' | 'MERGED';
@@ -32,6 +33,8 @@ export type Snapshot = {
   /** Identifier key or record key -> id of the active customer it belongs to. */
   owners: Map<string, string>;
   customers: Map<string, CustomerSnapshot>;
+  /** DEVICE_ID keys of shared devices: usage only, they link no one. */
+  sharedDevices: ReadonlySet<string>;
 };
 
 export type PlannedConflict = {
@@ -40,7 +43,8 @@ export type PlannedConflict = {
   /** The customer the refused identifier already belongs to, if any. */
   otherCustomerId: string | null;
   identifier: NormalizedIdentifier;
-  reason: 'LIMIT_EXCEEDED' | 'MERGE_BLOCKED';
+  reason: ConflictReason;
+  /** The limit that refused it; for SHARED_DEVICE 1, the known people a device may link. */
   limit: number;
   causeKind: CauseKind;
   cause: string;
@@ -77,6 +81,8 @@ export type ResolutionPlan = {
   absorptions: { absorbedId: string; survivorId: string }[];
   merges: PlannedMerge[];
   conflicts: PlannedConflict[];
+  /** Devices this batch found shared: their identifier is unlinked from its owner (the customer here). */
+  sharedDevices: { key: string; deviceId: string; customerId: string; occurredAt: string }[];
   /** Active customers whose candidates changed, with their new candidates. */
   profiles: PlannedProfile[];
 };

@@ -1,7 +1,7 @@
 import { rankIn } from '../shared/rank';
 import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { IdentifierType } from '../kernel/identifier-type';
-import type { IdentityRules } from './identity-rules';
+import { PERSON_TYPES, type IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
 import type {
@@ -46,6 +46,8 @@ export function planResolution(
     return current;
   };
   const priority = rankIn(rules.priority);
+  const sharedDevices = new Set(snapshot.sharedDevices);
+  const known = (counts: Counts) => PERSON_TYPES.some((type) => (counts[type] ?? 0) > 0);
   const older = (a: Customer, b: Customer) => (a.createdAt === b.createdAt ? a.id < b.id : a.createdAt < b.createdAt);
   /** A join breaks a limit when a type ends above its limit and above what either side held alone. */
   const breach = (left: Counts, right: Counts): IdentifierType | null => {
@@ -64,6 +66,7 @@ export function planResolution(
     absorptions: [],
     merges: [],
     conflicts: [],
+    sharedDevices: [],
   };
 
   for (const item of items) {
@@ -87,11 +90,31 @@ export function planResolution(
       (a, b) => priority(a.type) - priority(b.type),
     );
     for (const identifier of identifiers) {
+      const device = identifier.type === 'DEVICE_ID';
+      // A shared device is usage only (its Device keeps who used it): it neither links nor merges.
+      if (device && sharedDevices.has(identifier.key)) continue;
       const ownerId = owners.get(identifier.key);
       if (ownerId !== undefined) {
         const owner = survivorOf(ownerId);
         if (group.includes(owner)) {
           seen.push(identifier);
+          continue;
+        }
+        const holder = customers.get(owner)!;
+        if (device && rules.shareDevices && known(counts) && known(holder.counts)) {
+          sharedDevices.add(identifier.key);
+          owners.delete(identifier.key);
+          holder.counts = add(holder.counts, { DEVICE_ID: -1 });
+          plan.sharedDevices.push({ key: identifier.key, deviceId: identifier.value, customerId: owner, occurredAt: item.occurredAt });
+          itemConflicts.push({
+            id: newId(),
+            otherCustomerId: owner,
+            identifier,
+            reason: 'SHARED_DEVICE',
+            limit: 1,
+            causeKind: item.causeKind,
+            cause: item.cause,
+          });
           continue;
         }
         const broken = breach(counts, customers.get(owner)!.counts);
@@ -191,6 +214,7 @@ export function planResolution(
   plan.absorptions = [...mergedInto.keys()].map((absorbedId) => ({ absorbedId, survivorId: survivorOf(absorbedId) }));
   const finalCustomerOf = survivorOf;
   for (const link of plan.links) link.customerId = finalCustomerOf(link.customerId);
+  for (const shared of plan.sharedDevices) shared.customerId = finalCustomerOf(shared.customerId);
   for (const conflict of plan.conflicts) {
     conflict.customerId = finalCustomerOf(conflict.customerId);
     if (conflict.otherCustomerId) conflict.otherCustomerId = finalCustomerOf(conflict.otherCustomerId);

@@ -23,5 +23,9 @@ export function touchesOfResolution(units: WorkUnit[], plan: ResolutionPlan): To
     if (unit.activity?.event) reads.add(`event:${unit.activity.event}`);
     touches.push({ customerId, reads });
   });
+  // The customer that held a device found shared lost that identifier.
+  for (const { customerId } of plan.sharedDevices) {
+    if (!whole.has(customerId)) touches.push({ customerId, reads: new Set(['identifier:DEVICE_ID']) });
+  }
   return touches;
 }

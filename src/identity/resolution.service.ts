@@ -15,11 +15,15 @@ import type { UnitResult, WorkUnit } from './work-unit';
 import { touchesOfResolution } from './resolution-touches';
 import type { ChangedCustomer, Effects } from '../writes/effects';
 
-/** Every customer the plan touched: created, updated (linked, merged into, attributes) or absorbed. */
+/** Every customer the plan touched: created, updated (linked, merged into, attributes, lost a shared device) or absorbed. */
 function changedCustomers(plan: ResolutionPlan): ChangedCustomer[] {
   const created = new Set(plan.newCustomers.map((c) => c.id));
   const absorbed = new Map(plan.absorptions.map((a) => [a.absorbedId, a.survivorId]));
-  const touched = new Set([...plan.items.map((i) => plan.finalCustomerOf(i.customerId)), ...plan.profiles.map((p) => p.customerId)]);
+  const touched = new Set([
+    ...plan.items.map((i) => plan.finalCustomerOf(i.customerId)),
+    ...plan.profiles.map((p) => p.customerId),
+    ...plan.sharedDevices.map((s) => s.customerId),
+  ]);
   return [
     ...[...touched].map((customerId) => ({ customerId, change: created.has(customerId) ? ('CREATED' as const) : ('UPDATED' as const), mergedInto: null })),
     ...[...absorbed].map(([customerId, survivor]) => ({ customerId, change: 'MERGED' as const, mergedInto: survivor })),
@@ -61,7 +65,11 @@ export class ResolutionService {
     const canonical = JSON.stringify({
       limits: rules.limits,
       priority: rules.priority,
+      shareDevices: rules.shareDevices ?? false,
       defaultRegion: normalization.defaultRegion,
+      // National-format phones are read in the region the item tells before the default: like the default region,
+      // it decides which identifier an input yields, so it is part of the version.
+      phoneRegionFromItem: true,
       blockedPatterns: normalization.blockedPatterns,
     });
     const hash = createHash('sha256').update(canonical).digest('hex');
@@ -136,8 +144,14 @@ export class ResolutionService {
    */
   private async lockedSnapshot(tx: Tx, keys: string[]): Promise<Snapshot> {
     for (let round = 0; round < MAX_LOCK_ROUNDS; round++) {
-      const owners = await this.repository.lockOwners(tx, keys);
-      if (owners.every((owner) => owner.moved.length === 0)) return snapshotFrom(owners);
+      // Shared devices are read after the locks, in the same round trip. A device became shared under the lock of
+      // the customer that held it, which a batch seeing it owned locks too: once that batch holds the lock, the
+      // device has moved (lock again) and reads as shared.
+      const locking = this.repository.lockOwners(tx, keys);
+      const shared = this.repository.sharedDevices(tx, keys);
+      await sentTogether([locking, shared]);
+      const owners = await locking;
+      if (owners.every((owner) => owner.moved.length === 0)) return snapshotFrom(owners, await shared);
     }
     throw new RetryableConflict(`Owners of ${keys.length} keys kept changing after ${MAX_LOCK_ROUNDS} lock rounds`);
   }

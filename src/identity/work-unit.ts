@@ -1,3 +1,4 @@
+import type { ConflictReason } from '../kernel/conflict-reason';
 import type { ConsentStatus } from '../kernel/consent-status';
 import type { DroppedIdentifier } from './identifier-normalizer';
 import type { ResolutionItem } from './resolution-plan';
@@ -32,7 +33,7 @@ export type UnitResult = {
   outcome: UnitOutcome;
   conflicts: {
     identifierType: string;
-    reason: 'LIMIT_EXCEEDED' | 'MERGE_BLOCKED';
+    reason: ConflictReason;
     limit: number;
     otherCustomerId: string | null;
   }[];

@@ -2,8 +2,9 @@ import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
-import { isObject, optionalObject, optionalText, requiredText, timestamp, type JsonObject } from './payload-fields';
-import { profileObservations } from './profile-observations';
+import { itemRegion } from './item-region';
+import { isObject, lenientText, optionalObject, optionalText, requiredText, timestamp, type JsonObject } from './payload-fields';
+import { addressCountry, profileObservations } from './profile-observations';
 import { reject } from './rejection';
 
 export const EVENT_TYPES = ['IDENTIFY', 'TRACK', 'ALIAS', 'PAGE', 'SCREEN'] as const;
@@ -64,7 +65,7 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
   const os = isObject(context.os) ? optionalText(context.os.name, 'context.os.name', 128) : null;
   const source = (optionalText(raw.source, 'source', 64) ?? 'events').trim().toLowerCase() || 'events';
 
-  const ids = new IdentifierCollector(normalizer);
+  const ids = new IdentifierCollector(normalizer, itemRegion({ country: addressCountry(traits), locale: lenientText(context.locale) ?? undefined }));
   ids.add('USER_ID', userId);
   ids.add('ANONYMOUS_ID', anonymousId);
   ids.add('ANONYMOUS_ID', previousId);

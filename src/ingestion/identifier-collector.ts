@@ -1,4 +1,5 @@
 import type { DroppedIdentifier, IdentifierNormalizer, NormalizedIdentifier, NormalizeResult } from '../identity/identifier-normalizer';
+import type { CountryCode } from 'libphonenumber-js';
 import type { IdentifierType } from '../kernel/identifier-type';
 import { reject } from './rejection';
 
@@ -12,12 +13,16 @@ export class IdentifierCollector implements Pick<IdentifierNormalizer, 'normaliz
   readonly dropped: DroppedIdentifier[] = [];
   private readonly normalized = new Map<string, NormalizeResult>();
 
-  constructor(private readonly normalizer: IdentifierNormalizer) {}
+  /** `region`: the one the input tells for its national-format phone numbers (see item-region.ts), or null. */
+  constructor(
+    private readonly normalizer: IdentifierNormalizer,
+    private readonly region: CountryCode | null = null,
+  ) {}
 
   normalize(type: IdentifierType, raw: string): NormalizeResult {
     const key = `${type}\n${raw}`;
     let result = this.normalized.get(key);
-    if (result === undefined) this.normalized.set(key, (result = this.normalizer.normalize(type, raw)));
+    if (result === undefined) this.normalized.set(key, (result = this.normalizer.normalize(type, raw, this.region)));
     return result;
   }
 

@@ -39,7 +39,8 @@ export class IdentityEventInput {
 
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: 'Context: device {id, type, model, manufacturer}, os {name}, traits, consent {categoryPreferences}.',
+    description:
+      'Context: device {id, type, model, manufacturer}, os {name}, locale (e.g. de-DE: its region reads phone numbers without a country code when traits give no address country), traits, consent {categoryPreferences}.',
   })
   context?: unknown;
 

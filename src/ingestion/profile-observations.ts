@@ -12,13 +12,19 @@ const first = (source: JsonObject, ...names: string[]) => {
   return undefined;
 };
 
+/** Traits and record attributes give an address nested (`address: {...}`) or flat. */
+const addressOf = (raw: JsonObject): JsonObject => (isObject(raw.address) ? raw.address : raw);
+
+/** The country of the address in traits or record attributes, as written (a code or a name). */
+export const addressCountry = (raw: JsonObject): string | undefined => first(addressOf(raw), 'country');
+
 /**
  * Reads profile attributes from Segment-style traits or a source record's attributes: camelCase or snake_case,
  * address nested or flat, `name` split when first and last names are missing. Email and phone are normalised
  * like identifiers so the golden record shows the same value that resolves.
  */
 export function profileObservations(raw: JsonObject, normalizer: Pick<IdentifierNormalizer, 'normalize'>): Observations {
-  const address = isObject(raw.address) ? raw.address : raw;
+  const address = addressOf(raw);
   const company = isObject(raw.company) ? first(raw.company, 'name') : first(raw, 'company');
   const [nameFirst, ...nameRest] = (first(raw, 'name') ?? '').split(/\s+/).filter(Boolean);
   const normalized = (type: 'EMAIL' | 'PHONE', value: string | undefined) => {

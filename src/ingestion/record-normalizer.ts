@@ -5,7 +5,8 @@ import { IDENTIFIER_TYPES, isIdentifierType, recordKey } from '../kernel/identif
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
 import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
-import { profileObservations } from './profile-observations';
+import { itemRegion } from './item-region';
+import { addressCountry, profileObservations } from './profile-observations';
 import { reject } from './rejection';
 
 /**
@@ -40,7 +41,7 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
   const updatedAt = timestamp(raw.updatedAt, 'updatedAt', now);
   const attributes = optionalObject(raw.attributes, 'attributes');
 
-  const ids = new IdentifierCollector(normalizer);
+  const ids = new IdentifierCollector(normalizer, itemRegion({ country: addressCountry(attributes) }));
   for (const [index, identifier] of (raw.identifiers ?? []).entries()) {
     if (!isIdentifierType(identifier.type)) {
       // Not echoed: a type and a value swapped by mistake would put the value in the message, kept with the letter.

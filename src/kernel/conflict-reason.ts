@@ -3,11 +3,17 @@ import { registerEnumType } from 'type-graphql';
 export enum ConflictReasonEnum {
   LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
   MERGE_BLOCKED = 'MERGE_BLOCKED',
+  SHARED_DEVICE = 'SHARED_DEVICE',
 }
+export type ConflictReason = `${ConflictReasonEnum}`;
 registerEnumType(ConflictReasonEnum, {
   name: 'ConflictReason',
   valuesConfig: {
     LIMIT_EXCEEDED: { description: 'Linking the identifier would give the customer more values of its type than allowed.' },
     MERGE_BLOCKED: { description: 'The identifier belongs to another customer, and merging the two would break a limit.' },
+    SHARED_DEVICE: {
+      description:
+        'The device id was seen with a second known person (one holding a USER_ID, CRM_ID, EMAIL or PHONE): the device is shared, stays recorded as usage (`devices { customersUsing sharedSince }`) and links no one from then on.',
+    },
   },
 });

@@ -18,6 +18,21 @@ describe('identifier normalisation', () => {
     expect(value('PHONE', '12')).toBe('INVALID');
   });
 
+  it('reads a national number in the region the item tells, then in the default region, and only then drops it', () => {
+    const us = new IdentifierNormalizer({ defaultRegion: 'US', blockedPatterns: [] });
+    const phone = (raw: string, region: Parameters<IdentifierNormalizer['normalize']>[2]) => {
+      const result = us.normalize('PHONE', raw, region);
+      return result.ok ? result.identifier.value : result.dropped.reason;
+    };
+    expect(phone('030 1234567', 'DE')).toBe('+49301234567');
+    expect(phone('030 1234567', null)).toBe('INVALID');
+    // Not a number in France, but one in the default region.
+    expect(phone('(415) 555-2671', 'FR')).toBe('+14155552671');
+    // A number with its country code is the same whatever the item tells.
+    expect(phone('+44 20 7946 0958', 'DE')).toBe('+442079460958');
+    expect(phone('12', 'DE')).toBe('INVALID');
+  });
+
   it.each(['', '   ', '0', '0000-000', '-1', 'null', 'NULL', 'anonymous', 'undefined'])('blocks the placeholder %p', (raw) => {
     expect(value('USER_ID', raw)).toBe('BLOCKED');
   });

@@ -176,17 +176,39 @@ describe('ingestEvents against the real Neo4j', () => {
     expect((await profile(results[0].customerId)).identifiers.map((i: { type: string }) => i.type)).toEqual(['ANONYMOUS_ID']);
   });
 
-  it('records shared devices as usage without merging the people who share them', async () => {
+  it('shares a device seen with a second known person: usage for both, a link for no one, and says why', async () => {
     const u = unique();
     const device = { id: `${u}-tablet`, type: 'tablet', model: 'iPad13,1' };
     const { results } = await ingest([
-      identify({ messageId: `${u}-1`, userId: `${u}-mum`, context: { device } }),
-      identify({ messageId: `${u}-2`, userId: `${u}-son`, context: { device } }),
+      identify({ messageId: `${u}-1`, userId: `${u}-mum`, anonymousId: `${u}-mum-cookie`, context: { device } }),
+      identify({ messageId: `${u}-2`, userId: `${u}-son`, anonymousId: `${u}-son-cookie`, context: { device } }),
     ]);
     expect(results.map((r: { outcome: string }) => r.outcome)).toEqual(['CREATED', 'CREATED']);
-    expect(results[1].conflicts[0]).toMatchObject({ identifierType: 'DEVICE_ID', reason: 'MERGE_BLOCKED' });
-    const son = await profile(results[1].customerId);
+    const [mumId, sonId] = results.map((r: { customerId: string }) => r.customerId);
+    expect(results[1].conflicts).toEqual([{ identifierType: 'DEVICE_ID', reason: 'SHARED_DEVICE', limit: 1, otherCustomerId: mumId }]);
+    expect(await byIdentifier('DEVICE_ID', `${u}-tablet`)).toBeNull();
+    const mum = await profile(mumId);
+    expect(mum.identifiers.map((i: { type: string }) => i.type).sort()).toEqual(['ANONYMOUS_ID', 'USER_ID']);
+    const son = await profile(sonId);
     expect(son.devices).toEqual([{ id: `${u}-tablet`, model: 'iPad13,1', customersUsing: 2 }]);
+    expect(son.conflicts).toEqual([
+      expect.objectContaining({ reason: 'SHARED_DEVICE', identifierType: 'DEVICE_ID', identifierValue: `${u}-tablet`, otherCustomerId: mumId, cause: `${u}-2` }),
+    ]);
+    const { customer } = await gql(app, `query($id: ID!) { customer(id: $id) { devices { sharedSince } } }`, { id: mumId });
+    expect(Date.parse(customer.devices[0].sharedSince)).not.toBeNaN();
+
+    // Page views on the tablet land on the member whose cookie they carry; a new visitor on it is someone new.
+    const later = await ingest([
+      page({ messageId: `${u}-3`, anonymousId: `${u}-son-cookie`, context: { device } }),
+      page({ messageId: `${u}-4`, anonymousId: `${u}-mum-cookie`, context: { device } }),
+      page({ messageId: `${u}-5`, anonymousId: `${u}-guest-cookie`, context: { device } }),
+    ]);
+    expect(later.results.map((r: { customerId: string; outcome: string; conflicts: unknown[] }) => [r.customerId, r.outcome, r.conflicts])).toEqual([
+      [sonId, 'LINKED', []],
+      [mumId, 'LINKED', []],
+      [expect.not.stringMatching(new RegExp(`^(${mumId}|${sonId})$`)), 'CREATED', []],
+    ]);
+    expect((await profile(later.results[2].customerId)).identifiers.map((i: { type: string }) => i.type)).toEqual(['ANONYMOUS_ID']);
   });
 
   it('captures consent from the event context', async () => {
@@ -302,17 +324,34 @@ describe('ingestEvents against the real Neo4j', () => {
 
   it('counts a refusal repeated by later events on one conflict', async () => {
     const u = unique();
-    const device = { id: `${u}-tablet` };
-    await ingest([identify({ messageId: `${u}-1`, userId: `${u}-mum`, context: { device } })]);
+    const family = `${u}-family@example.com`;
+    await ingest([identify({ messageId: `${u}-1`, userId: `${u}-mum`, traits: { email: family } })]);
     const son = await ingest([
-      identify({ messageId: `${u}-2`, userId: `${u}-son`, context: { device } }),
-      { messageId: `${u}-3`, type: 'SCREEN', userId: `${u}-son`, context: { device } },
+      identify({ messageId: `${u}-2`, userId: `${u}-son`, traits: { email: family } }),
+      identify({ messageId: `${u}-3`, userId: `${u}-son`, traits: { email: family } }),
     ]);
-    await ingest([{ messageId: `${u}-4`, type: 'SCREEN', userId: `${u}-son`, context: { device } }]);
+    await ingest([identify({ messageId: `${u}-4`, userId: `${u}-son`, traits: { email: family } })]);
     const { customer } = await gql(app, `query($id: ID!) { customer(id: $id) { conflicts { identifierType count cause lastCause } } }`, {
       id: son.results[0].customerId,
     });
-    expect(customer.conflicts).toEqual([{ identifierType: 'DEVICE_ID', count: 3, cause: `${u}-2`, lastCause: `${u}-4` }]);
+    expect(customer.conflicts).toEqual([{ identifierType: 'EMAIL', count: 3, cause: `${u}-2`, lastCause: `${u}-4` }]);
+  });
+
+  it('reads a national phone number in the region the event tells: address country, then locale, then the default', async () => {
+    const u = unique();
+    // Numbers of their own: other tests' people may hold the usual examples.
+    const digits = String(Date.now() % 1_000_000).padStart(6, '0');
+    const { results } = await ingest([
+      identify({ messageId: `${u}-1`, userId: `${u}-de`, traits: { phone: `030 4${digits}` }, context: { locale: 'de-DE' } }),
+      identify({ messageId: `${u}-2`, userId: `${u}-at`, traits: { phone: `01 5${digits}`, address: { country: 'Österreich' } }, context: { locale: 'de-DE' } }),
+      identify({ messageId: `${u}-3`, userId: `${u}-us`, traits: { phone: `(415) 7${digits.slice(0, 2)}-${digits.slice(2)}` }, context: { locale: 'fr-FR' } }),
+      identify({ messageId: `${u}-4`, userId: `${u}-none`, traits: { phone: `030 7${digits}` } }),
+    ]);
+    const phones = await Promise.all(
+      results.map(async (r: { customerId: string }) => (await profile(r.customerId)).identifiers.filter((i: { type: string }) => i.type === 'PHONE').map((i: { value: string }) => i.value)),
+    );
+    expect(phones).toEqual([[`+49304${digits}`], [`+4315${digits}`], [`+14157${digits}`], []]);
+    expect(results[3].droppedIdentifiers).toEqual([{ type: 'PHONE', reason: 'INVALID' }]);
   });
 
   it('refuses an oversized batch as a whole with BAD_USER_INPUT and changes nothing', async () => {

@@ -12,7 +12,8 @@ const item = (cause: string, ...identifiers: ReturnType<typeof id>[]): Resolutio
   identifiers,
   observations: {},
 });
-const snapshot = (customers: { id: string; createdAt: string; keys: ReturnType<typeof id>[] }[]): Snapshot => ({
+const snapshot = (customers: { id: string; createdAt: string; keys: ReturnType<typeof id>[] }[], sharedDevices: string[] = []): Snapshot => ({
+  sharedDevices: new Set(sharedDevices),
   owners: new Map(customers.flatMap((c) => c.keys.map((k) => [k.key, c.id] as [string, string]))),
   customers: new Map(
     customers.map((c) => [
@@ -85,5 +86,78 @@ describe('planResolution', () => {
     expect(plan.items[0].outcome).toBe('CREATED');
     expect(plan.links.map((l) => l.identifier.key)).toEqual([bob.key]);
     expect(plan.conflicts).toMatchObject([{ reason: 'MERGE_BLOCKED', otherCustomerId: 'alice', identifier: shared }]);
+  });
+
+  describe('devices', () => {
+    const tablet = id('DEVICE_ID', 'tablet');
+    const mum = { id: 'mum', createdAt: '2025-01-01T00:00:00.000Z', keys: [id('USER_ID', 'mum'), id('ANONYMOUS_ID', 'mum-cookie'), tablet] };
+    const son = { id: 'son', createdAt: '2025-02-01T00:00:00.000Z', keys: [id('USER_ID', 'son'), id('ANONYMOUS_ID', 'son-cookie')] };
+
+    it("resolves a visitor's own cookie before the device, so a page view lands on its member's profile", () => {
+      const plan = planResolution([item('m1', tablet, id('ANONYMOUS_ID', 'son-cookie'))], snapshot([mum, son]), rules, now, sequence());
+      expect(plan.items[0]).toMatchObject({ customerId: 'son', outcome: 'LINKED' });
+      expect(plan.merges).toEqual([]);
+    });
+
+    it('shares a device seen with a second known person: no merge, no link, the holder loses it, a SHARED_DEVICE conflict says why', () => {
+      const plan = planResolution([item('m1', tablet, id('ANONYMOUS_ID', 'son-cookie'))], snapshot([mum, son]), rules, now, sequence());
+      expect(plan.sharedDevices).toEqual([{ key: tablet.key, deviceId: 'tablet', customerId: 'mum', occurredAt: '2026-01-01T00:00:00.000Z' }]);
+      expect(plan.links).toEqual([]);
+      expect(plan.touches.map((t) => t.key)).toEqual([id('ANONYMOUS_ID', 'son-cookie').key]);
+      expect(plan.conflicts).toMatchObject([{ reason: 'SHARED_DEVICE', customerId: 'son', otherCustomerId: 'mum', identifier: tablet, limit: 1 }]);
+    });
+
+    it('still links and merges through a device while it has seen only one known person', () => {
+      const visitor = { id: 'visitor', createdAt: '2025-03-01T00:00:00.000Z', keys: [id('ANONYMOUS_ID', 'guest-cookie')] };
+      const plan = planResolution([item('m1', tablet, id('ANONYMOUS_ID', 'guest-cookie'))], snapshot([mum, visitor]), rules, now, sequence());
+      expect(plan.items[0]).toMatchObject({ customerId: 'mum', outcome: 'MERGED' });
+      expect(plan.sharedDevices).toEqual([]);
+    });
+
+    it('neither links nor merges through a shared device, and a new visitor on it gets a profile of its own', () => {
+      const plan = planResolution(
+        [item('m1', tablet, id('ANONYMOUS_ID', 'new-cookie')), item('m2', tablet, id('USER_ID', 'son'))],
+        snapshot([{ ...mum, keys: mum.keys.filter((k) => k !== tablet) }, son], [tablet.key]),
+        rules,
+        now,
+        sequence(),
+      );
+      expect(plan.items.map((i) => [i.customerId, i.outcome])).toEqual([
+        ['new-001', 'CREATED'],
+        ['son', 'LINKED'],
+      ]);
+      expect(plan.links.map((l) => l.identifier.key)).toEqual([id('ANONYMOUS_ID', 'new-cookie').key]);
+      expect(plan.conflicts).toEqual([]);
+    });
+
+    it('shares a device linked earlier in the same batch, once a second known person shows up with it', () => {
+      const plan = planResolution(
+        [item('m1', id('USER_ID', 'dad'), tablet), item('m2', id('USER_ID', 'daughter'), tablet), item('m3', tablet, id('ANONYMOUS_ID', 'c3'))],
+        snapshot([]),
+        rules,
+        now,
+        sequence(),
+      );
+      expect(plan.links.map((l) => [l.identifier.key, l.customerId])).toEqual([
+        [id('USER_ID', 'dad').key, 'new-001'],
+        [tablet.key, 'new-001'],
+        [id('USER_ID', 'daughter').key, 'new-003'],
+        [id('ANONYMOUS_ID', 'c3').key, 'new-004'],
+      ]);
+      expect(plan.sharedDevices).toMatchObject([{ key: tablet.key, customerId: 'new-001' }]);
+      expect(plan.items.map((i) => i.customerId)).toEqual(['new-001', 'new-003', 'new-004']);
+    });
+
+    it('never shares a device when merge protection is off', () => {
+      const plan = planResolution(
+        [item('m1', tablet, id('ANONYMOUS_ID', 'son-cookie'))],
+        snapshot([mum, son]),
+        { limits: rules.limits, priority: rules.priority },
+        now,
+        sequence(),
+      );
+      expect(plan.sharedDevices).toEqual([]);
+      expect(plan.conflicts).toMatchObject([{ reason: 'MERGE_BLOCKED' }]);
+    });
   });
 });

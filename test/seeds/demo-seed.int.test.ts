@@ -44,12 +44,13 @@ describe('the demo data set', () => {
     expect(james.mergeHistory.map((m: { cause: string }) => m.cause)).toContain('demo-evt-000785');
   });
 
-  it('keeps a family sharing a tablet apart and shows the refused device link', async () => {
+  it('keeps a family sharing a tablet apart: the tablet is shared and links neither of them', async () => {
     const katrin = await byId('USER_ID', 'u-1003');
     const jonas = await byId('USER_ID', 'u-1004');
     expect(katrin.id).not.toBe(jonas.id);
     expect(jonas.devices).toEqual(expect.arrayContaining([{ id: 'dev-428af94a0324', customersUsing: 2 }]));
-    expect(jonas.conflicts).toEqual(expect.arrayContaining([expect.objectContaining({ reason: 'MERGE_BLOCKED', identifierType: 'DEVICE_ID' })]));
+    expect(jonas.conflicts).toEqual([{ reason: 'SHARED_DEVICE', identifierType: 'DEVICE_ID', identifierValue: 'dev-428af94a0324' }]);
+    expect(await byId('DEVICE_ID', 'dev-428af94a0324')).toBeNull();
   });
 
   it('refuses to merge two users over a shared family email', async () => {
