@@ -72,6 +72,9 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
   ids.add('EMAIL', optionalText(traits.email, 'traits.email', 320));
   ids.add('PHONE', optionalText(traits.phone, 'traits.phone', 64));
   ids.add('CRM_ID', optionalText(traits.crmId ?? traits.crm_id, 'traits.crmId'));
+  for (const type of normalizer.types.configured) {
+    for (const field of type.fields) ids.add(type.name, optionalText(traits[field], `traits.${field}`));
+  }
   const deviceId = optionalText(device.id, 'context.device.id', 256);
   ids.add('DEVICE_ID', deviceId);
   const identifiers = ids.requireAny();
