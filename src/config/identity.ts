@@ -4,6 +4,13 @@ import { BUILT_IN_TYPES, RESERVED_TYPE_NAMES, TYPE_NAME, type IdentifierType } f
 import { section, variable } from './declare';
 import { csv } from './values';
 
+/** Trait and attribute names the built-in types and the profile read: a configured type may not read them too. */
+const PROFILE_FIELDS = [
+  'userId', 'anonymousId', 'previousId', 'email', 'phone', 'crmId', 'crm_id', 'address', 'name', 'firstName', 'lastName',
+  'first_name', 'last_name', 'birthday', 'birthDate', 'birth_date', 'dateOfBirth', 'gender', 'company', 'street', 'street1',
+  'line1', 'city', 'postalCode', 'postal_code', 'zip', 'state', 'region', 'country', 'locale', 'consent',
+];
+
 // Names are checked against the configured types in config.ts, where IDENTITY_TYPES is known.
 const isTypeName = (type: string) => TYPE_NAME.test(type);
 
@@ -14,7 +21,15 @@ const configuredType = z
       .regex(TYPE_NAME, 'upper case letters, digits and _, starting with a letter, at most 32')
       .refine((name) => !(BUILT_IN_TYPES as readonly string[]).includes(name) && !RESERVED_TYPE_NAMES.includes(name), 'is built in or reserved'),
     description: z.string().max(500).optional(),
-    fields: z.array(z.string().min(1).max(64)).max(10).optional(),
+    fields: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a field name: letters, digits and _, starting with a letter')
+          .refine((field) => !PROFILE_FIELDS.includes(field), 'is read as a built-in identifier or a profile attribute already'),
+      )
+      .max(10)
+      .optional(),
     case: z.enum(['keep', 'lower', 'upper']).optional(),
     pattern: z
       .string()
@@ -53,6 +68,9 @@ const configuredTypes = z
     const names = parsed.data.map((type) => type.name);
     const twice = names.filter((name, i) => names.indexOf(name) !== i);
     if (twice.length > 0) ctx.addIssue({ code: 'custom', message: `types configured twice: ${[...new Set(twice)].join(', ')}` });
+    const fields = parsed.data.flatMap((type) => type.fields ?? []);
+    const shared = fields.filter((field, i) => fields.indexOf(field) !== i);
+    if (shared.length > 0) ctx.addIssue({ code: 'custom', message: `fields read by two types: ${[...new Set(shared)].join(', ')}` });
     return parsed.data;
   });
 

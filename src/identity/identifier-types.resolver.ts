@@ -34,8 +34,8 @@ export class IdentifierTypeInfo {
   normalization!: string;
 
   @Public()
-  @Field(() => [String], { description: 'Traits and record attributes its values are read from.' })
-  fields!: string[];
+  @Field(() => [String], { description: 'Where its values are read from in events and records; a record may also list any type in `identifiers`.' })
+  sources!: string[];
 }
 
 @Resolver()
@@ -58,7 +58,7 @@ export class IdentifierTypesResolver {
         limit: this.rules.limits[type.name] !== undefined && this.rules.limits[type.name] < Number.MAX_SAFE_INTEGER ? this.rules.limits[type.name] : null,
         priority: rank(type.name) + 1,
         normalization: type.normalization,
-        fields: [...type.fields],
+        sources: [...type.sources],
       }))
       .sort((a, b) => a.priority - b.priority);
   }

@@ -88,9 +88,9 @@ export function planResolution(
       via.set(owner, { identifier: null, recordKey: item.recordKey! });
     }
 
-    const identifiers = [...new Map(item.identifiers.map((i) => [i.key, i])).values()].sort(
-      (a, b) => priority(a.type) - priority(b.type),
-    );
+    // While devices can be shared, a device is decided last: whether it is shared depends on who the item is.
+    const rank = (type: string) => (rules.shareDevices && type === 'DEVICE_ID' ? Number.MAX_SAFE_INTEGER : priority(type));
+    const identifiers = [...new Map(item.identifiers.map((i) => [i.key, i])).values()].sort((a, b) => rank(a.type) - rank(b.type));
     for (const identifier of identifiers) {
       const device = identifier.type === 'DEVICE_ID';
       // A shared device is usage only (its Device keeps who used it): it neither links nor merges.

@@ -5,8 +5,8 @@ import { recordKey } from '../kernel/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
 import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
-import { itemRegion } from './item-region';
-import { addressCountry, profileObservations } from './profile-observations';
+import { addressCountry, itemRegion } from '../identity/item-region';
+import { profileObservations } from './profile-observations';
 import { reject } from './rejection';
 
 /**
@@ -55,7 +55,7 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
   if (!listed.has('PHONE')) ids.add('PHONE', optionalText(attributes.phone, 'attributes.phone', 64));
   for (const type of normalizer.types.configured) {
     if (listed.has(type.name)) continue;
-    for (const field of type.fields) ids.add(type.name, optionalText(attributes[field], `attributes.${field}`));
+    for (const field of type.fields) if (Object.hasOwn(attributes, field)) ids.add(type.name, optionalText(attributes[field], `attributes.${field}`));
   }
   const identifiers = ids.requireAny();
 

@@ -27,26 +27,29 @@ export type IdentifierTypeDefinition = {
   limit: number;
   /** What normalisation does to a value, in words. */
   normalization: string;
+  /** Trait and record attribute names a configured type reads its values from (built-in types read their own). */
   fields: readonly string[];
+  /** Where its values are read from, for people: `traits.email`, `userId`, ... */
+  sources: readonly string[];
   valueCase: ValueCase;
   pattern: RegExp | null;
 };
 
 const DEFAULT_LIMIT = 5;
 
-const BUILT_IN: Record<BuiltInType, Omit<IdentifierTypeDefinition, 'name' | 'builtIn' | 'valueCase' | 'pattern'>> = {
-  USER_ID: { description: 'The id a customer has in the product that sends events (Segment userId).', person: true, limit: 1, normalization: 'trimmed', fields: ['userId'] },
-  CRM_ID: { description: 'The id of the customer in a CRM.', person: true, limit: 1, normalization: 'trimmed', fields: ['crmId', 'crm_id'] },
-  EMAIL: { description: 'An email address.', person: true, limit: DEFAULT_LIMIT, normalization: 'trimmed, lower-cased, checked to be an address', fields: ['email'] },
+const BUILT_IN: Record<BuiltInType, Omit<IdentifierTypeDefinition, 'name' | 'builtIn' | 'valueCase' | 'pattern' | 'fields'>> = {
+  USER_ID: { description: 'The id a customer has in the product that sends events (Segment userId).', person: true, limit: 1, normalization: 'trimmed', sources: ['userId'] },
+  CRM_ID: { description: 'The id of the customer in a CRM.', person: true, limit: 1, normalization: 'trimmed', sources: ['traits.crmId', 'traits.crm_id'] },
+  EMAIL: { description: 'An email address.', person: true, limit: DEFAULT_LIMIT, normalization: 'trimmed, lower-cased, checked to be an address', sources: ['traits.email', 'attributes.email'] },
   PHONE: {
     description: 'A phone number.',
     person: true,
     limit: DEFAULT_LIMIT,
     normalization: "E.164 (libphonenumber-js); a national number in the item's region, else IDENTITY_DEFAULT_REGION",
-    fields: ['phone'],
+    sources: ['traits.phone', 'attributes.phone'],
   },
-  ANONYMOUS_ID: { description: 'A pre-login id set by a tracking library (Segment anonymousId).', person: false, limit: DEFAULT_LIMIT, normalization: 'trimmed', fields: ['anonymousId'] },
-  DEVICE_ID: { description: 'A device id from the event context.', person: false, limit: DEFAULT_LIMIT, normalization: 'trimmed; shared once seen with two known people', fields: ['context.device.id'] },
+  ANONYMOUS_ID: { description: 'A pre-login id set by a tracking library (Segment anonymousId).', person: false, limit: DEFAULT_LIMIT, normalization: 'trimmed', sources: ['anonymousId', 'previousId (ALIAS)'] },
+  DEVICE_ID: { description: 'A device id from the event context.', person: false, limit: DEFAULT_LIMIT, normalization: 'trimmed; shared once seen with two known people', sources: ['context.device.id'] },
 };
 
 /** Built-in person types first, then configured ones, then cookies and devices: the order IDENTITY_PRIORITY completes. */
@@ -57,7 +60,7 @@ export class IdentifierTypes {
   private readonly byName: ReadonlyMap<IdentifierType, IdentifierTypeDefinition>;
 
   constructor(configured: readonly ConfiguredType[] = []) {
-    const builtIn = BUILT_IN_TYPES.map((name): IdentifierTypeDefinition => ({ name, builtIn: true, valueCase: 'keep', pattern: null, ...BUILT_IN[name] }));
+    const builtIn = BUILT_IN_TYPES.map((name): IdentifierTypeDefinition => ({ name, builtIn: true, valueCase: 'keep', pattern: null, fields: [], ...BUILT_IN[name] }));
     const custom = configured.map(
       (type): IdentifierTypeDefinition => ({
         name: type.name,
@@ -69,6 +72,7 @@ export class IdentifierTypes {
           .filter(Boolean)
           .join(', '),
         fields: type.fields ?? [],
+        sources: (type.fields ?? []).flatMap((field) => [`traits.${field}`, `attributes.${field}`]),
         valueCase: type.case ?? 'keep',
         pattern: type.pattern ? new RegExp(type.pattern) : null,
       }),

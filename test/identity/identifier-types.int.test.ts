@@ -18,7 +18,7 @@ describe('identifier types from configuration', () => {
     (await gql(app, `query($id: ID!) { customer(id: $id) { identifiers { type value why { summary } } } }`, { id })).customer.identifiers;
 
   it('lists the configured types with the rules in force, in resolution order', async () => {
-    const { identifierTypes } = await gql(app, '{ identifierTypes { name builtIn person limit priority normalization fields } }');
+    const { identifierTypes } = await gql(app, '{ identifierTypes { name builtIn person limit priority normalization sources } }');
     expect(identifierTypes.map((t: { name: string }) => t.name)).toEqual(['USER_ID', 'LOYALTY_ID', 'CRM_ID', 'EMAIL', 'PHONE', 'ANONYMOUS_ID', 'DEVICE_ID']);
     expect(identifierTypes[1]).toEqual({
       name: 'LOYALTY_ID',
@@ -27,7 +27,7 @@ describe('identifier types from configuration', () => {
       limit: 1,
       priority: 2,
       normalization: 'trimmed, upper-cased, must match ^L[0-9]{6}$',
-      fields: ['loyaltyId', 'loyalty_id'],
+      sources: ['traits.loyaltyId', 'attributes.loyaltyId', 'traits.loyalty_id', 'attributes.loyalty_id'],
     });
   });
 

@@ -47,6 +47,9 @@ describe('configuration', () => {
     [{ IDENTITY_TYPES: '[{"name":"LOYALTY_ID","colour":"red"}]' }, 'Unrecognized key'],
     [{ IDENTITY_TYPES: '[{"name":"A_ID"},{"name":"A_ID"}]' }, 'configured twice: A_ID'],
     [{ IDENTITY_TYPES: 'LOYALTY_ID' }, 'must be a JSON array'],
+    [{ IDENTITY_TYPES: '[{"name":"LOYALTY_ID","fields":["email"]}]' }, 'is read as a built-in identifier or a profile attribute already'],
+    [{ IDENTITY_TYPES: '[{"name":"A_ID","fields":["card"]},{"name":"B_ID","fields":["card"]}]' }, 'fields read by two types: card'],
+    [{ IDENTITY_TYPES: '[{"name":"A_ID","fields":["__proto__"]}]' }, 'a field name'],
     [{ IDENTITY_LIMITS: 'SHOE=2' }, 'unknown identifier types SHOE'],
     [{ IDENTITY_PRIORITY: 'USER_ID,SHOE' }, 'unknown identifier types SHOE'],
   ])('refuses %j', (env, problem) => {
