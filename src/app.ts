@@ -62,7 +62,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const changes = await createChanges({ ...infra, config, redis, jobs });
   // Every write and its consequences: segments register re-evaluation, the changes side the outbox and publishing.
   const writes = new UnitOfWork(db);
-  const segments = createSegments({ ...infra, writes, jobs, settings: config.segments, purposes: config.consent.purposes });
+  const segments = createSegments({ ...infra, writes, jobs, settings: config.segments, purposes: config.consent.purposes, identifierTypes: config.identity.types.names });
   registerChangePublishing(writes, changes.publisher);
   const consent = createConsent({ ...infra, writes, purposes: config.consent.purposes });
   const identity = await createIdentity({ ...infra, settings: config.identity, rules, segments: config.segments, consents: consent.repository });
@@ -103,6 +103,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const schema = await buildAppSchema(changes.pubSub, {
     policy: !withoutPolicyLayer,
     instances: [
+      ...identity.resolvers,
       ...customers.resolvers,
       ...ingestion.resolvers,
       ...deadLetters.resolvers(ingestion.service, ingestion.payloadGuard),

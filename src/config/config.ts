@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IdentifierTypes } from '../kernel/identifier-types';
 import { audit } from './audit';
 import { auth } from './auth';
 import { consent } from './consent';
@@ -91,6 +92,17 @@ const environment = z.object(allVariables()).superRefine((parsed, ctx) => {
       path: ['AUDIT_HMAC_KEY'],
       message: 'required when NODE_ENV=production (a random secret of 32+ characters, kept outside Neo4j and kept forever)',
     });
+  }
+  // Limits and priorities name types; a configured type is known only once IDENTITY_TYPES is read.
+  const types = new IdentifierTypes(e.IDENTITY_TYPES);
+  for (const [variable, names] of [
+    ['IDENTITY_LIMITS', Object.keys(e.IDENTITY_LIMITS ?? {})],
+    ['IDENTITY_PRIORITY', e.IDENTITY_PRIORITY ?? []],
+  ] as const) {
+    const unknown = names.filter((name) => !types.has(name));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', path: [variable], message: `unknown identifier types ${unknown.join(', ')} (known: ${types.names.join(', ')})` });
+    }
   }
   if (e.INGEST_WORKER_IN_PROCESS === true && !e.REDIS_URL) {
     ctx.addIssue({ code: 'custom', path: ['INGEST_WORKER_IN_PROCESS'], message: 'the ingest worker reads a Redis Stream: set REDIS_URL too' });

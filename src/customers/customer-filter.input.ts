@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { CustomerStatusEnum } from './customer.type';
 
 @InputType({ description: 'Narrows customers(); every field is optional and they combine with AND.' })
@@ -13,6 +13,6 @@ export class CustomerFilter {
   @Field(() => String, { nullable: true, description: 'Golden country, as stored (e.g. DE).' })
   country?: string | null;
 
-  @Field(() => IdentifierTypeEnum, { nullable: true, description: 'Has at least one identifier of this type.' })
-  hasIdentifierType?: IdentifierTypeEnum | null;
+  @Field(() => IdentifierTypeScalar, { nullable: true, description: 'Has at least one identifier of this type.' })
+  hasIdentifierType?: IdentifierType | null;
 }

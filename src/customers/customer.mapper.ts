@@ -4,7 +4,7 @@ import { decodeCandidates } from '../identity/stored-candidates';
 import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
 import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow, StoredLineage } from './customer.repository';
-import { IdentifierTypeEnum } from '../kernel/identifier-type';
+
 import { CustomerStatusEnum, type AttributeLineage, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {
@@ -12,7 +12,7 @@ export function toCustomer(row: CustomerRow, askedId: string): Customer {
 }
 
 export function toLinkedIdentifier(row: IdentifierRow, customerId: string): LinkedIdentifier {
-  return { type: IdentifierTypeEnum[row.type], value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen, customerId };
+  return { type: row.type, value: row.value, firstSeen: row.firstSeen, lastSeen: row.lastSeen, customerId };
 }
 
 /**
@@ -53,7 +53,7 @@ export function toMergeRecord(merge: MergeRow, customerId: string): MergeRecord 
     customerId,
     absorbed: merge.absorbed.map((a) => ({
       customerId: a.customerId,
-      viaIdentifierType: a.viaType && IdentifierTypeEnum[a.viaType],
+      viaIdentifierType: a.viaType && a.viaType,
       viaIdentifierValue: a.viaValue,
       viaRecordKey: a.viaRecordKey,
     })),
@@ -73,7 +73,7 @@ export function toIdentityConflict(conflict: ConflictRow): IdentityConflict {
   return {
     ...conflict,
     reason: ConflictReasonEnum[conflict.reason],
-    identifierType: IdentifierTypeEnum[conflict.identifierType],
+    identifierType: conflict.identifierType,
     causeKind: CauseKindEnum[conflict.causeKind],
   };
 }

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
-import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { consentConflicts } from '../consent/consent-conflicts';
 import { statementsInForce } from '../kernel/statements-in-force';
 import { ConsentConflict } from '../consent/consent.type';
@@ -67,6 +67,7 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
   ): Promise<Connection<Customer>> {
     const size = pageSize(first);
+    if (filter?.hasIdentifierType) this.knownType(filter.hasIdentifierType, 'filter.hasIdentifierType');
     const rows = await this.repository.page({
       limit: size + 1,
       after: decodeCursor(after, 1)?.[0] ?? null,
@@ -93,11 +94,12 @@ export class CustomerResolver {
       'A customer by any identifier; the value is normalised first. Needs pii:read: without it identifiers are shown masked, and a lookup would confirm a guessed value (FORBIDDEN, reason LOOKUP_BY_MASKED_VALUE).',
   })
   async customerByIdentifier(
-    @Arg('type', () => IdentifierTypeEnum) type: IdentifierTypeEnum,
+    @Arg('type', () => IdentifierTypeScalar) type: IdentifierType,
     @Arg('value') value: string,
     @Ctx() { loaders, principal }: CustomerRequest,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
+    this.knownType(type, 'type');
     const normalized = this.normalizer.normalize(type, value);
     if (!normalized.ok) {
       throw new BadUserInputError(`value is not a usable ${type} (${normalized.dropped.reason.toLowerCase()})`, {
@@ -171,5 +173,14 @@ export class CustomerResolver {
       conflicts.map(async (c) => (await admittedId(context, c.customerId)) !== null && (c.otherCustomerId === null || (await admittedId(context, c.otherCustomerId)) !== null)),
     );
     return conflicts.filter((_, i) => sides[i]);
+  }
+
+  /** Types are configuration: a name the schema accepts may still be unknown to this deployment. */
+  private knownType(type: IdentifierType, argument: string): void {
+    if (this.normalizer.types.has(type)) return;
+    throw new BadUserInputError(`${type} is not an identifier type of this deployment (identifierTypes lists them: ${this.normalizer.types.names.join(', ')})`, {
+      argument,
+      reason: 'UNKNOWN_IDENTIFIER_TYPE',
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Aggregated, DataOwner, Pii, Pseudonymous } from '../kernel/classification';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
 import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConnectionType } from '../shared/connection';
@@ -55,8 +55,8 @@ export class LinkExplanation {
 @ObjectType()
 export class LinkedIdentifier {
   @Pseudonymous()
-  @Field(() => IdentifierTypeEnum)
-  type!: IdentifierTypeEnum;
+  @Field(() => IdentifierTypeScalar)
+  type!: IdentifierType;
 
   @Pii('identifier')
   @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
@@ -142,8 +142,8 @@ export class AbsorbedCustomer {
   customerId!: string;
 
   @Pseudonymous()
-  @Field(() => IdentifierTypeEnum, { nullable: true, description: 'The identifier that tied it to the survivor.' })
-  viaIdentifierType!: IdentifierTypeEnum | null;
+  @Field(() => IdentifierTypeScalar, { nullable: true, description: 'The identifier that tied it to the survivor.' })
+  viaIdentifierType!: IdentifierType | null;
 
   @Pii('identifier')
   @Field(() => String, { nullable: true })
@@ -203,8 +203,8 @@ export class IdentityConflict {
   reason!: ConflictReasonEnum;
 
   @Pseudonymous()
-  @Field(() => IdentifierTypeEnum)
-  identifierType!: IdentifierTypeEnum;
+  @Field(() => IdentifierTypeScalar)
+  identifierType!: IdentifierType;
 
   @Pii('identifier')
   @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })

@@ -1,7 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import isEmail from 'validator/lib/isEmail';
 import { textFault } from '../shared/well-formed-text';
-import { IdentifierType, identifierKey } from '../kernel/identifier-type';
+import { BUILT_IN_IDENTIFIER_TYPES, type IdentifierTypes } from '../kernel/identifier-types';
+import { identifierKey, type IdentifierType } from '../kernel/identifier-type';
 
 export type NormalizedIdentifier = { type: IdentifierType; value: string; key: string };
 /** SUPPRESSED: the identifier belonged to an erased person (see src/privacy/suppression-filter.ts). */
@@ -15,13 +16,16 @@ export type NormalizeResult =
 /** Values tracking libraries send when they have no real id (Segment's defaults, plus `undefined` and empty). */
 export const DEFAULT_BLOCKED_PATTERNS = ['^[0-]*$', '^-1$', '^null$', '^anonymous$', '^undefined$', '^\\s*$'];
 
-export type NormalizerOptions = { defaultRegion: string; blockedPatterns: string[] };
+/** `types`: the deployment's identifier types (IDENTITY_TYPES); the built-in ones when left out. */
+export type NormalizerOptions = { defaultRegion: string; blockedPatterns: string[]; types?: IdentifierTypes };
 
 export class IdentifierNormalizer {
   private readonly blocked: RegExp[];
+  readonly types: IdentifierTypes;
 
   constructor(private readonly options: NormalizerOptions) {
     this.blocked = [...DEFAULT_BLOCKED_PATTERNS, ...options.blockedPatterns].map((p) => new RegExp(p, 'i'));
+    this.types = options.types ?? BUILT_IN_IDENTIFIER_TYPES;
   }
 
   /** `region`: the one the item itself tells (see src/ingestion/item-region.ts), tried for phones before the default. */
@@ -54,8 +58,12 @@ export class IdentifierNormalizer {
         }
         return null;
       }
-      default:
-        return value.length <= 512 ? value : null;
+      default: {
+        const definition = this.types.get(type);
+        if (!definition || value.length > 512) return null;
+        const cased = definition.valueCase === 'lower' ? value.toLowerCase() : definition.valueCase === 'upper' ? value.toUpperCase() : value;
+        return definition.pattern && !definition.pattern.test(cased) ? null : cased;
+      }
     }
   }
 }

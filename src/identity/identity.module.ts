@@ -4,6 +4,7 @@ import type { Database } from '../infra/neo4j/database';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { IdentifierNormalizer } from './identifier-normalizer';
 import { identityRules, type IdentityRules } from './identity-rules';
+import { IdentifierTypesResolver } from './identifier-types.resolver';
 import { IdentityRepository } from './identity.repository';
 import { ResolutionService } from './resolution.service';
 
@@ -24,7 +25,7 @@ export type IdentityDeps = {
 /** Identity resolution: identifier normalisation, the match rules (versioned in the database) and the resolver. */
 export async function createIdentity({ db, registry, settings, rules, segments, consents, clock }: IdentityDeps) {
   const repository = new IdentityRepository(registry);
-  const activeRules = rules ?? identityRules(settings.limits, settings.priority);
+  const activeRules = rules ?? identityRules(settings.limits, settings.priority, settings.types);
   const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(repository, tx, activeRules, settings));
   const resolution = new ResolutionService(
     repository,
@@ -37,5 +38,10 @@ export async function createIdentity({ db, registry, settings, rules, segments, 
     },
     clock,
   );
-  return { normalizer: new IdentifierNormalizer(settings), resolution, ruleVersion };
+  return {
+    normalizer: new IdentifierNormalizer(settings),
+    resolution,
+    ruleVersion,
+    resolvers: [new IdentifierTypesResolver(settings.types, activeRules)],
+  };
 }

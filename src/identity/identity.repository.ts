@@ -27,6 +27,7 @@ export class IdentityRepository {
       lockOwners: 'identity/lock-owners',
       findSharedDevices: 'identity/find-shared-devices',
       shareDevices: 'identity/share-devices',
+      findSharedLinks: 'identity/find-shared-links',
       createCustomers: 'identity/create-customers',
       absorbCustomers: 'identity/absorb-customers',
       linkIdentifiers: 'identity/link-identifiers',
@@ -95,6 +96,14 @@ export class IdentityRepository {
         occurredAt: link.occurredAt,
       })),
     );
+    const linkedDevices = plan.links.filter((link) => link.identifier.type === 'DEVICE_ID').map((link) => link.identifier.value);
+    if (linkedDevices.length > 0) {
+      sent.push(
+        tx.rows<{ shared: number }>(this.q.findSharedLinks, { ids: linkedDevices }).then(([{ shared }]) => {
+          if (shared > 0) throw new RetryableConflict('a device this batch linked was shared by another batch meanwhile');
+        }),
+      );
+    }
     run(this.q.touchIdentifiers, 'touches', seenRanges(plan.touches));
     // After the links: a device linked earlier in this batch can be found shared by a later item.
     run(this.q.shareDevices, 'shared', plan.sharedDevices);

@@ -1,7 +1,8 @@
 import { rankIn } from '../shared/rank';
 import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { IdentifierType } from '../kernel/identifier-type';
-import { PERSON_TYPES, type IdentityRules } from './identity-rules';
+import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
+import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
 import type {
@@ -47,7 +48,8 @@ export function planResolution(
   };
   const priority = rankIn(rules.priority);
   const sharedDevices = new Set(snapshot.sharedDevices);
-  const known = (counts: Counts) => PERSON_TYPES.some((type) => (counts[type] ?? 0) > 0);
+  const personTypes = rules.personTypes ?? BUILT_IN_IDENTIFIER_TYPES.personTypes;
+  const known = (counts: Counts) => personTypes.some((type) => (counts[type] ?? 0) > 0);
   const older = (a: Customer, b: Customer) => (a.createdAt === b.createdAt ? a.id < b.id : a.createdAt < b.createdAt);
   /** A join breaks a limit when a type ends above its limit and above what either side held alone. */
   const breach = (left: Counts, right: Counts): IdentifierType | null => {
@@ -86,9 +88,9 @@ export function planResolution(
       via.set(owner, { identifier: null, recordKey: item.recordKey! });
     }
 
-    const identifiers = [...new Map(item.identifiers.map((i) => [i.key, i])).values()].sort(
-      (a, b) => priority(a.type) - priority(b.type),
-    );
+    // While devices can be shared, a device is decided last: whether it is shared depends on who the item is.
+    const rank = (type: string) => (rules.shareDevices && type === 'DEVICE_ID' ? Number.MAX_SAFE_INTEGER : priority(type));
+    const identifiers = [...new Map(item.identifiers.map((i) => [i.key, i])).values()].sort((a, b) => rank(a.type) - rank(b.type));
     for (const identifier of identifiers) {
       const device = identifier.type === 'DEVICE_ID';
       // A shared device is usage only (its Device keeps who used it): it neither links nor merges.

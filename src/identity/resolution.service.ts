@@ -4,6 +4,7 @@ import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
+import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { NormalizerOptions } from './identifier-normalizer';
 import { IdentityRepository, snapshotFrom } from './identity.repository';
 import type { IdentityRules } from './identity-rules';
@@ -71,6 +72,14 @@ export class ResolutionService {
       // it decides which identifier an input yields, so it is part of the version.
       phoneRegionFromItem: true,
       blockedPatterns: normalization.blockedPatterns,
+      // Configured types decide what an input yields (fields read, case, pattern) and who is a known person.
+      types: (normalization.types ?? BUILT_IN_IDENTIFIER_TYPES).configured.map((t) => ({
+        name: t.name,
+        fields: t.fields,
+        case: t.valueCase,
+        pattern: t.pattern?.source ?? null,
+        person: t.person,
+      })),
     });
     const hash = createHash('sha256').update(canonical).digest('hex');
     return repository.ensureRuleSet(tx, hash, canonical);

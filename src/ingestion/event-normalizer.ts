@@ -2,9 +2,9 @@ import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
-import { itemRegion } from './item-region';
+import { addressCountry, itemRegion } from '../identity/item-region';
 import { isObject, lenientText, optionalObject, optionalText, requiredText, timestamp, type JsonObject } from './payload-fields';
-import { addressCountry, profileObservations } from './profile-observations';
+import { profileObservations } from './profile-observations';
 import { reject } from './rejection';
 
 export const EVENT_TYPES = ['IDENTIFY', 'TRACK', 'ALIAS', 'PAGE', 'SCREEN'] as const;
@@ -72,6 +72,9 @@ export function normalizeEvent(raw: RawEvent, normalizer: IdentifierNormalizer, 
   ids.add('EMAIL', optionalText(traits.email, 'traits.email', 320));
   ids.add('PHONE', optionalText(traits.phone, 'traits.phone', 64));
   ids.add('CRM_ID', optionalText(traits.crmId ?? traits.crm_id, 'traits.crmId'));
+  for (const type of normalizer.types.configured) {
+    for (const field of type.fields) if (Object.hasOwn(traits, field)) ids.add(type.name, optionalText(traits[field], `traits.${field}`));
+  }
   const deviceId = optionalText(device.id, 'context.device.id', 256);
   ids.add('DEVICE_ID', deviceId);
   const identifiers = ids.requireAny();

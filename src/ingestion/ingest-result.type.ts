@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Aggregated, Pseudonymous } from '../kernel/classification';
-import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
 
 export enum IngestOutcomeEnum {
@@ -54,8 +54,8 @@ export class IngestError {
 @ObjectType({ description: 'An identifier value dropped before resolution (its value is not echoed).' })
 export class DroppedIdentifier {
   @Pseudonymous()
-  @Field(() => IdentifierTypeEnum)
-  type!: IdentifierTypeEnum;
+  @Field(() => IdentifierTypeScalar)
+  type!: IdentifierType;
 
   @Pseudonymous()
   @Field(() => DropReasonEnum)
@@ -65,8 +65,8 @@ export class DroppedIdentifier {
 @ObjectType({ description: 'An identifier that merge protection refused to link.' })
 export class IngestConflict {
   @Pseudonymous()
-  @Field(() => IdentifierTypeEnum)
-  identifierType!: IdentifierTypeEnum;
+  @Field(() => IdentifierTypeScalar)
+  identifierType!: IdentifierType;
 
   @Pseudonymous()
   @Field(() => ConflictReasonEnum)

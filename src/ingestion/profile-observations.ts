@@ -15,9 +15,6 @@ const first = (source: JsonObject, ...names: string[]) => {
 /** Traits and record attributes give an address nested (`address: {...}`) or flat. */
 const addressOf = (raw: JsonObject): JsonObject => (isObject(raw.address) ? raw.address : raw);
 
-/** The country of the address in traits or record attributes, as written (a code or a name). */
-export const addressCountry = (raw: JsonObject): string | undefined => first(addressOf(raw), 'country');
-
 /**
  * Reads profile attributes from Segment-style traits or a source record's attributes: camelCase or snake_case,
  * address nested or flat, `name` split when first and last names are missing. Email and phone are normalised

@@ -1,12 +1,12 @@
 import { purposeOf, type ConsentPurposes } from '../kernel/consent-purposes';
 import { CONSENT_STATUSES, isConsentStatus } from '../kernel/consent-status';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { IDENTIFIER_TYPES, isIdentifierType, recordKey } from '../kernel/identifier-type';
+import { recordKey } from '../kernel/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
 import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
-import { itemRegion } from './item-region';
-import { addressCountry, profileObservations } from './profile-observations';
+import { addressCountry, itemRegion } from '../identity/item-region';
+import { profileObservations } from './profile-observations';
 import { reject } from './rejection';
 
 /**
@@ -43,16 +43,20 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
 
   const ids = new IdentifierCollector(normalizer, itemRegion({ country: addressCountry(attributes) }));
   for (const [index, identifier] of (raw.identifiers ?? []).entries()) {
-    if (!isIdentifierType(identifier.type)) {
+    if (!normalizer.types.has(identifier.type)) {
       // Not echoed: a type and a value swapped by mistake would put the value in the message, kept with the letter.
-      reject('INVALID_IDENTIFIER_TYPE', `identifiers[${index}].type is not one of ${IDENTIFIER_TYPES.join(', ')}`);
+      reject('INVALID_IDENTIFIER_TYPE', `identifiers[${index}].type is not one of ${normalizer.types.names.join(', ')}`);
     }
-    ids.add(identifier.type as never, identifier.value);
+    ids.add(identifier.type, identifier.value);
   }
   // Contact details in the attributes identify the person too, unless the record lists them itself.
   const listed = new Set((raw.identifiers ?? []).map((i) => i.type));
   if (!listed.has('EMAIL')) ids.add('EMAIL', optionalText(attributes.email, 'attributes.email', 320));
   if (!listed.has('PHONE')) ids.add('PHONE', optionalText(attributes.phone, 'attributes.phone', 64));
+  for (const type of normalizer.types.configured) {
+    if (listed.has(type.name)) continue;
+    for (const field of type.fields) if (Object.hasOwn(attributes, field)) ids.add(type.name, optionalText(attributes[field], `attributes.${field}`));
+  }
   const identifiers = ids.requireAny();
 
   const consents: ConsentStatement[] = (raw.consents ?? []).map((consent, index) => {

@@ -3,7 +3,7 @@ import { Field, InputType } from 'type-graphql';
 
 @InputType({ description: 'An identifier given as type and raw value; it is normalised before it resolves.' })
 export class IdentifierInput {
-  @Field({ description: 'One of the IdentifierType values; checked per record so a wrong one rejects only its record.' })
+  @Field({ description: 'An identifier type of this deployment (`identifierTypes` lists them); checked per record, so an unknown one rejects only its record (INVALID_IDENTIFIER_TYPE).' })
   type!: string;
 
   @Field()

@@ -13,7 +13,7 @@ registerEnumType(ConflictReasonEnum, {
     MERGE_BLOCKED: { description: 'The identifier belongs to another customer, and merging the two would break a limit.' },
     SHARED_DEVICE: {
       description:
-        'The device id was seen with a second known person (one holding a USER_ID, CRM_ID, EMAIL or PHONE): the device is shared, stays recorded as usage (`devices { customersUsing sharedSince }`) and links no one from then on.',
+        'The device id was seen with a second known person (one holding an identifier of a person type: USER_ID, CRM_ID, EMAIL, PHONE, or a configured type with person true): the device is shared, stays recorded as usage (`devices { customersUsing sharedSince }`) and links no one from then on.',
     },
   },
 });

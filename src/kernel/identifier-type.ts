@@ -1,38 +1,48 @@
-import { registerEnumType } from 'type-graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { keyPart } from './key-parts';
 
-export enum IdentifierTypeEnum {
-  USER_ID = 'USER_ID',
-  CRM_ID = 'CRM_ID',
-  EMAIL = 'EMAIL',
-  PHONE = 'PHONE',
-  ANONYMOUS_ID = 'ANONYMOUS_ID',
-  DEVICE_ID = 'DEVICE_ID',
-}
+/** The types every deployment has; operators add their own (IDENTITY_TYPES, see src/identity/identifier-types.ts). */
+export const BUILT_IN_TYPES = ['USER_ID', 'CRM_ID', 'EMAIL', 'PHONE', 'ANONYMOUS_ID', 'DEVICE_ID'] as const;
+export type BuiltInType = (typeof BUILT_IN_TYPES)[number];
 
-/** The enum is the one list of types; the string union is what the domain code passes around. */
-export type IdentifierType = `${IdentifierTypeEnum}`;
-export const IDENTIFIER_TYPES = Object.values(IdentifierTypeEnum) as IdentifierType[];
+/** The name of an identifier type: a built-in one or one the deployment configured. */
+export type IdentifierType = string;
 
-registerEnumType(IdentifierTypeEnum, {
+/**
+ * What a type's name may be: upper case, digits and '_', so it never holds the ':' that ends it in a key, and never
+ * `RECORD`, the prefix of record keys.
+ */
+export const TYPE_NAME = /^[A-Z][A-Z0-9_]{1,31}$/;
+export const RESERVED_TYPE_NAMES: readonly string[] = ['RECORD'];
+
+const typeName = (value: unknown): string => {
+  if (typeof value !== 'string' || !TYPE_NAME.test(value)) {
+    throw new GraphQLError(`an IdentifierType is a type name such as EMAIL or LOYALTY_ID (upper case, digits, _), not ${JSON.stringify(value)}`);
+  }
+  return value;
+};
+
+/**
+ * Identifier types are configuration, so the schema types them as a name checked against the deployment's
+ * configuration when used (`identifierTypes` lists them), not as an enum: the schema, and a supergraph composed
+ * from it, is then the same in every deployment. Written bare (`type: EMAIL`) or as a string, as clients of the
+ * enum it replaced did.
+ */
+export const IdentifierTypeScalar = new GraphQLScalarType<string, string>({
   name: 'IdentifierType',
-  description: 'Kinds of identifier that resolve to a customer.',
-  valuesConfig: {
-    USER_ID: { description: 'The id a customer has in the product that sends events (Segment userId).' },
-    CRM_ID: { description: 'The id of the customer in a CRM.' },
-    EMAIL: { description: 'An email address, trimmed and lower-cased.' },
-    PHONE: { description: 'A phone number in E.164.' },
-    ANONYMOUS_ID: { description: 'A pre-login id set by a tracking library (Segment anonymousId).' },
-    DEVICE_ID: { description: 'A device id from the event context.' },
+  description:
+    'The name of an identifier type: built in (USER_ID, CRM_ID, EMAIL, PHONE, ANONYMOUS_ID, DEVICE_ID) or configured by the deployment (IDENTITY_TYPES); `identifierTypes` lists them. Written bare (EMAIL) or as a string ("EMAIL").',
+  serialize: (value) => String(value),
+  parseValue: typeName,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.ENUM && ast.kind !== Kind.STRING) throw new GraphQLError('an IdentifierType is written as a name, e.g. EMAIL');
+    return typeName(ast.value);
   },
 });
 
-export const isIdentifierType = (value: string): value is IdentifierType =>
-  (IDENTIFIER_TYPES as readonly string[]).includes(value);
-
 /**
- * The graph-wide unique key of an identifier: its type and normalised value. Unambiguous without escaping: the type
- * is one of a closed set of names without ':', so the first ':' always ends it.
+ * The graph-wide unique key of an identifier: its type and normalised value. Unambiguous without escaping: a type
+ * name holds no ':' (TYPE_NAME), so the first ':' always ends it.
  */
 export const identifierKey = (type: IdentifierType, value: string) => `${type}:${value}`;
 

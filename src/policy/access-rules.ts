@@ -126,6 +126,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     dataDictionary: AUTHENTICATED,
     auditLog: needsWithoutPurpose('audit:read'),
     consentPurposes: AUTHENTICATED,
+    identifierTypes: AUTHENTICATED,
     exportCustomerData: needsWithoutPurpose('privacy:export'),
     erasureRequest: needsWithoutPurpose('privacy:erase'),
     segments: needs('segments:read'),

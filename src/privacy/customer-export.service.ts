@@ -2,7 +2,7 @@ import { toAttributeLineage, toCustomerDevice, toIdentityConflict, toLinkExplana
 import type { CustomerRepository, CustomerRow } from '../customers/customer.repository';
 import { toConsentRecord } from '../consent/consent-record.type';
 import { CustomerStatusEnum } from '../customers/customer.type';
-import { identifierKey, IdentifierTypeEnum } from '../kernel/identifier-type';
+import { identifierKey } from '../kernel/identifier-type';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import { NotFoundError } from '../shared/errors';
@@ -53,7 +53,7 @@ export class CustomerExportService {
       profiles: profiles.map(toExportedProfile),
       identifiers: profile.identifiers.map((i): ExportedIdentifier => {
         const link = links.get(identifierKey(i.type, i.value));
-        return { ...i, type: IdentifierTypeEnum[i.type], customerId: survivorId, why: link ? toLinkExplanation(link, survivorId) : null };
+        return { ...i, type: i.type, customerId: survivorId, why: link ? toLinkExplanation(link, survivorId) : null };
       }),
       devices: profile.devices.map((device) => toCustomerDevice(device, survivorId)),
       sourceRecords: (sourceRecords.get(survivorId) ?? []).map(({ record }) => toSourceRecord(record, survivorId)),

@@ -11,7 +11,7 @@ import {
   MergeRecord,
   SourceRecordType,
 } from '../customers/customer.type';
-import { IdentifierTypeEnum } from '../kernel/identifier-type';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { withGoldenAttributes } from '../customers/golden-attribute-fields';
 import { ErasureRequestType } from './erasure-request.type';
 
@@ -53,8 +53,8 @@ export class ExportedProfile extends withGoldenAttributes(ExportedProfileFields,
 @ObjectType({ description: 'An identifier of the person, with why it is theirs.' })
 export class ExportedIdentifier {
   @Pseudonymous()
-  @Field(() => IdentifierTypeEnum)
-  type!: IdentifierTypeEnum;
+  @Field(() => IdentifierTypeScalar)
+  type!: IdentifierType;
 
   @Pii('identifier')
   @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })

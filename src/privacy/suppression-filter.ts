@@ -1,4 +1,5 @@
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
+import { payloadRegion } from '../identity/item-region';
 import { identifierKey, legacyRecordKey, recordKey, type IdentifierType } from '../kernel/identifier-type';
 import type { WorkUnit } from '../identity/work-unit';
 import type { Tx } from '../infra/neo4j/database';
@@ -10,6 +11,7 @@ export type Screened = { unit: WorkUnit; suppressed: boolean };
 export type Screening = { units: Screened[]; rejectedSuppressed: boolean[] };
 
 const ID_TYPES: IdentifierType[] = ['USER_ID', 'CRM_ID', 'ANONYMOUS_ID', 'DEVICE_ID'];
+
 
 /**
  * A record's key as suppressions stored before record keys were escaped hashed it; null where it is the same as
@@ -89,14 +91,19 @@ export class SuppressionFilter {
   private candidateKeys(raw: unknown): Candidates {
     const keys: string[] = [];
     const legacyRecordKeys: string[] = [];
+    const region = payloadRegion(raw);
     for (const text of jsonStrings(raw).map((s) => s.trim()).filter((s) => s.length > 0 && s.length <= 512)) {
       for (const type of ID_TYPES) keys.push(identifierKey(type, text));
+      for (const type of this.normalizer.types.configured) {
+        const id = this.normalizer.normalize(type.name, text);
+        if (id.ok) keys.push(id.identifier.key);
+      }
       if (text.includes('@')) {
         const email = this.normalizer.normalize('EMAIL', text);
         if (email.ok) keys.push(email.identifier.key);
       }
       if (/\d{4}/.test(text)) {
-        const phone = this.normalizer.normalize('PHONE', text);
+        const phone = this.normalizer.normalize('PHONE', text, region);
         if (phone.ok) keys.push(phone.identifier.key);
       }
     }

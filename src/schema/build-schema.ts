@@ -18,6 +18,7 @@ import { applyPolicy } from '../policy/apply-policy';
 import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
 import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
+import { IdentifierTypesResolver } from '../identity/identifier-types.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
 import { attachResolvers, ResolverContainer } from '../shared/resolver-container';
 
@@ -25,6 +26,7 @@ export const resolvers = [
   CustomerResolver,
   LinkedIdentifierResolver,
   CustomerDeviceResolver,
+  IdentifierTypesResolver,
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,

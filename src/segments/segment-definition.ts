@@ -1,5 +1,5 @@
 import { CONSENT_STATUSES, type ConsentStatus } from '../kernel/consent-status';
-import { IDENTIFIER_TYPES, type IdentifierType } from '../kernel/identifier-type';
+import type { IdentifierType } from '../kernel/identifier-type';
 import { PROFILE_ATTRIBUTES, type ProfileAttribute } from '../identity/profile-attributes';
 import { BadUserInputError } from '../shared/errors';
 
@@ -22,6 +22,8 @@ export type Rule =
 export type DefinitionLimits = {
   /** Consent purposes known to this deployment; null for a stored definition, checked when it was saved. */
   purposes: readonly string[] | null;
+  /** Identifier types of this deployment (IDENTITY_TYPES included); null for a stored definition, as purposes. */
+  identifierTypes: readonly string[] | null;
   /** Windows and relative times longer than behaviour facts are kept could never be answered. */
   maxWindowMs: number;
 };
@@ -98,8 +100,9 @@ export function parseDefinition(definition: Json, limits: DefinitionLimits): Rul
     if ('identifier' in node) {
       onlyKeys(node, path, ['identifier']);
       const type = node.identifier;
-      if (!IDENTIFIER_TYPES.includes(type as IdentifierType)) fail(`${path}.identifier`, `must be one of ${IDENTIFIER_TYPES.join(', ')}`);
-      return { kind: 'identifier', identifierType: type as IdentifierType };
+      if (typeof type !== 'string') return fail(`${path}.identifier`, 'must be an identifier type, e.g. "EMAIL"');
+      if (limits.identifierTypes && !limits.identifierTypes.includes(type)) fail(`${path}.identifier`, `must be one of ${limits.identifierTypes.join(', ')}`);
+      return { kind: 'identifier', identifierType: type };
     }
     if ('consent' in node) {
       onlyKeys(node, path, ['consent', 'status']);

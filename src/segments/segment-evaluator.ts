@@ -9,7 +9,7 @@ import { sentTogether } from '../infra/neo4j/sent-together';
 type LiveSegment = { id: string; version: number; reads: string[]; dependsOn: string[]; compiled: CompiledSegment };
 
 /** Stored definitions were checked when saved; a purpose retired since must not stop evaluation. */
-const STORED: DefinitionLimits = { purposes: null, maxWindowMs: Number.MAX_SAFE_INTEGER };
+const STORED: DefinitionLimits = { purposes: null, identifierTypes: null, maxWindowMs: Number.MAX_SAFE_INTEGER };
 
 export type EvaluationSettings = { bucketMs: number };
 

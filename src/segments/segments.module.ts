@@ -30,11 +30,13 @@ export type SegmentsDeps = {
   logger: Logger;
   settings: SegmentSettings;
   purposes: readonly string[];
+  /** The deployment's identifier type names, which `identifier` rules may name. */
+  identifierTypes: readonly string[];
   clock?: () => Date;
 };
 
 /** Segments wired together: definitions, incremental and whole-population evaluation, the window job and the segment queries. */
-export function createSegments({ db, registry, writes, jobs, logger, settings, purposes, clock }: SegmentsDeps) {
+export function createSegments({ db, registry, writes, jobs, logger, settings, purposes, identifierTypes, clock }: SegmentsDeps) {
   const compiler = new SegmentCompiler(registry);
   const evaluator = new SegmentEvaluator(registry, compiler, { bucketMs: settings.bucketMinutes * 60_000 }, clock);
   writes.register(segmentReevaluation(evaluator));
@@ -50,7 +52,7 @@ export function createSegments({ db, registry, writes, jobs, logger, settings, p
   );
   const windows = new WindowScheduler(db, registry, writes, evaluator, logger, { batch: settings.evaluationBatch, maxSleepMs: settings.windowMaxSleepMs }, clock);
   let scheduled: ScheduledJob[] = [];
-  const service = new SegmentService(db, repository, compiler, population, { purposes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
+  const service = new SegmentService(db, repository, compiler, population, { purposes, identifierTypes, maxWindowMs: settings.behaviourRetentionDays * DAY_MS }, clock);
   const disclosure = new SegmentDisclosure(settings.minGroupSize);
   return {
     evaluator,

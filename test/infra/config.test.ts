@@ -15,16 +15,45 @@ describe('configuration', () => {
   it('reports every problem together', () => {
     let message = '';
     try {
-      loadConfig({ PORT: 'eighty', IDENTITY_LIMITS: 'EMAIL=0,SHOE=2', IDENTITY_BLOCKED_PATTERNS: '["(unclosed"]', IDENTITY_DEFAULT_REGION: 'germany' });
+      loadConfig({ PORT: 'eighty', IDENTITY_LIMITS: 'EMAIL=0,shoe=2', IDENTITY_BLOCKED_PATTERNS: '["(unclosed"]', IDENTITY_DEFAULT_REGION: 'germany' });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;
     }
     expect(message).toContain('PORT');
     expect(message).toContain('"EMAIL=0"');
-    expect(message).toContain('"SHOE=2"');
+    expect(message).toContain('"shoe=2"');
     expect(message).toContain('invalid regular expression');
     expect(message).toContain('IDENTITY_DEFAULT_REGION');
+  });
+
+  it('takes identifier types from IDENTITY_TYPES, and limits and priorities may name them', () => {
+    const config = loadConfig({
+      AUTH_DEV_MODE: 'true',
+      IDENTITY_TYPES: JSON.stringify([{ name: 'LOYALTY_ID', fields: ['loyaltyId'], case: 'upper', pattern: '^L[0-9]{6}$', limit: 1 }, { name: 'NATIONAL_ID', person: true }]),
+      IDENTITY_LIMITS: 'NATIONAL_ID=1',
+      IDENTITY_PRIORITY: 'USER_ID,NATIONAL_ID',
+    });
+    expect(config.identity.types.names).toEqual(['USER_ID', 'CRM_ID', 'EMAIL', 'PHONE', 'ANONYMOUS_ID', 'DEVICE_ID', 'LOYALTY_ID', 'NATIONAL_ID']);
+    expect(config.identity.types.get('LOYALTY_ID')).toMatchObject({ builtIn: false, person: true, limit: 1, valueCase: 'upper', fields: ['loyaltyId'] });
+    expect(config.identity.limits).toEqual({ NATIONAL_ID: 1 });
+  });
+
+  it.each([
+    [{ IDENTITY_TYPES: '[{"name":"EMAIL"}]' }, 'is built in or reserved'],
+    [{ IDENTITY_TYPES: '[{"name":"RECORD"}]' }, 'is built in or reserved'],
+    [{ IDENTITY_TYPES: '[{"name":"loyalty"}]' }, 'upper case letters'],
+    [{ IDENTITY_TYPES: '[{"name":"LOYALTY_ID","pattern":"(unclosed"}]' }, 'not a valid regular expression'],
+    [{ IDENTITY_TYPES: '[{"name":"LOYALTY_ID","colour":"red"}]' }, 'Unrecognized key'],
+    [{ IDENTITY_TYPES: '[{"name":"A_ID"},{"name":"A_ID"}]' }, 'configured twice: A_ID'],
+    [{ IDENTITY_TYPES: 'LOYALTY_ID' }, 'must be a JSON array'],
+    [{ IDENTITY_TYPES: '[{"name":"LOYALTY_ID","fields":["email"]}]' }, 'is read as a built-in identifier or a profile attribute already'],
+    [{ IDENTITY_TYPES: '[{"name":"A_ID","fields":["card"]},{"name":"B_ID","fields":["card"]}]' }, 'fields read by two types: card'],
+    [{ IDENTITY_TYPES: '[{"name":"A_ID","fields":["__proto__"]}]' }, 'a field name'],
+    [{ IDENTITY_LIMITS: 'SHOE=2' }, 'unknown identifier types SHOE'],
+    [{ IDENTITY_PRIORITY: 'USER_ID,SHOE' }, 'unknown identifier types SHOE'],
+  ])('refuses %j', (env, problem) => {
+    expect(() => loadConfig({ AUTH_DEV_MODE: 'true', ...env })).toThrow(problem);
   });
 
   it('has audit batching defaults and refuses an unusable flush setting', () => {

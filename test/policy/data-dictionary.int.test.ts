@@ -205,6 +205,7 @@ describe('the data dictionary agrees with enforcement', () => {
       ['segment', `(id: "${ids.segment}")`],
       ['dataDictionary', ''],
       ['consentPurposes', ''],
+      ['identifierTypes', ''],
       ['_service', ''],
       ['deadLetters', '(first: 3)'],
       ['auditLog', `(customerId: "${ids.c}")`],

@@ -242,6 +242,21 @@ describe('rights of the data subject: export and erasure', () => {
     expect((await erase(p.survivorId, 'again')).id).toBe(accepted.id);
   });
 
+  it('finds a phone written in national format in dead letters and replays, read in the region they tell', async () => {
+    const u = unique('n');
+    const national = `030 4${String(Date.now() % 1_000_000).padStart(6, '0')}`;
+    const created = await ingest([{ messageId: `${u}-1`, type: 'IDENTIFY', userId: `${u}-user`, traits: { phone: national }, context: { locale: 'de-DE' } }]);
+    // No userId or anonymousId: rejected, kept as a dead letter that names the person only by the national number.
+    const rejected = { messageId: `${u}-2`, type: 'IDENTIFY', traits: { phone: national, address: { country: 'Germany' } } };
+    expect((await ingest([rejected])).results[0].outcome).toBe('REJECTED');
+
+    const accepted = await erase(created.results[0].customerId);
+    await app.services.erasure.settled(accepted.id);
+    expect((await request(accepted.id)).removed).toMatchObject({ identifiers: 2, deadLetters: 1 });
+    const replayed = await ingest([{ ...rejected, messageId: `${u}-3` }]);
+    expect(replayed.results[0]).toMatchObject({ outcome: 'SUPPRESSED', deadLetterId: null });
+  });
+
   it('keeps what an event brings besides an erased identifier, without the erased value', async () => {
     const p = await seedPerson();
     const accepted = await erase(p.survivorId);

@@ -5,6 +5,7 @@ import { customerOfUser, ingestEventFor, listenOnBoth, postGraphQL, viaWs, type 
 
 const BY_ID = 'query($id: ID!) { customer(id: $id) { id } }';
 const BY_TYPE = 'query($t: IdentifierType!) { customerByIdentifier(type: $t, value: "x") { id } }';
+const BY_STATUS = 'query($s: CustomerStatus!) { customers(first: 1, filter: { status: $s }) { edges { cursor } } }';
 const INGEST = 'mutation($e: [IdentityEventInput!]!) { ingestEvents(events: $e) { created } }';
 const CHANGES = 'subscription($id: ID!) { customerChanged(id: $id) { customerId } }';
 
@@ -12,7 +13,8 @@ const CHANGES = 'subscription($id: ID!) { customerChanged(id: $id) { customerId 
 const PROBES: { name: string; query: string; variables: (u: string) => Record<string, unknown> }[] = [
   { name: 'a value of the wrong type', query: BY_ID, variables: () => ({ id: { not: 'an id' } }) },
   { name: 'a required variable left out', query: BY_ID, variables: () => ({}) },
-  { name: 'an unknown enum value', query: BY_TYPE, variables: () => ({ t: 'EMAL' }) },
+  { name: 'an unknown enum value', query: BY_STATUS, variables: () => ({ s: 'ACTIV' }) },
+  { name: 'a malformed identifier type name', query: BY_TYPE, variables: () => ({ t: 'e-mail' }) },
   { name: 'an unknown input field, around a mutation', query: INGEST, variables: (u) => ({ e: [{ ...ingestEventFor(u)[0], mesageId: 'x' }] }) },
   { name: 'a required variable of a subscription left out', query: CHANGES, variables: () => ({}) },
 ];

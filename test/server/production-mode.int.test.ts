@@ -14,12 +14,18 @@ const METRICS_TOKEN = 'metrics-scraper-token-of-32-characters-or-more';
  */
 const LEAKY: { name: string; query: string; variables?: Record<string, unknown>; leaks: string[] }[] = [
   { name: 'a field suggestion and its type', query: TYPO, leaks: ['"email"', 'Customer'] },
-  { name: 'an enum value suggestion', query: '{ customerByIdentifier(type: EMAL, value: "x") { id } }', leaks: ['EMAIL', 'IdentifierType'] },
+  { name: 'an enum value suggestion', query: '{ customers(filter: { status: ACTIV }) { edges { cursor } } }', leaks: ['ACTIVE', 'CustomerStatus'] },
   {
     name: 'an enum value suggestion in a variable',
+    query: 'query($s: CustomerStatus!) { customers(filter: { status: $s }) { edges { cursor } } }',
+    variables: { s: 'ACTIV' },
+    leaks: ['ACTIVE', 'CustomerStatus', 'ACTIV'],
+  },
+  {
+    name: 'a malformed scalar in a variable',
     query: 'query($t: IdentifierType!) { customerByIdentifier(type: $t, value: "x") { id } }',
-    variables: { t: 'EMAL' },
-    leaks: ['EMAIL', 'IdentifierType', 'EMAL'],
+    variables: { t: 'e-mail' },
+    leaks: ['IdentifierType', 'e-mail'],
   },
   { name: 'an argument suggestion', query: '{ customer(idd: "x") { id } }', leaks: ['Query.customer', '"id"'] },
   { name: 'an input field suggestion', query: '{ customers(filter: { stats: ACTIVE }) { edges { node { id } } } }', leaks: ['"status"', 'CustomerFilter'] },

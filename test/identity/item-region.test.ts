@@ -1,4 +1,4 @@
-import { countryRegion, itemRegion, localeRegion } from '../../src/ingestion/item-region';
+import { countryRegion, itemRegion, localeRegion, payloadRegion } from '../../src/identity/item-region';
 
 describe('the region an item tells for national phone numbers', () => {
   it.each([
@@ -39,5 +39,16 @@ describe('the region an item tells for national phone numbers', () => {
     expect(itemRegion({ country: 'Atlantis', locale: 'de-CH' })).toBe('CH');
     expect(itemRegion({ locale: 'fr-BE' })).toBe('BE');
     expect(itemRegion({})).toBeNull();
+  });
+});
+
+describe('the region a payload as it arrived tells', () => {
+  it('reads events and records like the normalisers do, and tells nothing of other shapes', () => {
+    expect(payloadRegion({ type: 'IDENTIFY', traits: { address: { country: 'Deutschland' } }, context: { locale: 'fr-FR' } })).toBe('DE');
+    expect(payloadRegion({ type: 'IDENTIFY', context: { locale: 'de-AT', traits: { country: 'CH' } } })).toBe('CH');
+    expect(payloadRegion({ type: 'PAGE', context: { locale: 'de-AT' } })).toBe('AT');
+    expect(payloadRegion({ source: 'crm', attributes: { country: 'NLD' } })).toBe('NL');
+    expect(payloadRegion('a string')).toBeNull();
+    expect(payloadRegion([{ traits: { country: 'DE' } }])).toBeNull();
   });
 });
