@@ -1,3 +1,4 @@
+import type { ConflictReason } from '../kernel/conflict-reason';
 import type { CauseKind } from '../kernel/cause-kind';
 import type { ConsentStatementRow } from '../consent/consent.repository';
 import type { IdentifierType } from '../kernel/identifier-type';
@@ -111,7 +112,7 @@ export type MergeRow = {
 export type ConflictRow = {
   id: string;
   at: Date;
-  reason: 'LIMIT_EXCEEDED' | 'MERGE_BLOCKED';
+  reason: ConflictReason;
   identifierType: IdentifierType;
   identifierValue: string;
   limit: number;
