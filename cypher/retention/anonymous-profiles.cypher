@@ -16,7 +16,7 @@ CALL (window) {
   // The write lock first: what is checked and the memberships read below cannot change before the delete.
   SET c.retentionCheckedAt = datetime()
   WITH c, [c] + COLLECT { MATCH (x:Customer)-[:MERGED_INTO]->(c) RETURN x } AS profiles
-  WHERE NOT EXISTS { (c)<-[:IDENTIFIES]-(i:Identifier) WHERE NOT i.type IN ['ANONYMOUS_ID', 'DEVICE_ID'] }
+  WHERE NOT EXISTS { (c)<-[:IDENTIFIES]-(i:Identifier) WHERE NOT i.type IN $anonymousTypes }
     AND NOT EXISTS { (c)<-[:DESCRIBES]-(:SourceRecord) }
     AND NOT EXISTS { (c)<-[link:IDENTIFIES]-(:Identifier) WHERE link.lastSeen >= datetime($cutoff) }
     AND NONE(p IN profiles WHERE p.updatedAt >= datetime($cutoff)

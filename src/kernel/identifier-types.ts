@@ -104,6 +104,11 @@ export class IdentifierTypes {
     return this.list.filter((type) => type.person).map((type) => type.name);
   }
 
+  /** Types whose values name no person: a profile holding only these is an anonymous visitor's. */
+  get anonymousTypes(): IdentifierType[] {
+    return this.list.filter((type) => !type.person).map((type) => type.name);
+  }
+
   get defaultLimits(): Record<IdentifierType, number> {
     return Object.fromEntries(this.list.map((type) => [type.name, type.limit]));
   }

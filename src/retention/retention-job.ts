@@ -27,6 +27,8 @@ export class RetentionJob {
     private readonly writes: UnitOfWork,
     registry: CypherRegistry,
     private readonly settings: RetentionSettings,
+    /** Identifier types that name no person (ANONYMOUS_ID, DEVICE_ID, configured ones with person false). */
+    private readonly anonymousTypes: readonly string[],
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
   ) {
@@ -82,7 +84,7 @@ export class RetentionJob {
           exited: { customerId: string; sequence: number; segmentIds: string[] }[];
           lastAt: Date | null;
           lastId: string | null;
-        }>(this.q.anonymousProfiles, { cutoff: cutoff.toISOString(), batch: this.settings.batchSize, ...after });
+        }>(this.q.anonymousProfiles, { cutoff: cutoff.toISOString(), batch: this.settings.batchSize, anonymousTypes: this.anonymousTypes, ...after });
         effects.membershipsChanged(
           row.exited.flatMap(({ customerId, sequence, segmentIds }) =>
             segmentIds.map((segmentId, i): MembershipChange => ({ segmentId, customerId, change: 'EXITED', at, sequence: sequence + 1 + i })),

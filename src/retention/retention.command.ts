@@ -32,7 +32,7 @@ runCommand({
     // Retention touches no customer it keeps, so there is nothing for segments to re-evaluate: only publishing.
     const writes = new UnitOfWork(db);
     registerChangePublishing(writes, changes);
-    const job = new RetentionJob(writes, registry, config.retention, logger);
+    const job = new RetentionJob(writes, registry, config.retention, config.identity.types.anonymousTypes, logger);
     if (!job.enabled) {
       logger.warn('no retention window is set (RETENTION_ANONYMOUS_PROFILE_DAYS, RETENTION_SOURCE_RECORD_DAYS, RETENTION_DEAD_LETTER_DAYS): nothing to do');
       return;

@@ -10,14 +10,16 @@ export type RetentionDeps = {
   writes: UnitOfWork;
   registry: CypherRegistry;
   settings: Config['retention'];
+  /** Identifier types that name no person: a profile holding only these is anonymous. */
+  anonymousTypes: readonly string[];
   jobs: JobRunner;
   logger: Logger;
   clock?: () => Date;
 };
 
 /** Removes what outlived its retention period, on a schedule in the app process when one is configured. */
-export function createRetention({ writes, registry, settings, jobs, logger, clock }: RetentionDeps) {
-  const job = new RetentionJob(writes, registry, settings, logger, clock);
+export function createRetention({ writes, registry, settings, anonymousTypes, jobs, logger, clock }: RetentionDeps) {
+  const job = new RetentionJob(writes, registry, settings, anonymousTypes, logger, clock);
   return {
     job,
     start(): void {

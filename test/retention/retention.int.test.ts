@@ -1,3 +1,4 @@
+import { BUILT_IN_IDENTIFIER_TYPES } from '../../src/kernel/identifier-types';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { createLogger } from '../../src/observability/logger';
 import { RetentionJob } from '../../src/retention/retention-job';
@@ -53,6 +54,7 @@ describe('retention', () => {
       writesKeepingPublished(),
       new CypherRegistry(),
       { anonymousProfileDays: 0, sourceRecordDays: 0, deadLetterDays: 0, intervalMinutes: 0, batchSize: 500, ...settings },
+      BUILT_IN_IDENTIFIER_TYPES.anonymousTypes,
       createLogger('silent'),
       () => at,
     );

@@ -1,3 +1,4 @@
+import { BUILT_IN_IDENTIFIER_TYPES } from '../../src/kernel/identifier-types';
 import { CypherRegistry } from '../../src/infra/neo4j/cypher-registry';
 import { RetryableConflict } from '../../src/infra/neo4j/database';
 import { createLogger } from '../../src/observability/logger';
@@ -172,6 +173,7 @@ describe('unit of work', () => {
       app.writes,
       new CypherRegistry(),
       { anonymousProfileDays: 30, sourceRecordDays: 0, deadLetterDays: 0, intervalMinutes: 0, batchSize: 500 },
+      BUILT_IN_IDENTIFIER_TYPES.anonymousTypes,
       createLogger('silent'),
       () => new Date(now + 60 * DAY),
     );
