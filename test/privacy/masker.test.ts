@@ -1,3 +1,4 @@
+import { IdentifierTypes } from '../../src/kernel/identifier-types';
 import { IdentifierNormalizer } from '../../src/identity/identifier-normalizer';
 import { decodeCandidates } from '../../src/identity/stored-candidates';
 import { recordKey } from '../../src/kernel/identifier-type';
@@ -135,6 +136,15 @@ describe('masked copy: the masker', () => {
     expect(nodeOf(masked, 'n1').properties.key).toBe(`RECORD:crm:${crm}@2026-01-01T00:00:00.000Z`);
     expect(JSON.parse(nodeOf(masked, 'c1').properties.attributeLineage as string)[0].ref).toBe(`RECORD:crm:${crm}`);
     expect(decodeCandidates(nodeOf(masked, 'c1').properties.candidates as string).email![0]).toMatchObject({ value: email, ref: `RECORD:crm:${crm}` });
+  });
+
+  it("gives a configured type's value in a payload the pseudonym of its Identifier, as normalised", () => {
+    const types = new IdentifierTypes([{ name: 'LOYALTY_ID', fields: ['loyaltyId'], case: 'upper' }]);
+    const masker = new Masker(KEY, new IdentifierNormalizer({ defaultRegion: 'DE', blockedPatterns: [], types }));
+    const stored = masker.identifierValue('LOYALTY_ID', 'L123456');
+    expect(stored).not.toContain('123456');
+    const payload = masker.payload({ traits: { loyaltyId: ' l123456 ' } }) as { traits: { loyaltyId: string } };
+    expect(payload.traits.loyaltyId).toBe(stored);
   });
 
   it('keeps every identifier key equal to its type and masked value, and dead-letter sort keys on their ids', () => {

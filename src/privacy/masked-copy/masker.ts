@@ -77,6 +77,11 @@ export class Masker {
     if (value === '[erased]') return value;
     if (type === 'EMAIL') return this.email(value);
     if (type === 'PHONE') return this.phone(value);
+    if (this.normalizer.types.get(type)?.builtIn === false) {
+      // As stored (cased, trimmed): a payload's raw value and its Identifier then get the same pseudonym.
+      const normalized = this.normalizer.normalize(type, value);
+      return this.token(normalized.ok ? normalized.identifier.value : value);
+    }
     return this.token(value);
   }
 
@@ -144,6 +149,8 @@ export class Masker {
     if (key === 'phone') return this.phone(value);
     if (NAME_KEYS.has(key)) return this.name(value);
     if (ID_KEYS.has(key)) return this.token(value);
+    const configured = this.normalizer.types.configured.find((type) => type.fields.includes(key));
+    if (configured) return this.identifierValue(configured.name, value);
     if (key === 'birthday' || key === 'birthDate' || key === 'birth_date' || key === 'dateOfBirth') return this.birthday(value);
     return this.text(value);
   }
