@@ -58,6 +58,13 @@ const LAST: readonly IdentifierType[] = ['ANONYMOUS_ID', 'DEVICE_ID'];
 /** The identifier types of this deployment: the built-in ones and those configured in IDENTITY_TYPES. */
 export class IdentifierTypes {
   private readonly byName: ReadonlyMap<IdentifierType, IdentifierTypeDefinition>;
+  /** Derived once: normalisers read `configured` for every event, the suppression screen for every string it tries. */
+  readonly list: readonly IdentifierTypeDefinition[];
+  readonly names: readonly IdentifierType[];
+  readonly configured: readonly IdentifierTypeDefinition[];
+  readonly personTypes: readonly IdentifierType[];
+  /** Types whose values name no person: a profile holding only these is an anonymous visitor's. */
+  readonly anonymousTypes: readonly IdentifierType[];
 
   constructor(configured: readonly ConfiguredType[] = []) {
     const builtIn = BUILT_IN_TYPES.map((name): IdentifierTypeDefinition => ({ name, builtIn: true, valueCase: 'keep', pattern: null, fields: [], ...BUILT_IN[name] }));
@@ -77,7 +84,12 @@ export class IdentifierTypes {
         pattern: type.pattern ? new RegExp(type.pattern) : null,
       }),
     );
-    this.byName = new Map([...builtIn, ...custom].map((definition) => [definition.name, definition]));
+    this.list = [...builtIn, ...custom];
+    this.byName = new Map(this.list.map((definition) => [definition.name, definition]));
+    this.names = this.list.map((type) => type.name);
+    this.configured = custom;
+    this.personTypes = this.list.filter((type) => type.person).map((type) => type.name);
+    this.anonymousTypes = this.list.filter((type) => !type.person).map((type) => type.name);
   }
 
   has(name: string): boolean {
@@ -88,31 +100,12 @@ export class IdentifierTypes {
     return this.byName.get(name);
   }
 
-  get list(): IdentifierTypeDefinition[] {
-    return [...this.byName.values()];
-  }
-
-  get names(): IdentifierType[] {
-    return [...this.byName.keys()];
-  }
-
-  get configured(): IdentifierTypeDefinition[] {
-    return this.list.filter((type) => !type.builtIn);
-  }
-
-  get personTypes(): IdentifierType[] {
-    return this.list.filter((type) => type.person).map((type) => type.name);
-  }
-
-  /** Types whose values name no person: a profile holding only these is an anonymous visitor's. */
-  get anonymousTypes(): IdentifierType[] {
-    return this.list.filter((type) => !type.person).map((type) => type.name);
-  }
-
+  /** A fresh record: the rules built from it are their own. */
   get defaultLimits(): Record<IdentifierType, number> {
     return Object.fromEntries(this.list.map((type) => [type.name, type.limit]));
   }
 
+  /** A fresh list, as defaultLimits. */
   get defaultPriority(): IdentifierType[] {
     return [...this.names.filter((name) => !LAST.includes(name)), ...LAST];
   }
