@@ -1,5 +1,6 @@
 import countries from 'i18n-iso-countries';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { isObject, type JsonObject } from '../shared/json-tree';
 
 /**
  * Country names are matched in these languages (the library's own data); the first that knows a name decides. English
@@ -54,12 +55,11 @@ export function itemRegion(hints: { country?: string | undefined; locale?: strin
   return (hints.country !== undefined ? countryRegion(hints.country) : null) ?? (hints.locale !== undefined ? localeRegion(hints.locale) : null);
 }
 
-type Json = Record<string, unknown>;
-const objectIn = (value: unknown): Json => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {});
+const objectIn = (value: unknown): JsonObject => (isObject(value) ? value : {});
 const textIn = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
 /** The country of an address in traits or record attributes, nested (`address: {country}`) or flat (`country`). */
-export function addressCountry(raw: Json): string | undefined {
+export function addressCountry(raw: JsonObject): string | undefined {
   const address = objectIn(raw.address);
   return textIn(('country' in address ? address : raw).country);
 }

@@ -1,9 +1,7 @@
+import { isObject, type JsonObject } from '../shared/json-tree';
 import { reject } from './rejection';
 
-export type JsonObject = Record<string, unknown>;
-
-export const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+export { isObject, type JsonObject } from '../shared/json-tree';
 
 export function optionalObject(value: unknown, field: string): JsonObject {
   if (value === undefined || value === null) return {};

@@ -6,6 +6,10 @@ import { textFault } from './well-formed-text';
  * value may already be stored, so a walk that reads it must not depend on any limit having been applied.
  */
 
+export type JsonObject = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 type Frame = { value: unknown; depth: number; parent: Frame | null; step: string };
 
 export type JsonInspection = {
