@@ -14,6 +14,7 @@ export const SCOPES = [
   'audit:read', // auditLog
   'segments:read',
   'segments:write',
+  'identity:review', // rebuildCustomer: the evidence log replayed, under the rules in force or others
   'schema:read', // _service { sdl }: what a federation gateway composes (production hides the schema otherwise)
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -34,6 +35,7 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
     'privacy:erase',
     'audit:read',
     'segments:read',
+    'identity:review',
   ],
   analyst: ['customers:read', 'pii:masked', 'segments:read'],
   marketer: ['customers:read', 'pii:masked', 'segments:read', 'segments:write'],

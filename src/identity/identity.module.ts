@@ -6,6 +6,8 @@ import { IdentifierNormalizer } from './identifier-normalizer';
 import { identityRules, type IdentityRules } from './identity-rules';
 import { IdentifierTypesResolver } from './identifier-types.resolver';
 import { IdentityRepository } from './identity.repository';
+import { CustomerRebuild } from './customer-rebuild';
+import { RebuildResolver } from './rebuild.resolver';
 import { ResolutionService } from './resolution.service';
 
 const DAY_MS = 86_400_000;
@@ -42,6 +44,9 @@ export async function createIdentity({ db, registry, settings, rules, segments, 
     normalizer: new IdentifierNormalizer(settings),
     resolution,
     ruleVersion,
-    resolvers: [new IdentifierTypesResolver(settings.types, activeRules)],
+    resolvers: [
+      new IdentifierTypesResolver(settings.types, activeRules),
+      new RebuildResolver(new CustomerRebuild(db, registry, activeRules, settings.sourcePriority), activeRules, settings.types),
+    ],
   };
 }

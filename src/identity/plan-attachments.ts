@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { bringsFacts, encodeEvidence } from './evidence';
 import { goldenRecord, goldenSources } from './golden-record';
 import { PROFILE_ATTRIBUTES } from './profile-attributes';
 import { encodeCandidates } from './stored-candidates';
@@ -33,7 +34,8 @@ export type ConsentWrite = {
   causeKind: string;
   cause: string;
 };
-export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string };
+/** `evidence`: what the item brought (see evidence.ts), null when it brought nothing new. */
+export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string; evidence: string | null };
 
 export type Attachments = {
   sourceRecords: SourceRecordWrite[];
@@ -86,6 +88,9 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
       causeKind: unit.item.causeKind,
       customerId: customerOf(i),
       outcome: plan.items[i].outcome,
+      evidence: bringsFacts(unit, plan.items[i].changedIdentity)
+        ? encodeEvidence({ item: unit.item, device: unit.device, consents: unit.consents, position: i })
+        : null,
     })),
     activities: activities(units, customerOf, bucketMs),
   };

@@ -69,8 +69,20 @@ export type PlannedMerge = {
 
 export type PlannedProfile = { customerId: string; candidates: Candidates };
 
+export type PlannedItem = {
+  customerId: string;
+  outcome: ResolvedOutcome;
+  conflicts: PlannedConflict[];
+  /**
+   * The item changed who is who: it created or merged a customer, linked a new identifier, was refused one (a
+   * conflict, a device found shared), or used a device not yet linked to its customer. Otherwise it only saw again
+   * what its customer already held.
+   */
+  changedIdentity: boolean;
+};
+
 export type ResolutionPlan = {
-  items: { customerId: string; outcome: ResolvedOutcome; conflicts: PlannedConflict[] }[];
+  items: PlannedItem[];
   /** The customer each item's data ends up on after the whole batch (later items may merge it away). */
   finalCustomerOf(customerId: string): string;
   newCustomers: { id: string; createdAt: string }[];

@@ -210,7 +210,9 @@ export function planResolution(
     }
     const conflicts = itemConflicts.map((conflict) => ({ ...conflict, customerId: customer.id }));
     plan.conflicts.push(...conflicts);
-    plan.items.push({ customerId: customer.id, outcome, conflicts });
+    const newDeviceUse = identifiers.some((identifier) => identifier.type === 'DEVICE_ID' && !seen.includes(identifier));
+    const changedIdentity = outcome !== 'LINKED' || fresh.length > 0 || conflicts.length > 0 || newDeviceUse;
+    plan.items.push({ customerId: customer.id, outcome, conflicts, changedIdentity });
   }
 
   plan.absorptions = [...mergedInto.keys()].map((absorbedId) => ({ absorbedId, survivorId: survivorOf(absorbedId) }));

@@ -87,7 +87,6 @@ export class ResolutionService {
 
   /** Results in the order of `units`; what changed is reported to `effects` (customers, consent, segment touches). */
   async resolveIn(tx: Tx, units: WorkUnit[], effects: Effects): Promise<UnitResult[]> {
-    const now = this.clock().toISOString();
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
     const fresh = units.filter((unit, index) => {
@@ -101,6 +100,9 @@ export class ResolutionService {
       const items = fresh.map((unit) => unit.item);
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
       const snapshot = await this.lockedSnapshot(tx, keys);
+      // The batch's time is read once its locks are held: a batch that touched the same customers has committed by
+      // then, so batch times order conflicting batches as they were applied, which is the order evidence replays in.
+      const now = this.clock().toISOString();
       const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7());
       // Every statement from here on is sent without waiting for the one before (Neo4j runs them in order), so the
       // attachments are prepared while Neo4j applies the plan. Consent is read under the batch's locks, before and

@@ -127,6 +127,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     auditLog: needsWithoutPurpose('audit:read'),
     consentPurposes: AUTHENTICATED,
     identifierTypes: AUTHENTICATED,
+    rebuildCustomer: needsWithoutPurpose('identity:review'),
     exportCustomerData: needsWithoutPurpose('privacy:export'),
     erasureRequest: needsWithoutPurpose('privacy:erase'),
     segments: needs('segments:read'),

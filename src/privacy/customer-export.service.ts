@@ -8,7 +8,9 @@ import type { Database } from '../infra/neo4j/database';
 import { NotFoundError } from '../shared/errors';
 import { toAuditEntry } from '../audit/audit-entry.type';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { CustomerDataExport, ExportedIdentifier, ExportedProfile } from './customer-export.type';
+import { decodeEvidence, type Evidence } from '../identity/evidence';
+import { CauseKindEnum } from '../kernel/cause-kind';
+import type { CustomerDataExport, ExportedEvidence, ExportedIdentifier, ExportedProfile } from './customer-export.type';
 import { toErasureRequestType } from './erasure-request.mapper';
 import type { ErasureService } from './erasure.service';
 
@@ -24,7 +26,12 @@ export class CustomerExportService {
     private readonly audit: Pick<AuditTrail, 'entriesFor'>,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.q = registry.bind({ profiles: 'privacy/export-profiles', segments: 'privacy/export-segments', behaviour: 'privacy/export-behaviour' });
+    this.q = registry.bind({
+      profiles: 'privacy/export-profiles',
+      segments: 'privacy/export-segments',
+      behaviour: 'privacy/export-behaviour',
+      evidence: 'privacy/export-evidence',
+    });
   }
 
   async export(id: string): Promise<CustomerDataExport> {
@@ -33,7 +40,7 @@ export class CustomerExportService {
     const survivorId = profiles[0].id;
     const profileIds = profiles.map((p) => p.id);
 
-    const [profileRows, sourceRecords, merges, conflicts, piiReads, segments, behaviour] = await Promise.all([
+    const [profileRows, sourceRecords, merges, conflicts, piiReads, segments, behaviour, evidence] = await Promise.all([
       this.customers.profilesByIds([survivorId]),
       this.customers.relation('sourceRecords', [survivorId]),
       this.customers.relation('mergeHistory', [survivorId]),
@@ -41,6 +48,7 @@ export class CustomerExportService {
       this.audit.entriesFor(profileIds),
       this.db.read<{ segmentId: string; segmentName: string; since: string }>(this.q.segments, { id: survivorId }),
       this.db.read<{ profileId: string; event: string; total: number; lastAt: number; buckets: number[]; counts: number[] }>(this.q.behaviour, { profileIds }),
+      this.db.read<{ profileId: string; receivedAtMs: number; evidence: string }>(this.q.evidence, { profileIds }),
     ]);
     const profile = profileRows.get(survivorId)!;
     const links = await this.customers.identifierLinks(profile.identifiers.map((i) => identifierKey(i.type, i.value)));
@@ -68,6 +76,10 @@ export class CustomerExportService {
       })),
       mergeHistory: (merges.get(survivorId) ?? []).map(({ merge }) => toMergeRecord(merge, survivorId)),
       conflicts: (conflicts.get(survivorId) ?? []).map(({ conflict }) => toIdentityConflict(conflict)),
+      evidence: evidence
+        .map((row) => ({ ...row, decoded: decodeEvidence(row.evidence) }))
+        .sort((a, b) => a.receivedAtMs - b.receivedAtMs || a.decoded.position - b.decoded.position)
+        .map((row) => toExportedEvidence(row.profileId, row.receivedAtMs, row.decoded)),
       piiReads: piiReads.map(toAuditEntry),
     };
   }
@@ -90,6 +102,7 @@ export class CustomerExportService {
       behaviour: [],
       mergeHistory: [],
       conflicts: [],
+      evidence: [],
       piiReads: [],
     };
   }
@@ -105,5 +118,20 @@ function toExportedProfile({ candidates, goldenSources, ...profile }: StoredProf
     mergedInto: profile.mergedInto ?? null,
     mergedAt: profile.mergedAt ?? null,
     attributeLineage: toAttributeLineage({ candidates: candidates ?? null, sources: goldenSources ?? null }, profile.id),
+  };
+}
+
+function toExportedEvidence(profileId: string, receivedAtMs: number, { item, device, consents }: Evidence): ExportedEvidence {
+  return {
+    profileId,
+    receivedAt: new Date(receivedAtMs),
+    causeKind: CauseKindEnum[item.causeKind],
+    cause: item.cause,
+    source: item.source,
+    occurredAt: new Date(item.occurredAt),
+    identifiers: item.identifiers.map(({ type, value }) => ({ type, value, customerId: profileId })),
+    attributes: item.observations,
+    deviceId: device?.id ?? null,
+    consents: consents.map((c) => ({ purpose: c.purpose, status: c.status, occurredAt: new Date(c.occurredAt) })),
   };
 }

@@ -1,3 +1,4 @@
+import { GraphQLJSON } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Pii, Pseudonymous, Public } from '../kernel/classification';
 import { AuditEntryType } from '../audit/audit-entry.type';
@@ -11,6 +12,7 @@ import {
   MergeRecord,
   SourceRecordType,
 } from '../customers/customer.type';
+import { CauseKindEnum } from '../kernel/cause-kind';
 import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { withGoldenAttributes } from '../customers/golden-attribute-fields';
 import { ErasureRequestType } from './erasure-request.type';
@@ -125,6 +127,78 @@ export class ExportedSegmentMembership {
   since!: Date;
 }
 
+@ObjectType({ description: 'An identifier as an item brought it, normalised.' })
+export class EvidenceIdentifier {
+  @Pseudonymous()
+  @Field(() => IdentifierTypeScalar)
+  type!: IdentifierType;
+
+  @Pii('identifier')
+  @Field(() => String, { nullable: true, description: 'PII: null with an error when the reader may not see it' })
+  value!: string;
+
+  /** Not in the schema: whose evidence this is, for the audit of clear reads. */
+  customerId!: string;
+}
+
+@ObjectType({ description: 'A consent statement as an item brought it.' })
+export class EvidenceConsent {
+  @Pseudonymous()
+  @Field()
+  purpose!: string;
+
+  @Pseudonymous()
+  @Field()
+  status!: string;
+
+  @Pseudonymous()
+  @Field()
+  occurredAt!: Date;
+}
+
+@ObjectType({ description: 'What one applied item brought (the evidence log): what resolution saw, normalised, and what rebuilds the profile.' })
+export class ExportedEvidence {
+  @Pseudonymous()
+  @Field(() => ID, { description: 'The profile the item first landed on.' })
+  profileId!: string;
+
+  @Pseudonymous()
+  @Field({ description: 'When its batch was applied.' })
+  receivedAt!: Date;
+
+  @Pseudonymous()
+  @Field(() => CauseKindEnum)
+  causeKind!: CauseKindEnum;
+
+  @Pii('ref')
+  @Field(() => String, { nullable: true, description: 'The messageId of the event, or the key of the source record. PII: null with an error when the reader may not see it.' })
+  cause!: string;
+
+  @Pseudonymous()
+  @Field()
+  source!: string;
+
+  @Pseudonymous()
+  @Field({ description: 'When its facts were true (event timestamp, record updatedAt).' })
+  occurredAt!: Date;
+
+  @Pseudonymous()
+  @Field(() => [EvidenceIdentifier])
+  identifiers!: EvidenceIdentifier[];
+
+  @Pii('json')
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Profile attributes it observed, by name. PII: null with an error when the reader may not see it.' })
+  attributes!: Record<string, string>;
+
+  @Pii('id')
+  @Field(() => String, { nullable: true, description: 'The device it was sent from, if any. PII: null with an error when the reader may not see it.' })
+  deviceId!: string | null;
+
+  @Pseudonymous()
+  @Field(() => [EvidenceConsent])
+  consents!: EvidenceConsent[];
+}
+
 @ObjectType({ description: 'Everything held about one person (right of access), in one document.' })
 export class CustomerDataExport {
   @Pseudonymous()
@@ -178,6 +252,10 @@ export class CustomerDataExport {
   @Pseudonymous()
   @Field(() => [IdentityConflict])
   conflicts!: IdentityConflict[];
+
+  @Pseudonymous()
+  @Field(() => [ExportedEvidence], { description: 'What every item that brought identity or attribute facts brought, by profile, oldest first.' })
+  evidence!: ExportedEvidence[];
 
   @Pseudonymous()
   @Field(() => [AuditEntryType], { description: 'Who read their PII, when and why (the audit trail), by profile id, then oldest first.' })

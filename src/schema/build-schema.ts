@@ -19,6 +19,7 @@ import { DataDictionaryResolver } from '../policy/data-dictionary.resolver';
 import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { IdentifierTypesResolver } from '../identity/identifier-types.resolver';
+import { RebuildResolver } from '../identity/rebuild.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
 import { attachResolvers, ResolverContainer } from '../shared/resolver-container';
 
@@ -27,6 +28,7 @@ export const resolvers = [
   LinkedIdentifierResolver,
   CustomerDeviceResolver,
   IdentifierTypesResolver,
+  RebuildResolver,
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,

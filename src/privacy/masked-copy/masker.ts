@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Candidates } from '../../identity/profile-attributes';
 import { decodeCandidates, encodeCandidates } from '../../identity/stored-candidates';
+import { decodeEvidence, encodeEvidence, type Evidence } from '../../identity/evidence';
 import type { IdentifierNormalizer } from '../../identity/identifier-normalizer';
 import { mapJson } from '../../shared/json-tree';
 import { identifierKey, recordKey, type IdentifierType } from '../../kernel/identifier-type';
@@ -217,6 +218,7 @@ export class Masker {
           break;
         case 'Ingestion':
           set('key', (v) => this.idempotencyKey(v));
+          set('evidence', (v) => this.evidence(v));
           break;
         case 'DeadLetter':
           set('id', (v) => this.hex('dead-letter', v, 32));
@@ -232,6 +234,31 @@ export class Masker {
       }
     }
     return { ...node, properties: p };
+  }
+
+  /** The evidence log's entry with every value masked as it is where it was applied, so a masked copy still rebuilds. */
+  evidence(json: string): string {
+    try {
+      const { item, device, consents, position } = decodeEvidence(json);
+      const masked: Evidence = {
+        item: {
+          ...item,
+          cause: this.ref(item.cause)!,
+          identifiers: item.identifiers.map(({ type, value }) => {
+            const pseudonym = this.identifierValue(type, value);
+            return { type, value: pseudonym, key: identifierKey(type, pseudonym) };
+          }),
+          ...(item.recordKey ? { recordKey: this.recordKey(item.recordKey) } : {}),
+          observations: Object.fromEntries(Object.entries(item.observations).map(([a, v]) => [a, this.attribute(a, v!)])),
+        },
+        device: device ? { ...device, id: this.token(device.id) } : null,
+        consents,
+        position,
+      };
+      return encodeEvidence(masked);
+    } catch {
+      return this.text(json);
+    }
   }
 
   relationship(relationship: CopyRelationship): CopyRelationship {

@@ -1,0 +1,18 @@
+// The profiles whose items bear on how these ones resolve: merged with them, in conflict with them over an
+// identifier one of them was refused, or users of a shared device one of them used.
+UNWIND $ids AS id
+MATCH (c:Customer {id: id})
+CALL (c) {
+  MATCH (c)-[:MERGED_INTO]-(other:Customer)
+  RETURN other
+  UNION
+  MATCH (c)<-[:CONFLICT_ON|CONFLICTS_WITH]-(:Conflict)-[:CONFLICT_ON|CONFLICTS_WITH]->(other:Customer)
+  RETURN other
+  UNION
+  MATCH (c)<-[:USED_BY]-(d:Device)-[:USED_BY]->(other:Customer)
+  WHERE d.sharedAt IS NOT NULL
+  RETURN other
+}
+WITH DISTINCT other
+WHERE NOT other.id IN $ids
+RETURN collect(other.id) AS ids

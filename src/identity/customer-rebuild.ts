@@ -1,0 +1,125 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import { BadUserInputError, NotFoundError } from '../shared/errors';
+import { decodeEvidence } from './evidence';
+import { replayEvidence, type LoggedEvidence, type ReplayedCustomer } from './evidence-replay';
+import type { IdentityRules } from './identity-rules';
+import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
+import { decodeCandidates } from './stored-candidates';
+
+/** Past this many profiles a component is refused: its replay would hold a request for too long. */
+export const MAX_COMPONENT_PROFILES = 2_000;
+
+type StoredCustomer = { id: string; keys: string[]; candidates: Candidates; golden: Record<string, string | null> };
+
+export type RebuiltCustomer = ReplayedCustomer & {
+  /** The stored customer holding exactly the same identifier and record keys, if there is one. */
+  storedCustomerId: string | null;
+  /** Same keys, candidates and golden values as that stored customer. */
+  identical: boolean;
+};
+
+export type ComponentRebuild = {
+  customerId: string;
+  /** Every stored profile of the component: merged with the customer, in conflict with it, or sharing a device. */
+  profiles: string[];
+  /** Items of the component applied before the evidence log started: with any, the rebuild is not exact. */
+  unloggedItems: number;
+  evidenceItems: number;
+  merges: number;
+  customers: RebuiltCustomer[];
+  /** Stored active customers no rebuilt customer matches. */
+  unmatchedStored: string[];
+};
+
+/**
+ * Rebuilds a customer's connected component from the evidence log: replays every item that landed on its profiles
+ * under the rules in force (a rebuild: the same customers as stored) or others (a re-resolution preview), and says
+ * how the outcome compares with what is stored. Reads only: it changes nothing.
+ */
+export class CustomerRebuild {
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+    private readonly rules: IdentityRules,
+    private readonly sourcePriority: string[],
+  ) {
+    this.q = registry.bind({
+      links: 'identity/component-links',
+      evidence: 'identity/component-evidence',
+      customers: 'identity/component-customers',
+      exists: 'identity/customer-exists',
+    });
+  }
+
+  async rebuild(customerId: string, rules: IdentityRules = this.rules): Promise<ComponentRebuild> {
+    const profiles = await this.component(customerId);
+    const [{ unlogged, entries }] = await this.db.read<{ unlogged: number; entries: { landedOn: string; receivedAtMs: number; evidence: string }[] }>(
+      this.q.evidence,
+      { ids: profiles },
+    );
+    const logged: LoggedEvidence[] = entries.map((row) => ({
+      ...decodeEvidence(row.evidence),
+      landedOn: row.landedOn,
+      receivedAt: new Date(row.receivedAtMs).toISOString(),
+    }));
+    const replay = replayEvidence(logged, rules, this.sourcePriority, () => uuidv7());
+    const stored = (await this.db.read<{ id: string; keys: string[]; candidates: string | null; golden: (string | null)[] }>(this.q.customers, {
+      ids: profiles,
+      attributes: PROFILE_ATTRIBUTES,
+    })).map((row): StoredCustomer => ({
+      id: row.id,
+      keys: [...row.keys].sort(),
+      candidates: decodeCandidates(row.candidates),
+      golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a, i) => [a, row.golden[i] ?? null])),
+    }));
+    const byKeys = new Map(stored.filter((c) => c.keys.length > 0).map((c) => [c.keys.join('\n'), c]));
+    const matched = new Set<string>();
+    const customers = replay.customers.map((customer): RebuiltCustomer => {
+      const twin = customer.keys.length > 0 ? byKeys.get(customer.keys.join('\n')) : undefined;
+      if (twin) matched.add(twin.id);
+      return { ...customer, storedCustomerId: twin?.id ?? null, identical: twin !== undefined && sameProfile(customer, twin) };
+    });
+    return {
+      customerId,
+      profiles,
+      unloggedItems: unlogged,
+      evidenceItems: logged.length,
+      merges: replay.merges,
+      customers,
+      unmatchedStored: stored.filter((c) => !matched.has(c.id)).map((c) => c.id),
+    };
+  }
+
+  /** The customer's profile ids and those linked to them, followed until no new one appears. */
+  private async component(customerId: string): Promise<string[]> {
+    if ((await this.db.read(this.q.exists, { id: customerId })).length === 0) throw new NotFoundError(`no customer ${customerId}`);
+    const known = new Set([customerId]);
+    let frontier = [customerId];
+    while (frontier.length > 0) {
+      const [{ ids }] = await this.db.read<{ ids: string[] }>(this.q.links, { ids: frontier });
+      frontier = ids.filter((id) => !known.has(id));
+      for (const id of frontier) known.add(id);
+      if (known.size > MAX_COMPONENT_PROFILES) {
+        throw new BadUserInputError(`the customer's component has more than ${MAX_COMPONENT_PROFILES} profiles; it is too large to rebuild in a request`, {
+          reason: 'COMPONENT_TOO_LARGE',
+          limit: MAX_COMPONENT_PROFILES,
+        });
+      }
+    }
+    return [...known].sort();
+  }
+}
+
+/** Candidates compared per attribute as sets (their order in storage is not meaningful), then the golden values. */
+function sameProfile(rebuilt: ReplayedCustomer, stored: StoredCustomer): boolean {
+  const canonical = (candidates: Candidates) =>
+    JSON.stringify(
+      PROFILE_ATTRIBUTES.map((a) => (candidates[a] ?? []).map((c) => [c.source, c.at, c.ref, c.value].join('\u0000')).sort()),
+    );
+  if (canonical(rebuilt.candidates) !== canonical(stored.candidates)) return false;
+  return PROFILE_ATTRIBUTES.every((a) => (rebuilt.golden.values[a] ?? null) === stored.golden[a]);
+}

@@ -1,0 +1,103 @@
+import type { IdentifierType } from '../kernel/identifier-type';
+import type { Evidence } from './evidence';
+import { goldenRecord } from './golden-record';
+import type { IdentityRules } from './identity-rules';
+import type { Candidates, GoldenRecord } from './profile-attributes';
+import { planResolution } from './resolution-planner';
+import type { CustomerSnapshot, PlannedConflict, ResolutionPlan } from './resolution-plan';
+
+/** Evidence as logged: with the time of the batch that applied it and the customer it landed on then. */
+export type LoggedEvidence = Evidence & { receivedAt: string; landedOn: string };
+
+export type ReplayedCustomer = {
+  /** An id of the replay's own; `landedOn` says which stored profiles its items first landed on. */
+  id: string;
+  createdAt: string;
+  /** Identifier and record keys it holds. */
+  keys: string[];
+  candidates: Candidates;
+  golden: GoldenRecord;
+  landedOn: string[];
+};
+
+export type Replay = { customers: ReplayedCustomer[]; conflicts: PlannedConflict[]; merges: number };
+
+type State = {
+  owners: Map<string, string>;
+  customers: Map<string, CustomerSnapshot>;
+  sharedDevices: Set<string>;
+  landedOn: Map<string, Set<string>>;
+};
+
+const bump = (customer: CustomerSnapshot, type: IdentifierType, by: number) => {
+  customer.counts = { ...customer.counts, [type]: (customer.counts[type] ?? 0) + by };
+};
+
+/**
+ * Resolves logged evidence again, in memory, batch by batch in the order it was applied (batch time, then place in
+ * the batch) through the same planner ingestion uses: under the rules in force it rebuilds the customers as stored;
+ * under other rules it shows what they would have made of the same items.
+ */
+export function replayEvidence(entries: LoggedEvidence[], rules: IdentityRules, sourcePriority: string[], newId: () => string): Replay {
+  const ordered = [...entries].sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
+  const state: State = { owners: new Map(), customers: new Map(), sharedDevices: new Set(), landedOn: new Map() };
+  const conflicts: PlannedConflict[] = [];
+  let merges = 0;
+  for (let start = 0; start < ordered.length; ) {
+    let end = start;
+    while (end < ordered.length && ordered[end].receivedAt === ordered[start].receivedAt) end++;
+    const batch = ordered.slice(start, end);
+    const plan = planResolution(
+      batch.map((e) => e.item),
+      { owners: state.owners, customers: state.customers, sharedDevices: state.sharedDevices },
+      rules,
+      batch[0].receivedAt,
+      newId,
+    );
+    applyPlan(state, plan, batch);
+    conflicts.push(...plan.conflicts);
+    merges += plan.merges.length;
+    start = end;
+  }
+  const keysOf = new Map<string, string[]>();
+  for (const [key, owner] of state.owners) keysOf.set(owner, [...(keysOf.get(owner) ?? []), key]);
+  const customers = [...state.customers.values()].map((c) => ({
+    id: c.id,
+    createdAt: c.createdAt,
+    keys: (keysOf.get(c.id) ?? []).sort(),
+    candidates: c.candidates,
+    golden: goldenRecord(c.candidates, sourcePriority),
+    landedOn: [...(state.landedOn.get(c.id) ?? [])].sort(),
+  }));
+  return { customers, conflicts, merges };
+}
+
+/** What writing the plan does to the graph, done to the in-memory state. */
+function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) {
+  const { owners, customers, sharedDevices, landedOn } = state;
+  for (const created of plan.newCustomers) customers.set(created.id, { id: created.id, createdAt: created.createdAt, counts: {}, candidates: {} });
+  for (const { absorbedId, survivorId } of plan.absorptions) {
+    const absorbed = customers.get(absorbedId)!;
+    const survivor = customers.get(survivorId)!;
+    for (const [type, n] of Object.entries(absorbed.counts)) bump(survivor, type, n ?? 0);
+    for (const [key, owner] of owners) if (owner === absorbedId) owners.set(key, survivorId);
+    landedOn.set(survivorId, new Set([...(landedOn.get(survivorId) ?? []), ...(landedOn.get(absorbedId) ?? [])]));
+    landedOn.delete(absorbedId);
+    customers.delete(absorbedId);
+  }
+  for (const link of plan.links) {
+    owners.set(link.identifier.key, link.customerId);
+    bump(customers.get(link.customerId)!, link.identifier.type, 1);
+  }
+  for (const shared of plan.sharedDevices) {
+    owners.delete(shared.key);
+    sharedDevices.add(shared.key);
+    bump(customers.get(shared.customerId)!, 'DEVICE_ID', -1);
+  }
+  batch.forEach((entry, i) => {
+    const customerId = plan.finalCustomerOf(plan.items[i].customerId);
+    if (entry.item.recordKey) owners.set(entry.item.recordKey, customerId);
+    landedOn.set(customerId, (landedOn.get(customerId) ?? new Set()).add(entry.landedOn));
+  });
+  for (const profile of plan.profiles) customers.get(profile.customerId)!.candidates = profile.candidates;
+}

@@ -1,0 +1,171 @@
+import { Arg, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Pseudonymous } from '../kernel/classification';
+import { IdentifierTypeScalar, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
+import type { IdentifierTypes } from '../kernel/identifier-types';
+import { BadUserInputError } from '../shared/errors';
+import type { ComponentRebuild, CustomerRebuild, RebuiltCustomer } from './customer-rebuild';
+import type { IdentityRules } from './identity-rules';
+
+@InputType({ description: 'Merge protection for one identifier type: most distinct values one customer may hold.' })
+export class IdentifierLimitInput {
+  @Field(() => IdentifierTypeScalar)
+  type!: IdentifierType;
+
+  @Field(() => Int)
+  limit!: number;
+}
+
+@InputType({ description: 'Match rules to re-resolve under instead of those in force; what is left out stays as in force.' })
+export class MatchRulesInput {
+  @Field(() => [IdentifierLimitInput], { nullable: true })
+  limits?: IdentifierLimitInput[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether a device seen with two known people becomes shared.' })
+  shareDevices?: boolean | null;
+}
+
+@ObjectType({ description: 'How many identifiers of one type a rebuilt customer holds.' })
+export class IdentifierTypeCount {
+  @Pseudonymous()
+  @Field(() => IdentifierTypeScalar)
+  type!: string;
+
+  @Pseudonymous()
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'One customer as the evidence resolves to it.' })
+export class RebuiltCustomerView {
+  @Pseudonymous({ namesCustomer: true })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The stored active customer with exactly the same identifiers and source records; null: none (the rules given would split or join stored customers).',
+  })
+  storedCustomerId!: string | null;
+
+  @Pseudonymous()
+  @Field({ description: 'Same identifiers, source records, candidates and golden values as that stored customer.' })
+  identical!: boolean;
+
+  @Pseudonymous()
+  @Field(() => [ID], { description: 'The stored profiles (active or merged) its items first landed on.' })
+  landedOn!: string[];
+
+  @Pseudonymous()
+  @Field(() => [IdentifierTypeCount])
+  identifiers!: IdentifierTypeCount[];
+
+  @Pseudonymous()
+  @Field(() => Int)
+  sourceRecords!: number;
+
+  @Pseudonymous()
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType({ description: "A customer's connected component rebuilt from the evidence log, and how it compares with what is stored." })
+export class ComponentRebuildView {
+  @Pseudonymous({ namesCustomer: true })
+  @Field(() => ID)
+  customerId!: string;
+
+  @Pseudonymous()
+  @Field(() => [ID], { description: 'Every stored profile of the component: merged with the customer, in conflict with it over an identifier, or sharing a device with it.' })
+  profiles!: string[];
+
+  @Pseudonymous()
+  @Field({ description: 'The rebuilt customers are exactly the stored ones: each matches one, none is left over, and no item predates the log.' })
+  identical!: boolean;
+
+  @Pseudonymous()
+  @Field(() => Int, { description: 'Items replayed: those that brought identity or attribute facts.' })
+  evidenceItems!: number;
+
+  @Pseudonymous()
+  @Field(() => Int, { description: 'Items of the component applied before the evidence log started; with any, the rebuild cannot be exact.' })
+  unloggedItems!: number;
+
+  @Pseudonymous()
+  @Field(() => Int, { description: 'Merges the replay made.' })
+  merges!: number;
+
+  @Pseudonymous()
+  @Field(() => [RebuiltCustomerView])
+  customers!: RebuiltCustomerView[];
+
+  @Pseudonymous()
+  @Field(() => [ID], { description: 'Stored active customers of the component that no rebuilt customer matches.' })
+  unmatchedStored!: string[];
+}
+
+@Resolver()
+export class RebuildResolver {
+  constructor(
+    private readonly rebuilds: CustomerRebuild,
+    private readonly rules: IdentityRules,
+    private readonly types: IdentifierTypes,
+  ) {}
+
+  @Query(() => ComponentRebuildView, {
+    description:
+      "Rebuilds a customer's connected component from the evidence log, under the match rules in force or those given, and compares it with what is stored. Changes nothing: with the rules in force it verifies the customers; with others it previews a re-resolution.",
+  })
+  async rebuildCustomer(
+    @Arg('id', () => ID) id: string,
+    @Arg('rules', () => MatchRulesInput, { nullable: true }) rules?: MatchRulesInput | null,
+  ): Promise<ComponentRebuildView> {
+    return view(await this.rebuilds.rebuild(id, this.rulesFrom(rules)));
+  }
+
+  private rulesFrom(input: MatchRulesInput | null | undefined): IdentityRules {
+    if (!input) return this.rules;
+    const limits = { ...this.rules.limits };
+    for (const { type, limit } of input.limits ?? []) {
+      if (!this.types.has(type)) {
+        throw new BadUserInputError(`${type} is not an identifier type of this deployment (identifierTypes lists them: ${this.types.names.join(', ')})`, {
+          argument: 'rules.limits',
+          reason: 'UNKNOWN_IDENTIFIER_TYPE',
+        });
+      }
+      if (!Number.isInteger(limit) || limit < 1) throw new BadUserInputError(`the limit of ${type} must be at least 1, not ${limit}`, { argument: 'rules.limits' });
+      limits[type] = limit;
+    }
+    return { ...this.rules, limits, shareDevices: input.shareDevices ?? this.rules.shareDevices };
+  }
+}
+
+function view(rebuild: ComponentRebuild): ComponentRebuildView {
+  const customers = rebuild.customers.map(customerView);
+  return {
+    customerId: rebuild.customerId,
+    profiles: rebuild.profiles,
+    identical: rebuild.unloggedItems === 0 && rebuild.unmatchedStored.length === 0 && customers.every((c) => c.identical),
+    evidenceItems: rebuild.evidenceItems,
+    unloggedItems: rebuild.unloggedItems,
+    merges: rebuild.merges,
+    customers,
+    unmatchedStored: rebuild.unmatchedStored,
+  };
+}
+
+function customerView(customer: RebuiltCustomer): RebuiltCustomerView {
+  const counts = new Map<string, number>();
+  let records = 0;
+  for (const key of customer.keys) {
+    if (key.startsWith(RECORD_KEY_PREFIX)) records++;
+    else {
+      const type = key.slice(0, key.indexOf(':'));
+      counts.set(type, (counts.get(type) ?? 0) + 1);
+    }
+  }
+  return {
+    storedCustomerId: customer.storedCustomerId,
+    identical: customer.identical,
+    landedOn: customer.landedOn,
+    identifiers: [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => ({ type, count })),
+    sourceRecords: records,
+    createdAt: new Date(customer.createdAt),
+  };
+}
