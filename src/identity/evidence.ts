@@ -67,3 +67,18 @@ export function decodeEvidence(json: string): Evidence {
  */
 export const bringsFacts = (unit: WorkUnit, changedIdentity: boolean) =>
   changedIdentity || Object.keys(unit.item.observations).length > 0 || unit.consents.length > 0 || unit.sourceRecord !== null;
+
+/**
+ * The evidence without an erased person's identifiers, nor attributes holding their values: what stays of someone
+ * else's item that claimed one of them.
+ */
+export function withoutIdentifiers(evidence: Evidence, erased: { key: string; value: string }[]): Evidence {
+  const keys = new Set(erased.map((e) => e.key));
+  const values = new Set(erased.map((e) => e.value));
+  const observations = Object.fromEntries(Object.entries(evidence.item.observations).filter(([, value]) => !values.has(value!.trim().toLowerCase()) && !values.has(value!)));
+  return {
+    ...evidence,
+    item: { ...evidence.item, identifiers: evidence.item.identifiers.filter((i) => !keys.has(i.key)), observations },
+    device: evidence.device && keys.has(identifierKey('DEVICE_ID', evidence.device.id)) ? null : evidence.device,
+  };
+}

@@ -67,8 +67,8 @@ export class RebuiltCustomerView {
 
 @ObjectType({ description: "A customer's connected component rebuilt from the evidence log, and how it compares with what is stored." })
 export class ComponentRebuildView {
-  @Pseudonymous({ namesCustomer: true })
-  @Field(() => ID)
+  @Pseudonymous()
+  @Field(() => ID, { description: 'The customer asked about.' })
   customerId!: string;
 
   @Pseudonymous()
@@ -108,6 +108,7 @@ export class RebuildResolver {
     private readonly types: IdentifierTypes,
   ) {}
 
+  @Pseudonymous()
   @Query(() => ComponentRebuildView, {
     description:
       "Rebuilds a customer's connected component from the evidence log, under the match rules in force or those given, and compares it with what is stored. Changes nothing: with the rules in force it verifies the customers; with others it previews a re-resolution.",

@@ -1,3 +1,4 @@
+import { decodeEvidence, encodeEvidence, withoutIdentifiers } from '../identity/evidence';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database, Tx } from '../infra/neo4j/database';
 import { recordKey } from '../kernel/identifier-type';
@@ -46,6 +47,8 @@ export class ErasureRepository {
       addCounts: 'privacy/erasure-add-counts',
       keys: 'privacy/erasure-keys',
       redactConflicts: 'privacy/redact-conflicts',
+      evidenceNaming: 'privacy/evidence-naming',
+      redactEvidence: 'privacy/redact-evidence',
       deviceLinks: 'privacy/erase-device-links',
       deadLetterPayloads: 'privacy/dead-letter-payloads',
       eraseDeadLetters: 'privacy/erase-dead-letters',
@@ -122,6 +125,20 @@ export class ErasureRepository {
   async redactConflicts(tx: Tx, profileIds: string[], identifiers: { type: string; value: string }[]): Promise<number> {
     const [row] = await tx.rows<{ redacted: number }>(this.q.redactConflicts, { profileIds, identifiers });
     return row?.redacted ?? 0;
+  }
+
+  /** Rewrites the evidence of other customers' items that carried the person's identifiers, without them; see evidence-naming.cypher. */
+  async redactEvidence(tx: Tx, profileIds: string[], identifiers: { key: string; type: string; value: string }[]): Promise<number> {
+    if (identifiers.length === 0) return 0;
+    const needles = [...new Set(identifiers.map((i) => JSON.stringify(i.value).slice(1, -1)))];
+    const rows = await tx.rows<{ key: string; evidence: string }>(this.q.evidenceNaming, {
+      profileIds,
+      identifiers: identifiers.map(({ type, value }) => ({ type, value })),
+      needles,
+    });
+    const rewritten = rows.map((row) => ({ key: row.key, evidence: encodeEvidence(withoutIdentifiers(decodeEvidence(row.evidence), identifiers)) }));
+    if (rewritten.length > 0) await tx.rows(this.q.redactEvidence, { rows: rewritten });
+    return rewritten.length;
   }
 
   async deadLetterPayloads(after: string, limit: number): Promise<DeadLetterPayload[]> {

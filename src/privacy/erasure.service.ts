@@ -154,10 +154,14 @@ export class ErasureService {
         return { result: null, counts: { suppressions: created } };
       });
     }
-    await this.counted(id, async (tx) => ({
-      result: null,
-      counts: { conflictsRedacted: await repository.redactConflicts(tx, profileIds, identifiers.map(({ type, value }) => ({ type, value }))) },
-    }));
+    await this.counted(id, async (tx) => {
+      // Before the conflicts lose the values and links that say whose items claimed the person's identifiers.
+      await repository.redactEvidence(tx, profileIds, identifiers);
+      return {
+        result: null,
+        counts: { conflictsRedacted: await repository.redactConflicts(tx, profileIds, identifiers.map(({ type, value }) => ({ type, value }))) },
+      };
+    });
     await this.eraseDeadLettersMentioning(id, new DeadLetterMatcher(normalizer, keys));
 
     for (const step of BATCH_ORDER) await this.repeat(id, step, profileIds);

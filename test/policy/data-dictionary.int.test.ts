@@ -206,6 +206,7 @@ describe('the data dictionary agrees with enforcement', () => {
       ['dataDictionary', ''],
       ['consentPurposes', ''],
       ['identifierTypes', ''],
+      ['rebuildCustomer', `(id: "${ids.c}")`],
       ['_service', ''],
       ['deadLetters', '(first: 3)'],
       ['auditLog', `(customerId: "${ids.c}")`],

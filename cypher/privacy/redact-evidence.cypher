@@ -1,0 +1,3 @@
+UNWIND $rows AS row
+MATCH (n:Ingestion {key: row.key})
+SET n.evidence = row.evidence
