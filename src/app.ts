@@ -11,6 +11,7 @@ import { createCustomers } from './customers/customers.module';
 import { DATA_MIGRATIONS } from './data-migrations';
 import { createDeadLetters } from './dead-letters/dead-letters.module';
 import { createIdentity } from './identity/identity.module';
+import { createMatching } from './matching/matching.module';
 import type { IdentityRules } from './identity/identity-rules';
 import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';
@@ -66,6 +67,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   registerChangePublishing(writes, changes.publisher);
   const consent = createConsent({ ...infra, writes, purposes: config.consent.purposes });
   const identity = await createIdentity({ ...infra, settings: config.identity, rules, segments: config.segments, consents: consent.repository });
+  const matching = createMatching({ ...infra, settings: config.matching });
   const customers = createCustomers({ ...infra, normalizer: identity.normalizer });
   const audit = createAudit({ ...infra, settings: config.audit, redis });
   const privacy = createPrivacy({
@@ -104,6 +106,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     policy: !withoutPolicyLayer,
     instances: [
       ...identity.resolvers,
+      ...matching.resolvers,
       ...customers.resolvers,
       ...ingestion.resolvers,
       ...deadLetters.resolvers(ingestion.service, ingestion.payloadGuard),
@@ -143,6 +146,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       consentPurposes: consent.purposes,
       erasure: privacy.erasure,
       exports: privacy.exports,
+      matchModels: matching.store,
       segments: { service: segments.service, repository: segments.repository, disclosure: segments.disclosure },
     },
     /**

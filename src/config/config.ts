@@ -8,6 +8,7 @@ import { feed } from './feed';
 import { identity } from './identity';
 import { ingest } from './ingest';
 import { limits } from './limits';
+import { matching } from './matching';
 import { metrics } from './metrics';
 import { neo4j } from './neo4j';
 import { privacy } from './privacy';
@@ -38,6 +39,7 @@ export const configSections = {
   feed,
   privacy,
   identity,
+  matching,
   audit,
   consent,
   retention,

@@ -4,6 +4,7 @@ import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import { recordKey } from '../kernel/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
+import { namesAPerson } from '../matching/match-record';
 import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
 import { addressCountry, itemRegion } from '../identity/item-region';
 import { profileObservations } from './profile-observations';
@@ -57,7 +58,9 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
     if (listed.has(type.name)) continue;
     for (const field of type.fields) if (Object.hasOwn(attributes, field)) ids.add(type.name, optionalText(attributes[field], `attributes.${field}`));
   }
-  const identifiers = ids.requireAny();
+  const observations = profileObservations(attributes, ids);
+  // A record resolves by its own key too: one that names a person needs no identifier (matching can find them).
+  const identifiers = namesAPerson(observations) ? ids.identifiers : ids.requireAny();
 
   const consents: ConsentStatement[] = (raw.consents ?? []).map((consent, index) => {
     const status = String(consent.status).toUpperCase();
@@ -84,7 +87,7 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
       occurredAt: updatedAt,
       identifiers,
       recordKey: key,
-      observations: profileObservations(attributes, ids),
+      observations,
     },
     device: null,
     consents,

@@ -53,3 +53,10 @@ export function matchRecordOf(observations: Observations, identifiers: readonly 
 }
 
 export const isEmptyRecord = (record: MatchRecord) => Object.keys(record).length === 0;
+
+/**
+ * Whether attributes say who a person is (a name or a birth date), not only where (a city): enough to match them
+ * probabilistically, and for a source record to be taken without an identifier.
+ */
+export const namesAPerson = (observations: Observations) =>
+  [observations.firstName, observations.lastName, observations.birthday].some((value) => value !== undefined && value.trim() !== '');

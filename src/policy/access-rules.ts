@@ -128,6 +128,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     consentPurposes: AUTHENTICATED,
     identifierTypes: AUTHENTICATED,
     rebuildCustomer: needsWithoutPurpose('identity:review'),
+    matchModel: AUTHENTICATED,
     exportCustomerData: needsWithoutPurpose('privacy:export'),
     erasureRequest: needsWithoutPurpose('privacy:erase'),
     segments: needs('segments:read'),

@@ -1,3 +1,5 @@
+import { trainModel } from '../../src/matching/train-model';
+import { trainingPopulation } from '../support/people';
 import {
   getNamedType,
   isAbstractType,
@@ -176,6 +178,8 @@ describe('the data dictionary agrees with enforcement', () => {
     url = await app.listen('127.0.0.1', 0);
     schema = app.schema;
     await seed();
+    // A model in force, so that matchModel has fields to read.
+    await app.services.matchModels.save(trainModel(trainingPopulation(), { randomPairs: 10_000 }));
     const { dataDictionary } = await gql(app, '{ dataDictionary { name fields { name readableBy { role mode purposeBound } } } }');
     dictionary = new Map(
       (dataDictionary as { name: string; fields: { name: string; readableBy: Reader[] }[] }[]).flatMap((type) =>
@@ -207,6 +211,7 @@ describe('the data dictionary agrees with enforcement', () => {
       ['consentPurposes', ''],
       ['identifierTypes', ''],
       ['rebuildCustomer', `(id: "${ids.c}")`],
+      ['matchModel', ''],
       ['_service', ''],
       ['deadLetters', '(first: 3)'],
       ['auditLog', `(customerId: "${ids.c}")`],

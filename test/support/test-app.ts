@@ -24,6 +24,9 @@ export async function startTestApp(
     SEGMENT_WINDOW_SCHEDULER: 'false',
     // The API consumes the ingest stream by default: tests that want a worker say so, on a stream of their own.
     INGEST_WORKER_IN_PROCESS: 'false',
+    // Tests share one database, and a model another test trained would match their people by name: matching
+    // tests switch it on.
+    MATCH_MODE: 'OFF',
     ...options.env,
   });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);

@@ -1,0 +1,2 @@
+// Probabilistic matching: versioned models.
+CREATE CONSTRAINT match_model_version IF NOT EXISTS FOR (m:MatchModel) REQUIRE m.version IS UNIQUE;

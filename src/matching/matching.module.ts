@@ -1,0 +1,15 @@
+import type { Config } from '../config/config';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import { CurrentModel } from './current-model';
+import { MatchModelResolver } from './match-model.resolver';
+import { MatchModelStore } from './model-store';
+
+export type MatchingDeps = { db: Database; registry: CypherRegistry; settings: Config['matching'] };
+
+/** Probabilistic matching: the versioned models, the one in force, and what the API shows of it. */
+export function createMatching({ db, registry, settings }: MatchingDeps) {
+  const store = new MatchModelStore(db, registry);
+  const current = new CurrentModel(() => store.latest(), settings.modelRefreshSeconds * 1000);
+  return { store, current, resolvers: [new MatchModelResolver(current)] };
+}
