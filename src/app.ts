@@ -11,7 +11,7 @@ import { createCustomers } from './customers/customers.module';
 import { DATA_MIGRATIONS } from './data-migrations';
 import { createDeadLetters } from './dead-letters/dead-letters.module';
 import { createIdentity } from './identity/identity.module';
-import { createMatching } from './matching/matching.module';
+import { createMatching } from './identity/matching/matching.module';
 import type { IdentityRules } from './identity/identity-rules';
 import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';

@@ -4,7 +4,7 @@ import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import { recordKey } from '../kernel/identifier-type';
 import type { ConsentStatement, WorkUnit } from '../identity/work-unit';
 import { IdentifierCollector } from './identifier-collector';
-import { namesAPerson } from '../matching/match-record';
+import { namesAPerson } from '../identity/matching/match-record';
 import { lenientText, optionalObject, optionalText, requiredText, timestamp } from './payload-fields';
 import { addressCountry, itemRegion } from '../identity/item-region';
 import { profileObservations } from './profile-observations';

@@ -20,7 +20,7 @@ import { attachCatalog, PolicyCatalog } from '../policy/policy-catalog';
 import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { IdentifierTypesResolver } from '../identity/identifier-types.resolver';
 import { RebuildResolver } from '../identity/rebuild.resolver';
-import { MatchModelResolver } from '../matching/match-model.resolver';
+import { MatchModelResolver } from '../identity/matching/match-model.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
 import { attachResolvers, ResolverContainer } from '../shared/resolver-container';
 

@@ -3,7 +3,7 @@ import { population } from '../support/people';
 import { sourceRecord } from '../support/records';
 import { gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 import { ANONYMOUS } from '../../src/auth/principal';
-import { trainModel } from '../../src/matching/train-model';
+import { trainModel } from '../../src/identity/matching/train-model';
 
 const MODEL = `{ matchModel { version trainedAt records pairs prior mergeThreshold reviewThreshold comparisons { name field levels { label m u weight } } } }`;
 

@@ -1,7 +1,7 @@
-import { blockingKeys, compare, COMPARISONS } from '../../src/matching/comparisons';
-import { levelWeight, score, scoreGamma } from '../../src/matching/match-model';
-import { matchRecordOf } from '../../src/matching/match-record';
-import { trainModel } from '../../src/matching/train-model';
+import { blockingKeys, compare, COMPARISONS } from '../../src/identity/matching/comparisons';
+import { levelWeight, score, scoreGamma } from '../../src/identity/matching/match-model';
+import { matchRecordOf } from '../../src/identity/matching/match-record';
+import { trainModel } from '../../src/identity/matching/train-model';
 import { population } from '../support/people';
 
 describe('comparisons', () => {

@@ -1,4 +1,4 @@
-import { trainModel } from '../../src/matching/train-model';
+import { trainModel } from '../../src/identity/matching/train-model';
 import { trainingPopulation } from '../support/people';
 import {
   getNamedType,

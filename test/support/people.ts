@@ -1,4 +1,4 @@
-import { matchRecordOf, type MatchRecord } from '../../src/matching/match-record';
+import { matchRecordOf, type MatchRecord } from '../../src/identity/matching/match-record';
 
 /** A seeded generator of people and of noisy copies of them, like the records two systems keep of one person. */
 export function population(people: number, copies: number, seed = 7) {

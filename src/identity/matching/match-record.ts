@@ -1,5 +1,5 @@
-import type { NormalizedIdentifier } from '../identity/identifier-normalizer';
-import type { Observations } from '../identity/profile-attributes';
+import type { NormalizedIdentifier } from '../identifier-normalizer';
+import type { Observations } from '../profile-attributes';
 
 /** The personal attributes probabilistic matching compares: a person's, not an account's. */
 export const MATCH_FIELDS = ['firstName', 'lastName', 'birthday', 'street', 'city', 'postalCode', 'state', 'phone', 'emailLocal'] as const;

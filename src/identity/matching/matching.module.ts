@@ -1,6 +1,6 @@
-import type { Config } from '../config/config';
-import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database } from '../infra/neo4j/database';
+import type { Config } from '../../config/config';
+import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
+import type { Database } from '../../infra/neo4j/database';
 import { CurrentModel } from './current-model';
 import { MatchModelResolver } from './match-model.resolver';
 import { MatchModelStore } from './model-store';

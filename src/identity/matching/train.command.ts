@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config';
-import { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import { UsageError } from '../infra/services/process-lifecycle';
-import { runCommand } from '../infra/services/run-command';
+import { loadConfig } from '../../config/config';
+import { CypherRegistry } from '../../infra/neo4j/cypher-registry';
+import { UsageError } from '../../infra/services/process-lifecycle';
+import { runCommand } from '../../infra/services/run-command';
 import { DEFAULT_THRESHOLDS, levelWeight, type MatchModel } from './match-model';
 import { MatchModelStore } from './model-store';
 import { trainModel } from './train-model';

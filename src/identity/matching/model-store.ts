@@ -1,6 +1,6 @@
-import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database } from '../infra/neo4j/database';
-import { decodeEvidence } from '../identity/evidence';
+import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
+import type { Database } from '../../infra/neo4j/database';
+import { decodeEvidence } from '../evidence';
 import type { MatchModel } from './match-model';
 import { isEmptyRecord, matchRecordOf, type MatchRecord } from './match-record';
 

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { Aggregated } from '../kernel/classification';
+import { Aggregated } from '../../kernel/classification';
 import type { CurrentModel } from './current-model';
 import { levelWeight } from './match-model';
 
