@@ -11,7 +11,6 @@ import { createCustomers } from './customers/customers.module';
 import { DATA_MIGRATIONS } from './data-migrations';
 import { createDeadLetters } from './dead-letters/dead-letters.module';
 import { createIdentity } from './identity/identity.module';
-import { createMatching } from './identity/matching/matching.module';
 import type { IdentityRules } from './identity/identity-rules';
 import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';
@@ -66,8 +65,14 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   const segments = createSegments({ ...infra, writes, jobs, settings: config.segments, purposes: config.consent.purposes, identifierTypes: config.identity.types.names });
   registerChangePublishing(writes, changes.publisher);
   const consent = createConsent({ ...infra, writes, purposes: config.consent.purposes });
-  const identity = await createIdentity({ ...infra, settings: config.identity, rules, segments: config.segments, consents: consent.repository });
-  const matching = createMatching({ ...infra, settings: config.matching });
+  const identity = await createIdentity({
+    ...infra,
+    settings: config.identity,
+    matchingSettings: config.matching,
+    rules,
+    segments: config.segments,
+    consents: consent.repository,
+  });
   const customers = createCustomers({ ...infra, normalizer: identity.normalizer });
   const audit = createAudit({ ...infra, settings: config.audit, redis });
   const privacy = createPrivacy({
@@ -106,7 +111,6 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     policy: !withoutPolicyLayer,
     instances: [
       ...identity.resolvers,
-      ...matching.resolvers,
       ...customers.resolvers,
       ...ingestion.resolvers,
       ...deadLetters.resolvers(ingestion.service, ingestion.payloadGuard),
@@ -146,7 +150,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       consentPurposes: consent.purposes,
       erasure: privacy.erasure,
       exports: privacy.exports,
-      matchModels: matching.store,
+      matchModels: identity.matchModels,
       segments: { service: segments.service, repository: segments.repository, disclosure: segments.disclosure },
     },
     /**

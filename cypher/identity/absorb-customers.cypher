@@ -1,4 +1,4 @@
-// Merges each absorbed customer into its survivor. Identifiers and source records move (they decide future
+// Merges each absorbed customer into its survivor. Identifiers, source records and match keys move (they decide future
 // resolution); devices, consents, conflicts and merges stay on the original profile for provenance and are
 // read through MERGED_INTO. Earlier merges into the absorbed one are re-pointed, so MERGED_INTO is one hop.
 UNWIND $absorptions AS row
@@ -17,6 +17,11 @@ CALL (x, s) {
   MATCH (record:SourceRecord)-[r:DESCRIBES]->(x)
   CREATE (record)-[moved:DESCRIBES]->(s)
   SET moved = properties(r), moved.originalCustomerId = coalesce(r.originalCustomerId, x.id)
+  DELETE r
+}
+CALL (x, s) {
+  MATCH (k:MatchKey)-[r:BLOCKS]->(x)
+  MERGE (k)-[:BLOCKS]->(s)
   DELETE r
 }
 CALL (x, s) {

@@ -37,5 +37,5 @@ CALL (c, identifierKeys, recordKeys) {
   }
   RETURN collect(key) AS moved
 }
-RETURN c.id AS customerId, c.createdAt.epochMillis AS createdAtMs, c.candidates AS candidates, counts,
+RETURN c.id AS customerId, c.createdAt.epochMillis AS createdAtMs, c.candidates AS candidates, c.matchRecords AS matchRecords, counts,
        identifierKeys + recordKeys AS keys, moved

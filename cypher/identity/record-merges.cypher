@@ -5,4 +5,12 @@ CREATE (m)-[:SURVIVOR]->(s)
 WITH m, row
 UNWIND row.absorbed AS absorbed
 MATCH (x:Customer {id: absorbed.customerId})
-CREATE (m)-[:ABSORBED {viaType: absorbed.viaType, viaValue: absorbed.viaValue, viaRecordKey: absorbed.viaRecordKey}]->(x)
+CREATE (m)-[:ABSORBED {
+  viaType: absorbed.viaType,
+  viaValue: absorbed.viaValue,
+  viaRecordKey: absorbed.viaRecordKey,
+  matchProbability: absorbed.matchProbability,
+  matchWeight: absorbed.matchWeight,
+  matchContributions: absorbed.matchContributions,
+  modelVersion: absorbed.modelVersion
+}]->(x)

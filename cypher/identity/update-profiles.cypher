@@ -5,4 +5,5 @@ MATCH (c:Customer {id: row.customerId})
 SET c += row.golden,
     c.candidates = row.candidates,
     c.goldenSources = row.sources,
+    c.matchRecords = row.matchRecords,
     c.updatedAt = datetime($now)

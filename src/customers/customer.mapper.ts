@@ -5,7 +5,7 @@ import { CauseKindEnum } from '../kernel/cause-kind';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
 import type { ConflictRow, CustomerRow, DeviceRow, IdentifierRow, LinkRow, MergeRow, SourceRecordRow, StoredLineage } from './customer.repository';
 
-import { CustomerStatusEnum, type AttributeLineage, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
+import { CustomerStatusEnum, JoinCauseEnum, type MatchContribution, type AttributeLineage, type Customer, type CustomerDevice, type IdentityConflict, type LinkedIdentifier, type LinkExplanation, type MergeRecord, type SourceRecordType } from './customer.type';
 
 export function toCustomer(row: CustomerRow, askedId: string): Customer {
   return { ...row, status: CustomerStatusEnum[row.status], redirectedFrom: row.id === askedId ? null : askedId };
@@ -52,6 +52,16 @@ export function toMergeRecord(merge: MergeRow, customerId: string): MergeRecord 
     causeKind: CauseKindEnum[merge.causeKind],
     customerId,
     absorbed: merge.absorbed.map((a) => ({
+      joinedBy: a.matchProbability != null ? JoinCauseEnum.PROBABILISTIC : a.viaRecordKey ? JoinCauseEnum.SOURCE_RECORD : JoinCauseEnum.IDENTIFIER,
+      match:
+        a.matchProbability != null
+          ? {
+              probability: a.matchProbability,
+              weight: a.matchWeight ?? 0,
+              modelVersion: a.modelVersion ?? null,
+              contributions: JSON.parse(a.matchContributions ?? '[]') as MatchContribution[],
+            }
+          : null,
       customerId: a.customerId,
       viaIdentifierType: a.viaType && a.viaType,
       viaIdentifierValue: a.viaValue,

@@ -105,7 +105,16 @@ export type MergeRow = {
   causeKind: CauseKind;
   cause: string;
   survivorId: string;
-  absorbed: { customerId: string; viaType: IdentifierType | null; viaValue: string | null; viaRecordKey: string | null }[];
+  absorbed: {
+    customerId: string;
+    viaType: IdentifierType | null;
+    viaValue: string | null;
+    viaRecordKey: string | null;
+    matchProbability: number | null;
+    matchWeight: number | null;
+    matchContributions: string | null;
+    modelVersion: number | null;
+  }[];
 };
 
 /** A Conflict node with both customers it names (each resolved to its survivor), as customers/conflicts returns it. */

@@ -1,6 +1,6 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Aggregated, DataOwner, Pii, Pseudonymous } from '../kernel/classification';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { ConflictReasonEnum } from '../kernel/conflict-reason';
 import { CauseKindEnum } from '../kernel/cause-kind';
@@ -135,8 +135,65 @@ export class SourceRecordType {
   customerId!: string;
 }
 
+export enum JoinCauseEnum {
+  IDENTIFIER = 'IDENTIFIER',
+  SOURCE_RECORD = 'SOURCE_RECORD',
+  PROBABILISTIC = 'PROBABILISTIC',
+}
+registerEnumType(JoinCauseEnum, {
+  name: 'JoinCause',
+  description: 'What tied a merged profile to the survivor.',
+  valuesConfig: {
+    IDENTIFIER: { description: 'An identifier both held (viaIdentifierType, viaIdentifierValue).' },
+    SOURCE_RECORD: { description: 'A source record that described both (viaRecordKey).' },
+    PROBABILISTIC: { description: 'A match score above the merge threshold (match).' },
+  },
+});
+
+@ObjectType({ description: "One comparison's part in a match score." })
+export class MatchContribution {
+  @Pseudonymous()
+  @Field()
+  comparison!: string;
+
+  @Pseudonymous()
+  @Field({ description: 'The level the two records compared at, e.g. exact or Jaro-Winkler >= 0.92.' })
+  level!: string;
+
+  @Pseudonymous()
+  @Field(() => Float, { description: 'Its match weight in bits: positive for one person, negative against.' })
+  weight!: number;
+}
+
+@ObjectType({ description: 'Why a probabilistic match was made: the score and what each compared attribute added to it.' })
+export class MatchExplanation {
+  @Pseudonymous()
+  @Field(() => Float)
+  probability!: number;
+
+  @Pseudonymous()
+  @Field(() => Float, { description: 'Match weight in bits: the prior plus every contribution.' })
+  weight!: number;
+
+  @Pseudonymous()
+  @Field(() => Int, { nullable: true, description: 'The match model version that scored it.' })
+  modelVersion!: number | null;
+
+  @Pseudonymous()
+  @Field(() => [MatchContribution])
+  contributions!: MatchContribution[];
+}
+
 @ObjectType()
 export class AbsorbedCustomer {
+  @Pseudonymous()
+  @Field(() => JoinCauseEnum)
+  joinedBy!: JoinCauseEnum;
+
+  @Pseudonymous()
+  @Field(() => MatchExplanation, { nullable: true, description: 'Set when joinedBy is PROBABILISTIC.' })
+  match!: MatchExplanation | null;
+
   @Pseudonymous()
   @Field(() => ID)
   customerId!: string;

@@ -5,6 +5,7 @@ import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { decodeEvidence } from './evidence';
 import { replayEvidence, type LoggedEvidence, type ReplayedCustomer } from './evidence-replay';
 import type { IdentityRules } from './identity-rules';
+import type { StoredModel } from './matching/model-store';
 import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
 import { decodeCandidates } from './stored-candidates';
 
@@ -46,6 +47,8 @@ export class CustomerRebuild {
     registry: CypherRegistry,
     private readonly rules: IdentityRules,
     private readonly sourcePriority: string[],
+    /** The match model in force, when probabilistic matching is on: the replay matches with it too. */
+    private readonly matchModel?: () => Promise<StoredModel | null>,
   ) {
     this.q = registry.bind({
       links: 'identity/component-links',
@@ -66,7 +69,8 @@ export class CustomerRebuild {
       landedOn: row.landedOn,
       receivedAt: new Date(row.receivedAtMs).toISOString(),
     }));
-    const replay = replayEvidence(logged, rules, this.sourcePriority, () => uuidv7());
+    const model = (await this.matchModel?.()) ?? null;
+    const replay = replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), model && { model: model.model });
     const stored = (await this.db.read<{ id: string; keys: string[]; candidates: string | null; golden: (string | null)[] }>(this.q.customers, {
       ids: profiles,
       attributes: PROFILE_ATTRIBUTES,

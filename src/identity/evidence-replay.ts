@@ -3,7 +3,8 @@ import type { Evidence } from './evidence';
 import { goldenRecord } from './golden-record';
 import type { IdentityRules } from './identity-rules';
 import type { Candidates, GoldenRecord } from './profile-attributes';
-import { planResolution } from './resolution-planner';
+import { planResolution, type PlannerMatching } from './resolution-planner';
+import { withMatch } from './matching/match-keys';
 import type { CustomerSnapshot, PlannedConflict, ResolutionPlan } from './resolution-plan';
 
 /** Evidence as logged: with the time of the batch that applied it and the customer it landed on then. */
@@ -26,6 +27,7 @@ type State = {
   owners: Map<string, string>;
   customers: Map<string, CustomerSnapshot>;
   sharedDevices: Set<string>;
+  matchCandidates: Map<string, string[]>;
   landedOn: Map<string, Set<string>>;
 };
 
@@ -38,9 +40,15 @@ const bump = (customer: CustomerSnapshot, type: IdentifierType, by: number) => {
  * the batch) through the same planner ingestion uses: under the rules in force it rebuilds the customers as stored;
  * under other rules it shows what they would have made of the same items.
  */
-export function replayEvidence(entries: LoggedEvidence[], rules: IdentityRules, sourcePriority: string[], newId: () => string): Replay {
+export function replayEvidence(
+  entries: LoggedEvidence[],
+  rules: IdentityRules,
+  sourcePriority: string[],
+  newId: () => string,
+  matching: PlannerMatching = null,
+): Replay {
   const ordered = [...entries].sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
-  const state: State = { owners: new Map(), customers: new Map(), sharedDevices: new Set(), landedOn: new Map() };
+  const state: State = { owners: new Map(), customers: new Map(), sharedDevices: new Set(), matchCandidates: new Map(), landedOn: new Map() };
   const conflicts: PlannedConflict[] = [];
   let merges = 0;
   for (let start = 0; start < ordered.length; ) {
@@ -48,11 +56,12 @@ export function replayEvidence(entries: LoggedEvidence[], rules: IdentityRules, 
     while (end < ordered.length && ordered[end].receivedAt === ordered[start].receivedAt) end++;
     const batch = ordered.slice(start, end);
     const plan = planResolution(
-      batch.map((e) => e.item),
-      { owners: state.owners, customers: state.customers, sharedDevices: state.sharedDevices },
+      batch.map((e) => (matching ? withMatch(e.item) : e.item)),
+      { owners: state.owners, customers: state.customers, sharedDevices: state.sharedDevices, matchCandidates: state.matchCandidates },
       rules,
       batch[0].receivedAt,
       newId,
+      matching,
     );
     applyPlan(state, plan, batch);
     conflicts.push(...plan.conflicts);
@@ -74,13 +83,16 @@ export function replayEvidence(entries: LoggedEvidence[], rules: IdentityRules, 
 
 /** What writing the plan does to the graph, done to the in-memory state. */
 function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) {
-  const { owners, customers, sharedDevices, landedOn } = state;
-  for (const created of plan.newCustomers) customers.set(created.id, { id: created.id, createdAt: created.createdAt, counts: {}, candidates: {} });
+  const { owners, customers, sharedDevices, matchCandidates, landedOn } = state;
+  for (const created of plan.newCustomers) customers.set(created.id, { id: created.id, createdAt: created.createdAt, counts: {}, candidates: {}, matchRecords: [] });
   for (const { absorbedId, survivorId } of plan.absorptions) {
     const absorbed = customers.get(absorbedId)!;
     const survivor = customers.get(survivorId)!;
     for (const [type, n] of Object.entries(absorbed.counts)) bump(survivor, type, n ?? 0);
     for (const [key, owner] of owners) if (owner === absorbedId) owners.set(key, survivorId);
+    for (const [key, holders] of matchCandidates) {
+      if (holders.includes(absorbedId)) matchCandidates.set(key, [...new Set(holders.map((id) => (id === absorbedId ? survivorId : id)))]);
+    }
     landedOn.set(survivorId, new Set([...(landedOn.get(survivorId) ?? []), ...(landedOn.get(absorbedId) ?? [])]));
     landedOn.delete(absorbedId);
     customers.delete(absorbedId);
@@ -99,5 +111,13 @@ function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) 
     if (entry.item.recordKey) owners.set(entry.item.recordKey, customerId);
     landedOn.set(customerId, (landedOn.get(customerId) ?? new Set()).add(entry.landedOn));
   });
-  for (const profile of plan.profiles) customers.get(profile.customerId)!.candidates = profile.candidates;
+  for (const { key, customerId } of plan.matchKeys) {
+    const holders = matchCandidates.get(key) ?? [];
+    if (!holders.includes(customerId)) matchCandidates.set(key, [...holders, customerId]);
+  }
+  for (const profile of plan.profiles) {
+    const customer = customers.get(profile.customerId)!;
+    customer.candidates = profile.candidates;
+    customer.matchRecords = profile.matchRecords;
+  }
 }

@@ -8,6 +8,7 @@ import { IdentifierTypesResolver } from './identifier-types.resolver';
 import { IdentityRepository } from './identity.repository';
 import { CustomerRebuild } from './customer-rebuild';
 import { RebuildResolver } from './rebuild.resolver';
+import { createMatching } from './matching/matching.module';
 import { ResolutionService } from './resolution.service';
 
 const DAY_MS = 86_400_000;
@@ -20,13 +21,16 @@ export type IdentityDeps = {
   rules?: IdentityRules;
   /** Where behaviour is bucketed and for how long it is kept (the segments settings). */
   segments: Config['segments'];
+  /** Probabilistic matching (MATCH_MODE, MATCH_MODEL_REFRESH_SECONDS). */
+  matchingSettings: Config['matching'];
   consents: ConsentRepository;
   clock?: () => Date;
 };
 
 /** Identity resolution: identifier normalisation, the match rules (versioned in the database) and the resolver. */
-export async function createIdentity({ db, registry, settings, rules, segments, consents, clock }: IdentityDeps) {
+export async function createIdentity({ db, registry, settings, rules, segments, consents, clock, matchingSettings }: IdentityDeps) {
   const repository = new IdentityRepository(registry);
+  const matching = createMatching({ db, registry, settings: matchingSettings });
   const activeRules = rules ?? identityRules(settings.limits, settings.priority, settings.types);
   const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(repository, tx, activeRules, settings));
   const resolution = new ResolutionService(
@@ -37,6 +41,7 @@ export async function createIdentity({ db, registry, settings, rules, segments, 
       ruleVersion,
       sourcePriority: settings.sourcePriority,
       behaviour: { bucketMs: segments.bucketMinutes * 60_000, retentionMs: segments.behaviourRetentionDays * DAY_MS },
+      ...(matchingSettings.mode === 'SYNC' ? { matchModel: () => matching.current.get() } : {}),
     },
     clock,
   );
@@ -44,9 +49,15 @@ export async function createIdentity({ db, registry, settings, rules, segments, 
     normalizer: new IdentifierNormalizer(settings),
     resolution,
     ruleVersion,
+    matchModels: matching.store,
     resolvers: [
+      ...matching.resolvers,
       new IdentifierTypesResolver(settings.types, activeRules),
-      new RebuildResolver(new CustomerRebuild(db, registry, activeRules, settings.sourcePriority), activeRules, settings.types),
+      new RebuildResolver(
+        new CustomerRebuild(db, registry, activeRules, settings.sourcePriority, matchingSettings.mode === 'SYNC' ? () => matching.current.get() : undefined),
+        activeRules,
+        settings.types,
+      ),
     ],
   };
 }

@@ -5,17 +5,25 @@ import { sentTogether } from '../infra/neo4j/sent-together';
 import { identifierKey, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import { decodeCandidates } from './stored-candidates';
 import type { Attachments } from './plan-attachments';
-import type { CustomerSnapshot, ResolutionPlan } from './resolution-plan';
+import type { CustomerSnapshot, ResolutionPlan, Snapshot } from './resolution-plan';
+import type { MatchRecord } from './matching/match-record';
 
 export type OwnerRow = {
   customerId: string;
   createdAtMs: number;
   candidates: string | null;
+  matchRecords: string | null;
   counts: { type: IdentifierType; n: number }[];
   keys: string[];
   /** Keys of this owner that another batch moved before the lock was taken: the snapshot is stale, lock again. */
   moved: string[];
 };
+
+/** A customer holding some of the batch's match keys, as lock-match-candidates.cypher reads it. */
+export type MatchCandidateRow = Omit<OwnerRow, 'moved'>;
+
+/** Match keys more customers than this hold are too common to compare every item with them all. */
+export const MAX_MATCH_BLOCK = 200;
 
 /** The write side of identity resolution: one UNWIND statement per kind of change in a batch. */
 export class IdentityRepository {
@@ -42,6 +50,9 @@ export class IdentityRepository {
       recordIngestions: 'identity/record-ingestions',
       updateProfiles: 'identity/update-profiles',
       ensureRuleSet: 'identity/ensure-rule-set',
+      lockMatchCandidates: 'identity/lock-match-candidates',
+      recordMatchKeys: 'identity/record-match-keys',
+      recordMatchReviews: 'identity/record-match-reviews',
     });
   }
 
@@ -63,6 +74,12 @@ export class IdentityRepository {
     return tx.rows<OwnerRow>(this.q.lockOwners, splitKeys(keys));
   }
 
+  /** The active customers holding the match keys, write-locked. */
+  async lockMatchCandidates(tx: Tx, keys: string[]): Promise<MatchCandidateRow[]> {
+    if (keys.length === 0) return [];
+    return tx.rows<MatchCandidateRow>(this.q.lockMatchCandidates, { keys, maxBlock: MAX_MATCH_BLOCK });
+  }
+
   /** The DEVICE_ID keys among `keys` whose device is shared. */
   async sharedDevices(tx: Tx, keys: string[]): Promise<Set<string>> {
     const ids = keys.filter((key) => key.startsWith(DEVICE_KEY_PREFIX)).map((key) => key.slice(DEVICE_KEY_PREFIX.length));
@@ -75,7 +92,7 @@ export class IdentityRepository {
    * Sends the plan's statements without waiting for each answer: Neo4j runs them in the order sent, and the client
    * waits once, for all, when the returned promise settles (so it can prepare the attachments meanwhile).
    */
-  apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string): Promise<void> {
+  apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string, modelVersion: number | null = null): Promise<void> {
     const sent: Promise<unknown>[] = [];
     const run = (query: string, name: string, rows: unknown[]) => {
       if (rows.length > 0) sent.push(tx.rows(query, { [name]: rows, now, ruleVersion }));
@@ -120,6 +137,10 @@ export class IdentityRepository {
           viaType: a.via?.type ?? null,
           viaValue: a.via?.value ?? null,
           viaRecordKey: a.viaRecordKey,
+          matchProbability: a.match?.probability ?? null,
+          matchWeight: a.match?.weight ?? null,
+          matchContributions: a.match ? JSON.stringify(a.match.contributions) : null,
+          modelVersion: a.match ? modelVersion : null,
         })),
       })),
     );
@@ -137,6 +158,22 @@ export class IdentityRepository {
         limit: conflict.limit,
         causeKind: conflict.causeKind,
         cause: conflict.cause,
+      })),
+    );
+    run(this.q.recordMatchKeys, 'matchKeys', plan.matchKeys);
+    run(
+      this.q.recordMatchReviews,
+      'reviews',
+      plan.reviews.map((r) => ({
+        id: r.id,
+        customerId: r.customerId,
+        candidateId: r.candidateId,
+        probability: r.score.probability,
+        weight: r.score.weight,
+        contributions: JSON.stringify(r.score.contributions),
+        modelVersion,
+        causeKind: r.causeKind,
+        cause: r.cause,
       })),
     );
     return sentTogether(sent);
@@ -201,17 +238,24 @@ function seenRanges(touches: { key: string; occurredAt: string }[]) {
   return [...ranges.values()];
 }
 
-export function snapshotFrom(rows: OwnerRow[], sharedDevices: ReadonlySet<string> = new Set()) {
+export function snapshotFrom(rows: OwnerRow[], sharedDevices: ReadonlySet<string> = new Set(), matchRows: MatchCandidateRow[] = []): Snapshot {
   const owners = new Map<string, string>();
   const customers = new Map<string, CustomerSnapshot>();
+  const matchCandidates = new Map<string, string[]>();
+  const customerOf = (row: MatchCandidateRow): CustomerSnapshot => ({
+    id: row.customerId,
+    createdAt: new Date(row.createdAtMs).toISOString(),
+    counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
+    candidates: decodeCandidates(row.candidates),
+    matchRecords: row.matchRecords ? (JSON.parse(row.matchRecords) as MatchRecord[]) : [],
+  });
   for (const row of rows) {
     for (const key of row.keys) owners.set(key, row.customerId);
-    customers.set(row.customerId, {
-      id: row.customerId,
-      createdAt: new Date(row.createdAtMs).toISOString(),
-      counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
-      candidates: decodeCandidates(row.candidates),
-    });
+    customers.set(row.customerId, customerOf(row));
   }
-  return { owners, customers, sharedDevices };
+  for (const row of matchRows) {
+    if (!customers.has(row.customerId)) customers.set(row.customerId, customerOf(row));
+    for (const key of row.keys) matchCandidates.set(key, [...(matchCandidates.get(key) ?? []), row.customerId]);
+  }
+  return { owners, customers, sharedDevices, matchCandidates };
 }

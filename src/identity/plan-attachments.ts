@@ -41,7 +41,7 @@ export type Attachments = {
   sourceRecords: SourceRecordWrite[];
   devices: DeviceWrite[];
   consents: ConsentWrite[];
-  profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; sources: string }[];
+  profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; sources: string; matchRecords: string | null }[];
   ingestions: IngestionWrite[];
   activities: ActivityWrite[];
 };
@@ -74,13 +74,14 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
         cause: unit.item.cause,
       })),
     ),
-    profiles: plan.profiles.map(({ customerId, candidates }) => {
+    profiles: plan.profiles.map(({ customerId, candidates, matchRecords }) => {
       const golden = goldenRecord(candidates, sourcePriority);
       return {
         customerId,
         golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a) => [a, golden.values[a] ?? null])),
         candidates: encodeCandidates(candidates),
         sources: JSON.stringify(goldenSources(golden.lineage)),
+        matchRecords: matchRecords.length > 0 ? JSON.stringify(matchRecords) : null,
       };
     }),
     ingestions: units.map((unit, i) => ({

@@ -1,6 +1,8 @@
 import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { IdentifierType } from '../kernel/identifier-type';
 import type { Candidates, Observations } from './profile-attributes';
+import type { MatchRecord } from './matching/match-record';
+import type { Score } from './matching/match-model';
 
 import type { CauseKind } from '../kernel/cause-kind';
 import type { ConflictReason } from '../kernel/conflict-reason';
@@ -19,6 +21,8 @@ export type ResolutionItem = {
   /** Source records resolve to the customer they described before, whatever their identifiers say now. */
   recordKey?: string;
   observations: Observations;
+  /** Set when the item names a person and probabilistic matching is on: what it is compared by, and its keys. */
+  match?: { record: MatchRecord; keys: string[] };
 };
 
 /** What the graph holds for the customers a batch touches, read under their write locks. */
@@ -27,6 +31,8 @@ export type CustomerSnapshot = {
   createdAt: string;
   counts: Partial<Record<IdentifierType, number>>;
   candidates: Candidates;
+  /** The match records of items that landed on it (newest last), which a new item is compared with. */
+  matchRecords: MatchRecord[];
 };
 
 export type Snapshot = {
@@ -35,6 +41,8 @@ export type Snapshot = {
   customers: Map<string, CustomerSnapshot>;
   /** DEVICE_ID keys of shared devices: usage only, they link no one. */
   sharedDevices: ReadonlySet<string>;
+  /** Match key -> active customers holding it (read under lock); empty when matching is off. */
+  matchCandidates?: ReadonlyMap<string, readonly string[]>;
 };
 
 export type PlannedConflict = {
@@ -62,12 +70,16 @@ export type PlannedLink = {
 export type PlannedMerge = {
   id: string;
   survivorId: string;
-  absorbed: { customerId: string; via: NormalizedIdentifier | null; viaRecordKey: string | null }[];
+  /** `match`: set when the customer joined on a match score rather than a shared identifier or record. */
+  absorbed: { customerId: string; via: NormalizedIdentifier | null; viaRecordKey: string | null; match: Score | null }[];
   causeKind: CauseKind;
   cause: string;
 };
 
-export type PlannedProfile = { customerId: string; candidates: Candidates };
+export type PlannedProfile = { customerId: string; candidates: Candidates; matchRecords: MatchRecord[] };
+
+/** A pair scored between the review and merge thresholds: a steward decides. */
+export type PlannedReview = { id: string; customerId: string; candidateId: string; score: Score; causeKind: CauseKind; cause: string };
 
 export type PlannedItem = {
   customerId: string;
@@ -97,4 +109,7 @@ export type ResolutionPlan = {
   sharedDevices: { key: string; deviceId: string; customerId: string; occurredAt: string }[];
   /** Active customers whose candidates changed, with their new candidates. */
   profiles: PlannedProfile[];
+  /** Match keys of the items that named a person, on the customer each ended on. */
+  matchKeys: { key: string; customerId: string }[];
+  reviews: PlannedReview[];
 };

@@ -5,6 +5,9 @@ import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
+import { score, type MatchModel, type Score } from './matching/match-model';
+import { keepMatchRecords } from './matching/match-keys';
+import type { MatchRecord } from './matching/match-record';
 import type {
   CustomerSnapshot,
   PlannedConflict,
@@ -17,6 +20,9 @@ import type {
 
 type Counts = Partial<Record<IdentifierType, number>>;
 type Customer = CustomerSnapshot & { candidatesChanged: boolean };
+
+/** Probabilistic matching as the planner applies it: the model in force. Null: deterministic only. */
+export type PlannerMatching = { model: MatchModel } | null;
 
 const add = (a: Counts, b: Counts): Counts => {
   const sum: Counts = { ...a };
@@ -34,6 +40,7 @@ export function planResolution(
   rules: IdentityRules,
   now: string,
   newId: () => string,
+  matching: PlannerMatching = null,
 ): ResolutionPlan {
   const customers = new Map<string, Customer>(
     [...snapshot.customers.values()].map((c) => [c.id, { ...c, candidatesChanged: false }]),
@@ -60,7 +67,11 @@ export function planResolution(
     return null;
   };
 
+  /** Match key -> customers holding it: the snapshot's, then this batch's items as they land. */
+  const blocked = new Map<string, Set<string>>([...(snapshot.matchCandidates ?? new Map())].map(([key, ids]) => [key, new Set(ids)]));
   const plan: Omit<ResolutionPlan, 'finalCustomerOf' | 'profiles'> = {
+    matchKeys: [],
+    reviews: [],
     items: [],
     newCustomers: [],
     links: [],
@@ -73,7 +84,7 @@ export function planResolution(
 
   for (const item of items) {
     const group: string[] = [];
-    const via = new Map<string, { identifier: NormalizedIdentifier | null; recordKey: string | null }>();
+    const via = new Map<string, { identifier: NormalizedIdentifier | null; recordKey: string | null; match: Score | null }>();
     let counts: Counts = {};
     const fresh: NormalizedIdentifier[] = [];
     /** Known identifiers this item resolved through; a refused one was not seen on this customer's behalf. */
@@ -85,7 +96,7 @@ export function planResolution(
       const owner = survivorOf(recordOwner);
       group.push(owner);
       counts = { ...customers.get(owner)!.counts };
-      via.set(owner, { identifier: null, recordKey: item.recordKey! });
+      via.set(owner, { identifier: null, recordKey: item.recordKey!, match: null });
     }
 
     // While devices can be shared, a device is decided last: whether it is shared depends on who the item is.
@@ -134,7 +145,7 @@ export function planResolution(
         }
         group.push(owner);
         counts = add(counts, customers.get(owner)!.counts);
-        via.set(owner, { identifier, recordKey: null });
+        via.set(owner, { identifier, recordKey: null, match: null });
         seen.push(identifier);
       } else {
         if (breach(counts, { [identifier.type]: 1 })) {
@@ -154,10 +165,51 @@ export function planResolution(
       }
     }
 
+    // Probabilistic matching: customers sharing a match key with the item, best score first. Above the merge
+    // threshold they join the item's customer unless merge protection refuses the join; between the thresholds a
+    // steward decides.
+    const matched: { customerId: string; score: Score }[] = [];
+    const toReview: { customerId: string; score: Score }[] = [];
+    if (matching && item.match) {
+      const { model } = matching;
+      const candidates = new Set<string>();
+      for (const key of item.match.keys) for (const id of blocked.get(key) ?? []) candidates.add(survivorOf(id));
+      const scored = [...candidates]
+        .filter((id) => !group.includes(id))
+        .map((id) => ({ customerId: id, score: bestScore(model, item.match!.record, customers.get(id)!.matchRecords) }))
+        .filter((c): c is { customerId: string; score: Score } => c.score !== null)
+        .sort((a, b) => b.score.weight - a.score.weight || (a.customerId < b.customerId ? -1 : 1));
+      for (const candidate of scored) {
+        if (candidate.score.probability >= model.thresholds.merge) {
+          const other = customers.get(candidate.customerId)!;
+          if (breach(counts, other.counts)) continue;
+          matched.push(candidate);
+          counts = add(counts, other.counts);
+        } else if (candidate.score.probability >= model.thresholds.review) {
+          toReview.push(candidate);
+        }
+      }
+    }
+
     let customer: Customer;
     let outcome: ResolutionPlan['items'][number]['outcome'];
+    if (matched.length > 0) {
+      // A join on a score is always a merge, with the score as its cause: the item's profile (its own new one when
+      // no identifier placed it) is merged with those it matched.
+      if (group.length === 0) {
+        const own: Customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false };
+        customers.set(own.id, own);
+        plan.newCustomers.push({ id: own.id, createdAt: now });
+        group.push(own.id);
+        via.set(own.id, { identifier: null, recordKey: null, match: matched[0].score });
+      }
+      for (const m of matched) {
+        group.push(m.customerId);
+        via.set(m.customerId, { identifier: null, recordKey: null, match: m.score });
+      }
+    }
     if (group.length === 0) {
-      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, candidatesChanged: false };
+      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false };
       customers.set(customer.id, customer);
       plan.newCustomers.push({ id: customer.id, createdAt: now });
       outcome = 'CREATED';
@@ -175,6 +227,7 @@ export function planResolution(
           customerId: c.id,
           via: via.get(c.id)?.identifier ?? null,
           viaRecordKey: via.get(c.id)?.recordKey ?? null,
+          match: via.get(c.id)?.match ?? null,
         })),
         causeKind: item.causeKind,
         cause: item.cause,
@@ -184,6 +237,7 @@ export function planResolution(
         mergedInto.set(other.id, customer.id);
         customer.counts = add(customer.counts, other.counts);
         customer.candidates = combine([customer.candidates, other.candidates]);
+        customer.matchRecords = keepMatchRecords(customer.matchRecords, other.matchRecords);
         customer.candidatesChanged = true;
       }
       outcome = 'MERGED';
@@ -208,6 +262,18 @@ export function planResolution(
       customer.candidates = observe(customer.candidates, item.observations, item.source, item.occurredAt, item.cause);
       customer.candidatesChanged = true;
     }
+    if (item.match) {
+      customer.matchRecords = keepMatchRecords(customer.matchRecords, [item.match.record]);
+      customer.candidatesChanged = true;
+      for (const key of item.match.keys) {
+        const holders = blocked.get(key) ?? new Set<string>();
+        blocked.set(key, holders.add(customer.id));
+        plan.matchKeys.push({ key, customerId: customer.id });
+      }
+    }
+    for (const review of toReview) {
+      plan.reviews.push({ id: newId(), customerId: customer.id, candidateId: review.customerId, score: review.score, causeKind: item.causeKind, cause: item.cause });
+    }
     const conflicts = itemConflicts.map((conflict) => ({ ...conflict, customerId: customer.id }));
     plan.conflicts.push(...conflicts);
     const newDeviceUse = identifiers.some((identifier) => identifier.type === 'DEVICE_ID' && !seen.includes(identifier));
@@ -219,12 +285,29 @@ export function planResolution(
   const finalCustomerOf = survivorOf;
   for (const link of plan.links) link.customerId = finalCustomerOf(link.customerId);
   for (const shared of plan.sharedDevices) shared.customerId = finalCustomerOf(shared.customerId);
+  for (const key of plan.matchKeys) key.customerId = finalCustomerOf(key.customerId);
+  for (const review of plan.reviews) {
+    review.customerId = finalCustomerOf(review.customerId);
+    review.candidateId = finalCustomerOf(review.candidateId);
+  }
+  // A pair a later item of the batch merged is no longer a question.
+  plan.reviews = plan.reviews.filter((review) => review.customerId !== review.candidateId);
   for (const conflict of plan.conflicts) {
     conflict.customerId = finalCustomerOf(conflict.customerId);
     if (conflict.otherCustomerId) conflict.otherCustomerId = finalCustomerOf(conflict.otherCustomerId);
   }
   const profiles = [...customers.values()]
     .filter((c) => c.candidatesChanged && !mergedInto.has(c.id))
-    .map((c) => ({ customerId: c.id, candidates: c.candidates as Candidates }));
+    .map((c) => ({ customerId: c.id, candidates: c.candidates as Candidates, matchRecords: c.matchRecords }));
   return { ...plan, finalCustomerOf, profiles };
+}
+
+/** The item's best score against any of the customer's match records; null when it has none. */
+function bestScore(model: MatchModel, record: MatchRecord, records: readonly MatchRecord[]): Score | null {
+  let best: Score | null = null;
+  for (const other of records) {
+    const result = score(model, record, other);
+    if (best === null || result.weight > best.weight) best = result;
+  }
+  return best;
 }

@@ -6,11 +6,12 @@ import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
 import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { NormalizerOptions } from './identifier-normalizer';
-import { IdentityRepository, snapshotFrom } from './identity.repository';
+import { IdentityRepository, snapshotFrom, type OwnerRow } from './identity.repository';
+import { withMatch } from './matching/match-keys';
+import type { StoredModel } from './matching/model-store';
 import type { IdentityRules } from './identity-rules';
 import { planAttachments, type Attachments } from './plan-attachments';
 import { planResolution } from './resolution-planner';
-import type { Snapshot } from './resolution-plan';
 import type { ResolutionPlan } from './resolution-plan';
 import type { UnitResult, WorkUnit } from './work-unit';
 import { touchesOfResolution } from './resolution-touches';
@@ -47,6 +48,8 @@ export type ResolutionOptions = {
   sourcePriority: string[];
   /** Behaviour facts: the bucket of TRACK counts, and how long buckets are kept. */
   behaviour: { bucketMs: number; retentionMs: number };
+  /** The match model in force when probabilistic matching is on (MATCH_MODE=SYNC); absent: deterministic only. */
+  matchModel?: () => Promise<StoredModel | null>;
 };
 
 /**
@@ -97,19 +100,23 @@ export class ResolutionService {
 
     const results = new Map<WorkUnit, UnitResult>();
     if (fresh.length > 0) {
-      const items = fresh.map((unit) => unit.item);
+      const stored = (await this.options.matchModel?.()) ?? null;
+      const items = fresh.map((unit) => (stored ? withMatch(unit.item) : unit.item));
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
-      const snapshot = await this.lockedSnapshot(tx, keys);
+      const locked = await this.lockedSnapshot(tx, keys);
+      // Candidates by match key are locked after the owners: a merge on a score changes them as much as one on a key.
+      const matchKeys = [...new Set(items.flatMap((item) => item.match?.keys ?? []))];
+      const snapshot = snapshotFrom(locked.owners, locked.shared, await this.repository.lockMatchCandidates(tx, matchKeys));
       // The batch's time is read once its locks are held: a batch that touched the same customers has committed by
       // then, so batch times order conflicting batches as they were applied, which is the order evidence replays in.
       const now = this.clock().toISOString();
-      const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7());
+      const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7(), stored && { model: stored.model });
       // Every statement from here on is sent without waiting for the one before (Neo4j runs them in order), so the
       // attachments are prepared while Neo4j applies the plan. Consent is read under the batch's locks, before and
       // after the writes, so the difference is this batch's alone.
       const watched = consentWatch(fresh, plan);
       const consentBefore = this.consents.current(tx, watched);
-      const applied = this.repository.apply(tx, plan, this.options.ruleVersion, now);
+      const applied = this.repository.apply(tx, plan, this.options.ruleVersion, now, stored?.version ?? null);
       const { bucketMs, retentionMs } = this.options.behaviour;
       let attachments: Attachments;
       try {
@@ -153,7 +160,7 @@ export class ResolutionService {
    * records alike are CREATEd) collides on the unique constraint if another batch got there first, and the
    * transaction is retried.
    */
-  private async lockedSnapshot(tx: Tx, keys: string[]): Promise<Snapshot> {
+  private async lockedSnapshot(tx: Tx, keys: string[]): Promise<{ owners: OwnerRow[]; shared: Set<string> }> {
     for (let round = 0; round < MAX_LOCK_ROUNDS; round++) {
       // Shared devices are read after the locks, in the same round trip. A device became shared under the lock of
       // the customer that held it, which a batch seeing it owned locks too: once that batch holds the lock, the
@@ -162,7 +169,7 @@ export class ResolutionService {
       const shared = this.repository.sharedDevices(tx, keys);
       await sentTogether([locking, shared]);
       const owners = await locking;
-      if (owners.every((owner) => owner.moved.length === 0)) return snapshotFrom(owners, await shared);
+      if (owners.every((owner) => owner.moved.length === 0)) return { owners, shared: await shared };
     }
     throw new RetryableConflict(`Owners of ${keys.length} keys kept changing after ${MAX_LOCK_ROUNDS} lock rounds`);
   }

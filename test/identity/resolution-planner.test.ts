@@ -18,7 +18,7 @@ const snapshot = (customers: { id: string; createdAt: string; keys: ReturnType<t
   customers: new Map(
     customers.map((c) => [
       c.id,
-      { id: c.id, createdAt: c.createdAt, candidates: {}, counts: Object.fromEntries(c.keys.map((k) => [k.type, 1])) },
+      { id: c.id, createdAt: c.createdAt, candidates: {}, matchRecords: [], counts: Object.fromEntries(c.keys.map((k) => [k.type, 1])) },
     ]),
   ),
 });

@@ -187,6 +187,7 @@ export class Masker {
               return this.text(v);
             }
           });
+          set('matchRecords', (v) => this.json(v, (records) => (records as Record<string, string>[]).map((r) => this.matchRecord(r))));
           // Dumps of databases older than the compact-lineage migration hold each golden value's reference here too.
           set('attributeLineage', (v) => this.json(v, (l) => (l as { ref: string }[]).map((x) => ({ ...x, ref: this.ref(x.ref) }))));
           break;
@@ -212,6 +213,11 @@ export class Masker {
           set('lastCause', (v) => this.ref(v));
           break;
         }
+        case 'MatchKey':
+          // A hash of real attributes (a birth date, a street): re-hashed under the key, it blocks nothing real.
+          set('key', (v) => this.hex('match-key', v, 22));
+          break;
+        case 'MatchCandidate':
         case 'Merge':
         case 'Consent':
           set('cause', (v) => this.ref(v));
@@ -234,6 +240,14 @@ export class Masker {
       }
     }
     return { ...node, properties: p };
+  }
+
+  /** A profile's match record (see identity/matching/match-record.ts), each value masked like the attribute it comes from. */
+  matchRecord(record: Record<string, string>): Record<string, string> {
+    const as: Record<string, string> = { firstName: 'firstName', lastName: 'lastName', birthday: 'birthday', street: 'street', postalCode: 'postalCode', phone: 'phone' };
+    return Object.fromEntries(
+      Object.entries(record).map(([field, value]) => [field, field === 'emailLocal' ? this.text(value) : as[field] ? this.attribute(as[field], value) : value]),
+    );
   }
 
   /** The evidence log's entry with every value masked as it is where it was applied, so a masked copy still rebuilds. */
