@@ -11,6 +11,7 @@ const BENCHES: Record<string, { script: string; args: string[] }> = {
   read: { script: 'read.bench.js', args: ['--roles', 'service,analyst'] },
   policy: { script: 'policy.bench.js', args: [] },
   audience: { script: 'audience.bench.js', args: [] },
+  match: { script: 'match.bench.js', args: [] },
 };
 
 function runBench(name: string, file: string): Promise<number> {

@@ -55,7 +55,8 @@ export function passes(result: TargetResult): boolean {
 }
 
 const goalText = (goal: Goal) => ('atLeast' in goal ? `>= ${goal.atLeast}` : `<= ${goal.atMost}`);
-const figure = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(Math.abs(n) >= 10 ? 1 : 2));
+/** Fractions (an F1, a ratio below one) keep four decimals: 0.9973 and 0.9985 must not both read 1.00. */
+const figure = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(Math.abs(n) >= 10 ? 1 : Math.abs(n) >= 1 ? 2 : 4));
 
 /** One table: every target, its runs, median, worst, and PASS or FAIL on the worst. */
 export function targetTable(results: TargetResult[]): string {

@@ -153,6 +153,15 @@ describe('the data dictionary agrees with enforcement', () => {
     await app.services.ingestion.upsertSourceRecords([
       { source: 'crm', externalId: `${u}-crm`, updatedAt: '2026-01-01T00:00:00Z', attributes: { jobTitle: 'x' }, identifiers: [{ type: 'USER_ID', value: `${u}-c` }] },
     ]);
+    const [twin] = await app.services.ingestion.upsertSourceRecords([
+      {
+        source: 'shop',
+        externalId: `${u}-twin`,
+        updatedAt: '2026-01-01T00:00:00Z',
+        attributes: { firstName: 'Clara', lastName: 'Dict', birthday: '1990-05-17', street: 'Hauptstr. 1', city: `${u}-city`, postalCode: '10115' },
+      },
+    ]);
+    if (twin.outcome !== 'MERGED' || twin.customerId !== ids.c) throw new Error(`the twin record did not merge into c on its score: ${JSON.stringify(twin)}`);
     const [letter] = await ingest([{ messageId: `${u}-dl`, type: 'NOPE', userId: `${u}-c` }]);
     ids.letter = letter.deadLetterId!;
     const segment = await gql(app, `mutation($d: JSON!) { createSegment(name: "${u}-consenting", definition: $d) { id } }`, { d: { consent: PURPOSE } });
@@ -173,13 +182,20 @@ describe('the data dictionary agrees with enforcement', () => {
 
   beforeAll(async () => {
     app = await startTestApp({
-      env: { GRAPHQL_MAX_DEPTH: '40', GRAPHQL_MAX_COST: '100000000', GRAPHQL_MAX_TOKENS: '100000', GRAPHQL_MAX_ALIASES: '100', RATE_LIMIT_POINTS: '100000' },
+      env: {
+        GRAPHQL_MAX_DEPTH: '40',
+        GRAPHQL_MAX_COST: '100000000',
+        GRAPHQL_MAX_TOKENS: '100000',
+        GRAPHQL_MAX_ALIASES: '100',
+        RATE_LIMIT_POINTS: '100000',
+        MATCH_MODE: 'SYNC',
+      },
     });
     url = await app.listen('127.0.0.1', 0);
     schema = app.schema;
-    await seed();
-    // A model in force, so that matchModel has fields to read.
+    // A model in force: matchModel has fields to read, and a record about c without identifiers merges on a score.
     await app.services.matchModels.save(trainModel(trainingPopulation(), { randomPairs: 10_000 }));
+    await seed();
     const { dataDictionary } = await gql(app, '{ dataDictionary { name fields { name readableBy { role mode purposeBound } } } }');
     dictionary = new Map(
       (dataDictionary as { name: string; fields: { name: string; readableBy: Reader[] }[] }[]).flatMap((type) =>

@@ -9,7 +9,7 @@ export type MatchingDeps = { db: Database; registry: CypherRegistry; settings: C
 
 /** Probabilistic matching: the versioned models, the one in force, and what the API shows of it. */
 export function createMatching({ db, registry, settings }: MatchingDeps) {
-  const store = new MatchModelStore(db, registry);
-  const current = new CurrentModel(() => store.latest(), settings.modelRefreshSeconds * 1000);
+  const current: CurrentModel = new CurrentModel(() => store.latest(), settings.modelRefreshSeconds * 1000);
+  const store = new MatchModelStore(db, registry, () => current.invalidate());
   return { store, current, resolvers: [new MatchModelResolver(current)] };
 }

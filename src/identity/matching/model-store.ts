@@ -15,12 +15,15 @@ export class MatchModelStore {
   constructor(
     private readonly db: Database,
     registry: CypherRegistry,
+    /** Told of each save: this process's cached model is then stale. */
+    private readonly saved: () => void = () => {},
   ) {
     this.q = registry.bind({ save: 'matching/save-model', latest: 'matching/latest-model', evidence: 'matching/training-evidence' });
   }
 
   async save(model: MatchModel): Promise<number> {
     const [{ version }] = await this.db.write((tx) => tx.rows<{ version: number }>(this.q.save, { document: JSON.stringify(model), trainedAt: model.trainedAt }));
+    this.saved();
     return version;
   }
 
