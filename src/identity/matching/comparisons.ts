@@ -58,6 +58,21 @@ export const COMPARISONS: readonly Comparison[] = [
 export type Gamma = (number | null)[];
 
 export function compare(a: MatchRecord, b: MatchRecord, comparisons: readonly Comparison[] = COMPARISONS): Gamma {
+  const straight = levels(a, b, comparisons);
+  // Given name and surname swapped (a form filled in the wrong order): compared crosswise when that agrees better.
+  const first = comparisons.findIndex((c) => c.field === 'firstName');
+  const last = comparisons.findIndex((c) => c.field === 'lastName');
+  if (first === -1 || last === -1 || straight[first] === null || straight[last] === null || straight[first]! + straight[last]! === 0) return straight;
+  const crossedFirst = comparisons[first].level(a.lastName!, b.firstName!);
+  const crossedLast = comparisons[last].level(a.firstName!, b.lastName!);
+  if (crossedFirst + crossedLast >= straight[first]! + straight[last]!) return straight;
+  const crossed = [...straight];
+  crossed[first] = crossedFirst;
+  crossed[last] = crossedLast;
+  return crossed;
+}
+
+function levels(a: MatchRecord, b: MatchRecord, comparisons: readonly Comparison[]): Gamma {
   return comparisons.map((c) => {
     const x = a[c.field];
     const y = b[c.field];
@@ -67,6 +82,9 @@ export function compare(a: MatchRecord, b: MatchRecord, comparisons: readonly Co
 
 /** A blocking rule: records sharing its key are candidates for one person; `fields` are those the key is made of. */
 export type BlockingRule = Readonly<{ name: string; fields: readonly MatchField[]; key(record: MatchRecord): string | null }>;
+
+/** The leading number of a street address (12 in "12 lindenallee"), if it has one. */
+const houseNumber = (street: string | undefined) => (street ? /^(\d+)\b/.exec(street)?.[1] : undefined);
 
 const both = (a: string | undefined, b: string | undefined, join: (a: string, b: string) => string) => (a && b ? join(a, b) : null);
 
@@ -84,6 +102,8 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
   { name: 'first-city', fields: ['firstName', 'city'], key: (r) => both(r.firstName, r.city, (f, c) => `${phonetic(f)}|${c}`) },
   { name: 'place', fields: ['city', 'postalCode'], key: (r) => both(r.city, r.postalCode, (c, p) => `${c}|${p}`) },
   { name: 'street', fields: ['street'], key: (r) => r.street ?? null },
+  // The house number and postcode: an address with its street name misspelt.
+  { name: 'house-postcode', fields: ['street', 'postalCode'], key: (r) => both(houseNumber(r.street), r.postalCode, (n, p) => `${n}|${p}`) },
   { name: 'phone', fields: ['phone'], key: (r) => r.phone ?? null },
   { name: 'email', fields: ['emailLocal'], key: (r) => r.emailLocal ?? null },
 ];
