@@ -119,9 +119,22 @@ async function measure(task: Task, dir: string): Promise<Figures & { predicted: 
     });
     await store.save(model);
 
+    const registry = new CypherRegistry();
+    const statements = new Map<string, { calls: number; ms: number }>();
+    const stopListening = stack.db.onQuery((query, elapsedMs) => {
+      const name = registry.nameOf(query) ?? 'other';
+      const s = statements.get(name) ?? { calls: 0, ms: 0 };
+      s.calls++;
+      s.ms += elapsedMs;
+      statements.set(name, s);
+    });
     const started = process.hrtime.bigint();
     await ingestAll((i) => `febrl-${sides[i]}`, `${task}: matched pass`);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    stopListening();
+    // Where the matched pass's time went: client-side time of each statement (statements sent together overlap).
+    const top = [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8);
+    process.stderr.write(`${task}: ${seconds.toFixed(1)} s; statements by client time: ${top.map(([n, s]) => `${n} ${s.ms.toFixed(0)} ms/${s.calls}`).join(', ')}\n`);
 
     const keys = rows.map((_, i) => recordKey(`febrl-${sides[i]}`, String(i)));
     const found = await stack.db.read<{ key: string; customerId: string }>(new CypherRegistry().get('bench/record-customers'), { keys });

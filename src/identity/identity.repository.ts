@@ -19,8 +19,10 @@ export type OwnerRow = {
   moved: string[];
 };
 
-/** A customer holding some of the batch's match keys, as lock-match-candidates.cypher reads it. */
+/** A customer holding some of the batch's match keys, locked, with the keys it holds among the batch's. */
 export type MatchCandidateRow = Omit<OwnerRow, 'moved'>;
+/** The same, as read before locking, to score: find-match-candidates.cypher. */
+export type FoundCandidate = { customerId: string; matchRecords: string | null; keys: string[] };
 
 /** Match keys more customers than this hold are too common to compare every item with them all. */
 export const MAX_MATCH_BLOCK = 200;
@@ -50,6 +52,7 @@ export class IdentityRepository {
       recordIngestions: 'identity/record-ingestions',
       updateProfiles: 'identity/update-profiles',
       ensureRuleSet: 'identity/ensure-rule-set',
+      findMatchCandidates: 'identity/find-match-candidates',
       lockMatchCandidates: 'identity/lock-match-candidates',
       recordMatchKeys: 'identity/record-match-keys',
       recordMatchReviews: 'identity/record-match-reviews',
@@ -74,10 +77,18 @@ export class IdentityRepository {
     return tx.rows<OwnerRow>(this.q.lockOwners, splitKeys(keys));
   }
 
-  /** The active customers holding the match keys, write-locked. */
-  async lockMatchCandidates(tx: Tx, keys: string[]): Promise<MatchCandidateRow[]> {
+  /** The active customers holding the match keys, unlocked: what to score. */
+  async findMatchCandidates(tx: Tx, keys: string[]): Promise<FoundCandidate[]> {
     if (keys.length === 0) return [];
-    return tx.rows<MatchCandidateRow>(this.q.lockMatchCandidates, { keys, maxBlock: MAX_MATCH_BLOCK });
+    return tx.rows<FoundCandidate>(this.q.findMatchCandidates, { keys, maxBlock: MAX_MATCH_BLOCK });
+  }
+
+  /** The found candidates worth locking, write-locked and read again; `keys` as found. */
+  async lockMatchCandidates(tx: Tx, found: FoundCandidate[]): Promise<MatchCandidateRow[]> {
+    if (found.length === 0) return [];
+    const keysOf = new Map(found.map((f) => [f.customerId, f.keys]));
+    const rows = await tx.rows<Omit<MatchCandidateRow, 'keys'>>(this.q.lockMatchCandidates, { ids: [...keysOf.keys()] });
+    return rows.map((row) => ({ ...row, keys: keysOf.get(row.customerId)! }));
   }
 
   /** The DEVICE_ID keys among `keys` whose device is shared. */

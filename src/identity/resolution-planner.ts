@@ -6,7 +6,7 @@ import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
 import { score, type MatchModel, type Score } from './matching/match-model';
-import { keepMatchRecords } from './matching/match-keys';
+import { keepMatchRecords, matchKeysOf } from './matching/match-keys';
 import type { MatchRecord } from './matching/match-record';
 import type {
   CustomerSnapshot,
@@ -263,10 +263,13 @@ export function planResolution(
       customer.candidatesChanged = true;
     }
     if (item.match) {
+      // Keys the customer holds already (from its earlier records, or earlier in this batch) are not written again.
+      const held = new Set(customer.matchRecords.flatMap(matchKeysOf));
       customer.matchRecords = keepMatchRecords(customer.matchRecords, [item.match.record]);
       customer.candidatesChanged = true;
       for (const key of item.match.keys) {
         const holders = blocked.get(key) ?? new Set<string>();
+        if (holders.has(customer.id) || held.has(key)) continue;
         blocked.set(key, holders.add(customer.id));
         plan.matchKeys.push({ key, customerId: customer.id });
       }
@@ -286,6 +289,8 @@ export function planResolution(
   for (const link of plan.links) link.customerId = finalCustomerOf(link.customerId);
   for (const shared of plan.sharedDevices) shared.customerId = finalCustomerOf(shared.customerId);
   for (const key of plan.matchKeys) key.customerId = finalCustomerOf(key.customerId);
+  // Merged within the batch, two customers may have brought the survivor one key twice.
+  plan.matchKeys = [...new Map(plan.matchKeys.map((k) => [`${k.key} ${k.customerId}`, k])).values()];
   for (const review of plan.reviews) {
     review.customerId = finalCustomerOf(review.customerId);
     review.candidateId = finalCustomerOf(review.candidateId);

@@ -7,7 +7,7 @@ import { sentTogether } from '../infra/neo4j/sent-together';
 import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { NormalizerOptions } from './identifier-normalizer';
 import { IdentityRepository, snapshotFrom, type OwnerRow } from './identity.repository';
-import { withMatch } from './matching/match-keys';
+import { withMatch, worthLocking } from './matching/match-keys';
 import type { StoredModel } from './matching/model-store';
 import type { IdentityRules } from './identity-rules';
 import { planAttachments, type Attachments } from './plan-attachments';
@@ -104,9 +104,12 @@ export class ResolutionService {
       const items = fresh.map((unit) => (stored ? withMatch(unit.item) : unit.item));
       const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
       const locked = await this.lockedSnapshot(tx, keys);
-      // Candidates by match key are locked after the owners: a merge on a score changes them as much as one on a key.
+      // Candidates by match key are scored first and only those worth it locked (after the owners): a merge on a
+      // score changes them as much as one on a key.
       const matchKeys = [...new Set(items.flatMap((item) => item.match?.keys ?? []))];
-      const snapshot = snapshotFrom(locked.owners, locked.shared, await this.repository.lockMatchCandidates(tx, matchKeys));
+      const found = stored ? await this.repository.findMatchCandidates(tx, matchKeys) : [];
+      const matchRows = stored ? await this.repository.lockMatchCandidates(tx, worthLocking(items, found, stored.model)) : [];
+      const snapshot = snapshotFrom(locked.owners, locked.shared, matchRows);
       // The batch's time is read once its locks are held: a batch that touched the same customers has committed by
       // then, so batch times order conflicting batches as they were applied, which is the order evidence replays in.
       const now = this.clock().toISOString();

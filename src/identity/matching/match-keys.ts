@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { blockingKeys } from './comparisons';
 import type { ResolutionItem } from '../resolution-plan';
+import { score, type MatchModel } from './match-model';
 import { matchRecordOf, namesAPerson, type MatchRecord } from './match-record';
 
 /**
@@ -29,4 +30,31 @@ export function withMatch(item: ResolutionItem): ResolutionItem {
   if (!namesAPerson(item.observations)) return item;
   const record = matchRecordOf(item.observations, item.identifiers);
   return { ...item, match: { record, keys: matchKeysOf(record) } };
+}
+
+/**
+ * The found customers some item of the batch scores at least `review` against: only those are locked and read in
+ * full. The planner scores again under the lock; a customer below review for every item could only be left alone.
+ */
+export function worthLocking<C extends { customerId: string; matchRecords: string | null; keys: string[] }>(
+  items: readonly ResolutionItem[],
+  found: readonly C[],
+  model: MatchModel,
+): C[] {
+  const byKey = new Map<string, C[]>();
+  for (const candidate of found) for (const key of candidate.keys) byKey.set(key, [...(byKey.get(key) ?? []), candidate]);
+  const records = new Map(found.map((c) => [c.customerId, c.matchRecords ? (JSON.parse(c.matchRecords) as MatchRecord[]) : []]));
+  const worth = new Set<string>();
+  for (const item of items) {
+    if (!item.match) continue;
+    const seen = new Set<string>();
+    for (const key of item.match.keys) {
+      for (const candidate of byKey.get(key) ?? []) {
+        if (seen.has(candidate.customerId) || worth.has(candidate.customerId)) continue;
+        seen.add(candidate.customerId);
+        if (records.get(candidate.customerId)!.some((r) => score(model, item.match!.record, r).probability >= model.thresholds.review)) worth.add(candidate.customerId);
+      }
+    }
+  }
+  return found.filter((c) => worth.has(c.customerId));
 }
