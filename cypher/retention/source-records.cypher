@@ -1,7 +1,14 @@
 // Source records not received (in any version) since the cutoff. The golden record and its lineage stay: they
-// are the customer's profile, derived when the record came in; the lineage keeps naming the record's key.
+// are the customer's profile, derived when the record came in; the lineage keeps naming the record's key. The
+// evidence its versions left goes: their idempotency records stay, marked, so a rebuild says it is not exact.
 MATCH (r:SourceRecord)
 WHERE r.receivedAt < datetime($cutoff)
 WITH r LIMIT toInteger($batch)
+CALL (r) {
+  MATCH (n:Ingestion)
+  WHERE n.key STARTS WITH r.key + '@' AND n.evidence IS NOT NULL
+  REMOVE n.evidence
+  SET n.evidenceRemovedAt = datetime()
+}
 DETACH DELETE r
 RETURN count(*) AS removed

@@ -119,6 +119,11 @@ describe('retention', () => {
     // The old record is gone; the profile it fed keeps its golden attributes.
     expect(await profile(crm.customerId)).toMatchObject({ firstName: 'Olga', sourceRecords: [] });
     expect(await profile(freshCrm.customerId)).toMatchObject({ sourceRecords: [{ externalId: `${u}-new` }] });
+    // So is the evidence its versions left; a rebuild of the profile says it is no longer exact.
+    const left = await app.db.read<{ n: number }>('MATCH (n:Ingestion {customerId: $id}) WHERE n.evidence CONTAINS $v RETURN count(n) AS n', { id: crm.customerId, v: 'Olga' });
+    expect(left).toEqual([{ n: 0 }]);
+    const { rebuildCustomer } = await gql(app, 'query($id: ID!) { rebuildCustomer(id: $id) { identical unloggedItems } }', { id: crm.customerId });
+    expect(rebuildCustomer).toEqual({ identical: false, unloggedItems: 1 });
     const { deadLetters } = await gql(app, `query($source: String) { deadLetters(first: 10, source: $source) { edges { node { messageId } } } }`, { source: u });
     expect(deadLetters.edges.map((e: { node: { messageId: string } }) => e.node.messageId)).toEqual([`${u}-bad-new`]);
   });
