@@ -15,4 +15,6 @@ CALL (c) {
 }
 WITH DISTINCT other
 WHERE NOT other.id IN $ids
+// Enough to tell the component is too large, never a whole shared-device hub.
+WITH other LIMIT toInteger($limit)
 RETURN collect(other.id) AS ids

@@ -1,16 +1,15 @@
-// Pairs scored between the review and merge thresholds: open candidates for a steward, with the score explained.
+// Pairs scored between the review and merge thresholds (or refused a merge by merge protection): one open candidate
+// per pair for a steward, with the latest score explained.
 UNWIND $reviews AS row
 MATCH (a:Customer {id: row.customerId}), (b:Customer {id: row.candidateId})
-CREATE (m:MatchCandidate {
-  id: row.id,
-  status: 'OPEN',
-  probability: row.probability,
-  weight: row.weight,
-  contributions: row.contributions,
-  modelVersion: row.modelVersion,
-  causeKind: row.causeKind,
-  cause: row.cause,
-  createdAt: datetime($now)
-})
-CREATE (m)-[:CANDIDATE]->(a)
-CREATE (m)-[:CANDIDATE]->(b)
+MERGE (m:MatchCandidate {pair: row.pair})
+ON CREATE SET m.id = row.id, m.status = 'OPEN', m.createdAt = datetime($now)
+SET m.probability = row.probability,
+    m.weight = row.weight,
+    m.contributions = row.contributions,
+    m.modelVersion = row.modelVersion,
+    m.causeKind = row.causeKind,
+    m.cause = row.cause,
+    m.updatedAt = datetime($now)
+MERGE (m)-[:CANDIDATE]->(a)
+MERGE (m)-[:CANDIDATE]->(b)

@@ -1,5 +1,6 @@
 // Last: until here the profiles are what every earlier step, and a resumed run, finds the person's data by. Their
-// match keys (hashes of their attributes) and review candidates go with them when no one else holds them.
+// match keys (hashes of their attributes) go with them unless someone else holds them too, and so do the review
+// candidates that name them.
 MATCH (c:Customer)
 WHERE c.id IN $profileIds
 WITH c LIMIT toInteger($limit)
@@ -9,7 +10,7 @@ CALL (c) {
 }
 CALL (c) {
   MATCH (c)<-[:BLOCKS]-(k:MatchKey)
-  WHERE COUNT { (k)-[:BLOCKS]->() } = 1
+  WHERE NOT EXISTS { (k)-[:BLOCKS]->(other:Customer) WHERE other <> c }
   DETACH DELETE k
 }
 DETACH DELETE c

@@ -5,8 +5,11 @@ MATCH (r:SourceRecord)
 WHERE r.receivedAt < datetime($cutoff)
 WITH r LIMIT toInteger($batch)
 CALL (r) {
+  // A version's key is the record's key, '@' and its time; the pattern keeps record `a` from taking `a@b.com`'s.
   MATCH (n:Ingestion)
-  WHERE n.key STARTS WITH r.key + '@' AND n.evidence IS NOT NULL
+  USING INDEX n:Ingestion(key)
+  WHERE n.key STARTS WITH r.key + '@' AND substring(n.key, size(r.key) + 1) =~ '\\d{4}-\\d{2}-\\d{2}T[^@]*'
+    AND n.evidence IS NOT NULL
   REMOVE n.evidence
   SET n.evidenceRemovedAt = datetime()
 }

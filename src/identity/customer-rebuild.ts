@@ -104,7 +104,7 @@ export class CustomerRebuild {
     const known = new Set([customerId]);
     let frontier = [customerId];
     while (frontier.length > 0) {
-      const [{ ids }] = await this.db.read<{ ids: string[] }>(this.q.links, { ids: frontier });
+      const [{ ids }] = await this.db.read<{ ids: string[] }>(this.q.links, { ids: frontier, limit: MAX_COMPONENT_PROFILES + 1 });
       frontier = ids.filter((id) => !known.has(id));
       for (const id of frontier) known.add(id);
       if (known.size > MAX_COMPONENT_PROFILES) {

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import type { ConsentRepository } from '../consent/consent.repository';
 import type { Database } from '../infra/neo4j/database';
+import type { Logger } from '../observability/logger';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { IdentifierNormalizer } from './identifier-normalizer';
 import { identityRules, type IdentityRules } from './identity-rules';
@@ -15,6 +16,7 @@ const DAY_MS = 86_400_000;
 
 export type IdentityDeps = {
   db: Database;
+  logger: Logger;
   registry: CypherRegistry;
   settings: Config['identity'];
   /** Overrides the configured match rules (tests switch merge protection off). */
@@ -28,9 +30,9 @@ export type IdentityDeps = {
 };
 
 /** Identity resolution: identifier normalisation, the match rules (versioned in the database) and the resolver. */
-export async function createIdentity({ db, registry, settings, rules, segments, consents, clock, matchingSettings }: IdentityDeps) {
+export async function createIdentity({ db, registry, logger, settings, rules, segments, consents, clock, matchingSettings }: IdentityDeps) {
   const repository = new IdentityRepository(registry);
-  const matching = createMatching({ db, registry, settings: matchingSettings });
+  const matching = createMatching({ db, registry, settings: matchingSettings, logger });
   const activeRules = rules ?? identityRules(settings.limits, settings.priority, settings.types);
   const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(repository, tx, activeRules, settings));
   const resolution = new ResolutionService(

@@ -177,6 +177,7 @@ export class IdentityRepository {
       'reviews',
       plan.reviews.map((r) => ({
         id: r.id,
+        pair: [r.customerId, r.candidateId].sort().join(' '),
         customerId: r.customerId,
         candidateId: r.candidateId,
         probability: r.score.probability,

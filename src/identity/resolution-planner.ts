@@ -6,7 +6,7 @@ import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
 import { score, type MatchModel, type Score } from './matching/match-model';
-import { keepMatchRecords, matchKeysOf } from './matching/match-keys';
+import { keepMatchRecords } from './matching/match-keys';
 import type { MatchRecord } from './matching/match-record';
 import type {
   CustomerSnapshot,
@@ -174,6 +174,9 @@ export function planResolution(
       const { model } = matching;
       const candidates = new Set<string>();
       for (const key of item.match.keys) for (const id of blocked.get(key) ?? []) candidates.add(survivorOf(id));
+      // A customer this item was just refused (a merge-protection conflict, a device found shared) is another
+      // person by the rules: a score may send the pair to review, never merge it.
+      const refused = new Set(itemConflicts.flatMap((c) => (c.otherCustomerId ? [survivorOf(c.otherCustomerId)] : [])));
       const scored = [...candidates]
         .filter((id) => !group.includes(id))
         .map((id) => ({ customerId: id, score: bestScore(model, item.match!.record, customers.get(id)!.matchRecords) }))
@@ -182,7 +185,11 @@ export function planResolution(
       for (const candidate of scored) {
         if (candidate.score.probability >= model.thresholds.merge) {
           const other = customers.get(candidate.customerId)!;
-          if (breach(counts, other.counts)) continue;
+          // Merge protection wins over a score: the pair goes to a steward instead.
+          if (refused.has(candidate.customerId) || breach(counts, other.counts)) {
+            toReview.push(candidate);
+            continue;
+          }
           matched.push(candidate);
           counts = add(counts, other.counts);
         } else if (candidate.score.probability >= model.thresholds.review) {
@@ -262,14 +269,13 @@ export function planResolution(
       customer.candidates = observe(customer.candidates, item.observations, item.source, item.occurredAt, item.cause);
       customer.candidatesChanged = true;
     }
-    if (item.match) {
-      // Keys the customer holds already (from its earlier records, or earlier in this batch) are not written again.
-      const held = new Set(customer.matchRecords.flatMap(matchKeysOf));
+    if (matching && item.match) {
       customer.matchRecords = keepMatchRecords(customer.matchRecords, [item.match.record]);
       customer.candidatesChanged = true;
       for (const key of item.match.keys) {
         const holders = blocked.get(key) ?? new Set<string>();
-        if (holders.has(customer.id) || held.has(key)) continue;
+        // Known to hold it already (read with the candidates, or written earlier in this batch): not written again.
+        if ([...holders].some((id) => survivorOf(id) === customer.id)) continue;
         blocked.set(key, holders.add(customer.id));
         plan.matchKeys.push({ key, customerId: customer.id });
       }

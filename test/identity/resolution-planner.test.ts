@@ -2,6 +2,10 @@ import { identifierKey, type IdentifierType } from '../../src/kernel/identifier-
 import { identityRules } from '../../src/identity/identity-rules';
 import type { ResolutionItem, Snapshot } from '../../src/identity/resolution-plan';
 import { planResolution } from '../../src/identity/resolution-planner';
+import { COMPARISONS } from '../../src/identity/matching/comparisons';
+import { matchKeysOf } from '../../src/identity/matching/match-keys';
+import type { MatchModel } from '../../src/identity/matching/match-model';
+import { matchRecordOf } from '../../src/identity/matching/match-record';
 
 const id = (type: IdentifierType, value: string) => ({ type, value, key: identifierKey(type, value) });
 const item = (cause: string, ...identifiers: ReturnType<typeof id>[]): ResolutionItem => ({
@@ -158,6 +162,65 @@ describe('planResolution', () => {
       );
       expect(plan.sharedDevices).toEqual([]);
       expect(plan.conflicts).toMatchObject([{ reason: 'MERGE_BLOCKED' }]);
+    });
+  });
+
+  describe('probabilistic matching', () => {
+    /** A model that trusts agreement: exact levels weigh about +10 bits, differences -3. */
+    const model: MatchModel = {
+      trainedAt: now,
+      records: 100,
+      pairs: 100,
+      randomPairs: 100,
+      iterations: 1,
+      prior: 1e-4,
+      comparisons: COMPARISONS.map((c) => ({
+        name: c.name,
+        field: c.field,
+        levels: c.levels.map((label, l) => (l === 0 ? { label, m: 0.9, u: 0.001 } : l === c.levels.length - 1 ? { label, m: 0.05, u: 0.4 } : { label, m: 0.05 / (c.levels.length - 2), u: 0.1 })),
+      })),
+      thresholds: { merge: 0.99, review: 0.5 },
+    };
+    const ada = matchRecordOf({ firstName: 'Ada', lastName: 'Lovelace', birthday: '1815-12-10', street: '12 St James Square', postalCode: 'SW1Y 4JH' });
+    const withMatch = (base: ResolutionItem, record = ada): ResolutionItem => ({ ...base, match: { record, keys: matchKeysOf(record) } });
+    const holding = (customerId: string, keys: ReturnType<typeof id>[]) => {
+      const base = snapshot([{ id: customerId, createdAt: '2025-01-01T00:00:00.000Z', keys }]);
+      base.customers.get(customerId)!.matchRecords = [ada];
+      return { ...base, matchCandidates: new Map(matchKeysOf(ada).map((key) => [key, [customerId]])) };
+    };
+
+    it('merges a new record into the customer its attributes match, the score as the cause', () => {
+      const plan = planResolution([withMatch(item('r1'))], holding('ada', [id('USER_ID', 'ada')]), rules, now, sequence(), { model });
+      expect(plan.items[0]).toMatchObject({ customerId: 'ada', outcome: 'MERGED' });
+      expect(plan.merges).toEqual([
+        expect.objectContaining({ survivorId: 'ada', absorbed: [expect.objectContaining({ customerId: 'new-001', match: expect.objectContaining({ probability: expect.any(Number) }) })] }),
+      ]);
+      expect(plan.merges[0].absorbed[0].match!.probability).toBeGreaterThanOrEqual(0.99);
+      expect(plan.reviews).toEqual([]);
+    });
+
+    it('never merges on a score with a customer merge protection just refused: the pair goes to review', () => {
+      const shared = id('EMAIL', 'ada@x.test');
+      const plan = planResolution(
+        [withMatch(item('r1', id('USER_ID', 'other-ada'), shared))],
+        holding('ada', [id('USER_ID', 'ada'), shared]),
+        rules,
+        now,
+        sequence(),
+        { model },
+      );
+      expect(plan.items[0]).toMatchObject({ outcome: 'CREATED' });
+      expect(plan.merges).toEqual([]);
+      expect(plan.conflicts).toMatchObject([{ reason: 'MERGE_BLOCKED', otherCustomerId: 'ada' }]);
+      expect(plan.reviews).toMatchObject([{ customerId: plan.items[0].customerId, candidateId: 'ada' }]);
+    });
+
+    it('matches nothing without a model, and writes the keys of a record that names a person', () => {
+      const plan = planResolution([withMatch(item('r1'))], holding('ada', [id('USER_ID', 'ada')]), rules, now, sequence());
+      expect(plan.items[0].outcome).toBe('CREATED');
+      expect(plan.matchKeys).toEqual([]);
+      const matched = planResolution([withMatch(item('r1'))], snapshot([]), rules, now, sequence(), { model });
+      expect(matched.matchKeys.map((k) => k.key).sort()).toEqual(matchKeysOf(ada).sort());
     });
   });
 });

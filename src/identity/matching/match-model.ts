@@ -46,3 +46,11 @@ export function scoreGamma(model: MatchModel, gamma: Gamma): Score {
 
 export const score = (model: MatchModel, a: MatchRecord, b: MatchRecord, comparisons: readonly Comparison[] = COMPARISONS) =>
   scoreGamma(model, compare(a, b, comparisons));
+
+/**
+ * Whether a stored model was trained with these comparisons and levels: the model's parameters are read by
+ * position, so one from another version of the comparisons would score wrongly.
+ */
+export const fitsComparisons = (model: MatchModel, comparisons: readonly Comparison[] = COMPARISONS) =>
+  model.comparisons.length === comparisons.length &&
+  model.comparisons.every((c, k) => c.field === comparisons[k].field && c.levels.map((l) => l.label).join('\n') === comparisons[k].levels.join('\n'));
