@@ -41,6 +41,20 @@ CALL (window) {
     WITH DISTINCT m
     DETACH DELETE m
   }
+  // Review candidates naming them, and match keys (hashes of their attributes) no one else holds.
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (p)<-[:CANDIDATE]-(m:MatchCandidate)
+    WITH DISTINCT m
+    DETACH DELETE m
+  }
+  CALL (profiles) {
+    UNWIND profiles AS p
+    MATCH (p)<-[:BLOCKS]-(k:MatchKey)
+    WITH DISTINCT k, [x IN profiles | x.id] AS ids
+    WHERE NOT EXISTS { (k)-[:BLOCKS]->(other:Customer) WHERE NOT other.id IN ids }
+    DETACH DELETE k
+  }
   // A device used by someone else stays, with that usage only.
   CALL (profiles) {
     UNWIND profiles AS p
