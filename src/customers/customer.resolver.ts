@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { requireKnownType } from '../identity/known-identifier-type';
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
 import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
@@ -67,7 +68,7 @@ export class CustomerResolver {
     @Arg('filter', () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
   ): Promise<Connection<Customer>> {
     const size = pageSize(first);
-    if (filter?.hasIdentifierType) this.knownType(filter.hasIdentifierType, 'filter.hasIdentifierType');
+    if (filter?.hasIdentifierType) requireKnownType(this.normalizer.types, filter.hasIdentifierType, 'filter.hasIdentifierType');
     const rows = await this.repository.page({
       limit: size + 1,
       after: decodeCursor(after, 1)?.[0] ?? null,
@@ -99,7 +100,7 @@ export class CustomerResolver {
     @Ctx() { loaders, principal }: CustomerRequest,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Customer | null> {
-    this.knownType(type, 'type');
+    requireKnownType(this.normalizer.types, type, 'type');
     const normalized = this.normalizer.normalize(type, value);
     if (!normalized.ok) {
       throw new BadUserInputError(`value is not a usable ${type} (${normalized.dropped.reason.toLowerCase()})`, {
@@ -173,14 +174,5 @@ export class CustomerResolver {
       conflicts.map(async (c) => (await admittedId(context, c.customerId)) !== null && (c.otherCustomerId === null || (await admittedId(context, c.otherCustomerId)) !== null)),
     );
     return conflicts.filter((_, i) => sides[i]);
-  }
-
-  /** Types are configuration: a name the schema accepts may still be unknown to this deployment. */
-  private knownType(type: IdentifierType, argument: string): void {
-    if (this.normalizer.types.has(type)) return;
-    throw new BadUserInputError(`${type} is not an identifier type of this deployment (identifierTypes lists them: ${this.normalizer.types.names.join(', ')})`, {
-      argument,
-      reason: 'UNKNOWN_IDENTIFIER_TYPE',
-    });
   }
 }

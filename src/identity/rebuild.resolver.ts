@@ -5,6 +5,7 @@ import type { IdentifierTypes } from '../kernel/identifier-types';
 import { BadUserInputError } from '../shared/errors';
 import type { ComponentRebuild, CustomerRebuild, RebuiltCustomer } from './customer-rebuild';
 import type { IdentityRules } from './identity-rules';
+import { requireKnownType } from './known-identifier-type';
 
 @InputType({ description: 'Merge protection for one identifier type: most distinct values one customer may hold.' })
 export class IdentifierLimitInput {
@@ -124,12 +125,7 @@ export class RebuildResolver {
     if (!input) return this.rules;
     const limits = { ...this.rules.limits };
     for (const { type, limit } of input.limits ?? []) {
-      if (!this.types.has(type)) {
-        throw new BadUserInputError(`${type} is not an identifier type of this deployment (identifierTypes lists them: ${this.types.names.join(', ')})`, {
-          argument: 'rules.limits',
-          reason: 'UNKNOWN_IDENTIFIER_TYPE',
-        });
-      }
+      requireKnownType(this.types, type, 'rules.limits');
       if (!Number.isInteger(limit) || limit < 1) throw new BadUserInputError(`the limit of ${type} must be at least 1, not ${limit}`, { argument: 'rules.limits' });
       limits[type] = limit;
     }

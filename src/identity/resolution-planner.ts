@@ -5,9 +5,8 @@ import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
-import { score, type MatchModel, type Score } from './matching/match-model';
+import { bestScore, type MatchModel, type Score } from './matching/match-model';
 import { keepMatchRecords } from './matching/match-keys';
-import type { MatchRecord } from './matching/match-record';
 import type {
   CustomerSnapshot,
   PlannedConflict,
@@ -311,14 +310,4 @@ export function planResolution(
     .filter((c) => c.candidatesChanged && !mergedInto.has(c.id))
     .map((c) => ({ customerId: c.id, candidates: c.candidates as Candidates, matchRecords: c.matchRecords }));
   return { ...plan, finalCustomerOf, profiles };
-}
-
-/** The item's best score against any of the customer's match records; null when it has none. */
-function bestScore(model: MatchModel, record: MatchRecord, records: readonly MatchRecord[]): Score | null {
-  let best: Score | null = null;
-  for (const other of records) {
-    const result = score(model, record, other);
-    if (best === null || result.weight > best.weight) best = result;
-  }
-  return best;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { blockingKeys } from './comparisons';
 import type { ResolutionItem } from '../resolution-plan';
-import { score, type MatchModel } from './match-model';
+import { bestScore, type MatchModel } from './match-model';
 import { matchRecordOf, namesAPerson, type MatchRecord } from './match-record';
 
 /**
@@ -52,7 +52,8 @@ export function worthLocking<C extends { customerId: string; matchRecords: strin
       for (const candidate of byKey.get(key) ?? []) {
         if (seen.has(candidate.customerId) || worth.has(candidate.customerId)) continue;
         seen.add(candidate.customerId);
-        if (records.get(candidate.customerId)!.some((r) => score(model, item.match!.record, r).probability >= model.thresholds.review)) worth.add(candidate.customerId);
+        const best = bestScore(model, item.match.record, records.get(candidate.customerId)!);
+        if (best !== null && best.probability >= model.thresholds.review) worth.add(candidate.customerId);
       }
     }
   }

@@ -47,6 +47,16 @@ export function scoreGamma(model: MatchModel, gamma: Gamma): Score {
 export const score = (model: MatchModel, a: MatchRecord, b: MatchRecord, comparisons: readonly Comparison[] = COMPARISONS) =>
   scoreGamma(model, compare(a, b, comparisons));
 
+/** A record's best score against any of a customer's match records; null when it has none. */
+export function bestScore(model: MatchModel, record: MatchRecord, records: readonly MatchRecord[]): Score | null {
+  let best: Score | null = null;
+  for (const other of records) {
+    const result = score(model, record, other);
+    if (best === null || result.weight > best.weight) best = result;
+  }
+  return best;
+}
+
 /**
  * Whether a stored model was trained with these comparisons and levels: the model's parameters are read by
  * position, so one from another version of the comparisons would score wrongly.
