@@ -29,6 +29,7 @@ import { createContext, type RequestScope } from './server/context';
 import { createHttpServer } from './server/http-server';
 import { OperationRateLimiter } from './server/rate-limiter';
 import { createStreaming } from './streaming/streaming.module';
+import { createStewardship } from './stewardship/stewardship.module';
 import { UnitOfWork } from './writes/unit-of-work';
 
 export type AppOptions = {
@@ -97,6 +98,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     suppressions: privacy.suppressionFilter,
     purposes: consent.purposes,
   });
+  const stewardship = createStewardship({ ...infra, writes, resolution: identity.resolution });
   const retention = createRetention({ ...infra, writes, settings: config.retention, anonymousTypes: config.identity.types.anonymousTypes, jobs });
   const streaming = createStreaming({ ...infra, config, redis, ingestion: ingestion.service, batchLimit: ingestion.batchLimit, payloadGuard: ingestion.payloadGuard });
   const auth = createAuth(config.auth);
@@ -119,6 +121,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       ...consent.resolvers,
       ...privacy.resolvers,
       ...segments.resolvers,
+      ...stewardship.resolvers,
       new DataDictionaryResolver(),
     ],
   });
@@ -151,6 +154,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       erasure: privacy.erasure,
       exports: privacy.exports,
       matchModels: identity.matchModels,
+      stewardship: stewardship.decisions,
       segments: { service: segments.service, repository: segments.repository, disclosure: segments.disclosure },
     },
     /**

@@ -14,4 +14,5 @@ CALL (c) {
   WITH i.type AS type, count(i) AS n
   RETURN collect({type: type, n: n}) AS counts
 }
-RETURN c.id AS customerId, c.createdAt.epochMillis AS createdAtMs, c.candidates AS candidates, c.matchRecords AS matchRecords, counts
+RETURN c.id AS customerId, c.createdAt.epochMillis AS createdAtMs, c.candidates AS candidates, c.matchRecords AS matchRecords, counts,
+       coalesce(c.apart, []) AS apart

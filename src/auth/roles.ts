@@ -14,7 +14,8 @@ export const SCOPES = [
   'audit:read', // auditLog
   'segments:read',
   'segments:write',
-  'identity:review', // rebuildCustomer: the evidence log replayed, under the rules in force or others
+  'identity:review', // rebuildCustomer, matchCandidates, stewardDecisions: the evidence log replayed, the review queue
+  'identity:decide', // mergeCustomers, keepCustomersApart, resolveMatchCandidate: a steward's decisions (each recorded)
   'schema:read', // _service { sdl }: what a federation gateway composes (production hides the schema otherwise)
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -36,6 +37,7 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly Scope[]>> = {
     'audit:read',
     'segments:read',
     'identity:review',
+    'identity:decide',
   ],
   analyst: ['customers:read', 'pii:masked', 'segments:read'],
   marketer: ['customers:read', 'pii:masked', 'segments:read', 'segments:write'],

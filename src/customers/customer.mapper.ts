@@ -52,7 +52,14 @@ export function toMergeRecord(merge: MergeRow, customerId: string): MergeRecord 
     causeKind: CauseKindEnum[merge.causeKind],
     customerId,
     absorbed: merge.absorbed.map((a) => ({
-      joinedBy: a.matchProbability != null ? JoinCauseEnum.PROBABILISTIC : a.viaRecordKey ? JoinCauseEnum.SOURCE_RECORD : JoinCauseEnum.IDENTIFIER,
+      joinedBy:
+        a.matchProbability != null
+          ? JoinCauseEnum.PROBABILISTIC
+          : a.viaRecordKey
+            ? JoinCauseEnum.SOURCE_RECORD
+            : merge.causeKind === 'DECISION'
+              ? JoinCauseEnum.DECISION
+              : JoinCauseEnum.IDENTIFIER,
       match:
         a.matchProbability != null
           ? {

@@ -139,6 +139,7 @@ export enum JoinCauseEnum {
   IDENTIFIER = 'IDENTIFIER',
   SOURCE_RECORD = 'SOURCE_RECORD',
   PROBABILISTIC = 'PROBABILISTIC',
+  DECISION = 'DECISION',
 }
 registerEnumType(JoinCauseEnum, {
   name: 'JoinCause',
@@ -147,6 +148,7 @@ registerEnumType(JoinCauseEnum, {
     IDENTIFIER: { description: 'An identifier both held (viaIdentifierType, viaIdentifierValue).' },
     SOURCE_RECORD: { description: 'A source record that described both (viaRecordKey).' },
     PROBABILISTIC: { description: 'A match score above the merge threshold (match).' },
+    DECISION: { description: "A steward's decision (mergeCustomers, or a review candidate merged): the merge's cause is the decision id (stewardDecisions)." },
   },
 });
 

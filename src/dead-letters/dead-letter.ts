@@ -1,10 +1,10 @@
-import type { CauseKind } from '../kernel/cause-kind';
+import type { IngestedKind } from '../kernel/cause-kind';
 
 export type DeadLetterStatus = 'OPEN' | 'RESOLVED';
 
 export type DeadLetter = {
   id: string;
-  kind: CauseKind;
+  kind: IngestedKind;
   messageId: string | null;
   source: string | null;
   code: string;

@@ -1,4 +1,4 @@
-import type { IdentifierType } from '../kernel/identifier-type';
+import { PROFILE_KEY_PREFIX, profileKey, type IdentifierType } from '../kernel/identifier-type';
 import type { Evidence } from './evidence';
 import { goldenRecord } from './golden-record';
 import type { IdentityRules } from './identity-rules';
@@ -54,7 +54,9 @@ export function replayEvidence(
   for (let start = 0; start < ordered.length; ) {
     let end = start;
     while (end < ordered.length && ordered[end].receivedAt === ordered[start].receivedAt) end++;
-    const batch = ordered.slice(start, end);
+    // A decision naming a profile no logged item landed on (its evidence removed, or older than the log) cannot be
+    // placed: it is left out, as its profiles are.
+    const batch = ordered.slice(start, end).filter((e) => !e.item.decision || e.item.decision.customerIds.every((id) => state.owners.has(profileKey(id))));
     const plan = planResolution(
       batch.map((e) => (matching ? withMatch(e.item) : e.item)),
       { owners: state.owners, customers: state.customers, sharedDevices: state.sharedDevices, matchCandidates: state.matchCandidates },
@@ -69,7 +71,7 @@ export function replayEvidence(
     start = end;
   }
   const keysOf = new Map<string, string[]>();
-  for (const [key, owner] of state.owners) keysOf.set(owner, [...(keysOf.get(owner) ?? []), key]);
+  for (const [key, owner] of state.owners) if (!key.startsWith(PROFILE_KEY_PREFIX)) keysOf.set(owner, [...(keysOf.get(owner) ?? []), key]);
   const customers = [...state.customers.values()].map((c) => ({
     id: c.id,
     createdAt: c.createdAt,
@@ -84,11 +86,12 @@ export function replayEvidence(
 /** What writing the plan does to the graph, done to the in-memory state. */
 function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) {
   const { owners, customers, sharedDevices, matchCandidates, landedOn } = state;
-  for (const created of plan.newCustomers) customers.set(created.id, { id: created.id, createdAt: created.createdAt, counts: {}, candidates: {}, matchRecords: [] });
+  for (const created of plan.newCustomers) customers.set(created.id, { id: created.id, createdAt: created.createdAt, counts: {}, candidates: {}, matchRecords: [], apart: [] });
   for (const { absorbedId, survivorId } of plan.absorptions) {
     const absorbed = customers.get(absorbedId)!;
     const survivor = customers.get(survivorId)!;
     for (const [type, n] of Object.entries(absorbed.counts)) bump(survivor, type, n ?? 0);
+    survivor.apart = [...new Set([...(survivor.apart ?? []), ...(absorbed.apart ?? [])])];
     for (const [key, owner] of owners) if (owner === absorbedId) owners.set(key, survivorId);
     for (const [key, holders] of matchCandidates) {
       if (holders.includes(absorbedId)) matchCandidates.set(key, [...new Set(holders.map((id) => (id === absorbedId ? survivorId : id)))]);
@@ -101,6 +104,11 @@ function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) 
     owners.set(link.identifier.key, link.customerId);
     bump(customers.get(link.customerId)!, link.identifier.type, 1);
   }
+  for (const kept of plan.keptApart) {
+    const [a, b] = [customers.get(kept.customerId)!, customers.get(kept.otherCustomerId)!];
+    a.apart = [...(a.apart ?? []), `${kept.id}:0`];
+    b.apart = [...(b.apart ?? []), `${kept.id}:1`];
+  }
   for (const shared of plan.sharedDevices) {
     owners.delete(shared.key);
     sharedDevices.add(shared.key);
@@ -109,6 +117,8 @@ function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) 
   batch.forEach((entry, i) => {
     const customerId = plan.finalCustomerOf(plan.items[i].customerId);
     if (entry.item.recordKey) owners.set(entry.item.recordKey, customerId);
+    // The stored profile stands for the customer its first items made, as decisions naming it meant.
+    if (!owners.has(profileKey(entry.landedOn))) owners.set(profileKey(entry.landedOn), customerId);
     landedOn.set(customerId, (landedOn.get(customerId) ?? new Set()).add(entry.landedOn));
   });
   for (const { key, customerId } of plan.matchKeys) {

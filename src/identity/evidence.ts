@@ -2,7 +2,7 @@ import { identifierKey, type IdentifierType } from '../kernel/identifier-type';
 import type { CauseKind } from '../kernel/cause-kind';
 import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { Observations } from './profile-attributes';
-import type { ResolutionItem } from './resolution-plan';
+import type { ResolutionItem, StewardDecision } from './resolution-plan';
 import type { ConsentStatement, WorkUnit } from './work-unit';
 
 /**
@@ -30,6 +30,7 @@ type Stored = {
   obs?: Observations;
   device?: NonNullable<WorkUnit['device']>;
   consents?: ConsentStatement[];
+  decision?: StewardDecision;
 };
 
 export function encodeEvidence({ item, device, consents, position }: Evidence): string {
@@ -39,6 +40,7 @@ export function encodeEvidence({ item, device, consents, position }: Evidence): 
   if (Object.keys(item.observations).length > 0) stored.obs = item.observations;
   if (device) stored.device = device;
   if (consents.length > 0) stored.consents = consents;
+  if (item.decision) stored.decision = item.decision;
   return JSON.stringify(stored);
 }
 
@@ -54,6 +56,7 @@ export function decodeEvidence(json: string): Evidence {
       identifiers,
       ...(stored.record ? { recordKey: stored.record } : {}),
       observations: stored.obs ?? {},
+      ...(stored.decision ? { decision: stored.decision } : {}),
     },
     device: stored.device ?? null,
     consents: stored.consents ?? [],

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
-import { identifierKey, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
+import { identifierKey, PROFILE_KEY_PREFIX, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import { decodeCandidates } from './stored-candidates';
 import type { Attachments } from './plan-attachments';
 import type { CustomerSnapshot, ResolutionPlan, Snapshot } from './resolution-plan';
@@ -14,6 +14,8 @@ export type OwnerRow = {
   candidates: string | null;
   matchRecords: string | null;
   counts: { type: IdentifierType; n: number }[];
+  /** Keep-apart sides it holds (CustomerSnapshot.apart). */
+  apart: string[];
   keys: string[];
   /** Keys of this owner that another batch moved before the lock was taken: the snapshot is stale, lock again. */
   moved: string[];
@@ -56,6 +58,7 @@ export class IdentityRepository {
       lockMatchCandidates: 'identity/lock-match-candidates',
       recordMatchKeys: 'identity/record-match-keys',
       recordMatchReviews: 'identity/record-match-reviews',
+      recordKeepApart: 'identity/record-keep-apart',
     });
   }
 
@@ -171,6 +174,7 @@ export class IdentityRepository {
         cause: conflict.cause,
       })),
     );
+    run(this.q.recordKeepApart, 'keptApart', plan.keptApart);
     run(this.q.recordMatchKeys, 'matchKeys', plan.matchKeys);
     run(
       this.q.recordMatchReviews,
@@ -230,10 +234,12 @@ const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
 
 const DEVICE_KEY_PREFIX = identifierKey('DEVICE_ID', '');
 
-/** Identifier and record keys live in different indexes; looking each up only where it can be is cheaper. */
+/** Identifier and record keys live in different indexes, profiles are customers: each is looked up where it can be. */
 const splitKeys = (keys: string[]) => ({
-  identifierKeys: keys.filter((key) => !key.startsWith(RECORD_KEY_PREFIX)),
+  identifierKeys: keys.filter((key) => !key.startsWith(RECORD_KEY_PREFIX) && !key.startsWith(PROFILE_KEY_PREFIX)),
   recordKeys: keys.filter((key) => key.startsWith(RECORD_KEY_PREFIX)),
+  profileIds: keys.filter((key) => key.startsWith(PROFILE_KEY_PREFIX)).map((key) => key.slice(PROFILE_KEY_PREFIX.length)),
+  profilePrefix: PROFILE_KEY_PREFIX,
 });
 
 /** One row per identifier with the earliest and latest time it was seen in the batch. */
@@ -260,6 +266,7 @@ export function snapshotFrom(rows: OwnerRow[], sharedDevices: ReadonlySet<string
     counts: Object.fromEntries(row.counts.map((c) => [c.type, c.n])),
     candidates: decodeCandidates(row.candidates),
     matchRecords: row.matchRecords ? (JSON.parse(row.matchRecords) as MatchRecord[]) : [],
+    apart: row.apart ?? [],
   });
   for (const row of rows) {
     for (const key of row.keys) owners.set(key, row.customerId);

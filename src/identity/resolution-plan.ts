@@ -23,7 +23,18 @@ export type ResolutionItem = {
   observations: Observations;
   /** Set when the item names a person and probabilistic matching is on: what it is compared by, and its keys. */
   match?: { record: MatchRecord; keys: string[] };
+  /** Set on a steward's decision (causeKind DECISION), which carries no identifiers of its own. */
+  decision?: StewardDecision;
 };
+
+/**
+ * What a steward decided about customers named by id (any profile id: it stands for the active customer the
+ * profile is part of when the decision applies). MERGE joins them as one person, as a shared identifier would;
+ * KEEP_APART makes them two people for good: no identifier, record, score or later decision joins them again.
+ */
+export type StewardDecision =
+  | { kind: 'MERGE'; customerIds: string[] }
+  | { kind: 'KEEP_APART'; constraintId: string; customerIds: [string, string] };
 
 /** What the graph holds for the customers a batch touches, read under their write locks. */
 export type CustomerSnapshot = {
@@ -33,6 +44,11 @@ export type CustomerSnapshot = {
   candidates: Candidates;
   /** The match records of items that landed on it (newest last), which a new item is compared with. */
   matchRecords: MatchRecord[];
+  /**
+   * Sides of the keep-apart constraints it is part of, as `<constraint id>:<0|1>`: it never joins a customer on the
+   * other side of one of them.
+   */
+  apart?: readonly string[];
 };
 
 export type Snapshot = {
@@ -112,4 +128,6 @@ export type ResolutionPlan = {
   /** Match keys of the items that named a person, on the customer each ended on. */
   matchKeys: { key: string; customerId: string }[];
   reviews: PlannedReview[];
+  /** Keep-apart constraints decided in this batch: `customerId` takes side 0, `otherCustomerId` side 1. */
+  keptApart: { id: string; customerId: string; otherCustomerId: string; causeKind: CauseKind; cause: string }[];
 };

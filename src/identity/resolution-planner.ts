@@ -1,6 +1,6 @@
 import { rankIn } from '../shared/rank';
 import type { NormalizedIdentifier } from './identifier-normalizer';
-import type { IdentifierType } from '../kernel/identifier-type';
+import { profileKey, type IdentifierType } from '../kernel/identifier-type';
 import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { IdentityRules } from './identity-rules';
 import { combine, observe } from './golden-record';
@@ -18,10 +18,29 @@ import type {
 } from './resolution-plan';
 
 type Counts = Partial<Record<IdentifierType, number>>;
-type Customer = CustomerSnapshot & { candidatesChanged: boolean };
+type Customer = CustomerSnapshot & { candidatesChanged: boolean; apart: string[] };
 
 /** Probabilistic matching as the planner applies it: the model in force. Null: deterministic only. */
 export type PlannerMatching = { model: MatchModel } | null;
+
+/** The keep-apart constraint two sets of sides break if joined: one constraint, on both of its sides. */
+export function keptApartBy(left: readonly string[], right: readonly string[]): string | null {
+  const sideOf = new Map(left.map((mark) => [mark.slice(0, mark.lastIndexOf(':')), mark]));
+  for (const mark of right) {
+    const held = sideOf.get(mark.slice(0, mark.lastIndexOf(':')));
+    if (held !== undefined && held !== mark) return held.slice(0, held.lastIndexOf(':'));
+  }
+  return null;
+}
+
+/** The keys an item resolves by: its identifiers, its source record, the profiles a decision names. */
+export const keysOf = (item: ResolutionItem): string[] => [
+  ...item.identifiers.map((i) => i.key),
+  ...(item.recordKey ? [item.recordKey] : []),
+  ...(item.decision ? item.decision.customerIds.map(profileKey) : []),
+];
+
+const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
 
 const add = (a: Counts, b: Counts): Counts => {
   const sum: Counts = { ...a };
@@ -42,7 +61,7 @@ export function planResolution(
   matching: PlannerMatching = null,
 ): ResolutionPlan {
   const customers = new Map<string, Customer>(
-    [...snapshot.customers.values()].map((c) => [c.id, { ...c, candidatesChanged: false }]),
+    [...snapshot.customers.values()].map((c) => [c.id, { ...c, candidatesChanged: false, apart: [...(c.apart ?? [])] }]),
   );
   const owners = new Map(snapshot.owners);
   /** absorbed id -> the customer it was merged into; chains are followed by survivorOf. */
@@ -71,6 +90,7 @@ export function planResolution(
   const plan: Omit<ResolutionPlan, 'finalCustomerOf' | 'profiles'> = {
     matchKeys: [],
     reviews: [],
+    keptApart: [],
     items: [],
     newCustomers: [],
     links: [],
@@ -82,9 +102,34 @@ export function planResolution(
   };
 
   for (const item of items) {
+    if (item.decision?.kind === 'KEEP_APART') {
+      const [a, b] = item.decision.customerIds.map((id) => {
+        const owner = owners.get(profileKey(id));
+        if (owner === undefined) throw new Error(`a decision names customer ${id}, which the snapshot does not hold`);
+        return customers.get(survivorOf(owner))!;
+      });
+      if (a.id === b.id) {
+        // Already one person: the decision is refused (its caller unmerges first), nothing is recorded.
+        const refusal = { id: newId(), customerId: a.id, otherCustomerId: b.id, identifier: profileIdentifier(b.id), reason: 'KEPT_APART' as const, limit: 0, causeKind: item.causeKind, cause: item.cause };
+        plan.items.push({ customerId: a.id, outcome: 'LINKED', conflicts: [refusal], changedIdentity: false });
+        continue;
+      }
+      const { constraintId } = item.decision;
+      a.apart.push(`${constraintId}:0`);
+      b.apart.push(`${constraintId}:1`);
+      plan.keptApart.push({ id: constraintId, customerId: a.id, otherCustomerId: b.id, causeKind: item.causeKind, cause: item.cause });
+      // Shown where merge protection shows its refusals: a conflict on each side, naming the other customer.
+      for (const [one, other] of [[a, b], [b, a]]) {
+        plan.conflicts.push({ id: newId(), customerId: one.id, otherCustomerId: other.id, identifier: profileIdentifier(other.id), reason: 'KEPT_APART', limit: 0, causeKind: item.causeKind, cause: item.cause });
+      }
+      plan.items.push({ customerId: a.id, outcome: 'LINKED', conflicts: [], changedIdentity: true });
+      continue;
+    }
     const group: string[] = [];
     const via = new Map<string, { identifier: NormalizedIdentifier | null; recordKey: string | null; match: Score | null }>();
     let counts: Counts = {};
+    /** Keep-apart sides of the customers the item has joined so far. */
+    let marks: string[] = [];
     const fresh: NormalizedIdentifier[] = [];
     /** Known identifiers this item resolved through; a refused one was not seen on this customer's behalf. */
     const seen: NormalizedIdentifier[] = [];
@@ -95,7 +140,31 @@ export function planResolution(
       const owner = survivorOf(recordOwner);
       group.push(owner);
       counts = { ...customers.get(owner)!.counts };
+      marks = [...customers.get(owner)!.apart];
       via.set(owner, { identifier: null, recordKey: item.recordKey!, match: null });
+    }
+
+    // A steward's merge joins the customers it names as a shared identifier would: merge protection and earlier
+    // keep-apart decisions still refuse it (and its caller then refuses the decision).
+    if (item.decision?.kind === 'MERGE') {
+      for (const id of item.decision.customerIds) {
+        const ownerId = owners.get(profileKey(id));
+        if (ownerId === undefined) throw new Error(`a decision names customer ${id}, which the snapshot does not hold`);
+        const owner = survivorOf(ownerId);
+        if (group.includes(owner)) continue;
+        const holder = customers.get(owner)!;
+        const apart = keptApartBy(marks, holder.apart);
+        const broken = apart ? null : breach(counts, holder.counts);
+        if (apart || broken) {
+          const reason = apart ? ('KEPT_APART' as const) : ('MERGE_BLOCKED' as const);
+          itemConflicts.push({ id: newId(), otherCustomerId: owner, identifier: profileIdentifier(id), reason, limit: broken ? rules.limits[broken] : 0, causeKind: item.causeKind, cause: item.cause });
+          continue;
+        }
+        group.push(owner);
+        counts = add(counts, holder.counts);
+        marks = union(marks, holder.apart);
+        via.set(owner, { identifier: null, recordKey: null, match: null });
+      }
     }
 
     // While devices can be shared, a device is decided last: whether it is shared depends on who the item is.
@@ -129,7 +198,11 @@ export function planResolution(
           });
           continue;
         }
-        const broken = breach(counts, customers.get(owner)!.counts);
+        if (keptApartBy(marks, holder.apart)) {
+          itemConflicts.push({ id: newId(), otherCustomerId: owner, identifier, reason: 'KEPT_APART', limit: 0, causeKind: item.causeKind, cause: item.cause });
+          continue;
+        }
+        const broken = breach(counts, holder.counts);
         if (broken) {
           itemConflicts.push({
             id: newId(),
@@ -143,7 +216,8 @@ export function planResolution(
           continue;
         }
         group.push(owner);
-        counts = add(counts, customers.get(owner)!.counts);
+        counts = add(counts, holder.counts);
+        marks = union(marks, holder.apart);
         via.set(owner, { identifier, recordKey: null, match: null });
         seen.push(identifier);
       } else {
@@ -176,8 +250,9 @@ export function planResolution(
       // A customer this item was just refused (a merge-protection conflict, a device found shared) is another
       // person by the rules: a score may send the pair to review, never merge it.
       const refused = new Set(itemConflicts.flatMap((c) => (c.otherCustomerId ? [survivorOf(c.otherCustomerId)] : [])));
+      // Customers a steward kept apart from those the item joined are never scored: no merge, no review.
       const scored = [...candidates]
-        .filter((id) => !group.includes(id))
+        .filter((id) => !group.includes(id) && keptApartBy(marks, customers.get(id)!.apart) === null)
         .map((id) => ({ customerId: id, score: bestScore(model, item.match!.record, customers.get(id)!.matchRecords) }))
         .filter((c): c is { customerId: string; score: Score } => c.score !== null)
         .sort((a, b) => b.score.weight - a.score.weight || (a.customerId < b.customerId ? -1 : 1));
@@ -189,8 +264,10 @@ export function planResolution(
             toReview.push(candidate);
             continue;
           }
+          if (keptApartBy(marks, other.apart)) continue;
           matched.push(candidate);
           counts = add(counts, other.counts);
+          marks = union(marks, other.apart);
         } else if (candidate.score.probability >= model.thresholds.review) {
           toReview.push(candidate);
         }
@@ -203,7 +280,7 @@ export function planResolution(
       // A join on a score is always a merge, with the score as its cause: the item's profile (its own new one when
       // no identifier placed it) is merged with those it matched.
       if (group.length === 0) {
-        const own: Customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false };
+        const own: Customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false, apart: [] };
         customers.set(own.id, own);
         plan.newCustomers.push({ id: own.id, createdAt: now });
         group.push(own.id);
@@ -215,7 +292,7 @@ export function planResolution(
       }
     }
     if (group.length === 0) {
-      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false };
+      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false, apart: [] };
       customers.set(customer.id, customer);
       plan.newCustomers.push({ id: customer.id, createdAt: now });
       outcome = 'CREATED';
@@ -244,6 +321,7 @@ export function planResolution(
         customer.counts = add(customer.counts, other.counts);
         customer.candidates = combine([customer.candidates, other.candidates]);
         customer.matchRecords = keepMatchRecords(customer.matchRecords, other.matchRecords);
+        customer.apart = union(customer.apart, other.apart);
         customer.candidatesChanged = true;
       }
       outcome = 'MERGED';
@@ -302,6 +380,10 @@ export function planResolution(
   }
   // A pair a later item of the batch merged is no longer a question.
   plan.reviews = plan.reviews.filter((review) => review.customerId !== review.candidateId);
+  for (const kept of plan.keptApart) {
+    kept.customerId = finalCustomerOf(kept.customerId);
+    kept.otherCustomerId = finalCustomerOf(kept.otherCustomerId);
+  }
   for (const conflict of plan.conflicts) {
     conflict.customerId = finalCustomerOf(conflict.customerId);
     if (conflict.otherCustomerId) conflict.otherCustomerId = finalCustomerOf(conflict.otherCustomerId);
@@ -311,3 +393,6 @@ export function planResolution(
     .map((c) => ({ customerId: c.id, candidates: c.candidates as Candidates, matchRecords: c.matchRecords }));
   return { ...plan, finalCustomerOf, profiles };
 }
+
+/** A customer named by a decision, where a conflict names the identifier refused. */
+const profileIdentifier = (customerId: string): NormalizedIdentifier => ({ type: 'PROFILE', value: customerId, key: profileKey(customerId) });

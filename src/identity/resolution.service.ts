@@ -11,7 +11,7 @@ import { withMatch, worthLocking } from './matching/match-keys';
 import type { StoredModel } from './matching/model-store';
 import type { IdentityRules } from './identity-rules';
 import { planAttachments, type Attachments } from './plan-attachments';
-import { planResolution } from './resolution-planner';
+import { keysOf, planResolution } from './resolution-planner';
 import type { ResolutionPlan } from './resolution-plan';
 import type { UnitResult, WorkUnit } from './work-unit';
 import { touchesOfResolution } from './resolution-touches';
@@ -102,7 +102,7 @@ export class ResolutionService {
     if (fresh.length > 0) {
       const stored = (await this.options.matchModel?.()) ?? null;
       const items = fresh.map((unit) => (stored ? withMatch(unit.item) : unit.item));
-      const keys = [...new Set(items.flatMap((item) => [...item.identifiers.map((i) => i.key), ...(item.recordKey ? [item.recordKey] : [])]))];
+      const keys = [...new Set(items.flatMap(keysOf))];
       const locked = await this.lockedSnapshot(tx, keys);
       // Candidates by match key are scored first and only those worth it locked (after the owners): a merge on a
       // score changes them as much as one on a key.

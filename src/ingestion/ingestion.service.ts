@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CauseKind } from '../kernel/cause-kind';
+import type { IngestedKind } from '../kernel/cause-kind';
 import type { ConsentPurposes } from '../kernel/consent-purposes';
 import type { DeadLetterRepository } from '../dead-letters/dead-letter.repository';
 import type { DroppedIdentifier, IdentifierNormalizer } from '../identity/identifier-normalizer';
@@ -73,12 +73,12 @@ export class IngestionService {
   }
 
   /** Re-runs a dead letter's payload (or a corrected one) through the same path; success resolves the letter. */
-  async resubmit(kind: CauseKind, deadLetterId: string, payload: RawEvent | RawSourceRecord, writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult> {
+  async resubmit(kind: IngestedKind, deadLetterId: string, payload: RawEvent | RawSourceRecord, writer: IngestWriter = TRUSTED_SOURCE): Promise<IngestResult> {
     const [result] = await this.ingest(kind, [payload], writer, deadLetterId);
     return result;
   }
 
-  private readonly paths: Record<CauseKind, Path> = {
+  private readonly paths: Record<IngestedKind, Path> = {
     EVENT: {
       normalize: (raw, now) => normalizeEvent(raw as RawEvent, this.deps.normalizer, now, this.deps.purposes),
       describe: (raw) => ({ messageId: lenientText((raw as RawEvent).messageId), source: lenientText(raw.source)?.toLowerCase() ?? null }),
@@ -90,7 +90,7 @@ export class IngestionService {
   };
 
   private async ingest(
-    kind: CauseKind,
+    kind: IngestedKind,
     raws: (RawEvent | RawSourceRecord | RefusedItem)[],
     writer: IngestWriter,
     resubmittedLetterId?: string,
@@ -177,7 +177,7 @@ export class IngestionService {
   }
 
   /** An item as normalised for resolution, or why it was refused (with what its dead letter keeps of it). */
-  private prepare(kind: CauseKind, raw: RawEvent | RawSourceRecord | RefusedItem, now: Date): { unit: WorkUnit } | Omit<Refused, 'index'> {
+  private prepare(kind: IngestedKind, raw: RawEvent | RawSourceRecord | RefusedItem, now: Date): { unit: WorkUnit } | Omit<Refused, 'index'> {
     const { normalize, describe } = this.paths[kind];
     const admitted = this.deps.guard.admit(raw);
     if (admitted instanceof RefusedItem) {
@@ -194,7 +194,7 @@ export class IngestionService {
     }
   }
 
-  private count(kind: CauseKind, results: IngestResult[]) {
+  private count(kind: IngestedKind, results: IngestResult[]) {
     for (const result of results) {
       this.deps.metrics.ingested.inc({ kind, outcome: result.outcome });
       if (result.outcome === 'SUPPRESSED') this.deps.metrics.suppressed.inc({ kind });

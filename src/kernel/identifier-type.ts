@@ -10,10 +10,10 @@ export type IdentifierType = string;
 
 /**
  * What a type's name may be: upper case, digits and '_', so it never holds the ':' that ends it in a key, and never
- * `RECORD`, the prefix of record keys.
+ * `RECORD` or `PROFILE`, the prefixes of record and profile keys.
  */
 export const TYPE_NAME = /^[A-Z][A-Z0-9_]{1,31}$/;
-export const RESERVED_TYPE_NAMES: readonly string[] = ['RECORD'];
+export const RESERVED_TYPE_NAMES: readonly string[] = ['RECORD', 'PROFILE'];
 
 const typeName = (value: unknown): string => {
   if (typeof value !== 'string' || !TYPE_NAME.test(value)) {
@@ -56,3 +56,10 @@ export const recordKey = (source: string, externalId: string) => `${RECORD_KEY_P
  * migration that rewrote stored keys and the check against suppressions hashed before it still need it.
  */
 export const legacyRecordKey = (source: string, externalId: string) => `${RECORD_KEY_PREFIX}${source}:${externalId}`;
+
+/**
+ * A steward's decision names customers by id: as `PROFILE:<id>` it resolves, like an identifier or a record key, to
+ * the active customer the profile is part of today.
+ */
+export const PROFILE_KEY_PREFIX = 'PROFILE:';
+export const profileKey = (customerId: string) => `${PROFILE_KEY_PREFIX}${customerId}`;

@@ -129,6 +129,8 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     identifierTypes: AUTHENTICATED,
     rebuildCustomer: needsWithoutPurpose('identity:review'),
     matchModel: AUTHENTICATED,
+    matchCandidates: needsWithoutPurpose('identity:review'),
+    stewardDecisions: needsWithoutPurpose('identity:review'),
     exportCustomerData: needsWithoutPurpose('privacy:export'),
     erasureRequest: needsWithoutPurpose('privacy:erase'),
     segments: needs('segments:read'),
@@ -146,6 +148,9 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     createSegment: needs('segments:write'),
     updateSegment: needs('segments:write'),
     deleteSegment: needs('segments:write'),
+    mergeCustomers: needsWithoutPurpose('identity:decide'),
+    keepCustomersApart: needsWithoutPurpose('identity:decide'),
+    resolveMatchCandidate: needsWithoutPurpose('identity:decide'),
   },
   Subscription: {
     customerChanged: perCustomer(needs('customers:read')),

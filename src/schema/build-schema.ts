@@ -22,6 +22,7 @@ import { IdentifierTypesResolver } from '../identity/identifier-types.resolver';
 import { RebuildResolver } from '../identity/rebuild.resolver';
 import { MatchModelResolver } from '../identity/matching/match-model.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
+import { MatchCandidateResolver, StewardDecisionResolver } from '../stewardship/stewardship.resolver';
 import { attachResolvers, ResolverContainer } from '../shared/resolver-container';
 
 export const resolvers = [
@@ -31,6 +32,8 @@ export const resolvers = [
   IdentifierTypesResolver,
   RebuildResolver,
   MatchModelResolver,
+  MatchCandidateResolver,
+  StewardDecisionResolver,
   IngestionResolver,
   DeadLetterResolver,
   CustomerChangeResolver,

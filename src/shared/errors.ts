@@ -39,3 +39,10 @@ export class ForbiddenError extends AppError {
     super('FORBIDDEN', message, details);
   }
 }
+
+/** The request contradicts the state it would change (decided already, refused by a rule): retrying it as is fails again. */
+export class ConflictError extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('CONFLICT', message, details);
+  }
+}

@@ -126,6 +126,15 @@ describe('the data dictionary agrees with enforcement', () => {
   const ingest = (events: Record<string, unknown>[]) => app.services.ingestion.ingestEvents(events);
   const consenting = (purposes: Record<string, boolean>) => ({ consent: { categoryPreferences: purposes } });
   const customerOf = async (events: Record<string, unknown>[]) => (await ingest(events))[0].customerId!;
+  /** Two people alike in every attribute, with a USER_ID each: merge protection sends the pair to review. */
+  const reviewCandidate = async (v: string) => {
+    const traits = { firstName: 'Tomasz', lastName: `Rev${v.replace(/[^a-z]/g, '')}`, birthday: '1971-03-09', address: { street: 'Am Markt 3', city: `${v}-city`, postalCode: '10115' } };
+    await customerOf([{ messageId: `${v}-r1`, type: 'IDENTIFY', userId: `${v}-r1`, traits }]);
+    const second = await customerOf([{ messageId: `${v}-r2`, type: 'IDENTIFY', userId: `${v}-r2`, traits }]);
+    const [row] = await app.db.read<{ id: string }>('MATCH (m:MatchCandidate {status: "OPEN"})-[:CANDIDATE]->(:Customer {id: $id}) RETURN m.id AS id', { id: second });
+    if (!row) throw new Error(`no review candidate for ${v}`);
+    return row.id;
+  };
 
   /** Customers with everything a customer can have; the ones a purpose-bound token reads consent to its purpose. */
   async function seed() {
@@ -174,6 +183,10 @@ describe('the data dictionary agrees with enforcement', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     ids.listener = await customerOf([{ messageId: `${u}-l`, type: 'IDENTIFY', userId: `${u}-l` }]);
+    // The review queue and the record of steward decisions have something to show.
+    await reviewCandidate(`${u}-q`);
+    const apart = [await customerOf([{ messageId: `${u}-k1`, type: 'IDENTIFY', anonymousId: `${u}-k1` }]), await customerOf([{ messageId: `${u}-k2`, type: 'IDENTIFY', anonymousId: `${u}-k2` }])];
+    await app.services.stewardship.keepApart(apart, 'dictionary test', 'steward');
     await app.segments.population.drain();
     // A clear read for the audit trail and the export's piiReads.
     await gql(app, `{ customer(id: "${ids.c}") { email } }`);
@@ -228,6 +241,8 @@ describe('the data dictionary agrees with enforcement', () => {
       ['identifierTypes', ''],
       ['rebuildCustomer', `(id: "${ids.c}")`],
       ['matchModel', ''],
+      ['matchCandidates', '(first: 3)'],
+      ['stewardDecisions', '(first: 3)'],
       ['_service', ''],
       ['deadLetters', '(first: 3)'],
       ['auditLog', `(customerId: "${ids.c}")`],
@@ -241,6 +256,9 @@ describe('the data dictionary agrees with enforcement', () => {
     const [toUpdate, toDelete] = await Promise.all(
       ['u', 'x'].map(async (k) => (await gql(app, `mutation { createSegment(name: "${v}-${k}", definition: { identifier: "CRM_ID" }) { id } }`)).createSegment.id),
     );
+    const anonymous = (k: string) => customerOf([{ messageId: `${v}-${k}`, type: 'IDENTIFY', anonymousId: `${v}-${k}` }]);
+    const [m1, m2, k1, k2] = [await anonymous('m1'), await anonymous('m2'), await anonymous('k1'), await anonymous('k2')];
+    const candidate = await reviewCandidate(`${v}-q`);
     const mutations: [string, string][] = [
       // Linked to c, with d's email (a conflict), a phone that is no phone (dropped), and a rejected item.
       ['ingestEvents', `(events: [{ messageId: "${v}-1", type: "IDENTIFY", userId: "${u}-c", traits: { email: "${u}-d@dd.test", phone: "12" } }, { messageId: "${v}-2", type: "NOPE", userId: "${u}-c" }])`],
@@ -251,6 +269,9 @@ describe('the data dictionary agrees with enforcement', () => {
       ['createSegment', `(name: "${v}-c", definition: { identifier: "CRM_ID" })`],
       ['updateSegment', `(id: "${toUpdate}", description: "${v}")`],
       ['deleteSegment', `(id: "${toDelete}")`],
+      ['mergeCustomers', `(ids: ["${m1}", "${m2}"], reason: "dictionary test")`],
+      ['keepCustomersApart', `(ids: ["${k1}", "${k2}"], reason: "dictionary test")`],
+      ['resolveMatchCandidate', `(id: "${candidate}", decision: KEEP_APART, note: "dictionary test")`],
     ];
     for (const [field, args] of mutations) await run(variant, 'Mutation', field, args);
   }

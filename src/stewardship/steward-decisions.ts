@@ -1,0 +1,135 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Tx } from '../infra/neo4j/database';
+import type { ResolutionService } from '../identity/resolution.service';
+import type { StewardDecision } from '../identity/resolution-plan';
+import type { UnitResult, WorkUnit } from '../identity/work-unit';
+import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors';
+import type { Effects } from '../writes/effects';
+import type { UnitOfWork } from '../writes/unit-of-work';
+import type { DecisionRow, StewardshipRepository } from './stewardship.repository';
+
+/** More customers than this in one manual merge is a cleanup job, not a steward's decision. */
+export const MAX_MERGED_CUSTOMERS = 100;
+const MAX_NOTE = 2_000;
+
+export type Decided = Omit<DecisionRow, 'at'> & { at: string };
+
+/**
+ * A steward's decisions about who is who: merge customers, keep two apart, settle a review candidate. Each runs as
+ * an item of its own through identity resolution, in the unit of work: the same planner decides it (merge
+ * protection and earlier keep-apart decisions refuse it as they refuse an identifier), the same writes record it,
+ * its evidence is logged so a rebuild replays it, and what it changed is published like any other change.
+ */
+export class StewardDecisions {
+  constructor(
+    private readonly writes: UnitOfWork,
+    private readonly resolution: ResolutionService,
+    private readonly repository: StewardshipRepository,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  mergeCustomers(customerIds: string[], reason: string, actor: string): Promise<Decided> {
+    const ids = [...new Set(customerIds)];
+    if (ids.length < 2) throw new BadUserInputError('name at least two customers to merge', { argument: 'ids' });
+    if (ids.length > MAX_MERGED_CUSTOMERS) {
+      throw new BadUserInputError(`at most ${MAX_MERGED_CUSTOMERS} customers merge in one decision`, { argument: 'ids', limit: MAX_MERGED_CUSTOMERS });
+    }
+    const note = noteOf(reason, 'reason');
+    return this.writes.run((tx, effects) => this.decide(tx, effects, { kind: 'MERGE', customerIds: ids }, note, actor, null));
+  }
+
+  keepApart(customerIds: string[], reason: string, actor: string): Promise<Decided> {
+    const ids = [...new Set(customerIds)];
+    if (ids.length !== 2) throw new BadUserInputError('name exactly two different customers to keep apart', { argument: 'ids' });
+    const note = noteOf(reason, 'reason');
+    return this.writes.run((tx, effects) =>
+      this.decide(tx, effects, { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds: [ids[0], ids[1]] }, note, actor, null),
+    );
+  }
+
+  /** Settles an open review candidate: its pair merged, or kept apart for good. */
+  resolveMatchCandidate(id: string, decision: 'MERGE' | 'KEEP_APART', reason: string, actor: string): Promise<Decided> {
+    const note = noteOf(reason, 'note');
+    return this.writes.run(async (tx, effects) => {
+      const candidate = await this.repository.lockCandidate(tx, id);
+      if (!candidate) throw new NotFoundError(`no match candidate ${id}`);
+      if (candidate.status !== 'OPEN') throw new ConflictError(`match candidate ${id} was decided already (${candidate.status})`, { status: candidate.status });
+      const [a, b] = candidate.customerIds;
+      const decided = await this.decide(
+        tx,
+        effects,
+        decision === 'MERGE' ? { kind: 'MERGE', customerIds: [a, b] } : { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds: [a, b] },
+        note,
+        actor,
+        id,
+      );
+      await this.repository.closeCandidate(tx, {
+        id,
+        status: decision === 'MERGE' ? 'MERGED' : 'KEPT_APART',
+        decisionId: decided.id,
+        actor,
+        note,
+        now: decided.at,
+      });
+      return decided;
+    });
+  }
+
+  private async decide(tx: Tx, effects: Effects, decision: StewardDecision, note: string, actor: string, matchCandidateId: string | null): Promise<Decided> {
+    const named = await this.repository.namedCustomers(tx, decision.customerIds);
+    const missing = named.filter((c) => c.activeId === null || c.status === 'ERASED').map((c) => c.id);
+    if (missing.length > 0) throw new NotFoundError(`no customer ${missing.join(', ')}`, { customerIds: missing });
+    // Read before the locks, so only a hint: the planner decides again under them and refuses what became one.
+    if (new Set(named.map((c) => c.activeId)).size === 1) {
+      throw new ConflictError(
+        decision.kind === 'MERGE' ? 'the customers named are one customer already' : 'the customers named are one customer: unmerge them first',
+        { reason: 'ALREADY_ONE_CUSTOMER', customerId: named[0].activeId },
+      );
+    }
+    const id = uuidv7();
+    const now = this.clock().toISOString();
+    const unit: WorkUnit = {
+      idempotencyKey: `DECISION:${id}`,
+      messageId: id,
+      item: { causeKind: 'DECISION', cause: id, source: 'steward', occurredAt: now, identifiers: [], observations: {}, decision },
+      device: null,
+      consents: [],
+      sourceRecord: null,
+      activity: null,
+      dropped: [],
+    };
+    const [result] = await this.resolution.resolveIn(tx, [unit], effects);
+    refuseOnConflict(result, decision);
+    const decided = { id, kind: decision.kind, actor, note, customerIds: decision.customerIds, customerId: result.customerId, matchCandidateId };
+    await this.repository.recordDecision(tx, decided, now);
+    return { ...decided, at: now };
+  }
+}
+
+/** A decision the rules refuse is refused whole: the transaction rolls back, nothing is recorded. */
+function refuseOnConflict(result: UnitResult, decision: StewardDecision) {
+  const [conflict] = result.conflicts;
+  if (!conflict) return;
+  const other = conflict.otherCustomerId;
+  if (conflict.reason === 'KEPT_APART' && decision.kind === 'KEEP_APART') {
+    throw new ConflictError('the customers named are one customer: unmerge them first', { reason: 'ALREADY_ONE_CUSTOMER', customerId: result.customerId });
+  }
+  if (conflict.reason === 'KEPT_APART') {
+    throw new ConflictError(`a steward decided that customer ${other} is another person (keep apart); the merge is refused`, {
+      reason: 'KEPT_APART',
+      customerId: other,
+    });
+  }
+  throw new ConflictError(`merging customer ${other} would break merge protection (at most ${conflict.limit} identifiers of one type per customer); the merge is refused`, {
+    reason: conflict.reason,
+    customerId: other,
+    limit: conflict.limit,
+  });
+}
+
+function noteOf(text: string, argument: string): string {
+  const note = text.trim();
+  if (note.length === 0) throw new BadUserInputError(`${argument} is required: say why (a ticket reference, not personal data)`, { argument });
+  if (note.length > MAX_NOTE) throw new BadUserInputError(`${argument} is longer than ${MAX_NOTE} characters`, { argument, limit: MAX_NOTE });
+  return note;
+}

@@ -1,0 +1,25 @@
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database } from '../infra/neo4j/database';
+import type { ResolutionService } from '../identity/resolution.service';
+import type { UnitOfWork } from '../writes/unit-of-work';
+import { StewardDecisions } from './steward-decisions';
+import { StewardshipRepository } from './stewardship.repository';
+import { MatchCandidateResolver, StewardDecisionResolver } from './stewardship.resolver';
+
+export type StewardshipDeps = {
+  db: Database;
+  registry: CypherRegistry;
+  writes: UnitOfWork;
+  resolution: ResolutionService;
+  clock?: () => Date;
+};
+
+/** Data stewards' work on identity: the review queue, manual merges, keep-apart decisions, and their record. */
+export function createStewardship({ db, registry, writes, resolution, clock }: StewardshipDeps) {
+  const repository = new StewardshipRepository(db, registry);
+  const decisions = new StewardDecisions(writes, resolution, repository, clock);
+  return {
+    decisions,
+    resolvers: [new MatchCandidateResolver(decisions, repository), new StewardDecisionResolver(decisions, repository)],
+  };
+}

@@ -1,0 +1,92 @@
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Database, Tx } from '../infra/neo4j/database';
+
+export type MatchCandidateStatus = 'OPEN' | 'MERGED' | 'KEPT_APART';
+export type DecisionKind = 'MERGE' | 'KEEP_APART' | 'UNMERGE';
+
+/** A pair scored between the review and merge thresholds, as the queue shows it. */
+export type MatchCandidateRow = {
+  id: string;
+  status: MatchCandidateStatus;
+  probability: number;
+  weight: number;
+  /** JSON: the comparisons' contributions. */
+  contributions: string;
+  modelVersion: number | null;
+  causeKind: string;
+  cause: string;
+  createdAt: number;
+  updatedAt: number;
+  decisionId: string | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  note: string | null;
+  /** The active customers the two sides are part of today. */
+  customerIds: string[];
+};
+
+export type DecisionRow = {
+  id: string;
+  kind: DecisionKind;
+  at: number;
+  actor: string;
+  note: string;
+  customerIds: string[];
+  /** The customer the decision left them on (the survivor of a merge, the first of two kept apart). */
+  customerId: string;
+  matchCandidateId: string | null;
+};
+
+/** What a decision names, as it is now: `activeId` null when there is no such customer. */
+export type NamedCustomer = { id: string; status: string | null; activeId: string | null };
+
+/** The review queue and the record of steward decisions. */
+export class StewardshipRepository {
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+  ) {
+    this.q = registry.bind({
+      candidatesPage: 'stewardship/match-candidates-page',
+      lockCandidate: 'stewardship/lock-match-candidate',
+      closeCandidate: 'stewardship/close-match-candidate',
+      decisionCustomers: 'stewardship/decision-customers',
+      recordDecision: 'stewardship/record-decision',
+      decisionsPage: 'stewardship/decisions-page',
+    });
+  }
+
+  async candidates(status: MatchCandidateStatus, after: string | null, limit: number): Promise<MatchCandidateRow[]> {
+    const rows = await this.db.read<{ candidate: Omit<MatchCandidateRow, 'customerIds'>; customerIds: string[] }>(this.q.candidatesPage, {
+      status,
+      after: after ?? '',
+      limit,
+    });
+    return rows.map((row) => ({ ...row.candidate, customerIds: row.customerIds }));
+  }
+
+  async decisions(after: string | null, limit: number): Promise<DecisionRow[]> {
+    const rows = await this.db.read<{ decision: DecisionRow }>(this.q.decisionsPage, { after: after ?? '', limit });
+    return rows.map((row) => row.decision);
+  }
+
+  /** The candidate, write-locked; null when there is none. */
+  async lockCandidate(tx: Tx, id: string): Promise<{ status: MatchCandidateStatus; customerIds: string[] } | null> {
+    const [row] = await tx.rows<{ status: MatchCandidateStatus; customerIds: string[] }>(this.q.lockCandidate, { id });
+    return row ?? null;
+  }
+
+  async closeCandidate(tx: Tx, close: { id: string; status: MatchCandidateStatus; decisionId: string; actor: string; note: string; now: string }) {
+    await tx.rows(this.q.closeCandidate, close);
+  }
+
+  async namedCustomers(tx: Tx, ids: string[]): Promise<NamedCustomer[]> {
+    return tx.rows<NamedCustomer>(this.q.decisionCustomers, { ids });
+  }
+
+  async recordDecision(tx: Tx, decision: Omit<DecisionRow, 'at'>, now: string): Promise<void> {
+    await tx.rows(this.q.recordDecision, { ...decision, now });
+  }
+}

@@ -1,0 +1,134 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { PrincipalContext } from '../auth/principal';
+import type { LoadersContext } from '../customers/customer.loaders';
+import { toCustomer } from '../customers/customer.mapper';
+import { Customer, type MatchContribution } from '../customers/customer.type';
+import { CauseKindEnum } from '../kernel/cause-kind';
+import { Pseudonymous } from '../kernel/classification';
+import { admit } from '../policy/purpose-policy';
+import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
+import type { Decided, StewardDecisions } from './steward-decisions';
+import type { DecisionRow, MatchCandidateRow, StewardshipRepository } from './stewardship.repository';
+import {
+  DecisionKindEnum,
+  MatchCandidateConnection,
+  MatchCandidateStatusEnum,
+  MatchCandidateView,
+  ReviewDecisionEnum,
+  StewardDecisionConnection,
+  StewardDecisionView,
+} from './stewardship.type';
+
+type Context = PrincipalContext & LoadersContext;
+
+const toCandidate = (row: MatchCandidateRow): MatchCandidateView => ({
+  ...row,
+  status: MatchCandidateStatusEnum[row.status],
+  causeKind: CauseKindEnum[row.causeKind as keyof typeof CauseKindEnum],
+  contributions: JSON.parse(row.contributions) as MatchContribution[],
+  createdAt: new Date(row.createdAt),
+  updatedAt: new Date(row.updatedAt),
+  decidedAt: row.decidedAt === null ? null : new Date(row.decidedAt),
+});
+
+const toDecision = (row: DecisionRow | Decided): StewardDecisionView => ({ ...row, kind: DecisionKindEnum[row.kind], at: new Date(row.at) });
+
+/** Loads a customer as the reader may see it: null when gone, or when a purpose-bound reader's purpose is refused. */
+async function customerFor({ loaders, principal }: Context, id: string): Promise<Customer | null> {
+  const profile = await loaders.profile.load(id);
+  if (!profile) return null;
+  return admit(principal, profile, toCustomer(profile.customer, id));
+}
+
+@Resolver(() => MatchCandidateView)
+export class MatchCandidateResolver {
+  constructor(
+    private readonly decisions: StewardDecisions,
+    private readonly repository: StewardshipRepository,
+  ) {}
+
+  @Pseudonymous()
+  @Query(() => MatchCandidateConnection, { description: 'The review queue: pairs a steward decides, oldest first.' })
+  async matchCandidates(
+    @Arg('status', () => MatchCandidateStatusEnum, { defaultValue: MatchCandidateStatusEnum.OPEN }) status: MatchCandidateStatusEnum,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<Connection<MatchCandidateView>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, 1);
+    const rows = await this.repository.candidates(status, cursor?.[0] ?? null, size + 1);
+    return toConnection(rows.map(toCandidate), size, (c) => [c.id]);
+  }
+
+  @Pseudonymous()
+  @FieldResolver(() => [Customer], { description: 'Both profiles side by side (a customer the reader may not see is left out).' })
+  async customers(@Root() candidate: MatchCandidateView, @Ctx() context: Context): Promise<Customer[]> {
+    const customers = await Promise.all(candidate.customerIds.map((id) => customerFor(context, id)));
+    return customers.filter((c): c is Customer => c !== null);
+  }
+
+  @Pseudonymous()
+  @Mutation(() => StewardDecisionView, {
+    description:
+      'Settles a review candidate: MERGE joins the pair (cause DECISION, in mergeHistory); KEEP_APART records that they are two people, which every later decision respects (shown as a KEPT_APART conflict on both). CONFLICT when it was decided already, or when merge protection or an earlier keep-apart refuses the merge.',
+  })
+  async resolveMatchCandidate(
+    @Arg('id', () => ID) id: string,
+    @Arg('decision', () => ReviewDecisionEnum) decision: ReviewDecisionEnum,
+    @Arg('note', { description: 'Why: kept with the decision (a ticket reference, not personal data).' }) note: string,
+    @Ctx() { principal }: PrincipalContext,
+  ): Promise<StewardDecisionView> {
+    return toDecision(await this.decisions.resolveMatchCandidate(id, decision, note, principal.subject));
+  }
+}
+
+@Resolver(() => StewardDecisionView)
+export class StewardDecisionResolver {
+  constructor(
+    private readonly decisions: StewardDecisions,
+    private readonly repository: StewardshipRepository,
+  ) {}
+
+  @Pseudonymous()
+  @Query(() => StewardDecisionConnection, { description: 'Every steward decision, oldest first: who, when, why.' })
+  async stewardDecisions(
+    @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<Connection<StewardDecisionView>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after, 1);
+    const rows = await this.repository.decisions(cursor?.[0] ?? null, size + 1);
+    return toConnection(rows.map(toDecision), size, (d) => [d.id]);
+  }
+
+  @Pseudonymous()
+  @Mutation(() => StewardDecisionView, {
+    description:
+      'Merges customers a steward knows are one person: the oldest survives, as in any merge (cause DECISION). CONFLICT when merge protection or an earlier keep-apart decision refuses it, or when they are one customer already.',
+  })
+  async mergeCustomers(
+    @Arg('ids', () => [ID]) ids: string[],
+    @Arg('reason', { description: 'Why: kept with the decision (a ticket reference, not personal data).' }) reason: string,
+    @Ctx() { principal }: PrincipalContext,
+  ): Promise<StewardDecisionView> {
+    return toDecision(await this.decisions.mergeCustomers(ids, reason, principal.subject));
+  }
+
+  @Pseudonymous()
+  @Mutation(() => StewardDecisionView, {
+    description: 'Records that two customers are different people: no identifier, record, score or later decision joins them. CONFLICT when they are one customer already (unmerge first).',
+  })
+  async keepCustomersApart(
+    @Arg('ids', () => [ID], { description: 'Exactly two customers.' }) ids: string[],
+    @Arg('reason', { description: 'Why: kept with the decision (a ticket reference, not personal data).' }) reason: string,
+    @Ctx() { principal }: PrincipalContext,
+  ): Promise<StewardDecisionView> {
+    return toDecision(await this.decisions.keepApart(ids, reason, principal.subject));
+  }
+
+  @Pseudonymous()
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer it left them on, as it is now.' })
+  async customer(@Root() decision: StewardDecisionView, @Ctx() context: Context): Promise<Customer | null> {
+    return customerFor(context, decision.customerId);
+  }
+}
