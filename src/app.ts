@@ -98,7 +98,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     suppressions: privacy.suppressionFilter,
     purposes: consent.purposes,
   });
-  const stewardship = createStewardship({ ...infra, writes, resolution: identity.resolution });
+  const stewardship = createStewardship({ ...infra, writes, resolution: identity.resolution, identity });
   const retention = createRetention({ ...infra, writes, settings: config.retention, anonymousTypes: config.identity.types.anonymousTypes, jobs });
   const streaming = createStreaming({ ...infra, config, redis, ingestion: ingestion.service, batchLimit: ingestion.batchLimit, payloadGuard: ingestion.payloadGuard });
   const auth = createAuth(config.auth);

@@ -4,5 +4,5 @@ UNWIND $keptApart AS row
 MATCH (a:Customer {id: row.customerId}), (b:Customer {id: row.otherCustomerId})
 CREATE (k:KeepApart {id: row.id, at: datetime($now), causeKind: row.causeKind, cause: row.cause, ruleVersion: $ruleVersion,
                      customerIds: [a.id, b.id]})
-SET a.apart = coalesce(a.apart, []) + (row.id + ':0'),
-    b.apart = coalesce(b.apart, []) + (row.id + ':1')
+SET a.apart = coalesce(a.apart, []) + [mark IN [row.id + ':0'] WHERE NOT mark IN coalesce(a.apart, [])],
+    b.apart = coalesce(b.apart, []) + [mark IN [row.id + ':1'] WHERE NOT mark IN coalesce(b.apart, [])]

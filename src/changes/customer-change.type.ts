@@ -5,10 +5,14 @@ export enum CustomerChangeKindEnum {
   CREATED = 'CREATED',
   UPDATED = 'UPDATED',
   MERGED = 'MERGED',
+  UNMERGED = 'UNMERGED',
 }
 registerEnumType(CustomerChangeKindEnum, {
   name: 'CustomerChangeKind',
-  valuesConfig: { MERGED: { description: 'This customer was absorbed; mergedInto is the survivor.' } },
+  valuesConfig: {
+    MERGED: { description: 'This customer was absorbed; mergedInto is the survivor.' },
+    UNMERGED: { description: 'A merge was undone (unmergeCustomer): this customer is its own again, with what its evidence gives it.' },
+  },
 });
 
 @ObjectType({ description: 'A change to one customer profile.' })

@@ -101,6 +101,8 @@ export type SourceRecordRow = { source: string; externalId: string; attributes: 
 export type MergeRow = {
   id: string;
   at: Date;
+  undoneAt: Date | null;
+  undoneBy: string | null;
   ruleVersion: number;
   causeKind: CauseKind;
   cause: string;

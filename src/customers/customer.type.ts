@@ -243,6 +243,14 @@ export class MergeRecord {
   @Field(() => [AbsorbedCustomer])
   absorbed!: AbsorbedCustomer[];
 
+  @Pseudonymous()
+  @Field(() => Date, { nullable: true, description: 'Set when a steward undid the merge (unmergeCustomer).' })
+  undoneAt!: Date | null;
+
+  @Pseudonymous()
+  @Field(() => ID, { nullable: true, description: 'The steward decision that undid it (stewardDecisions).' })
+  undoneBy!: string | null;
+
   /** Not in the schema: the customer whose history it was read in, for the audit of clear reads. */
   customerId!: string;
 }

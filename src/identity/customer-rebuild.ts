@@ -1,13 +1,16 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database } from '../infra/neo4j/database';
+import type { Database, Tx } from '../infra/neo4j/database';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { decodeEvidence } from './evidence';
-import { replayEvidence, type LoggedEvidence, type ReplayedCustomer } from './evidence-replay';
+import { replayEvidence, type LoggedEvidence, type Replay, type ReplayedCustomer } from './evidence-replay';
 import type { IdentityRules } from './identity-rules';
 import type { StoredModel } from './matching/model-store';
 import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
 import { decodeCandidates } from './stored-candidates';
+
+/** A transaction, or reads outside one. */
+export type Reader = Pick<Tx, 'rows'>;
 
 /** Past this many profiles a component is refused: its replay would hold a request for too long. */
 export const MAX_COMPONENT_PROFILES = 2_000;
@@ -59,18 +62,10 @@ export class CustomerRebuild {
   }
 
   async rebuild(customerId: string, rules: IdentityRules = this.rules): Promise<ComponentRebuild> {
-    const profiles = await this.component(customerId);
-    const [{ unlogged, entries }] = await this.db.read<{ unlogged: number; entries: { landedOn: string; receivedAtMs: number; evidence: string }[] }>(
-      this.q.evidence,
-      { ids: profiles },
-    );
-    const logged: LoggedEvidence[] = entries.map((row) => ({
-      ...decodeEvidence(row.evidence),
-      landedOn: row.landedOn,
-      receivedAt: new Date(row.receivedAtMs).toISOString(),
-    }));
-    const model = (await this.matchModel?.()) ?? null;
-    const replay = replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), model && { model: model.model });
+    const reader = this.reader();
+    const profiles = await this.component(reader, customerId);
+    const { unlogged, logged } = await this.evidence(reader, profiles);
+    const replay = await this.replay(logged, rules);
     const stored = (await this.db.read<{ id: string; keys: string[]; candidates: string | null; golden: (string | null)[] }>(this.q.customers, {
       ids: profiles,
       attributes: PROFILE_ATTRIBUTES,
@@ -98,13 +93,43 @@ export class CustomerRebuild {
     };
   }
 
+  /** Replays logged evidence under the rules given, matching with the model in force when matching is on. */
+  async replay(logged: LoggedEvidence[], rules: IdentityRules = this.rules): Promise<Replay> {
+    const model = (await this.matchModel?.()) ?? null;
+    return replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), model && { model: model.model });
+  }
+
+  /** Whether the replay matches probabilistically (matching on, a model in force). */
+  async matching(): Promise<boolean> {
+    return ((await this.matchModel?.()) ?? null) !== null;
+  }
+
+  /** The evidence of the items that landed on the profiles, and how many of their items left none a replay needs. */
+  async evidence(reader: Reader, profiles: string[]): Promise<{ unlogged: number; logged: LoggedEvidence[] }> {
+    const [{ unlogged, entries }] = await reader.rows<{ unlogged: number; entries: { landedOn: string; receivedAtMs: number; evidence: string }[] }>(
+      this.q.evidence,
+      { ids: profiles },
+    );
+    const logged = entries.map((row) => ({
+      ...decodeEvidence(row.evidence),
+      landedOn: row.landedOn,
+      receivedAt: new Date(row.receivedAtMs).toISOString(),
+    }));
+    return { unlogged, logged };
+  }
+
+  /** Reads outside a transaction, as a Tx would inside one. */
+  reader(): Reader {
+    return { rows: (query, params) => this.db.read(query, params) };
+  }
+
   /** The customer's profile ids and those linked to them, followed until no new one appears. */
-  private async component(customerId: string): Promise<string[]> {
-    if ((await this.db.read(this.q.exists, { id: customerId })).length === 0) throw new NotFoundError(`no customer ${customerId}`);
+  async component(reader: Reader, customerId: string): Promise<string[]> {
+    if ((await reader.rows(this.q.exists, { id: customerId })).length === 0) throw new NotFoundError(`no customer ${customerId}`);
     const known = new Set([customerId]);
     let frontier = [customerId];
     while (frontier.length > 0) {
-      const [{ ids }] = await this.db.read<{ ids: string[] }>(this.q.links, { ids: frontier, limit: MAX_COMPONENT_PROFILES + 1 });
+      const [{ ids }] = await reader.rows<{ ids: string[] }>(this.q.links, { ids: frontier, limit: MAX_COMPONENT_PROFILES + 1 });
       frontier = ids.filter((id) => !known.has(id));
       for (const id of frontier) known.add(id);
       if (known.size > MAX_COMPONENT_PROFILES) {

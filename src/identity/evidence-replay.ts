@@ -5,7 +5,8 @@ import type { IdentityRules } from './identity-rules';
 import type { Candidates, GoldenRecord } from './profile-attributes';
 import { planResolution, type PlannerMatching } from './resolution-planner';
 import { withMatch } from './matching/match-keys';
-import type { CustomerSnapshot, PlannedConflict, ResolutionPlan } from './resolution-plan';
+import type { MatchRecord } from './matching/match-record';
+import type { CustomerSnapshot, PlannedConflict, PlannedLink, ResolutionPlan } from './resolution-plan';
 
 /** Evidence as logged: with the time of the batch that applied it and the customer it landed on then. */
 export type LoggedEvidence = Evidence & { receivedAt: string; landedOn: string };
@@ -19,9 +20,25 @@ export type ReplayedCustomer = {
   candidates: Candidates;
   golden: GoldenRecord;
   landedOn: string[];
+  matchRecords: MatchRecord[];
+  /** Keep-apart sides it holds. */
+  apart: string[];
 };
 
-export type Replay = { customers: ReplayedCustomer[]; conflicts: PlannedConflict[]; merges: number };
+export type Replay = {
+  customers: ReplayedCustomer[];
+  /** Every refusal, with the time of the batch that made it. */
+  conflicts: (PlannedConflict & { at: string })[];
+  merges: number;
+  /** Stored profile id -> the replayed customer it stands for (that of its first items). */
+  profiles: Map<string, string>;
+  /** Each entry replayed (decisions left out when their profiles are unknown) with the customer it ended on. */
+  items: { entry: LoggedEvidence; customerId: string }[];
+  /** Identifier key -> the link that first gave it to a customer. */
+  links: Map<string, PlannedLink>;
+  /** Match key -> replayed customers holding it. */
+  matchKeys: Map<string, string[]>;
+};
 
 type State = {
   owners: Map<string, string>;
@@ -29,6 +46,9 @@ type State = {
   sharedDevices: Set<string>;
   matchCandidates: Map<string, string[]>;
   landedOn: Map<string, Set<string>>;
+  /** Absorbed replayed customer -> the one it was merged into. */
+  mergedInto: Map<string, string>;
+  links: Map<string, PlannedLink>;
 };
 
 const bump = (customer: CustomerSnapshot, type: IdentifierType, by: number) => {
@@ -48,8 +68,17 @@ export function replayEvidence(
   matching: PlannerMatching = null,
 ): Replay {
   const ordered = [...entries].sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
-  const state: State = { owners: new Map(), customers: new Map(), sharedDevices: new Set(), matchCandidates: new Map(), landedOn: new Map() };
-  const conflicts: PlannedConflict[] = [];
+  const state: State = {
+    owners: new Map(),
+    customers: new Map(),
+    sharedDevices: new Set(),
+    matchCandidates: new Map(),
+    landedOn: new Map(),
+    mergedInto: new Map(),
+    links: new Map(),
+  };
+  const conflicts: Replay['conflicts'] = [];
+  const items: { entry: LoggedEvidence; customerId: string }[] = [];
   let merges = 0;
   for (let start = 0; start < ordered.length; ) {
     let end = start;
@@ -66,7 +95,8 @@ export function replayEvidence(
       matching,
     );
     applyPlan(state, plan, batch);
-    conflicts.push(...plan.conflicts);
+    conflicts.push(...plan.conflicts.map((c) => ({ ...c, at: batch[0].receivedAt })));
+    batch.forEach((entry, i) => items.push({ entry, customerId: plan.finalCustomerOf(plan.items[i].customerId) }));
     merges += plan.merges.length;
     start = end;
   }
@@ -79,13 +109,31 @@ export function replayEvidence(
     candidates: c.candidates,
     golden: goldenRecord(c.candidates, sourcePriority),
     landedOn: [...(state.landedOn.get(c.id) ?? [])].sort(),
+    matchRecords: c.matchRecords,
+    apart: [...(c.apart ?? [])].sort(),
   }));
-  return { customers, conflicts, merges };
+  const finalOf = (id: string) => {
+    let current = id;
+    while (state.mergedInto.has(current)) current = state.mergedInto.get(current)!;
+    return current;
+  };
+  const profiles = new Map(
+    [...state.owners].filter(([key]) => key.startsWith(PROFILE_KEY_PREFIX)).map(([key, owner]) => [key.slice(PROFILE_KEY_PREFIX.length), owner]),
+  );
+  return {
+    customers,
+    conflicts,
+    merges,
+    profiles,
+    items: items.map((item) => ({ ...item, customerId: finalOf(item.customerId) })),
+    links: state.links,
+    matchKeys: new Map([...state.matchCandidates].map(([key, holders]) => [key, [...holders]])),
+  };
 }
 
 /** What writing the plan does to the graph, done to the in-memory state. */
 function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) {
-  const { owners, customers, sharedDevices, matchCandidates, landedOn } = state;
+  const { owners, customers, sharedDevices, matchCandidates, landedOn, mergedInto, links } = state;
   for (const created of plan.newCustomers) customers.set(created.id, { id: created.id, createdAt: created.createdAt, counts: {}, candidates: {}, matchRecords: [], apart: [] });
   for (const { absorbedId, survivorId } of plan.absorptions) {
     const absorbed = customers.get(absorbedId)!;
@@ -99,8 +147,10 @@ function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) 
     landedOn.set(survivorId, new Set([...(landedOn.get(survivorId) ?? []), ...(landedOn.get(absorbedId) ?? [])]));
     landedOn.delete(absorbedId);
     customers.delete(absorbedId);
+    mergedInto.set(absorbedId, survivorId);
   }
   for (const link of plan.links) {
+    if (!links.has(link.identifier.key)) links.set(link.identifier.key, link);
     owners.set(link.identifier.key, link.customerId);
     bump(customers.get(link.customerId)!, link.identifier.type, 1);
   }

@@ -7,6 +7,8 @@ import { IdentifierNormalizer } from './identifier-normalizer';
 import { identityRules, type IdentityRules } from './identity-rules';
 import { IdentifierTypesResolver } from './identifier-types.resolver';
 import { IdentityRepository } from './identity.repository';
+import { ComponentReresolution } from './component-reresolution';
+import { ComponentRewrite } from './component-rewrite';
 import { CustomerRebuild } from './customer-rebuild';
 import { RebuildResolver } from './rebuild.resolver';
 import { createMatching } from './matching/matching.module';
@@ -47,19 +49,16 @@ export async function createIdentity({ db, registry, logger, settings, rules, se
     },
     clock,
   );
+  const rebuild = new CustomerRebuild(db, registry, activeRules, settings.sourcePriority, matchingSettings.mode === 'SYNC' ? () => matching.current.get() : undefined);
   return {
     normalizer: new IdentifierNormalizer(settings),
     resolution,
     ruleVersion,
+    /** Re-resolves a component from its evidence and writes the result (unmerge; later, rule changes). */
+    reresolution: new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, { sourcePriority: settings.sourcePriority, ruleVersion }),
+    /** Records decisions made outside a batch: keep-apart constraints, refusals, placed evidence. */
+    repository,
     matchModels: matching.store,
-    resolvers: [
-      ...matching.resolvers,
-      new IdentifierTypesResolver(settings.types, activeRules),
-      new RebuildResolver(
-        new CustomerRebuild(db, registry, activeRules, settings.sourcePriority, matchingSettings.mode === 'SYNC' ? () => matching.current.get() : undefined),
-        activeRules,
-        settings.types,
-      ),
-    ],
+    resolvers: [...matching.resolvers, new IdentifierTypesResolver(settings.types, activeRules), new RebuildResolver(rebuild, activeRules, settings.types)],
   };
 }

@@ -59,6 +59,7 @@ export class IdentityRepository {
       recordMatchKeys: 'identity/record-match-keys',
       recordMatchReviews: 'identity/record-match-reviews',
       recordKeepApart: 'identity/record-keep-apart',
+      recordPlacedEvidence: 'identity/record-placed-evidence',
     });
   }
 
@@ -158,22 +159,7 @@ export class IdentityRepository {
         })),
       })),
     );
-    run(
-      this.q.recordConflicts,
-      'conflicts',
-      plan.conflicts.map((conflict) => ({
-        key: conflictKey(conflict),
-        id: conflict.id,
-        customerId: conflict.customerId,
-        otherCustomerId: conflict.otherCustomerId,
-        reason: conflict.reason,
-        identifierType: conflict.identifier.type,
-        identifierValue: conflict.identifier.value,
-        limit: conflict.limit,
-        causeKind: conflict.causeKind,
-        cause: conflict.cause,
-      })),
-    );
+    run(this.q.recordConflicts, 'conflicts', plan.conflicts.map(conflictRow));
     run(this.q.recordKeepApart, 'keptApart', plan.keptApart);
     run(this.q.recordMatchKeys, 'matchKeys', plan.matchKeys);
     run(
@@ -193,6 +179,23 @@ export class IdentityRepository {
       })),
     );
     return sentTogether(sent);
+  }
+
+  /** Keep-apart constraints and refusals decided outside a batch (a re-resolution), written as a batch writes them. */
+  async recordDecided(
+    tx: Tx,
+    decided: { keptApart: ResolutionPlan['keptApart']; conflicts: ResolutionPlan['conflicts']; evidence: { key: string; customerId: string; evidence: string; receivedAt: string }[] },
+    ruleVersion: number,
+    now: string,
+  ): Promise<void> {
+    const params = { now, ruleVersion };
+    if (decided.keptApart.length > 0) await tx.rows(this.q.recordKeepApart, { ...params, keptApart: decided.keptApart });
+    if (decided.conflicts.length > 0) await tx.rows(this.q.recordConflicts, { ...params, conflicts: decided.conflicts.map(conflictRow) });
+    if (decided.evidence.length > 0) {
+      await tx.rows(this.q.recordPlacedEvidence, {
+        ingestions: decided.evidence.map((e) => ({ ...e, causeKind: 'DECISION', outcome: 'LINKED' })),
+      });
+    }
   }
 
   /**
@@ -231,6 +234,19 @@ const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
   createHash('sha256')
     .update([c.customerId, c.identifier.key, c.otherCustomerId ?? '', c.reason].join('\n'))
     .digest('hex');
+
+const conflictRow = (conflict: ResolutionPlan['conflicts'][number]) => ({
+  key: conflictKey(conflict),
+  id: conflict.id,
+  customerId: conflict.customerId,
+  otherCustomerId: conflict.otherCustomerId,
+  reason: conflict.reason,
+  identifierType: conflict.identifier.type,
+  identifierValue: conflict.identifier.value,
+  limit: conflict.limit,
+  causeKind: conflict.causeKind,
+  cause: conflict.cause,
+});
 
 const DEVICE_KEY_PREFIX = identifierKey('DEVICE_ID', '');
 

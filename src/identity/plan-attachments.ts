@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { bringsFacts, encodeEvidence } from './evidence';
 import { goldenRecord, goldenSources } from './golden-record';
-import { PROFILE_ATTRIBUTES } from './profile-attributes';
+import type { MatchRecord } from './matching/match-record';
+import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
 import { encodeCandidates } from './stored-candidates';
 import type { ResolutionPlan } from './resolution-plan';
 import type { WorkUnit } from './work-unit';
@@ -37,11 +38,25 @@ export type ConsentWrite = {
 /** `evidence`: what the item brought (see evidence.ts), null when it brought nothing new. */
 export type IngestionWrite = { key: string; causeKind: string; customerId: string; outcome: string; evidence: string | null };
 
+export type ProfileWrite = { customerId: string; golden: Record<string, string | null>; candidates: string; sources: string; matchRecords: string | null };
+
+/** A customer's candidates as stored: the golden record flat, candidates and lineage as JSON. */
+export function profileWrite(customerId: string, candidates: Candidates, matchRecords: readonly MatchRecord[], sourcePriority: string[]): ProfileWrite {
+  const golden = goldenRecord(candidates, sourcePriority);
+  return {
+    customerId,
+    golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a) => [a, golden.values[a] ?? null])),
+    candidates: encodeCandidates(candidates),
+    sources: JSON.stringify(goldenSources(golden.lineage)),
+    matchRecords: matchRecords.length > 0 ? JSON.stringify(matchRecords) : null,
+  };
+}
+
 export type Attachments = {
   sourceRecords: SourceRecordWrite[];
   devices: DeviceWrite[];
   consents: ConsentWrite[];
-  profiles: { customerId: string; golden: Record<string, string | null>; candidates: string; sources: string; matchRecords: string | null }[];
+  profiles: ProfileWrite[];
   ingestions: IngestionWrite[];
   activities: ActivityWrite[];
 };
@@ -74,16 +89,7 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
         cause: unit.item.cause,
       })),
     ),
-    profiles: plan.profiles.map(({ customerId, candidates, matchRecords }) => {
-      const golden = goldenRecord(candidates, sourcePriority);
-      return {
-        customerId,
-        golden: Object.fromEntries(PROFILE_ATTRIBUTES.map((a) => [a, golden.values[a] ?? null])),
-        candidates: encodeCandidates(candidates),
-        sources: JSON.stringify(goldenSources(golden.lineage)),
-        matchRecords: matchRecords.length > 0 ? JSON.stringify(matchRecords) : null,
-      };
-    }),
+    profiles: plan.profiles.map(({ customerId, candidates, matchRecords }) => profileWrite(customerId, candidates, matchRecords, sourcePriority)),
     ingestions: units.map((unit, i) => ({
       key: unit.idempotencyKey,
       causeKind: unit.item.causeKind,

@@ -151,6 +151,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     mergeCustomers: needsWithoutPurpose('identity:decide'),
     keepCustomersApart: needsWithoutPurpose('identity:decide'),
     resolveMatchCandidate: needsWithoutPurpose('identity:decide'),
+    unmergeCustomer: needsWithoutPurpose('identity:decide'),
   },
   Subscription: {
     customerChanged: perCustomer(needs('customers:read')),

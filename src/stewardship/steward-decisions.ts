@@ -1,5 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../infra/neo4j/database';
+import type { ComponentReresolution } from '../identity/component-reresolution';
+import { encodeEvidence } from '../identity/evidence';
+import type { LoggedEvidence } from '../identity/evidence-replay';
+import type { IdentityRepository } from '../identity/identity.repository';
 import type { ResolutionService } from '../identity/resolution.service';
 import type { StewardDecision } from '../identity/resolution-plan';
 import type { UnitResult, WorkUnit } from '../identity/work-unit';
@@ -24,9 +28,64 @@ export class StewardDecisions {
   constructor(
     private readonly writes: UnitOfWork,
     private readonly resolution: ResolutionService,
+    private readonly identity: { reresolution: ComponentReresolution; repository: IdentityRepository; ruleVersion: number },
     private readonly repository: StewardshipRepository,
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * Undoes a merge exactly: the profiles it joined get back what they would hold had it never happened, including
+   * what arrived after it. A keep-apart decision between them is placed in the evidence log just before the merge,
+   * the component is re-resolved from the log, and the result written; from then on nothing joins them again.
+   */
+  unmergeCustomer(mergeId: string, reason: string, actor: string): Promise<Decided> {
+    const note = noteOf(reason, 'reason');
+    return this.writes.run(async (tx, effects) => {
+      const merge = await this.repository.lockMerge(tx, mergeId);
+      if (!merge) throw new NotFoundError(`no merge ${mergeId}`);
+      if (merge.undoneBy !== null) throw new ConflictError(`merge ${mergeId} was undone already`, { reason: 'ALREADY_UNDONE', decisionId: merge.undoneBy });
+      if (merge.statuses.includes('ERASED')) throw new ConflictError(`a customer merge ${mergeId} joined was erased`, { reason: 'ERASED' });
+      const id = uuidv7();
+      const now = this.clock().toISOString();
+      const members = [merge.survivorId, ...merge.absorbedIds];
+      const pairs = members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b] as [string, string]));
+      const mergedAt = new Date(merge.atMs).toISOString();
+      const placed: LoggedEvidence[] = pairs.map((customerIds, k) => ({
+        item: { causeKind: 'DECISION', cause: id, source: 'steward', occurredAt: now, identifiers: [], observations: {}, decision: { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds } },
+        device: null,
+        consents: [],
+        // Before every item of the merge's batch (their places start at 0).
+        position: k - pairs.length,
+        receivedAt: mergedAt,
+        landedOn: merge.survivorId,
+      }));
+      const { replay, outcome } = await this.identity.reresolution.reresolveIn(tx, effects, merge.survivorId, placed, now);
+      const stored = (profile: string) => outcome.storedIdOf.get(replay.profiles.get(profile) ?? '') ?? null;
+      if (new Set(members.map(stored)).size !== members.length || members.some((m) => stored(m) === null)) {
+        throw new ConflictError(`the evidence cannot tell the customers merge ${mergeId} joined apart`, { reason: 'NOT_SEPARABLE' });
+      }
+      await this.identity.repository.recordDecided(
+        tx,
+        {
+          keptApart: placed.map((entry) => {
+            const decision = entry.item.decision as { constraintId: string; customerIds: [string, string] };
+            return { id: decision.constraintId, customerId: stored(decision.customerIds[0])!, otherCustomerId: stored(decision.customerIds[1])!, causeKind: 'DECISION', cause: id };
+          }),
+          // The refusals the decision made: its own (one each side), and those of items that the merge had joined.
+          conflicts: replay.conflicts
+            .filter((c) => c.reason === 'KEPT_APART' && (c.cause === id || c.at >= mergedAt))
+            .map((c) => ({ ...c, customerId: outcome.storedIdOf.get(c.customerId) ?? c.customerId, otherCustomerId: c.otherCustomerId && (outcome.storedIdOf.get(c.otherCustomerId) ?? c.otherCustomerId) })),
+          evidence: placed.map((entry, k) => ({ key: `DECISION:${id}:${k}`, customerId: merge.survivorId, evidence: encodeEvidence(entry), receivedAt: mergedAt })),
+        },
+        this.identity.ruleVersion,
+        now,
+      );
+      await this.repository.undoMerge(tx, mergeId, id, now);
+      const decided = { id, kind: 'UNMERGE' as const, actor, note, customerIds: members, customerId: stored(merge.survivorId)!, matchCandidateId: null };
+      await this.repository.recordDecision(tx, decided, now);
+      return { ...decided, at: now };
+    });
+  }
 
   mergeCustomers(customerIds: string[], reason: string, actor: string): Promise<Decided> {
     const ids = [...new Set(customerIds)];

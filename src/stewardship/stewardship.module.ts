@@ -1,5 +1,7 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
+import type { ComponentReresolution } from '../identity/component-reresolution';
+import type { IdentityRepository } from '../identity/identity.repository';
 import type { ResolutionService } from '../identity/resolution.service';
 import type { UnitOfWork } from '../writes/unit-of-work';
 import { StewardDecisions } from './steward-decisions';
@@ -11,13 +13,15 @@ export type StewardshipDeps = {
   registry: CypherRegistry;
   writes: UnitOfWork;
   resolution: ResolutionService;
+  /** Re-resolution from the evidence log, and the records of decisions made outside a batch (unmerge). */
+  identity: { reresolution: ComponentReresolution; repository: IdentityRepository; ruleVersion: number };
   clock?: () => Date;
 };
 
 /** Data stewards' work on identity: the review queue, manual merges, keep-apart decisions, and their record. */
-export function createStewardship({ db, registry, writes, resolution, clock }: StewardshipDeps) {
+export function createStewardship({ db, registry, writes, resolution, identity, clock }: StewardshipDeps) {
   const repository = new StewardshipRepository(db, registry);
-  const decisions = new StewardDecisions(writes, resolution, repository, clock);
+  const decisions = new StewardDecisions(writes, resolution, identity, repository, clock);
   return {
     decisions,
     resolvers: [new MatchCandidateResolver(decisions, repository), new StewardDecisionResolver(decisions, repository)],

@@ -37,6 +37,9 @@ export type DecisionRow = {
   matchCandidateId: string | null;
 };
 
+/** A recorded merge: when, the profiles it joined (survivor first in `statuses`), and whether it was undone. */
+export type LockedMerge = { atMs: number; undoneBy: string | null; survivorId: string; absorbedIds: string[]; statuses: string[] };
+
 /** What a decision names, as it is now: `activeId` null when there is no such customer. */
 export type NamedCustomer = { id: string; status: string | null; activeId: string | null };
 
@@ -55,6 +58,8 @@ export class StewardshipRepository {
       decisionCustomers: 'stewardship/decision-customers',
       recordDecision: 'stewardship/record-decision',
       decisionsPage: 'stewardship/decisions-page',
+      lockMerge: 'stewardship/lock-merge',
+      undoMerge: 'stewardship/undo-merge',
     });
   }
 
@@ -80,6 +85,16 @@ export class StewardshipRepository {
 
   async closeCandidate(tx: Tx, close: { id: string; status: MatchCandidateStatus; decisionId: string; actor: string; note: string; now: string }) {
     await tx.rows(this.q.closeCandidate, close);
+  }
+
+  /** The merge, write-locked; null when there is none. */
+  async lockMerge(tx: Tx, id: string): Promise<LockedMerge | null> {
+    const [row] = await tx.rows<LockedMerge>(this.q.lockMerge, { id });
+    return row ?? null;
+  }
+
+  async undoMerge(tx: Tx, id: string, decisionId: string, now: string): Promise<void> {
+    await tx.rows(this.q.undoMerge, { id, decisionId, now });
   }
 
   async namedCustomers(tx: Tx, ids: string[]): Promise<NamedCustomer[]> {

@@ -127,6 +127,19 @@ export class StewardDecisionResolver {
   }
 
   @Pseudonymous()
+  @Mutation(() => StewardDecisionView, {
+    description:
+      "Undoes a merge (an id from mergeHistory) exactly: the customers it joined get back the identifiers, source records, devices, consents and golden attributes they would hold had it never happened, including what arrived after it (re-derived from the evidence log); a keep-apart decision then keeps them apart. Both are told UNMERGED or UPDATED on customerChanged; mergeHistory keeps the merge, marked undoneBy. CONFLICT when undone already, or when part of the customers' history predates the evidence log.",
+  })
+  async unmergeCustomer(
+    @Arg('mergeId', () => ID) mergeId: string,
+    @Arg('reason', { description: 'Why: kept with the decision (a ticket reference, not personal data).' }) reason: string,
+    @Ctx() { principal }: PrincipalContext,
+  ): Promise<StewardDecisionView> {
+    return toDecision(await this.decisions.unmergeCustomer(mergeId, reason, principal.subject));
+  }
+
+  @Pseudonymous()
   @FieldResolver(() => Customer, { nullable: true, description: 'The customer it left them on, as it is now.' })
   async customer(@Root() decision: StewardDecisionView, @Ctx() context: Context): Promise<Customer | null> {
     return customerFor(context, decision.customerId);

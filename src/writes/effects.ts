@@ -2,7 +2,7 @@ import type { ConsentChange } from '../kernel/consent-change';
 import type { MembershipChange } from '../kernel/membership-change';
 
 /** A customer's profile changed: created, updated, or merged into a survivor. */
-export type ChangedCustomer = { customerId: string; change: 'CREATED' | 'UPDATED' | 'MERGED'; mergedInto: string | null };
+export type ChangedCustomer = { customerId: string; change: 'CREATED' | 'UPDATED' | 'MERGED' | 'UNMERGED'; mergedInto: string | null };
 
 /**
  * What a write changed about a customer, in the keys of the segments' dependency index (`attribute:city`,

@@ -1,0 +1,149 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
+import type { Tx } from '../infra/neo4j/database';
+import { sentTogether } from '../infra/neo4j/sent-together';
+import type { Replay } from './evidence-replay';
+import { profileWrite } from './plan-attachments';
+
+type Holdings = {
+  profiles: { id: string; createdAt: number; mergedInto: string | null }[];
+  keys: { key: string; customerId: string }[];
+  deviceUses: { deviceId: string; profileId: string }[];
+  consents: { consentId: string; cause: string; profileId: string }[];
+};
+
+/** What a rewrite did, in stored ids: who is active now, and who each profile became part of. */
+export type RewriteOutcome = {
+  /** Replayed customer id -> the stored customer that now holds what it holds. */
+  storedIdOf: Map<string, string>;
+  /** Stored customers of the component active after the rewrite (new ones included). */
+  active: string[];
+  /** Profiles active before and merged now, and merged before and active now. */
+  merged: { customerId: string; mergedInto: string }[];
+  reactivated: string[];
+  created: string[];
+};
+
+/**
+ * Writes a re-resolved component: sets its stored profiles to what a replay of their evidence made of them (active,
+ * or merged into the customer each is part of now), and moves what hangs off them to follow: identifiers and
+ * source records, device use, consent statements, match keys, the golden record. Each replayed customer is stored
+ * on the oldest profile it stands for (so the survivor of a merge stays the survivor); one standing for none is new.
+ * Run under the locks of every profile of the component.
+ */
+export class ComponentRewrite {
+  private readonly q;
+
+  constructor(registry: CypherRegistry) {
+    this.q = registry.bind({
+      holdings: 'identity/component-holdings',
+      createCustomers: 'identity/create-customers',
+      profiles: 'identity/rewrite-profiles',
+      moveKeys: 'identity/move-identifiers',
+      unlink: 'identity/unlink-identifiers',
+      relink: 'identity/relink-identifiers',
+      moveDevices: 'identity/move-device-uses',
+      moveConsents: 'identity/move-consents',
+      updateProfiles: 'identity/update-profiles',
+      matchKeys: 'identity/rewrite-match-keys',
+    });
+  }
+
+  async write(
+    tx: Tx,
+    profiles: string[],
+    replay: Replay,
+    options: { sourcePriority: string[]; ruleVersion: number; now: string; matching: boolean },
+  ): Promise<RewriteOutcome> {
+    const [holdings] = await tx.rows<Holdings>(this.q.holdings, { ids: profiles });
+    const createdAt = new Map(holdings.profiles.map((p) => [p.id, p.createdAt]));
+    const wasActive = new Set(holdings.profiles.filter((p) => p.mergedInto === null).map((p) => p.id));
+
+    // Each replayed customer on the oldest profile it stands for.
+    const standsFor = new Map<string, string[]>();
+    for (const [profile, replayed] of replay.profiles) if (createdAt.has(profile)) standsFor.set(replayed, [...(standsFor.get(replayed) ?? []), profile]);
+    const storedIdOf = new Map<string, string>();
+    const created: { id: string; createdAt: string }[] = [];
+    for (const customer of replay.customers) {
+      const own = (standsFor.get(customer.id) ?? []).sort((a, b) => createdAt.get(a)! - createdAt.get(b)! || (a < b ? -1 : 1));
+      if (own.length > 0) storedIdOf.set(customer.id, own[0]);
+      else {
+        const id = uuidv7();
+        storedIdOf.set(customer.id, id);
+        created.push({ id, createdAt: customer.createdAt });
+      }
+    }
+    const stored = (replayed: string) => storedIdOf.get(replayed)!;
+    const customerOfProfile = (profile: string) => {
+      const replayed = replay.profiles.get(profile);
+      return replayed === undefined ? null : stored(replayed);
+    };
+
+    const rows = holdings.profiles.flatMap((p) => {
+      const target = customerOfProfile(p.id);
+      if (target === null) return [];
+      const replayed = replay.customers.find((c) => stored(c.id) === target)!;
+      return [{ id: p.id, mergedInto: target === p.id ? null : target, apart: target === p.id ? replayed.apart : [] }];
+    });
+
+    // Keys: moved where the replay gives them to another customer, linked where none held them, unlinked where none does now.
+    const heldBy = new Map(holdings.keys.map((k) => [k.key, k.customerId]));
+    const wanted = new Map(replay.customers.flatMap((c) => c.keys.map((key) => [key, stored(c.id)] as const)));
+    const moves = [...wanted].filter(([key, owner]) => heldBy.has(key) && heldBy.get(key) !== owner).map(([key, customerId]) => ({ key, customerId }));
+    const relinks = [...wanted]
+      .filter(([key]) => !heldBy.has(key) && replay.links.has(key))
+      .map(([key, customerId]) => {
+        const link = replay.links.get(key)!;
+        return { key, customerId, type: link.identifier.type, value: link.identifier.value, occurredAt: link.occurredAt, source: link.source, causeKind: link.causeKind, cause: link.cause };
+      });
+    const unlinked = [...heldBy.keys()].filter((key) => !wanted.has(key));
+
+    // Device use and consent follow the items that brought them.
+    const deviceTargets = new Map<string, Set<string>>();
+    const consentTarget = new Map<string, string>();
+    for (const { entry, customerId } of replay.items) {
+      if (entry.device) deviceTargets.set(entry.device.id, (deviceTargets.get(entry.device.id) ?? new Set()).add(stored(customerId)));
+      if (entry.consents.length > 0) consentTarget.set(entry.item.cause, stored(customerId));
+    }
+    const now = (profile: string) => customerOfProfile(profile) ?? profile;
+    const deviceMoves = holdings.deviceUses.flatMap(({ deviceId, profileId }) => {
+      const targets = deviceTargets.get(deviceId);
+      if (!targets || targets.has(now(profileId))) return [];
+      return [{ deviceId, fromId: profileId, toId: [...targets][0] }];
+    });
+    const consentMoves = holdings.consents.flatMap(({ consentId, cause, profileId }) => {
+      const target = consentTarget.get(cause);
+      return target && target !== now(profileId) ? [{ consentId, fromId: profileId, toId: target }] : [];
+    });
+
+    const activeCustomers = replay.customers.map((c) => ({ replayed: c, id: stored(c.id) }));
+    const profileRows = activeCustomers.map(({ replayed, id }) => profileWrite(id, replayed.candidates, replayed.matchRecords, options.sourcePriority));
+    const newRows = created.map((c) => ({ id: c.id, mergedInto: null, apart: activeCustomers.find((a) => a.id === c.id)!.replayed.apart }));
+    const matchKeys = [...replay.matchKeys].flatMap(([key, holders]) => [...new Set(holders.map(stored))].map((customerId) => ({ key, customerId })));
+
+    const params = { now: options.now, ruleVersion: options.ruleVersion };
+    const sent: Promise<unknown>[] = [];
+    const run = (query: string, name: string, list: unknown[], extra: Record<string, unknown> = {}) => {
+      if (list.length > 0) sent.push(tx.rows(query, { ...params, ...extra, [name]: list }));
+    };
+    run(this.q.createCustomers, 'customers', created);
+    run(this.q.profiles, 'profiles', [...rows, ...newRows]);
+    run(this.q.unlink, 'keys', unlinked, { ids: profiles });
+    run(this.q.moveKeys, 'moves', moves);
+    run(this.q.relink, 'links', relinks);
+    run(this.q.moveDevices, 'moves', deviceMoves);
+    run(this.q.moveConsents, 'moves', consentMoves);
+    run(this.q.updateProfiles, 'profiles', profileRows);
+    if (options.matching) sent.push(tx.rows(this.q.matchKeys, { ...params, ids: [...profiles, ...created.map((c) => c.id)], matchKeys }));
+    await sentTogether(sent);
+
+    const active = activeCustomers.map((a) => a.id);
+    return {
+      storedIdOf,
+      active,
+      merged: rows.filter((r) => r.mergedInto !== null && wasActive.has(r.id)).map((r) => ({ customerId: r.id, mergedInto: r.mergedInto! })),
+      reactivated: rows.filter((r) => r.mergedInto === null && !wasActive.has(r.id)).map((r) => r.id),
+      created: created.map((c) => c.id),
+    };
+  }
+}
