@@ -259,6 +259,9 @@ describe('the data dictionary agrees with enforcement', () => {
     const anonymous = (k: string) => customerOf([{ messageId: `${v}-${k}`, type: 'IDENTIFY', anonymousId: `${v}-${k}` }]);
     const [m1, m2, k1, k2] = [await anonymous('m1'), await anonymous('m2'), await anonymous('k1'), await anonymous('k2')];
     const candidate = await reviewCandidate(`${v}-q`);
+    const [u1, u2] = [await anonymous('u1'), await anonymous('u2')];
+    await app.services.stewardship.mergeCustomers([u1, u2], 'dictionary test', 'steward');
+    const merged = await gql(app, `{ customer(id: "${u1}") { mergeHistory { id } } }`);
     const mutations: [string, string][] = [
       // Linked to c, with d's email (a conflict), a phone that is no phone (dropped), and a rejected item.
       ['ingestEvents', `(events: [{ messageId: "${v}-1", type: "IDENTIFY", userId: "${u}-c", traits: { email: "${u}-d@dd.test", phone: "12" } }, { messageId: "${v}-2", type: "NOPE", userId: "${u}-c" }])`],
@@ -272,6 +275,7 @@ describe('the data dictionary agrees with enforcement', () => {
       ['mergeCustomers', `(ids: ["${m1}", "${m2}"], reason: "dictionary test")`],
       ['keepCustomersApart', `(ids: ["${k1}", "${k2}"], reason: "dictionary test")`],
       ['resolveMatchCandidate', `(id: "${candidate}", decision: KEEP_APART, note: "dictionary test")`],
+      ['unmergeCustomer', `(mergeId: "${merged.customer.mergeHistory[0].id}", reason: "dictionary test")`],
     ];
     for (const [field, args] of mutations) await run(variant, 'Mutation', field, args);
   }
