@@ -8,10 +8,11 @@ import type { OwedChanges } from './membership-outbox';
  */
 export function registerChangePublishing(writes: UnitOfWork, changes: ChangePublisher): void {
   writes.register({
-    name: 'customer and consent changes',
+    name: 'customer, consent and review changes',
     afterCommit: (effects) => {
       changes.publish(effects.customers);
       changes.publishConsent(effects.consents);
+      changes.publishReviews(effects.reviews);
     },
   });
   writes.register<OwedChanges>({

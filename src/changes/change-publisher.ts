@@ -56,6 +56,10 @@ export class ChangePublisher {
     return owed.reduce((n, o) => n + o.changes.length, 0);
   }
 
+  publishReviews(ids: readonly string[]): void {
+    for (const id of ids) this.pubSub.publish('MATCH_CANDIDATE_ADDED', { id });
+  }
+
   publishConsent(changes: readonly ConsentChange[]): void {
     for (const change of changes) {
       this.pubSub.publish('CONSENT_CHANGED', change);

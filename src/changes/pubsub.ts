@@ -10,6 +10,8 @@ export type Topics = {
   CONSENT_CHANGED: [payload: ConsentChange];
   /** The same events keyed by customer id, for subscribers of one customer; on every instance, like CUSTOMER_CHANGED. */
   CUSTOMER_CONSENT_CHANGED: [customerId: string, payload: ConsentChange];
+  /** A pair newly queued for a steward's review; on every instance, for review screens. */
+  MATCH_CANDIDATE_ADDED: [payload: { id: string }];
 };
 
 /** Topics whose consumers act on each event once, on the instance that made the change. */

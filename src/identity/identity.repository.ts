@@ -107,8 +107,9 @@ export class IdentityRepository {
    * Sends the plan's statements without waiting for each answer: Neo4j runs them in the order sent, and the client
    * waits once, for all, when the returned promise settles (so it can prepare the attachments meanwhile).
    */
-  apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string, modelVersion: number | null = null): Promise<void> {
+  apply(tx: Tx, plan: ResolutionPlan, ruleVersion: number, now: string, modelVersion: number | null = null): Promise<{ reviewsAdded: string[] }> {
     const sent: Promise<unknown>[] = [];
+    const reviewsAdded: string[] = [];
     const run = (query: string, name: string, rows: unknown[]) => {
       if (rows.length > 0) sent.push(tx.rows(query, { [name]: rows, now, ruleVersion }));
     };
@@ -162,24 +163,17 @@ export class IdentityRepository {
     run(this.q.recordConflicts, 'conflicts', plan.conflicts.map(conflictRow));
     run(this.q.recordKeepApart, 'keptApart', plan.keptApart);
     run(this.q.recordMatchKeys, 'matchKeys', plan.matchKeys);
-    run(
-      this.q.recordMatchReviews,
-      'reviews',
-      plan.reviews.map((r) => ({
-        id: r.id,
-        pair: [r.customerId, r.candidateId].sort().join(' '),
-        customerId: r.customerId,
-        candidateId: r.candidateId,
-        probability: r.score.probability,
-        weight: r.score.weight,
-        contributions: JSON.stringify(r.score.contributions),
-        modelVersion,
-        causeKind: r.causeKind,
-        cause: r.cause,
-      })),
-    );
-    return sentTogether(sent);
+    if (plan.reviews.length > 0) {
+      sent.push(
+        tx
+          .rows<{ id: string }>(this.q.recordMatchReviews, { now, reviews: plan.reviews.map(reviewRow(modelVersion)) })
+          .then((rows) => reviewsAdded.push(...rows.map((r) => r.id))),
+      );
+    }
+    return sentTogether(sent).then(() => ({ reviewsAdded }));
   }
+
+  /** Keep-apart constraints and refusals
 
   /** Keep-apart constraints and refusals decided outside a batch (a re-resolution), written as a batch writes them. */
   async recordDecided(
@@ -234,6 +228,19 @@ const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
   createHash('sha256')
     .update([c.customerId, c.identifier.key, c.otherCustomerId ?? '', c.reason].join('\n'))
     .digest('hex');
+
+const reviewRow = (modelVersion: number | null) => (r: ResolutionPlan['reviews'][number]) => ({
+  id: r.id,
+  pair: [r.customerId, r.candidateId].sort().join(' '),
+  customerId: r.customerId,
+  candidateId: r.candidateId,
+  probability: r.score.probability,
+  weight: r.score.weight,
+  contributions: JSON.stringify(r.score.contributions),
+  modelVersion,
+  causeKind: r.causeKind,
+  cause: r.cause,
+});
 
 const conflictRow = (conflict: ResolutionPlan['conflicts'][number]) => ({
   key: conflictKey(conflict),

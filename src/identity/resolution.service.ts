@@ -132,6 +132,7 @@ export class ResolutionService {
       const attached = this.repository.attach(tx, attachments, (key) => snapshot.owners.has(key), now, Date.parse(now) - retentionMs - bucketMs);
       const consentAfter = this.consents.current(tx, watched);
       await sentTogether([consentBefore, applied, attached, consentAfter]);
+      effects.reviewsQueued((await applied).reviewsAdded);
       effects.customersChanged(changedCustomers(plan));
       effects.touched(touchesOfResolution(fresh, plan));
       effects.consentsChanged(consentChanges(await consentBefore, await consentAfter));

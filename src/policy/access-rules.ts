@@ -158,6 +158,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     // Also a withdrawal of consent the principal held: that is what it must hear.
     consentChanged: perCustomer(needs('customers:read')),
     segmentMembershipChanged: perCustomer(needs('segments:read')),
+    matchCandidateAdded: needsWithoutPurpose('identity:review'),
   },
 };
 

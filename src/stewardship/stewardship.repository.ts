@@ -53,6 +53,7 @@ export class StewardshipRepository {
   ) {
     this.q = registry.bind({
       candidatesPage: 'stewardship/match-candidates-page',
+      candidate: 'stewardship/match-candidate-by-id',
       lockCandidate: 'stewardship/lock-match-candidate',
       closeCandidate: 'stewardship/close-match-candidate',
       decisionCustomers: 'stewardship/decision-customers',
@@ -70,6 +71,11 @@ export class StewardshipRepository {
       limit,
     });
     return rows.map((row) => ({ ...row.candidate, customerIds: row.customerIds }));
+  }
+
+  async candidate(id: string): Promise<MatchCandidateRow | null> {
+    const [row] = await this.db.read<{ candidate: Omit<MatchCandidateRow, 'customerIds'>; customerIds: string[] }>(this.q.candidate, { id });
+    return row ? { ...row.candidate, customerIds: row.customerIds } : null;
   }
 
   async decisions(after: string | null, limit: number): Promise<DecisionRow[]> {

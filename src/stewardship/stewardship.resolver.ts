@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { PrincipalContext } from '../auth/principal';
 import type { LoadersContext } from '../customers/customer.loaders';
 import { toCustomer } from '../customers/customer.mapper';
@@ -58,6 +58,17 @@ export class MatchCandidateResolver {
     const cursor = decodeCursor(after, 1);
     const rows = await this.repository.candidates(status, cursor?.[0] ?? null, size + 1);
     return toConnection(rows.map(toCandidate), size, (c) => [c.id]);
+  }
+
+  @Pseudonymous()
+  @Subscription(() => MatchCandidateView, {
+    nullable: true,
+    topics: 'MATCH_CANDIDATE_ADDED',
+    description: 'Each pair newly queued for review, as it is when told (null when decided or erased meanwhile): what a review screen follows.',
+  })
+  async matchCandidateAdded(@Root() added: { id: string }): Promise<MatchCandidateView | null> {
+    const row = await this.repository.candidate(added.id);
+    return row && row.status === 'OPEN' ? toCandidate(row) : null;
   }
 
   @Pseudonymous()

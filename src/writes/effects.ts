@@ -19,6 +19,8 @@ export type Effects = {
   touched(touches: readonly Touch[]): void;
   /** Membership changes the write decided itself (whole-population runs, windows, erasure, retention). */
   membershipsChanged(changes: readonly MembershipChange[]): void;
+  /** Pairs of customers newly queued for a steward's review (match candidate ids). */
+  reviewsQueued(ids: readonly string[]): void;
 };
 
 /** Everything a write reported, as its consequences read it. */
@@ -27,6 +29,7 @@ export type ReportedEffects = {
   readonly consents: readonly ConsentChange[];
   readonly touches: readonly Touch[];
   readonly memberships: readonly MembershipChange[];
+  readonly reviews: readonly string[];
 };
 
 /** One attempt's effects; a retried transaction starts a new recorder, so nothing is counted twice. */
@@ -35,6 +38,7 @@ export class EffectsRecorder implements Effects, ReportedEffects {
   readonly consents: ConsentChange[] = [];
   readonly touches: Touch[] = [];
   readonly memberships: MembershipChange[] = [];
+  readonly reviews: string[] = [];
   private sealedBy: string | null = null;
 
   customersChanged(changes: readonly ChangedCustomer[]): void {
@@ -55,6 +59,11 @@ export class EffectsRecorder implements Effects, ReportedEffects {
   membershipsChanged(changes: readonly MembershipChange[]): void {
     this.open();
     this.memberships.push(...changes);
+  }
+
+  reviewsQueued(ids: readonly string[]): void {
+    this.open();
+    this.reviews.push(...ids);
   }
 
   /** From here on consequences only read: an effect reported now would escape those that already read (the outbox). */

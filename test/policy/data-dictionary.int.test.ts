@@ -280,13 +280,14 @@ describe('the data dictionary agrees with enforcement', () => {
     for (const [field, args] of mutations) await run(variant, 'Mutation', field, args);
   }
 
-  /** Every variant subscribes to everything at once; one consent change then reaches all three subscriptions. */
+  /** Every variant subscribes to everything at once; one consent change and one new review candidate then reach all four subscriptions. */
   async function exerciseSubscriptions() {
     const subscriptionType = schema.getSubscriptionType()!;
     const subscriptions: [string, string][] = [
       ['customerChanged', `(id: "${ids.listener}")`],
       ['consentChanged', `(customerId: "${ids.listener}")`],
       ['segmentMembershipChanged', `(segmentIds: ["${ids.segment}"])`],
+      ['matchCandidateAdded', ''],
     ];
     const clients: Client[] = [];
     const pending: { variant: Variant; field: string; result: Promise<Result> }[] = [];
@@ -318,6 +319,7 @@ describe('the data dictionary agrees with enforcement', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await gql(app, `mutation { setConsent(customerId: "${ids.listener}", purpose: "${PURPOSE}", status: GRANTED, source: "web", occurredAt: "2026-03-01T00:00:00Z") { customerId } }`);
+    await reviewCandidate(`${u}-sub`);
     for (const { variant, field, result } of pending) observe(schema, 'Subscription', [field], await result, observed(variant));
     await Promise.all(clients.map((client) => client.dispose()));
   }

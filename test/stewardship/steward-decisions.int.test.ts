@@ -5,7 +5,9 @@ import { identify } from '../support/events';
 import { ingestEvents, upsertSourceRecords } from '../support/ingest';
 import { trainingPopulation } from '../support/people';
 import { sourceRecord } from '../support/records';
-import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
+import { subscribe } from '../support/subscriber';
+import { as, gql, gqlErrors, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
+import { wsClient } from '../support/transports';
 
 const STEWARD = as('steward', { subject: 'steward-jane' });
 
@@ -35,8 +37,10 @@ type Candidate = { id: string; status: string; customerIds: string[]; [k: string
 describe('steward decisions: the review queue, manual merges, keep-apart', () => {
   let app: TestApp;
   let model: ReturnType<typeof trainModel>;
+  let url: string;
   beforeAll(async () => {
     app = await startTestApp({ env: { MATCH_MODE: 'SYNC' } });
+    url = await app.listen('127.0.0.1', 0);
     model = trainModel(trainingPopulation(), { randomPairs: 20_000 });
     await app.services.matchModels.save(model);
   });
@@ -179,9 +183,23 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
 
   it('queues a pair merge protection kept from merging on a score; KEEP_APART settles it, once', async () => {
     const u = unique();
+    // A review screen follows the queue (the database is shared: other pairs may be told too).
+    const screen = wsClient(url, await tokenFor(app, 'steward'));
+    const told = subscribe(screen, `subscription { matchCandidateAdded { id status customerIds probability customers { id } } }`);
+    const analyst = subscribe(wsClient(url, await tokenFor(app, 'analyst')), `subscription { matchCandidateAdded { id } }`);
+    expect(await analyst.failure()).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const [one] = (await ingestEvents(app, [identify({ userId: `${u}-one`, traits: person(u) })])).results;
     const [two] = (await ingestEvents(app, [identify({ userId: `${u}-two`, traits: person(u) })])).results;
     expect(two.customerId).not.toBe(one.customerId);
+    const pair = [one.customerId, two.customerId].sort();
+    for (let waited = 0; !told.events.some((e) => [...e.matchCandidateAdded.customerIds].sort().join() === pair.join()) && waited < 10_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const event = told.events.find((e) => [...e.matchCandidateAdded.customerIds].sort().join() === pair.join());
+    expect(event?.matchCandidateAdded).toMatchObject({ status: 'OPEN', customers: expect.arrayContaining([{ id: one.customerId }, { id: two.customerId }]) });
+    told.stop();
+    await screen.dispose();
 
     const open = await candidateFor('OPEN', [one.customerId, two.customerId]);
     expect(open).toMatchObject({ status: 'OPEN', decisionId: null, decidedBy: null });

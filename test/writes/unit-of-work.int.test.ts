@@ -29,6 +29,7 @@ const copy = (effects: ReportedEffects): Seen => ({
   consents: [...effects.consents],
   touches: [...effects.touches],
   memberships: [...effects.memberships],
+  reviews: [...effects.reviews],
 });
 
 /**
@@ -85,6 +86,7 @@ describe('unit of work', () => {
     consents: committed.flatMap((s) => s.consents),
     touches: committed.flatMap((s) => s.touches),
     memberships: committed.flatMap((s) => s.memberships),
+    reviews: committed.flatMap((s) => s.reviews),
   });
   const membership = (segmentId: string, customerId: string, change: MembershipChange['change']) =>
     expect.objectContaining({ segmentId, customerId, change });
@@ -123,7 +125,7 @@ describe('unit of work', () => {
     // The same statement again changes nothing: a write that reports nothing publishes nothing.
     committed.length = 0;
     expect((await gql(app, SET_CONSENT, { customerId, purpose: 'marketing_sms', occurredAt: at() })).setConsent.duplicate).toBe(true);
-    expect(committed).toEqual([{ customers: [], consents: [], touches: [], memberships: [] }]);
+    expect(committed).toEqual([{ customers: [], consents: [], touches: [], memberships: [], reviews: [] }]);
   });
 
   it('sees the memberships a whole-population run decides, batch by batch', async () => {
@@ -227,6 +229,6 @@ describe('unit of work', () => {
     });
     expect(attempts).toBe(2);
     expect(inTransaction.map((s) => s.customers)).toEqual([[{ customerId, change: 'UPDATED', mergedInto: null }]]);
-    expect(committed).toEqual([{ customers: [{ customerId, change: 'UPDATED', mergedInto: null }], consents: [], touches: [], memberships: [] }]);
+    expect(committed).toEqual([{ customers: [{ customerId, change: 'UPDATED', mergedInto: null }], consents: [], touches: [], memberships: [], reviews: [] }]);
   });
 });
