@@ -1,4 +1,6 @@
-// The customers a decision names, as they are now: missing, erased, or the active customer each is part of.
+// The customers a decision names, as they are now: missing, or the active customer each is part of, and whether
+// an erasure of it is under way (an erasure marks the active customer).
 UNWIND $ids AS id
 OPTIONAL MATCH (c:Customer {id: id})
-RETURN id, c.status AS status, CASE WHEN c IS NULL THEN null ELSE coalesce(c.mergedInto, c.id) END AS activeId
+OPTIONAL MATCH (active:Customer {id: coalesce(c.mergedInto, c.id)})
+RETURN id, active.id AS activeId, active.erasureRequestId IS NOT NULL AS erasing

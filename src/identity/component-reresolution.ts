@@ -2,13 +2,20 @@ import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
+import { v7 as uuidv7 } from 'uuid';
+import { profileKey } from '../kernel/identifier-type';
 import { ConflictError } from '../shared/errors';
 import type { Effects } from '../writes/effects';
 import type { ComponentRewrite, RewriteOutcome } from './component-rewrite';
 import type { CustomerRebuild } from './customer-rebuild';
+import { encodeEvidence } from './evidence';
 import type { LoggedEvidence, Replay } from './evidence-replay';
+import type { IdentityRepository } from './identity.repository';
 
 export type Reresolved = { profiles: string[]; replay: Replay; outcome: RewriteOutcome };
+
+/** Profiles kept apart since a time: the stored customer each is part of now. */
+export type KeptApart = { customerOf(profile: string): string };
 
 /**
  * Re-resolves a customer's connected component in a transaction: locks every profile of it, replays its evidence
@@ -24,9 +31,65 @@ export class ComponentReresolution {
     private readonly rebuild: CustomerRebuild,
     private readonly rewrite: ComponentRewrite,
     private readonly consents: ConsentRepository,
+    private readonly repository: IdentityRepository,
     private readonly options: { sourcePriority: string[]; ruleVersion: number },
   ) {
     this.q = registry.bind({ lock: 'identity/lock-customers', active: 'identity/active-profiles' });
+  }
+
+  /**
+   * Keeps profiles apart as if a steward had decided so at `since` (an unmerge: the time of the merge it undoes): a
+   * keep-apart decision between each two of them is placed in the evidence log just before the batch of that time,
+   * the component is re-resolved, and the constraints, the refusals the replay makes from then on, and the placed
+   * evidence are recorded. Refused (CONFLICT) when the evidence cannot tell them apart.
+   */
+  async keepApartSince(tx: Tx, effects: Effects, { profiles, since, decisionId, now }: { profiles: string[]; since: string; decisionId: string; now: string }): Promise<KeptApart> {
+    const pairs = profiles.flatMap((a, i) => profiles.slice(i + 1).map((b) => [a, b] as [string, string]));
+    const placed: LoggedEvidence[] = pairs.map((customerIds, k) => ({
+      item: { causeKind: 'DECISION', cause: decisionId, source: 'steward', occurredAt: now, identifiers: [], observations: {}, decision: { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds } },
+      device: null,
+      consents: [],
+      // Before every item of that batch (their places start at 0).
+      position: k - pairs.length,
+      receivedAt: since,
+      landedOn: profiles[0],
+    }));
+    const { replay, outcome } = await this.reresolveIn(tx, effects, profiles[0], placed, now);
+    const customerOf = (profile: string) => outcome.storedIdOf.get(replay.profiles.get(profile) ?? '') ?? null;
+    if (new Set(profiles.map(customerOf)).size !== profiles.length || profiles.some((p) => customerOf(p) === null)) {
+      throw new ConflictError('the evidence cannot tell these customers apart', { reason: 'NOT_SEPARABLE' });
+    }
+    const stored = (replayed: string) => outcome.storedIdOf.get(replayed) ?? replayed;
+    const decided = pairs.map(([a, b], k) => ({ id: (placed[k].item.decision as { constraintId: string }).constraintId, a: customerOf(a)!, b: customerOf(b)! }));
+    await this.repository.recordDecided(
+      tx,
+      {
+        keptApart: decided.map(({ id, a, b }) => ({ id, customerId: a, otherCustomerId: b, causeKind: 'DECISION', cause: decisionId })),
+        conflicts: [
+          // The decision itself, on each side, naming the other (as a batch records a keep-apart decision).
+          ...decided.flatMap(({ a, b }) =>
+            [[a, b], [b, a]].map(([one, other]) => ({
+              id: uuidv7(),
+              customerId: one,
+              otherCustomerId: other,
+              identifier: { type: 'PROFILE', value: other, key: profileKey(other) },
+              reason: 'KEPT_APART' as const,
+              limit: 0,
+              causeKind: 'DECISION' as const,
+              cause: decisionId,
+            })),
+          ),
+          // Refusals the replay made of items from then on (those already stored are not counted again).
+          ...replay.conflicts
+            .filter((c) => c.at >= since && c.cause !== decisionId)
+            .map((c) => ({ ...c, customerId: stored(c.customerId), otherCustomerId: c.otherCustomerId && stored(c.otherCustomerId) })),
+        ],
+        evidence: placed.map((entry, k) => ({ key: `DECISION:${decisionId}:${k}`, customerId: profiles[0], evidence: encodeEvidence(entry), receivedAt: since })),
+      },
+      this.options.ruleVersion,
+      now,
+    );
+    return { customerOf: (profile) => customerOf(profile)! };
   }
 
   async reresolveIn(tx: Tx, effects: Effects, customerId: string, added: LoggedEvidence[], now: string): Promise<Reresolved> {
@@ -42,6 +105,13 @@ export class ComponentReresolution {
       throw new ConflictError(`${unlogged} items of this customer's component were applied before the evidence log started (or their evidence expired): it cannot be re-resolved exactly`, {
         reason: 'UNLOGGED_ITEMS',
         unloggedItems: unlogged,
+      });
+    }
+    // Today's rules and model must give what is stored before anything is added: else the rewrite would also redo
+    // what they changed since, which no one asked for.
+    if (!(await this.rebuild.reproduces(tx, profiles, await this.rebuild.replay(logged)))) {
+      throw new ConflictError("the customer's component does not rebuild as stored under the rules and match model in force (they changed since): re-resolve it under them first", {
+        reason: 'NOT_REPRODUCIBLE',
       });
     }
     const replay = await this.rebuild.replay([...logged, ...added]);

@@ -3,7 +3,10 @@ import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
 import type { Replay } from './evidence-replay';
+import { identifierKey } from '../kernel/identifier-type';
 import { profileWrite } from './plan-attachments';
+
+const DEVICE_KEY_PREFIX = identifierKey('DEVICE_ID', '');
 
 type Holdings = {
   profiles: { id: string; createdAt: number; mergedInto: string | null }[];
@@ -42,7 +45,8 @@ export class ComponentRewrite {
       moveKeys: 'identity/move-identifiers',
       unlink: 'identity/unlink-identifiers',
       relink: 'identity/relink-identifiers',
-      moveDevices: 'identity/move-device-uses',
+      deviceUses: 'identity/rewrite-device-uses',
+      repoint: 'identity/repoint-ingestions',
       moveConsents: 'identity/move-consents',
       updateProfiles: 'identity/update-profiles',
       matchKeys: 'identity/rewrite-match-keys',
@@ -74,9 +78,13 @@ export class ComponentRewrite {
       }
     }
     const stored = (replayed: string) => storedIdOf.get(replayed)!;
-    const customerOfProfile = (profile: string) => {
+    const mergedInto = new Map(holdings.profiles.map((p) => [p.id, p.mergedInto]));
+    // A profile no logged item landed on (created and absorbed in one batch) follows the profile it was merged into.
+    const customerOfProfile = (profile: string): string | null => {
       const replayed = replay.profiles.get(profile);
-      return replayed === undefined ? null : stored(replayed);
+      if (replayed !== undefined) return stored(replayed);
+      const into = mergedInto.get(profile);
+      return into ? customerOfProfile(into) : null;
     };
 
     const rows = holdings.profiles.flatMap((p) => {
@@ -97,20 +105,32 @@ export class ComponentRewrite {
         return { key, customerId, type: link.identifier.type, value: link.identifier.value, occurredAt: link.occurredAt, source: link.source, causeKind: link.causeKind, cause: link.cause };
       });
     const unlinked = [...heldBy.keys()].filter((key) => !wanted.has(key));
+    const nowShared = [...replay.sharedDevices].filter((key) => heldBy.has(key)).map((key) => key.slice(DEVICE_KEY_PREFIX.length));
 
-    // Device use and consent follow the items that brought them.
-    const deviceTargets = new Map<string, Set<string>>();
+    // Device use, consent and the items themselves follow the customer each item ends on.
+    const deviceUse = new Map<string, Map<string, { firstSeen: string; lastSeen: string }>>();
     const consentTarget = new Map<string, string>();
+    const repointed: { key: string; customerId: string }[] = [];
     for (const { entry, customerId } of replay.items) {
-      if (entry.device) deviceTargets.set(entry.device.id, (deviceTargets.get(entry.device.id) ?? new Set()).add(stored(customerId)));
-      if (entry.consents.length > 0) consentTarget.set(entry.item.cause, stored(customerId));
+      const target = stored(customerId);
+      if (entry.device) {
+        const uses = deviceUse.get(entry.device.id) ?? new Map<string, { firstSeen: string; lastSeen: string }>();
+        const use = uses.get(target);
+        const at = entry.item.occurredAt;
+        uses.set(target, use ? { firstSeen: at < use.firstSeen ? at : use.firstSeen, lastSeen: at > use.lastSeen ? at : use.lastSeen } : { firstSeen: at, lastSeen: at });
+        deviceUse.set(entry.device.id, uses);
+      }
+      if (entry.consents.length > 0) consentTarget.set(entry.item.cause, target);
+      if (entry.stored && entry.stored.customerId !== target) repointed.push({ key: entry.stored.key, customerId: target });
     }
     const now = (profile: string) => customerOfProfile(profile) ?? profile;
-    const deviceMoves = holdings.deviceUses.flatMap(({ deviceId, profileId }) => {
-      const targets = deviceTargets.get(deviceId);
-      if (!targets || targets.has(now(profileId))) return [];
-      return [{ deviceId, fromId: profileId, toId: [...targets][0] }];
-    });
+    // A device's use is recorded on each customer its logged items end on; a use no logged item accounts for is left.
+    const usedBy = new Map<string, Set<string>>();
+    for (const { deviceId, profileId } of holdings.deviceUses) usedBy.set(deviceId, (usedBy.get(deviceId) ?? new Set()).add(now(profileId)));
+    const droppedUses = holdings.deviceUses.filter(({ deviceId, profileId }) => deviceUse.has(deviceId) && !deviceUse.get(deviceId)!.has(now(profileId)));
+    const addedUses = [...deviceUse].flatMap(([deviceId, uses]) =>
+      [...uses].filter(([customerId]) => !usedBy.get(deviceId)?.has(customerId)).map(([customerId, seen]) => ({ deviceId, customerId, ...seen })),
+    );
     const consentMoves = holdings.consents.flatMap(({ consentId, cause, profileId }) => {
       const target = consentTarget.get(cause);
       return target && target !== now(profileId) ? [{ consentId, fromId: profileId, toId: target }] : [];
@@ -128,12 +148,13 @@ export class ComponentRewrite {
     };
     run(this.q.createCustomers, 'customers', created);
     run(this.q.profiles, 'profiles', [...rows, ...newRows]);
-    run(this.q.unlink, 'keys', unlinked, { ids: profiles });
+    run(this.q.unlink, 'keys', unlinked, { ids: profiles, sharedDevices: nowShared });
     run(this.q.moveKeys, 'moves', moves);
     run(this.q.relink, 'links', relinks);
-    run(this.q.moveDevices, 'moves', deviceMoves);
+    if (droppedUses.length + addedUses.length > 0) sent.push(tx.rows(this.q.deviceUses, { dropped: droppedUses, added: addedUses }));
     run(this.q.moveConsents, 'moves', consentMoves);
     run(this.q.updateProfiles, 'profiles', profileRows);
+    run(this.q.repoint, 'ingestions', repointed);
     if (options.matching) sent.push(tx.rows(this.q.matchKeys, { ...params, ids: [...profiles, ...created.map((c) => c.id)], matchKeys }));
     await sentTogether(sent);
 

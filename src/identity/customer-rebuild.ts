@@ -99,6 +99,18 @@ export class CustomerRebuild {
     return replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), model && { model: model.model });
   }
 
+  /**
+   * Whether a replay gives exactly the stored active customers of these profiles, by the identifiers and records
+   * they hold: what a re-resolution checks before writing, so that it changes only what it was asked to.
+   */
+  async reproduces(reader: Reader, profiles: string[], replay: Replay): Promise<boolean> {
+    const stored = await reader.rows<{ keys: string[] }>(this.q.customers, { ids: profiles, attributes: PROFILE_ATTRIBUTES });
+    const canonical = (keys: string[]) => [...keys].sort().join('\n');
+    const storedKeys = stored.map((c) => canonical(c.keys)).sort();
+    const replayedKeys = replay.customers.map((c) => canonical(c.keys)).sort();
+    return storedKeys.length === replayedKeys.length && storedKeys.every((k, i) => k === replayedKeys[i]);
+  }
+
   /** Whether the replay matches probabilistically (matching on, a model in force). */
   async matching(): Promise<boolean> {
     return ((await this.matchModel?.()) ?? null) !== null;
@@ -106,14 +118,15 @@ export class CustomerRebuild {
 
   /** The evidence of the items that landed on the profiles, and how many of their items left none a replay needs. */
   async evidence(reader: Reader, profiles: string[]): Promise<{ unlogged: number; logged: LoggedEvidence[] }> {
-    const [{ unlogged, entries }] = await reader.rows<{ unlogged: number; entries: { landedOn: string; receivedAtMs: number; evidence: string }[] }>(
-      this.q.evidence,
-      { ids: profiles },
-    );
+    const [{ unlogged, entries }] = await reader.rows<{
+      unlogged: number;
+      entries: { key: string; customerId: string; landedOn: string; receivedAtMs: number; evidence: string }[];
+    }>(this.q.evidence, { ids: profiles });
     const logged = entries.map((row) => ({
       ...decodeEvidence(row.evidence),
       landedOn: row.landedOn,
       receivedAt: new Date(row.receivedAtMs).toISOString(),
+      stored: { key: row.key, customerId: row.customerId },
     }));
     return { unlogged, logged };
   }

@@ -5,11 +5,15 @@ import type { IdentityRules } from './identity-rules';
 import type { Candidates, GoldenRecord } from './profile-attributes';
 import { planResolution, type PlannerMatching } from './resolution-planner';
 import { withMatch } from './matching/match-keys';
+import { sideMark } from './keep-apart';
 import type { MatchRecord } from './matching/match-record';
 import type { CustomerSnapshot, PlannedConflict, PlannedLink, ResolutionPlan } from './resolution-plan';
 
-/** Evidence as logged: with the time of the batch that applied it and the customer it landed on then. */
-export type LoggedEvidence = Evidence & { receivedAt: string; landedOn: string };
+/**
+ * Evidence as logged: with the time of the batch that applied it and the customer it landed on then; `stored`, for
+ * what was read from the log, names its Ingestion and the customer it belongs to now.
+ */
+export type LoggedEvidence = Evidence & { receivedAt: string; landedOn: string; stored?: { key: string; customerId: string } };
 
 export type ReplayedCustomer = {
   /** An id of the replay's own; `landedOn` says which stored profiles its items first landed on. */
@@ -38,6 +42,8 @@ export type Replay = {
   links: Map<string, PlannedLink>;
   /** Match key -> replayed customers holding it. */
   matchKeys: Map<string, string[]>;
+  /** DEVICE_ID keys of devices found shared. */
+  sharedDevices: Set<string>;
 };
 
 type State = {
@@ -122,12 +128,13 @@ export function replayEvidence(
   );
   return {
     customers,
-    conflicts,
+    conflicts: conflicts.map((c) => ({ ...c, customerId: finalOf(c.customerId), otherCustomerId: c.otherCustomerId && finalOf(c.otherCustomerId) })),
     merges,
     profiles,
     items: items.map((item) => ({ ...item, customerId: finalOf(item.customerId) })),
     links: state.links,
     matchKeys: new Map([...state.matchCandidates].map(([key, holders]) => [key, [...holders]])),
+    sharedDevices: state.sharedDevices,
   };
 }
 
@@ -156,8 +163,8 @@ function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) 
   }
   for (const kept of plan.keptApart) {
     const [a, b] = [customers.get(kept.customerId)!, customers.get(kept.otherCustomerId)!];
-    a.apart = [...(a.apart ?? []), `${kept.id}:0`];
-    b.apart = [...(b.apart ?? []), `${kept.id}:1`];
+    a.apart = [...(a.apart ?? []), sideMark(kept.id, 0)];
+    b.apart = [...(b.apart ?? []), sideMark(kept.id, 1)];
   }
   for (const shared of plan.sharedDevices) {
     owners.delete(shared.key);

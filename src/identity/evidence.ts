@@ -65,11 +65,17 @@ export function decodeEvidence(json: string): Evidence {
 }
 
 /**
- * Whether an applied item leaves evidence: it changed who is who (see PlannedItem.changedIdentity) or brought
- * attribute facts, consent, or a source record. A page view on a known cookie brings nothing and leaves nothing.
+ * Whether an applied item leaves evidence: it changed who is who (see PlannedItem.changedIdentity), brought
+ * attribute facts, consent or a source record, or tied two identifiers together. The last changes nothing while
+ * both are one customer's, but it is what would join them again were that customer split (an unmerge, other
+ * rules): without it a replay would not be exact. A page view on a known cookie brings nothing and leaves nothing.
  */
 export const bringsFacts = (unit: WorkUnit, changedIdentity: boolean) =>
-  changedIdentity || Object.keys(unit.item.observations).length > 0 || unit.consents.length > 0 || unit.sourceRecord !== null;
+  changedIdentity ||
+  Object.keys(unit.item.observations).length > 0 ||
+  unit.consents.length > 0 ||
+  unit.sourceRecord !== null ||
+  new Set(unit.item.identifiers.map((i) => i.key)).size > 1;
 
 /**
  * The evidence without an erased person's identifiers, nor attributes holding their values: what stays of someone

@@ -55,9 +55,7 @@ export async function createIdentity({ db, registry, logger, settings, rules, se
     resolution,
     ruleVersion,
     /** Re-resolves a component from its evidence and writes the result (unmerge; later, rule changes). */
-    reresolution: new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, { sourcePriority: settings.sourcePriority, ruleVersion }),
-    /** Records decisions made outside a batch: keep-apart constraints, refusals, placed evidence. */
-    repository,
+    reresolution: new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, repository, { sourcePriority: settings.sourcePriority, ruleVersion }),
     matchModels: matching.store,
     resolvers: [...matching.resolvers, new IdentifierTypesResolver(settings.types, activeRules), new RebuildResolver(rebuild, activeRules, settings.types)],
   };

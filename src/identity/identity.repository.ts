@@ -4,6 +4,7 @@ import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { sentTogether } from '../infra/neo4j/sent-together';
 import { identifierKey, PROFILE_KEY_PREFIX, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
 import { decodeCandidates } from './stored-candidates';
+import { sideMark } from './keep-apart';
 import type { Attachments } from './plan-attachments';
 import type { CustomerSnapshot, ResolutionPlan, Snapshot } from './resolution-plan';
 import type { MatchRecord } from './matching/match-record';
@@ -60,6 +61,7 @@ export class IdentityRepository {
       recordMatchReviews: 'identity/record-match-reviews',
       recordKeepApart: 'identity/record-keep-apart',
       recordPlacedEvidence: 'identity/record-placed-evidence',
+      recordConflictsOnce: 'identity/record-conflicts-once',
     });
   }
 
@@ -161,7 +163,7 @@ export class IdentityRepository {
       })),
     );
     run(this.q.recordConflicts, 'conflicts', plan.conflicts.map(conflictRow));
-    run(this.q.recordKeepApart, 'keptApart', plan.keptApart);
+    run(this.q.recordKeepApart, 'keptApart', plan.keptApart.map(keepApartRow));
     run(this.q.recordMatchKeys, 'matchKeys', plan.matchKeys);
     if (plan.reviews.length > 0) {
       sent.push(
@@ -173,8 +175,6 @@ export class IdentityRepository {
     return sentTogether(sent).then(() => ({ reviewsAdded }));
   }
 
-  /** Keep-apart constraints and refusals
-
   /** Keep-apart constraints and refusals decided outside a batch (a re-resolution), written as a batch writes them. */
   async recordDecided(
     tx: Tx,
@@ -183,8 +183,9 @@ export class IdentityRepository {
     now: string,
   ): Promise<void> {
     const params = { now, ruleVersion };
-    if (decided.keptApart.length > 0) await tx.rows(this.q.recordKeepApart, { ...params, keptApart: decided.keptApart });
-    if (decided.conflicts.length > 0) await tx.rows(this.q.recordConflicts, { ...params, conflicts: decided.conflicts.map(conflictRow) });
+    if (decided.keptApart.length > 0) await tx.rows(this.q.recordKeepApart, { ...params, keptApart: decided.keptApart.map(keepApartRow) });
+    // Refusals a replay found again are recorded once: those already stored are not counted twice.
+    if (decided.conflicts.length > 0) await tx.rows(this.q.recordConflictsOnce, { ...params, conflicts: decided.conflicts.map(conflictRow) });
     if (decided.evidence.length > 0) {
       await tx.rows(this.q.recordPlacedEvidence, {
         ingestions: decided.evidence.map((e) => ({ ...e, causeKind: 'DECISION', outcome: 'LINKED' })),
@@ -228,6 +229,8 @@ const conflictKey = (c: ResolutionPlan['conflicts'][number]) =>
   createHash('sha256')
     .update([c.customerId, c.identifier.key, c.otherCustomerId ?? '', c.reason].join('\n'))
     .digest('hex');
+
+const keepApartRow = (k: ResolutionPlan['keptApart'][number]) => ({ ...k, mark: sideMark(k.id, 0), otherMark: sideMark(k.id, 1) });
 
 const reviewRow = (modelVersion: number | null) => (r: ResolutionPlan['reviews'][number]) => ({
   id: r.id,

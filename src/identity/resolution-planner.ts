@@ -7,6 +7,7 @@ import { combine, observe } from './golden-record';
 import type { Candidates } from './profile-attributes';
 import { bestScore, type MatchModel, type Score } from './matching/match-model';
 import { keepMatchRecords } from './matching/match-keys';
+import { keptApartBy, sideMark } from './keep-apart';
 import type {
   CustomerSnapshot,
   PlannedConflict,
@@ -22,16 +23,6 @@ type Customer = CustomerSnapshot & { candidatesChanged: boolean; apart: string[]
 
 /** Probabilistic matching as the planner applies it: the model in force. Null: deterministic only. */
 export type PlannerMatching = { model: MatchModel } | null;
-
-/** The keep-apart constraint two sets of sides break if joined: one constraint, on both of its sides. */
-export function keptApartBy(left: readonly string[], right: readonly string[]): string | null {
-  const sideOf = new Map(left.map((mark) => [mark.slice(0, mark.lastIndexOf(':')), mark]));
-  for (const mark of right) {
-    const held = sideOf.get(mark.slice(0, mark.lastIndexOf(':')));
-    if (held !== undefined && held !== mark) return held.slice(0, held.lastIndexOf(':'));
-  }
-  return null;
-}
 
 /** The keys an item resolves by: its identifiers, its source record, the profiles a decision names. */
 export const keysOf = (item: ResolutionItem): string[] => [
@@ -115,8 +106,8 @@ export function planResolution(
         continue;
       }
       const { constraintId } = item.decision;
-      a.apart.push(`${constraintId}:0`);
-      b.apart.push(`${constraintId}:1`);
+      a.apart.push(sideMark(constraintId, 0));
+      b.apart.push(sideMark(constraintId, 1));
       plan.keptApart.push({ id: constraintId, customerId: a.id, otherCustomerId: b.id, causeKind: item.causeKind, cause: item.cause });
       // Shown where merge protection shows its refusals: a conflict on each side, naming the other customer.
       for (const [one, other] of [[a, b], [b, a]]) {

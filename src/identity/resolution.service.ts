@@ -3,6 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
 import { RetryableConflict, type Tx } from '../infra/neo4j/database';
+import { profileKey } from '../kernel/identifier-type';
+import { NotFoundError } from '../shared/errors';
 import { sentTogether } from '../infra/neo4j/sent-together';
 import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
 import type { NormalizerOptions } from './identifier-normalizer';
@@ -110,6 +112,9 @@ export class ResolutionService {
       const found = stored ? await this.repository.findMatchCandidates(tx, matchKeys) : [];
       const matchRows = stored ? await this.repository.lockMatchCandidates(tx, worthLocking(items, found, stored.model)) : [];
       const snapshot = snapshotFrom(locked.owners, locked.shared, matchRows);
+      // A decision names customers that existed when it was checked; one removed since (erasure, retention) is gone.
+      const gone = items.flatMap((item) => item.decision?.customerIds.filter((id) => !snapshot.owners.has(profileKey(id))) ?? []);
+      if (gone.length > 0) throw new NotFoundError(`no customer ${gone.join(', ')}`, { customerIds: gone });
       // The batch's time is read once its locks are held: a batch that touched the same customers has committed by
       // then, so batch times order conflicting batches as they were applied, which is the order evidence replays in.
       const now = this.clock().toISOString();

@@ -1,9 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../infra/neo4j/database';
 import type { ComponentReresolution } from '../identity/component-reresolution';
-import { encodeEvidence } from '../identity/evidence';
-import type { LoggedEvidence } from '../identity/evidence-replay';
-import type { IdentityRepository } from '../identity/identity.repository';
 import type { ResolutionService } from '../identity/resolution.service';
 import type { StewardDecision } from '../identity/resolution-plan';
 import type { UnitResult, WorkUnit } from '../identity/work-unit';
@@ -28,7 +25,7 @@ export class StewardDecisions {
   constructor(
     private readonly writes: UnitOfWork,
     private readonly resolution: ResolutionService,
-    private readonly identity: { reresolution: ComponentReresolution; repository: IdentityRepository; ruleVersion: number },
+    private readonly identity: { reresolution: ComponentReresolution },
     private readonly repository: StewardshipRepository,
     private readonly clock: () => Date = () => new Date(),
   ) {}
@@ -44,44 +41,13 @@ export class StewardDecisions {
       const merge = await this.repository.lockMerge(tx, mergeId);
       if (!merge) throw new NotFoundError(`no merge ${mergeId}`);
       if (merge.undoneBy !== null) throw new ConflictError(`merge ${mergeId} was undone already`, { reason: 'ALREADY_UNDONE', decisionId: merge.undoneBy });
-      if (merge.statuses.includes('ERASED')) throw new ConflictError(`a customer merge ${mergeId} joined was erased`, { reason: 'ERASED' });
+      if (merge.erasing) throw new ConflictError(`a customer merge ${mergeId} joined is being erased`, { reason: 'ERASURE_PENDING' });
       const id = uuidv7();
       const now = this.clock().toISOString();
       const members = [merge.survivorId, ...merge.absorbedIds];
-      const pairs = members.flatMap((a, i) => members.slice(i + 1).map((b) => [a, b] as [string, string]));
-      const mergedAt = new Date(merge.atMs).toISOString();
-      const placed: LoggedEvidence[] = pairs.map((customerIds, k) => ({
-        item: { causeKind: 'DECISION', cause: id, source: 'steward', occurredAt: now, identifiers: [], observations: {}, decision: { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds } },
-        device: null,
-        consents: [],
-        // Before every item of the merge's batch (their places start at 0).
-        position: k - pairs.length,
-        receivedAt: mergedAt,
-        landedOn: merge.survivorId,
-      }));
-      const { replay, outcome } = await this.identity.reresolution.reresolveIn(tx, effects, merge.survivorId, placed, now);
-      const stored = (profile: string) => outcome.storedIdOf.get(replay.profiles.get(profile) ?? '') ?? null;
-      if (new Set(members.map(stored)).size !== members.length || members.some((m) => stored(m) === null)) {
-        throw new ConflictError(`the evidence cannot tell the customers merge ${mergeId} joined apart`, { reason: 'NOT_SEPARABLE' });
-      }
-      await this.identity.repository.recordDecided(
-        tx,
-        {
-          keptApart: placed.map((entry) => {
-            const decision = entry.item.decision as { constraintId: string; customerIds: [string, string] };
-            return { id: decision.constraintId, customerId: stored(decision.customerIds[0])!, otherCustomerId: stored(decision.customerIds[1])!, causeKind: 'DECISION', cause: id };
-          }),
-          // The refusals the decision made: its own (one each side), and those of items that the merge had joined.
-          conflicts: replay.conflicts
-            .filter((c) => c.reason === 'KEPT_APART' && (c.cause === id || c.at >= mergedAt))
-            .map((c) => ({ ...c, customerId: outcome.storedIdOf.get(c.customerId) ?? c.customerId, otherCustomerId: c.otherCustomerId && (outcome.storedIdOf.get(c.otherCustomerId) ?? c.otherCustomerId) })),
-          evidence: placed.map((entry, k) => ({ key: `DECISION:${id}:${k}`, customerId: merge.survivorId, evidence: encodeEvidence(entry), receivedAt: mergedAt })),
-        },
-        this.identity.ruleVersion,
-        now,
-      );
+      const apart = await this.identity.reresolution.keepApartSince(tx, effects, { profiles: members, since: new Date(merge.atMs).toISOString(), decisionId: id, now });
       await this.repository.undoMerge(tx, mergeId, id, now);
-      const decided = { id, kind: 'UNMERGE' as const, actor, note, customerIds: members, customerId: stored(merge.survivorId)!, matchCandidateId: null };
+      const decided = { id, kind: 'UNMERGE' as const, actor, note, customerIds: members, customerId: apart.customerOf(merge.survivorId), matchCandidateId: null };
       await this.repository.recordDecision(tx, decided, now);
       return { ...decided, at: now };
     });
@@ -136,8 +102,10 @@ export class StewardDecisions {
 
   private async decide(tx: Tx, effects: Effects, decision: StewardDecision, note: string, actor: string, matchCandidateId: string | null): Promise<Decided> {
     const named = await this.repository.namedCustomers(tx, decision.customerIds);
-    const missing = named.filter((c) => c.activeId === null || c.status === 'ERASED').map((c) => c.id);
+    const missing = named.filter((c) => c.activeId === null).map((c) => c.id);
     if (missing.length > 0) throw new NotFoundError(`no customer ${missing.join(', ')}`, { customerIds: missing });
+    const erasing = named.filter((c) => c.erasing).map((c) => c.id);
+    if (erasing.length > 0) throw new ConflictError(`customer ${erasing.join(', ')} is being erased`, { reason: 'ERASURE_PENDING', customerIds: erasing });
     // Read before the locks, so only a hint: the planner decides again under them and refuses what became one.
     if (new Set(named.map((c) => c.activeId)).size === 1) {
       throw new ConflictError(
@@ -159,6 +127,10 @@ export class StewardDecisions {
     };
     const [result] = await this.resolution.resolveIn(tx, [unit], effects);
     refuseOnConflict(result, decision);
+    // Under the locks they may have become one customer since they were read: a merge then has nothing to do.
+    if (decision.kind === 'MERGE' && result.outcome !== 'MERGED') {
+      throw new ConflictError('the customers named are one customer already', { reason: 'ALREADY_ONE_CUSTOMER', customerId: result.customerId });
+    }
     const decided = { id, kind: decision.kind, actor, note, customerIds: decision.customerIds, customerId: result.customerId, matchCandidateId };
     await this.repository.recordDecision(tx, decided, now);
     return { ...decided, at: now };

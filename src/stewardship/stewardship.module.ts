@@ -1,7 +1,6 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { ComponentReresolution } from '../identity/component-reresolution';
-import type { IdentityRepository } from '../identity/identity.repository';
 import type { ResolutionService } from '../identity/resolution.service';
 import type { UnitOfWork } from '../writes/unit-of-work';
 import { StewardDecisions } from './steward-decisions';
@@ -14,7 +13,7 @@ export type StewardshipDeps = {
   writes: UnitOfWork;
   resolution: ResolutionService;
   /** Re-resolution from the evidence log, and the records of decisions made outside a batch (unmerge). */
-  identity: { reresolution: ComponentReresolution; repository: IdentityRepository; ruleVersion: number };
+  identity: { reresolution: ComponentReresolution };
   clock?: () => Date;
 };
 

@@ -37,11 +37,11 @@ export type DecisionRow = {
   matchCandidateId: string | null;
 };
 
-/** A recorded merge: when, the profiles it joined (survivor first in `statuses`), and whether it was undone. */
-export type LockedMerge = { atMs: number; undoneBy: string | null; survivorId: string; absorbedIds: string[]; statuses: string[] };
+/** A recorded merge: when, the profiles it joined, whether it was undone, whether an erasure is under way for them. */
+export type LockedMerge = { atMs: number; undoneBy: string | null; survivorId: string; absorbedIds: string[]; erasing: boolean };
 
 /** What a decision names, as it is now: `activeId` null when there is no such customer. */
-export type NamedCustomer = { id: string; status: string | null; activeId: string | null };
+export type NamedCustomer = { id: string; activeId: string | null; erasing: boolean };
 
 /** The review queue and the record of steward decisions. */
 export class StewardshipRepository {

@@ -104,11 +104,15 @@ describe('evidence log', () => {
 
   it('keeps no evidence for an item that changed nothing, and keeps what a changing one brought, normalised', async () => {
     const u = unique();
-    const first = identify({ anonymousId: `${u}-cookie`, traits: { email: ` ${u.toUpperCase()}@Example.COM `, firstName: 'Ada' } });
+    const first = identify({ anonymousId: `${u}-cookie`, traits: { email: ` ${u.toUpperCase()}@Example.COM `, firstName: 'Ada' }, context: { device: { id: `${u}-phone` } } });
     const again = page({ anonymousId: `${u}-cookie` });
+    // Both identifiers are the customer's already, but seen together they are what would join them again were it split.
+    const together = page({ anonymousId: `${u}-cookie`, context: { device: { id: `${u}-phone` } } });
     await ingestEvents(app, [first]);
     await ingestEvents(app, [again]);
+    await ingestEvents(app, [together]);
     expect(await evidenceOf(`EVENT:${again.messageId}`)).toEqual([{ evidence: null }]);
+    expect(JSON.parse((await evidenceOf(`EVENT:${together.messageId}`))[0].evidence!)).toMatchObject({ ids: expect.arrayContaining([['ANONYMOUS_ID', `${u}-cookie`], ['DEVICE_ID', `${u}-phone`]]) });
     const [{ evidence }] = await evidenceOf(`EVENT:${first.messageId}`);
     expect(JSON.parse(evidence!)).toMatchObject({
       kind: 'EVENT',

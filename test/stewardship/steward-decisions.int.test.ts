@@ -227,6 +227,15 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
     expect(await candidateFor('OPEN', [one.customerId, two.customerId])).toBeUndefined();
   });
 
+  it('settles an open pair kept apart by other means: it leaves the queue', async () => {
+    const u = unique();
+    const [one] = (await ingestEvents(app, [identify({ userId: `${u}-one`, traits: person(u) })])).results;
+    const [two] = (await ingestEvents(app, [identify({ userId: `${u}-two`, traits: person(u) })])).results;
+    expect(await candidateFor('OPEN', [one.customerId, two.customerId])).toBeDefined();
+    await gql(app, KEEP_APART, { ids: [one.customerId, two.customerId], reason: 'TICKET-11' }, STEWARD);
+    expect(await candidateFor('OPEN', [one.customerId, two.customerId])).toBeUndefined();
+  });
+
   it('MERGE on a review candidate merges the pair with cause DECISION', async () => {
     const u = unique();
     const base = person(u);

@@ -187,14 +187,20 @@ describe('unmergeCustomer', () => {
           endedAgain.push(result.customerId);
         }
         expect(await shapes(ended, u)).toEqual(await shapes(endedAgain, v));
+        // What the unmerge wrote is what later items resolve against: the stream once more, in both runs, still agrees.
+        for (const [i, item] of items.entries()) {
+          ended.push((await send([{ ...eventOf(u, item, i), messageId: `${u}-t${i}` }]))[0].customerId);
+          endedAgain.push((await send([{ ...eventOf(v, item, i), messageId: `${v}-t${i}` }]))[0].customerId);
+        }
+        expect(await shapes(ended, u)).toEqual(await shapes(endedAgain, v));
         for (const id of new Set(ended)) {
           const { rebuildCustomer } = await gql(app, `query($id: ID!) { rebuildCustomer(id: $id) { identical } }`, { id });
           expect(rebuildCustomer.identical).toBe(true);
         }
       }),
-      { numRuns: 12 },
+      { numRuns: 10 },
     );
     // Most streams merge something: the property is not vacuous.
-    expect(undone).toBeGreaterThan(4);
-  });
+    expect(undone).toBeGreaterThan(3);
+  }, 400_000);
 });
