@@ -10,7 +10,8 @@ ON CREATE SET
   k.occurredAt = datetime($occurredAt),
   k.recordedAt = datetime($now),
   k.causeKind = 'API',
-  k.cause = $cause
+  k.cause = $cause,
+  k.givenFor = $givenFor
 WITH c, k, k.id = $id AS created
 FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END |
   CREATE (c)-[:GAVE_CONSENT]->(k)

@@ -27,6 +27,8 @@ export type NewConsentStatement = {
   source: string;
   occurredAt: string;
   cause: string;
+  /** The customer id the caller named (an absorbed one stands for its survivor): an unmerge gives it back to that one. */
+  givenFor: string;
 };
 
 /** Consent reads and writes inside a caller's transaction, so a change and what it changed are seen together. */

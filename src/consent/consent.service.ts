@@ -85,6 +85,7 @@ export class ConsentService {
           source,
           occurredAt: input.occurredAt.toISOString(),
           cause: `setConsent by ${input.recordedBy}`,
+          givenFor: input.customerId,
         },
         stamp,
       );

@@ -54,7 +54,7 @@ export class ComponentReresolution {
       receivedAt: since,
       landedOn: profiles[0],
     }));
-    const { replay, outcome } = await this.reresolveIn(tx, effects, profiles[0], placed, now);
+    const { replay, outcome } = await this.reresolveIn(tx, effects, profiles[0], placed, now, decisionId);
     const customerOf = (profile: string) => outcome.storedIdOf.get(replay.profiles.get(profile) ?? '') ?? null;
     if (new Set(profiles.map(customerOf)).size !== profiles.length || profiles.some((p) => customerOf(p) === null)) {
       throw new ConflictError('the evidence cannot tell these customers apart', { reason: 'NOT_SEPARABLE' });
@@ -92,7 +92,8 @@ export class ComponentReresolution {
     return { customerOf: (profile) => customerOf(profile)! };
   }
 
-  async reresolveIn(tx: Tx, effects: Effects, customerId: string, added: LoggedEvidence[], now: string): Promise<Reresolved> {
+  /** `cause`: the decision the re-resolution carries out; merges it undoes are marked with it. */
+  async reresolveIn(tx: Tx, effects: Effects, customerId: string, added: LoggedEvidence[], now: string, cause: string): Promise<Reresolved> {
     const profiles = await this.rebuild.component(tx, customerId);
     await tx.rows(this.q.lock, { ids: profiles });
     // A batch that committed between the read and the locks may have joined another profile to the component.
@@ -122,6 +123,7 @@ export class ComponentReresolution {
       ruleVersion: this.options.ruleVersion,
       now,
       matching: await this.rebuild.matching(),
+      undoneBy: cause,
     });
     const consentAfter = await this.consents.current(tx, outcome.active);
     const reactivated = new Set([...outcome.reactivated, ...outcome.created]);

@@ -12,7 +12,8 @@ type Holdings = {
   profiles: { id: string; createdAt: number; mergedInto: string | null }[];
   keys: { key: string; customerId: string }[];
   deviceUses: { deviceId: string; profileId: string }[];
-  consents: { consentId: string; cause: string; profileId: string }[];
+  consents: { consentId: string; cause: string; givenFor: string | null; profileId: string }[];
+  merges: { id: string; survivorId: string; absorbedIds: string[] }[];
 };
 
 /** What a rewrite did, in stored ids: who is active now, and who each profile became part of. */
@@ -25,6 +26,8 @@ export type RewriteOutcome = {
   merged: { customerId: string; mergedInto: string }[];
   reactivated: string[];
   created: string[];
+  /** Recorded merges whose profiles are not one customer any more: marked undone by `undoneBy`. */
+  undone: string[];
 };
 
 /**
@@ -47,6 +50,7 @@ export class ComponentRewrite {
       relink: 'identity/relink-identifiers',
       deviceUses: 'identity/rewrite-device-uses',
       repoint: 'identity/repoint-ingestions',
+      undoMerges: 'identity/undo-merges',
       moveConsents: 'identity/move-consents',
       updateProfiles: 'identity/update-profiles',
       matchKeys: 'identity/rewrite-match-keys',
@@ -57,7 +61,7 @@ export class ComponentRewrite {
     tx: Tx,
     profiles: string[],
     replay: Replay,
-    options: { sourcePriority: string[]; ruleVersion: number; now: string; matching: boolean },
+    options: { sourcePriority: string[]; ruleVersion: number; now: string; matching: boolean; undoneBy: string },
   ): Promise<RewriteOutcome> {
     const [holdings] = await tx.rows<Holdings>(this.q.holdings, { ids: profiles });
     const createdAt = new Map(holdings.profiles.map((p) => [p.id, p.createdAt]));
@@ -131,8 +135,9 @@ export class ComponentRewrite {
     const addedUses = [...deviceUse].flatMap(([deviceId, uses]) =>
       [...uses].filter(([customerId]) => !usedBy.get(deviceId)?.has(customerId)).map(([customerId, seen]) => ({ deviceId, customerId, ...seen })),
     );
-    const consentMoves = holdings.consents.flatMap(({ consentId, cause, profileId }) => {
-      const target = consentTarget.get(cause);
+    // An ingested item's statements go with the item; one set through setConsent, with the customer it was given for.
+    const consentMoves = holdings.consents.flatMap(({ consentId, cause, givenFor, profileId }) => {
+      const target = consentTarget.get(cause) ?? (givenFor ? customerOfProfile(givenFor) : null);
       return target && target !== now(profileId) ? [{ consentId, fromId: profileId, toId: target }] : [];
     });
 
@@ -155,6 +160,10 @@ export class ComponentRewrite {
     run(this.q.moveConsents, 'moves', consentMoves);
     run(this.q.updateProfiles, 'profiles', profileRows);
     run(this.q.repoint, 'ingestions', repointed);
+    const undone = holdings.merges
+      .filter((m) => m.absorbedIds.some((id) => now(id) !== now(m.survivorId)))
+      .map((m) => m.id);
+    run(this.q.undoMerges, 'ids', undone, { undoneBy: options.undoneBy });
     if (options.matching) sent.push(tx.rows(this.q.matchKeys, { ...params, ids: [...profiles, ...created.map((c) => c.id)], matchKeys }));
     await sentTogether(sent);
 
@@ -165,6 +174,7 @@ export class ComponentRewrite {
       merged: rows.filter((r) => r.mergedInto !== null && wasActive.has(r.id)).map((r) => ({ customerId: r.id, mergedInto: r.mergedInto! })),
       reactivated: rows.filter((r) => r.mergedInto === null && !wasActive.has(r.id)).map((r) => r.id),
       created: created.map((c) => c.id),
+      undone,
     };
   }
 }

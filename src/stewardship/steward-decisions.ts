@@ -46,7 +46,6 @@ export class StewardDecisions {
       const now = this.clock().toISOString();
       const members = [merge.survivorId, ...merge.absorbedIds];
       const apart = await this.identity.reresolution.keepApartSince(tx, effects, { profiles: members, since: new Date(merge.atMs).toISOString(), decisionId: id, now });
-      await this.repository.undoMerge(tx, mergeId, id, now);
       const decided = { id, kind: 'UNMERGE' as const, actor, note, customerIds: members, customerId: apart.customerOf(merge.survivorId), matchCandidateId: null };
       await this.repository.recordDecision(tx, decided, now);
       return { ...decided, at: now };

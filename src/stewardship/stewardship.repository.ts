@@ -60,7 +60,6 @@ export class StewardshipRepository {
       recordDecision: 'stewardship/record-decision',
       decisionsPage: 'stewardship/decisions-page',
       lockMerge: 'stewardship/lock-merge',
-      undoMerge: 'stewardship/undo-merge',
     });
   }
 
@@ -97,10 +96,6 @@ export class StewardshipRepository {
   async lockMerge(tx: Tx, id: string): Promise<LockedMerge | null> {
     const [row] = await tx.rows<LockedMerge>(this.q.lockMerge, { id });
     return row ?? null;
-  }
-
-  async undoMerge(tx: Tx, id: string, decisionId: string, now: string): Promise<void> {
-    await tx.rows(this.q.undoMerge, { id, decisionId, now });
   }
 
   async namedCustomers(tx: Tx, ids: string[]): Promise<NamedCustomer[]> {

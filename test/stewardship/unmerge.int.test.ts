@@ -4,6 +4,7 @@ import { ingestEvents } from '../support/ingest';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const STEWARD = as('steward', { subject: 'steward-ole' });
+const SET_SMS = `mutation($id: ID!) { setConsent(customerId: $id, purpose: "marketing_sms", status: GRANTED, source: "preference-center", occurredAt: "2026-03-01T00:00:00Z") { customerId } }`;
 const UNMERGE = `mutation($id: ID!, $reason: String!) { unmergeCustomer(mergeId: $id, reason: $reason) { id kind customerIds customerId } }`;
 const PROFILE = `query($id: ID!) {
   customer(id: $id) {
@@ -63,6 +64,8 @@ describe('unmergeCustomer', () => {
     const [bridge] = await send([s.bridge]);
     expect(bridge).toMatchObject({ outcome: 'MERGED', customerId: a.customerId });
     for (const e of s.after) await send([e]);
+    // Consent set through the API for b's id while b was merged: it stays b's.
+    await gql(app, SET_SMS, { id: b.customerId });
     const merged = (await gql(app, PROFILE, { id: b.customerId })).customer;
     expect(merged.id).toBe(a.customerId);
     const merge = merged.mergeHistory.find((m: { absorbed: { customerId: string }[] }) => m.absorbed.some((x) => x.customerId === b.customerId));
@@ -79,13 +82,19 @@ describe('unmergeCustomer', () => {
     await gql(app, `mutation($ids: [ID!]!) { keepCustomersApart(ids: $ids, reason: "reference") { id } }`, { ids: [a2.customerId, b2.customerId] }, STEWARD);
     await send([t.bridge]);
     for (const e of t.after) await send([e]);
+    await gql(app, SET_SMS, { id: b2.customerId });
 
     expect(await shape(a.customerId, u)).toEqual(await shape(a2.customerId, v));
     expect(await shape(b.customerId, u)).toEqual(await shape(b2.customerId, v));
     const bAfter = (await gql(app, PROFILE, { id: b.customerId })).customer;
     expect(bAfter).toMatchObject({ id: b.customerId, status: 'ACTIVE', firstName: `${u}Bo`, lastName: `${u}Berg`, city: `${u}Ulm` });
     // The consent b's visitor gave after the merge is b's again, not a's.
-    expect(bAfter.consents).toEqual([{ purpose: 'marketing_email', status: 'GRANTED' }]);
+    expect(bAfter.consents).toEqual(
+      expect.arrayContaining([
+        { purpose: 'marketing_email', status: 'GRANTED' },
+        { purpose: 'marketing_sms', status: 'GRANTED' },
+      ]),
+    );
     expect((await gql(app, PROFILE, { id: a.customerId })).customer.consents).toEqual([]);
     // The history keeps the merge, marked with the decision that undid it.
     expect(bAfter.mergeHistory).toEqual([expect.objectContaining({ id: merge.id, undoneBy: unmergeCustomer.id })]);
