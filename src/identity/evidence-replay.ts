@@ -83,17 +83,25 @@ export function replayEvidence(
     mergedInto: new Map(),
     links: new Map(),
   };
+  /** Sides of keep-apart decisions that named a profile before it existed: the items that landed on it take them. */
+  const pendingSides = new Map<string, string[]>();
   const conflicts: Replay['conflicts'] = [];
   const items: { entry: LoggedEvidence; customerId: string }[] = [];
   let merges = 0;
   for (let start = 0; start < ordered.length; ) {
     let end = start;
     while (end < ordered.length && ordered[end].receivedAt === ordered[start].receivedAt) end++;
-    // A decision naming a profile no logged item landed on (its evidence removed, or older than the log) cannot be
-    // placed: it is left out, as its profiles are.
-    const batch = ordered.slice(start, end).filter((e) => !e.item.decision || e.item.decision.customerIds.every((id) => state.owners.has(profileKey(id))));
+    const batch = ordered.slice(start, end).filter((e) => placeable(state, e, pendingSides));
+    if (batch.length === 0) {
+      start = end;
+      continue;
+    }
     const plan = planResolution(
-      batch.map((e) => (matching ? withMatch(e.item) : e.item)),
+      batch.map((e) => {
+        const item = matching ? withMatch(e.item) : e.item;
+        const apart = pendingSides.get(e.landedOn);
+        return apart ? { ...item, apart } : item;
+      }),
       { owners: state.owners, customers: state.customers, sharedDevices: state.sharedDevices, matchCandidates: state.matchCandidates },
       rules,
       batch[0].receivedAt,
@@ -136,6 +144,29 @@ export function replayEvidence(
     matchKeys: new Map([...state.matchCandidates].map(([key, holders]) => [key, [...holders]])),
     sharedDevices: state.sharedDevices,
   };
+}
+
+/**
+ * Whether an entry goes to the planner. A keep-apart decision naming a profile that does not exist yet (an unmerge
+ * of a merge made in the batch that created the profile, as a match on a score is) is applied here: the sides of
+ * existing profiles are marked, the others wait for the items of their profile. Any other decision naming a
+ * profile no logged item landed on (its evidence removed, or older than the log) is left out, as its profile is.
+ */
+function placeable(state: State, entry: LoggedEvidence, pendingSides: Map<string, string[]>): boolean {
+  const decision = entry.item.decision;
+  if (!decision || decision.customerIds.every((id) => state.owners.has(profileKey(id)))) return true;
+  if (decision.kind === 'KEEP_APART') {
+    decision.customerIds.forEach((id, side) => {
+      const mark = sideMark(decision.constraintId, side as 0 | 1);
+      const owner = state.owners.get(profileKey(id));
+      if (owner === undefined) pendingSides.set(id, [...(pendingSides.get(id) ?? []), mark]);
+      else {
+        const customer = state.customers.get(owner)!;
+        customer.apart = [...(customer.apart ?? []), mark];
+      }
+    });
+  }
+  return false;
 }
 
 /** What writing the plan does to the graph, done to the in-memory state. */

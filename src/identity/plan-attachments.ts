@@ -93,7 +93,9 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
     ingestions: units.map((unit, i) => ({
       key: unit.idempotencyKey,
       causeKind: unit.item.causeKind,
-      customerId: customerOf(i),
+      // Where the item first landed, not where the batch left it: a replay maps that profile to the customer its
+      // items make, which is how a decision naming it (an unmerge) finds it.
+      customerId: plan.items[i].profileId,
       outcome: plan.items[i].outcome,
       evidence: bringsFacts(unit, plan.items[i].changedIdentity)
         ? encodeEvidence({ item: unit.item, device: unit.device, consents: unit.consents, position: i })

@@ -25,6 +25,11 @@ export type ResolutionItem = {
   match?: { record: MatchRecord; keys: string[] };
   /** Set on a steward's decision (causeKind DECISION), which carries no identifiers of its own. */
   decision?: StewardDecision;
+  /**
+   * Keep-apart sides the item's person is on: set by a replay on the items of a profile that a decision named
+   * before the profile existed (an unmerge of a merge made in the batch that created it).
+   */
+  apart?: string[];
 };
 
 /**
@@ -99,6 +104,11 @@ export type PlannedReview = { id: string; customerId: string; candidateId: strin
 
 export type PlannedItem = {
   customerId: string;
+  /**
+   * The profile the item first landed on, which its evidence is tied to: the one it created (even when the item
+   * then merged it away, as a match on a score does), else the customer it resolved to.
+   */
+  profileId: string;
   outcome: ResolvedOutcome;
   conflicts: PlannedConflict[];
   /**

@@ -102,7 +102,7 @@ export function planResolution(
       if (a.id === b.id) {
         // Already one person: the decision is refused (its caller unmerges first), nothing is recorded.
         const refusal = { id: newId(), customerId: a.id, otherCustomerId: b.id, identifier: profileIdentifier(b.id), reason: 'KEPT_APART' as const, limit: 0, causeKind: item.causeKind, cause: item.cause };
-        plan.items.push({ customerId: a.id, outcome: 'LINKED', conflicts: [refusal], changedIdentity: false });
+        plan.items.push({ customerId: a.id, profileId: a.id, outcome: 'LINKED', conflicts: [refusal], changedIdentity: false });
         continue;
       }
       const { constraintId } = item.decision;
@@ -113,14 +113,14 @@ export function planResolution(
       for (const [one, other] of [[a, b], [b, a]]) {
         plan.conflicts.push({ id: newId(), customerId: one.id, otherCustomerId: other.id, identifier: profileIdentifier(other.id), reason: 'KEPT_APART', limit: 0, causeKind: item.causeKind, cause: item.cause });
       }
-      plan.items.push({ customerId: a.id, outcome: 'LINKED', conflicts: [], changedIdentity: true });
+      plan.items.push({ customerId: a.id, profileId: a.id, outcome: 'LINKED', conflicts: [], changedIdentity: true });
       continue;
     }
     const group: string[] = [];
     const via = new Map<string, { identifier: NormalizedIdentifier | null; recordKey: string | null; match: Score | null }>();
     let counts: Counts = {};
     /** Keep-apart sides of the customers the item has joined so far. */
-    let marks: string[] = [];
+    let marks: string[] = [...(item.apart ?? [])];
     const fresh: NormalizedIdentifier[] = [];
     /** Known identifiers this item resolved through; a refused one was not seen on this customer's behalf. */
     const seen: NormalizedIdentifier[] = [];
@@ -131,7 +131,7 @@ export function planResolution(
       const owner = survivorOf(recordOwner);
       group.push(owner);
       counts = { ...customers.get(owner)!.counts };
-      marks = [...customers.get(owner)!.apart];
+      marks = union(marks, customers.get(owner)!.apart);
       via.set(owner, { identifier: null, recordKey: item.recordKey!, match: null });
     }
 
@@ -267,11 +267,13 @@ export function planResolution(
 
     let customer: Customer;
     let outcome: ResolutionPlan['items'][number]['outcome'];
+    /** The profile created for an item that a score then merged: where its evidence belongs. */
+    let own: Customer | undefined;
     if (matched.length > 0) {
       // A join on a score is always a merge, with the score as its cause: the item's profile (its own new one when
       // no identifier placed it) is merged with those it matched.
       if (group.length === 0) {
-        const own: Customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false, apart: [] };
+        own = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false, apart: [...(item.apart ?? [])] };
         customers.set(own.id, own);
         plan.newCustomers.push({ id: own.id, createdAt: now });
         group.push(own.id);
@@ -283,7 +285,7 @@ export function planResolution(
       }
     }
     if (group.length === 0) {
-      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false, apart: [] };
+      customer = { id: newId(), createdAt: now, counts: {}, candidates: {}, matchRecords: [], candidatesChanged: false, apart: [...(item.apart ?? [])] };
       customers.set(customer.id, customer);
       plan.newCustomers.push({ id: customer.id, createdAt: now });
       outcome = 'CREATED';
@@ -318,6 +320,7 @@ export function planResolution(
       outcome = 'MERGED';
     }
 
+    if (item.apart) customer.apart = union(customer.apart, item.apart);
     for (const identifier of seen) plan.touches.push({ key: identifier.key, occurredAt: item.occurredAt });
     for (const identifier of fresh) {
       owners.set(identifier.key, customer.id);
@@ -355,7 +358,7 @@ export function planResolution(
     plan.conflicts.push(...conflicts);
     const newDeviceUse = identifiers.some((identifier) => identifier.type === 'DEVICE_ID' && !seen.includes(identifier));
     const changedIdentity = outcome !== 'LINKED' || fresh.length > 0 || conflicts.length > 0 || newDeviceUse;
-    plan.items.push({ customerId: customer.id, outcome, conflicts, changedIdentity });
+    plan.items.push({ customerId: customer.id, profileId: own?.id ?? customer.id, outcome, conflicts, changedIdentity });
   }
 
   plan.absorptions = [...mergedInto.keys()].map((absorbedId) => ({ absorbedId, survivorId: survivorOf(absorbedId) }));

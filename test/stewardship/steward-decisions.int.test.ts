@@ -227,6 +227,29 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
     expect(await candidateFor('OPEN', [one.customerId, two.customerId])).toBeUndefined();
   });
 
+  it('unmerges a record merged on a score: each record is its own customer again, and stays so', async () => {
+    const u = unique();
+    const source = `crm${u}`.toLowerCase();
+    const [first] = (await upsertSourceRecords(app, [sourceRecord({ source, externalId: 'a', attributes: person(u) })])).results;
+    const [second] = (await upsertSourceRecords(app, [sourceRecord({ source, externalId: 'b', attributes: { ...person(u), firstName: 'Henrika' } })])).results;
+    expect(second).toMatchObject({ outcome: 'MERGED', customerId: first.customerId });
+    const { customer } = await gql(app, `query($id: ID!) { customer(id: $id) { mergeHistory { id absorbed { joinedBy } } } }`, { id: first.customerId });
+    const [merge] = customer.mergeHistory;
+    expect(merge.absorbed[0].joinedBy).toBe('PROBABILISTIC');
+
+    const { unmergeCustomer } = await gql(app, `mutation($id: ID!) { unmergeCustomer(mergeId: $id, reason: "TICKET-15: sisters") { customerIds customerId } }`, { id: merge.id }, STEWARD);
+    const records = async (id: string) =>
+      (await gql(app, `query($id: ID!) { customer(id: $id) { id sourceRecords { externalId } } }`, { id })).customer;
+    const [kept, back] = [await records(first.customerId), await records(unmergeCustomer.customerIds[1])];
+    expect(kept).toEqual({ id: first.customerId, sourceRecords: [{ externalId: 'a' }] });
+    expect(back.id).not.toBe(first.customerId);
+    expect(back.sourceRecords).toEqual([{ externalId: 'b' }]);
+    // The record updated later resolves by its own key, to its own customer, never joining the other on a score.
+    const [updated] = (await upsertSourceRecords(app, [sourceRecord({ source, externalId: 'b', updatedAt: new Date(Date.now() + 1000).toISOString(), attributes: { ...person(u), firstName: 'Henrika', city: 'Wismar' } })])).results;
+    expect(updated.customerId).toBe(back.id);
+    for (const id of [kept.id, back.id]) expect((await gql(app, REBUILD, { id })).rebuildCustomer.identical).toBe(true);
+  });
+
   it('settles an open pair kept apart by other means: it leaves the queue', async () => {
     const u = unique();
     const [one] = (await ingestEvents(app, [identify({ userId: `${u}-one`, traits: person(u) })])).results;
