@@ -66,19 +66,17 @@ export class ComponentReresolution {
       {
         keptApart: decided.map(({ id, a, b }) => ({ id, customerId: a, otherCustomerId: b, causeKind: 'DECISION', cause: decisionId })),
         conflicts: [
-          // The decision itself, on each side, naming the other (as a batch records a keep-apart decision).
-          ...decided.flatMap(({ a, b }) =>
-            [[a, b], [b, a]].map(([one, other]) => ({
-              id: uuidv7(),
-              customerId: one,
-              otherCustomerId: other,
-              identifier: { type: 'PROFILE', value: other, key: profileKey(other) },
-              reason: 'KEPT_APART' as const,
-              limit: 0,
-              causeKind: 'DECISION' as const,
-              cause: decisionId,
-            })),
-          ),
+          // The decision itself, as a batch records a keep-apart decision: one conflict, which both customers list.
+          ...decided.map(({ a, b }) => ({
+            id: uuidv7(),
+            customerId: a,
+            otherCustomerId: b,
+            identifier: { type: 'PROFILE', value: b, key: profileKey(b) },
+            reason: 'KEPT_APART' as const,
+            limit: 0,
+            causeKind: 'DECISION' as const,
+            cause: decisionId,
+          })),
           // Refusals the replay made of items from then on (those already stored are not counted again).
           ...replay.conflicts
             .filter((c) => c.at >= since && c.cause !== decisionId)

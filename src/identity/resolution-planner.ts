@@ -109,10 +109,8 @@ export function planResolution(
       a.apart.push(sideMark(constraintId, 0));
       b.apart.push(sideMark(constraintId, 1));
       plan.keptApart.push({ id: constraintId, customerId: a.id, otherCustomerId: b.id, causeKind: item.causeKind, cause: item.cause });
-      // Shown where merge protection shows its refusals: a conflict on each side, naming the other customer.
-      for (const [one, other] of [[a, b], [b, a]]) {
-        plan.conflicts.push({ id: newId(), customerId: one.id, otherCustomerId: other.id, identifier: profileIdentifier(other.id), reason: 'KEPT_APART', limit: 0, causeKind: item.causeKind, cause: item.cause });
-      }
+      // Shown where merge protection shows its refusals: one conflict, which both customers list.
+      plan.conflicts.push({ id: newId(), customerId: a.id, otherCustomerId: b.id, identifier: profileIdentifier(b.id), reason: 'KEPT_APART', limit: 0, causeKind: item.causeKind, cause: item.cause });
       plan.items.push({ customerId: a.id, profileId: a.id, outcome: 'LINKED', conflicts: [], changedIdentity: true });
       continue;
     }

@@ -14,7 +14,7 @@ registerEnumType(ConflictReasonEnum, {
     MERGE_BLOCKED: { description: 'The identifier belongs to another customer, and merging the two would break a limit.' },
     KEPT_APART: {
       description:
-        'A steward decided the two customers are different people (a KEEP_APART review decision or an unmerge): nothing joins them from then on. The decision itself shows as a conflict of type PROFILE naming the other customer.',
+        'A steward decided the two customers are different people (a KEEP_APART review decision or an unmerge): nothing joins them from then on. The decision itself shows as one conflict, listed by both customers, of identifier type PROFILE naming the second.',
     },
     SHARED_DEVICE: {
       description:
