@@ -21,11 +21,11 @@ import {
 
 type Context = PrincipalContext & LoadersContext;
 
-const toCandidate = (row: MatchCandidateRow): MatchCandidateView => ({
+const toCandidate = ({ probability, weight, modelVersion, contributions, ...row }: MatchCandidateRow): MatchCandidateView => ({
   ...row,
   status: MatchCandidateStatusEnum[row.status],
   causeKind: CauseKindEnum[row.causeKind as keyof typeof CauseKindEnum],
-  contributions: JSON.parse(row.contributions) as MatchContribution[],
+  score: { probability, weight, modelVersion, contributions: JSON.parse(contributions) as MatchContribution[] },
   createdAt: new Date(row.createdAt),
   updatedAt: new Date(row.updatedAt),
   decidedAt: row.decidedAt === null ? null : new Date(row.decidedAt),

@@ -1,5 +1,5 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MatchContribution } from '../customers/customer.type';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { MatchExplanation } from '../customers/customer.type';
 import { CauseKindEnum } from '../kernel/cause-kind';
 import { DataOwner, Pii, Pseudonymous } from '../kernel/classification';
 import { ConnectionType } from '../shared/connection';
@@ -49,20 +49,8 @@ export class MatchCandidateView {
   customerIds!: string[];
 
   @Pseudonymous()
-  @Field(() => Float, { description: 'The latest score: probability that the two are one person.' })
-  probability!: number;
-
-  @Pseudonymous()
-  @Field(() => Float, { description: 'Match weight in bits: the prior plus every contribution.' })
-  weight!: number;
-
-  @Pseudonymous()
-  @Field(() => Int, { nullable: true })
-  modelVersion!: number | null;
-
-  @Pseudonymous()
-  @Field(() => [MatchContribution], { description: "Each comparison's level and weight." })
-  contributions!: MatchContribution[];
+  @Field(() => MatchExplanation, { description: 'The latest score: the probability that the two are one person, and what each comparison added.' })
+  score!: MatchExplanation;
 
   @Pseudonymous()
   @Field(() => CauseKindEnum)

@@ -18,7 +18,7 @@ const RESOLVE = `mutation($id: ID!, $decision: ReviewDecision!, $note: String!) 
 }`;
 const CANDIDATES = `query($status: MatchCandidateStatus!, $after: String) {
   matchCandidates(status: $status, first: 50, after: $after) {
-    edges { node { id status customerIds probability weight contributions { comparison level weight } decisionId decidedBy decidedAt note customers { id } } }
+    edges { node { id status customerIds score { probability weight contributions { comparison level weight } } decisionId decidedBy decidedAt note customers { id } } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -186,7 +186,7 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
     const u = unique();
     // A review screen follows the queue (the database is shared: other pairs may be told too).
     const screen = wsClient(url, await tokenFor(app, 'steward'));
-    const told = subscribe(screen, `subscription { matchCandidateAdded { id status customerIds probability customers { id } } }`);
+    const told = subscribe(screen, `subscription { matchCandidateAdded { id status customerIds score { probability } customers { id } } }`);
     const analyst = subscribe(wsClient(url, await tokenFor(app, 'analyst')), `subscription { matchCandidateAdded { id } }`);
     expect(await analyst.failure()).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -204,9 +204,10 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
 
     const open = await candidateFor('OPEN', [one.customerId, two.customerId]);
     expect(open).toMatchObject({ status: 'OPEN', decisionId: null, decidedBy: null });
-    expect(open!.probability).toBeGreaterThanOrEqual(0.99);
+    const score = open!.score as { probability: number; contributions: unknown[] };
+    expect(score.probability).toBeGreaterThanOrEqual(0.99);
     expect((open!.customers as { id: string }[]).map((c) => c.id).sort()).toEqual([one.customerId, two.customerId].sort());
-    expect(open!.contributions).toEqual(expect.arrayContaining([expect.objectContaining({ comparison: 'birth date', level: 'exact' })]));
+    expect(score.contributions).toEqual(expect.arrayContaining([expect.objectContaining({ comparison: 'birth date', level: 'exact' })]));
 
     expect((await gqlErrors(app, RESOLVE, { id: open!.id, decision: 'KEEP_APART', note: 'r' }, as('analyst'))).errors[0].extensions?.code).toBe('FORBIDDEN');
     const { resolveMatchCandidate } = await gql(app, RESOLVE, { id: open!.id, decision: 'KEEP_APART', note: 'TICKET-9: twins' }, STEWARD);
