@@ -17,7 +17,7 @@ const RESOLVE = `mutation($id: ID!, $decision: ReviewDecision!, $note: String!) 
   resolveMatchCandidate(id: $id, decision: $decision, note: $note) { id kind actor note matchCandidateId customerId }
 }`;
 const CANDIDATES = `query($status: MatchCandidateStatus!, $after: String) {
-  matchCandidates(status: $status, first: 50, after: $after) {
+  matchCandidates(status: $status, first: 40, after: $after) {
     edges { node { id status customerIds score { probability weight contributions { comparison level weight } } decisionId decidedBy decidedAt note customers { id } } }
     pageInfo { hasNextPage endCursor }
   }
