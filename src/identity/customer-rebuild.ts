@@ -5,6 +5,7 @@ import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { decodeEvidence } from './evidence';
 import { replayEvidence, type LoggedEvidence, type Replay, type ReplayedCustomer } from './evidence-replay';
 import type { IdentityRules } from './identity-rules';
+import type { MatchModel } from './matching/match-model';
 import type { StoredModel } from './matching/model-store';
 import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
 import { decodeCandidates } from './stored-candidates';
@@ -50,7 +51,9 @@ export class CustomerRebuild {
     registry: CypherRegistry,
     private readonly rules: IdentityRules,
     private readonly sourcePriority: string[],
-    /** The match model in force, when probabilistic matching is on: the replay matches with it too. */
+    /** The match models by version: a replay scores each batch with the one it was resolved with. */
+    private readonly models: (versions: number[]) => Promise<Map<number, MatchModel>>,
+    /** The match model in force, when probabilistic matching is on: for evidence logged before versions were kept. */
     private readonly matchModel?: () => Promise<StoredModel | null>,
   ) {
     this.q = registry.bind({
@@ -93,10 +96,19 @@ export class CustomerRebuild {
     };
   }
 
-  /** Replays logged evidence under the rules given, matching with the model in force when matching is on. */
+  /**
+   * Replays logged evidence under the rules given, each batch scored with the match model it was resolved with
+   * (none before a model existed); evidence logged before versions were kept is scored with the model in force.
+   */
   async replay(logged: LoggedEvidence[], rules: IdentityRules = this.rules): Promise<Replay> {
-    const model = (await this.matchModel?.()) ?? null;
-    return replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), model && { model: model.model });
+    const current = (await this.matchModel?.()) ?? null;
+    const models = await this.models([...new Set(logged.flatMap((e) => (e.modelVersion ? [e.modelVersion] : [])))]);
+    const matchingFor = (version: number | undefined) => {
+      if (version === undefined) return current && { model: current.model };
+      const model = version === 0 ? undefined : models.get(version);
+      return model ? { model } : null;
+    };
+    return replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), matchingFor);
   }
 
   /**

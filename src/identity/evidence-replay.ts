@@ -71,7 +71,8 @@ export function replayEvidence(
   rules: IdentityRules,
   sourcePriority: string[],
   newId: () => string,
-  matching: PlannerMatching = null,
+  /** The matching a batch resolved with the given model version (0: none; undefined: logged before versions were). */
+  matchingFor: (modelVersion: number | undefined) => PlannerMatching = () => null,
 ): Replay {
   const ordered = [...entries].sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
   const state: State = {
@@ -96,6 +97,7 @@ export function replayEvidence(
       start = end;
       continue;
     }
+    const matching = matchingFor(batch.find((e) => e.modelVersion !== undefined)?.modelVersion);
     const plan = planResolution(
       batch.map((e) => {
         const item = matching ? withMatch(e.item) : e.item;

@@ -16,6 +16,11 @@ export type Evidence = {
   consents: ConsentStatement[];
   /** The item's place in its batch: items of one batch were resolved in this order, at the batch's time. */
   position: number;
+  /**
+   * The match model its batch was resolved with (0: none): a replay scores with that one, so a model trained later
+   * does not change what a rebuild makes of it. Absent in evidence logged before it was kept.
+   */
+  modelVersion?: number;
 };
 
 /** As stored: short keys, identifiers as [type, value] pairs, empty parts left out (it is written for most events). */
@@ -31,9 +36,10 @@ type Stored = {
   device?: NonNullable<WorkUnit['device']>;
   consents?: ConsentStatement[];
   decision?: StewardDecision;
+  mv?: number;
 };
 
-export function encodeEvidence({ item, device, consents, position }: Evidence): string {
+export function encodeEvidence({ item, device, consents, position, modelVersion }: Evidence): string {
   const stored: Stored = { kind: item.causeKind, cause: item.cause, source: item.source, at: item.occurredAt, n: position };
   if (item.identifiers.length > 0) stored.ids = item.identifiers.map((i) => [i.type, i.value]);
   if (item.recordKey) stored.record = item.recordKey;
@@ -41,6 +47,7 @@ export function encodeEvidence({ item, device, consents, position }: Evidence): 
   if (device) stored.device = device;
   if (consents.length > 0) stored.consents = consents;
   if (item.decision) stored.decision = item.decision;
+  if (modelVersion !== undefined) stored.mv = modelVersion;
   return JSON.stringify(stored);
 }
 
@@ -61,6 +68,7 @@ export function decodeEvidence(json: string): Evidence {
     device: stored.device ?? null,
     consents: stored.consents ?? [],
     position: stored.n,
+    ...(stored.mv !== undefined ? { modelVersion: stored.mv } : {}),
   };
 }
 

@@ -49,7 +49,14 @@ export async function createIdentity({ db, registry, logger, settings, rules, se
     },
     clock,
   );
-  const rebuild = new CustomerRebuild(db, registry, activeRules, settings.sourcePriority, matchingSettings.mode === 'SYNC' ? () => matching.current.get() : undefined);
+  const rebuild = new CustomerRebuild(
+    db,
+    registry,
+    activeRules,
+    settings.sourcePriority,
+    (versions) => matching.store.byVersions(versions),
+    matchingSettings.mode === 'SYNC' ? () => matching.current.get() : undefined,
+  );
   return {
     normalizer: new IdentifierNormalizer(settings),
     resolution,

@@ -68,7 +68,7 @@ export type ActivityWrite = { customerId: string; event: string | null; lastAt: 
  * What hangs off the customers once the plan is applied, as write rows. Everything goes to the item's final
  * customer: a later item of the same batch may have merged the one it resolved to at the time.
  */
-export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourcePriority: string[], bucketMs: number): Attachments {
+export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourcePriority: string[], bucketMs: number, modelVersion = 0): Attachments {
   const customerOf = (i: number) => plan.finalCustomerOf(plan.items[i].customerId);
   return {
     sourceRecords: newestVersions(
@@ -98,7 +98,7 @@ export function planAttachments(units: WorkUnit[], plan: ResolutionPlan, sourceP
       customerId: plan.items[i].profileId,
       outcome: plan.items[i].outcome,
       evidence: bringsFacts(unit, plan.items[i].changedIdentity)
-        ? encodeEvidence({ item: unit.item, device: unit.device, consents: unit.consents, position: i })
+        ? encodeEvidence({ item: unit.item, device: unit.device, consents: unit.consents, position: i, modelVersion })
         : null,
     })),
     activities: activities(units, customerOf, bucketMs),

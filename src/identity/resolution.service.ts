@@ -128,7 +128,7 @@ export class ResolutionService {
       const { bucketMs, retentionMs } = this.options.behaviour;
       let attachments: Attachments;
       try {
-        attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs);
+        attachments = planAttachments(fresh, plan, this.options.sourcePriority, bucketMs, stored?.version ?? 0);
       } catch (error) {
         await Promise.allSettled([consentBefore, applied]);
         throw error;

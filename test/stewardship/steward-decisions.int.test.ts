@@ -252,6 +252,28 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
     for (const id of [kept.id, back.id]) expect((await gql(app, REBUILD, { id })).rebuildCustomer.identical).toBe(true);
   });
 
+  it('replays each batch with the match model it was resolved with: records applied before matching stay apart', async () => {
+    const u = unique();
+    const source = `crm${u}`.toLowerCase();
+    const before = await startTestApp({ env: { MATCH_MODE: 'OFF' } });
+    let ids: string[];
+    try {
+      const a = await upsertSourceRecords(before, [sourceRecord({ source, externalId: 'a', attributes: { ...person(u), email: `${u}-a@example.com` } })]);
+      const b = await upsertSourceRecords(before, [sourceRecord({ source, externalId: 'b', attributes: { ...person(u), firstName: 'Henrika', email: `${u}-b@example.com` } })]);
+      ids = [a.results[0].customerId, b.results[0].customerId];
+      // Both used one tablet: a shared device puts the two in one component, which a rebuild replays together.
+      for (const who of ['a', 'b']) await ingestEvents(before, [identify({ anonymousId: `${u}-${who}`, traits: { email: `${u}-${who}@example.com` }, context: { device: { id: `${u}-tablet` } } })]);
+    } finally {
+      await before.close();
+    }
+    expect(ids[0]).not.toBe(ids[1]);
+    // The model in force would merge them; the batches that applied them had none, and the rebuild says so.
+    expect(score(model, matchRecordOf(person(u)), matchRecordOf({ ...person(u), firstName: 'Henrika' })).probability).toBeGreaterThanOrEqual(0.99);
+    const { rebuildCustomer } = await gql(app, `query($id: ID!) { rebuildCustomer(id: $id) { identical merges profiles } }`, { id: ids[0] });
+    expect(rebuildCustomer).toMatchObject({ identical: true, merges: 0 });
+    expect(rebuildCustomer.profiles).toEqual(expect.arrayContaining(ids));
+  });
+
   it('settles an open pair kept apart by other means: it leaves the queue', async () => {
     const u = unique();
     const [one] = (await ingestEvents(app, [identify({ userId: `${u}-one`, traits: person(u) })])).results;

@@ -18,7 +18,12 @@ export class MatchModelStore {
     /** Told of each save: this process's cached model is then stale. */
     private readonly saved: () => void = () => {},
   ) {
-    this.q = registry.bind({ save: 'matching/save-model', latest: 'matching/latest-model', evidence: 'matching/training-evidence' });
+    this.q = registry.bind({
+      save: 'matching/save-model',
+      latest: 'matching/latest-model',
+      byVersion: 'matching/models-by-version',
+      evidence: 'matching/training-evidence',
+    });
   }
 
   async save(model: MatchModel): Promise<number> {
@@ -30,6 +35,13 @@ export class MatchModelStore {
   async latest(): Promise<StoredModel | null> {
     const [row] = await this.db.read<{ version: number; document: string }>(this.q.latest);
     return row ? { version: row.version, model: JSON.parse(row.document) as MatchModel } : null;
+  }
+
+  /** The models of these versions (those that exist). */
+  async byVersions(versions: number[]): Promise<Map<number, MatchModel>> {
+    if (versions.length === 0) return new Map();
+    const rows = await this.db.read<{ version: number; document: string }>(this.q.byVersion, { versions });
+    return new Map(rows.map((row) => [row.version, JSON.parse(row.document) as MatchModel]));
   }
 
   /** One record per logged item that observed personal attributes, from `source` only when given. */
