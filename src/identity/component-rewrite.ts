@@ -111,6 +111,7 @@ export class ComponentRewrite {
     const unlinked = [...heldBy.keys()].filter((key) => !wanted.has(key));
     const nowShared = [...replay.sharedDevices].filter((key) => heldBy.has(key)).map((key) => key.slice(DEVICE_KEY_PREFIX.length));
 
+    const now = (profile: string) => customerOfProfile(profile) ?? profile;
     // Device use, consent and the items themselves follow the customer each item ends on.
     const deviceUse = new Map<string, Map<string, { firstSeen: string; lastSeen: string }>>();
     const consentTarget = new Map<string, string>();
@@ -125,9 +126,9 @@ export class ComponentRewrite {
         deviceUse.set(entry.device.id, uses);
       }
       if (entry.consents.length > 0) consentTarget.set(entry.item.cause, target);
-      if (entry.stored && entry.stored.customerId !== target) repointed.push({ key: entry.stored.key, customerId: target });
+      // Only an item now another customer's: one on a profile merged into its customer already belongs to it.
+      if (entry.stored && now(entry.stored.customerId) !== target) repointed.push({ key: entry.stored.key, customerId: target });
     }
-    const now = (profile: string) => customerOfProfile(profile) ?? profile;
     // A device's use is recorded on each customer its logged items end on; a use no logged item accounts for is left.
     const usedBy = new Map<string, Set<string>>();
     for (const { deviceId, profileId } of holdings.deviceUses) usedBy.set(deviceId, (usedBy.get(deviceId) ?? new Set()).add(now(profileId)));

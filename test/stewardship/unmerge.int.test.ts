@@ -173,7 +173,8 @@ describe('unmergeCustomer', () => {
           const { customer } = await gql(app, `query($id: ID!) { customer(id: $id) { mergeHistory { id cause survivorId absorbed { customerId } } } }`, { id });
           for (const m of customer.mergeHistory) merges.set(m.id, m);
         }
-        if (merges.size === 0) return;
+        // A stream that merged nothing has nothing to undo: fast-check draws another in its place.
+        fc.pre(merges.size > 0);
         const merge = [...merges.values()].sort((a, b) => (a.id < b.id ? -1 : 1))[pick % merges.size];
         await gql(app, UNMERGE, { id: merge.id, reason: 'property' }, STEWARD);
         undone++;
@@ -207,9 +208,9 @@ describe('unmergeCustomer', () => {
           expect(rebuildCustomer.identical).toBe(true);
         }
       }),
-      { numRuns: 10 },
+      { numRuns: 8 },
     );
-    // Most streams merge something: the property is not vacuous.
-    expect(undone).toBeGreaterThan(3);
+    // Every counted run undid a merge: the property is not vacuous.
+    expect(undone).toBe(8);
   }, 400_000);
 });
