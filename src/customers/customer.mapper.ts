@@ -59,7 +59,9 @@ export function toMergeRecord(merge: MergeRow, customerId: string): MergeRecord 
             ? JoinCauseEnum.SOURCE_RECORD
             : merge.causeKind === 'DECISION'
               ? JoinCauseEnum.DECISION
-              : JoinCauseEnum.IDENTIFIER,
+              : merge.causeKind === 'OFFLINE'
+                ? JoinCauseEnum.OFFLINE
+                : JoinCauseEnum.IDENTIFIER,
       match:
         a.matchProbability != null
           ? {

@@ -140,6 +140,7 @@ export enum JoinCauseEnum {
   SOURCE_RECORD = 'SOURCE_RECORD',
   PROBABILISTIC = 'PROBABILISTIC',
   DECISION = 'DECISION',
+  OFFLINE = 'OFFLINE',
 }
 registerEnumType(JoinCauseEnum, {
   name: 'JoinCause',
@@ -149,6 +150,7 @@ registerEnumType(JoinCauseEnum, {
     SOURCE_RECORD: { description: 'A source record that described both (viaRecordKey).' },
     PROBABILISTIC: { description: 'A match score above the merge threshold (match).' },
     DECISION: { description: "A steward's decision (mergeCustomers, or a review candidate merged): the merge's cause is the decision id (stewardDecisions)." },
+    OFFLINE: { description: 'A pair an offline process found to be one person (importMatchDecisions): the cause is the decision id.' },
   },
 });
 

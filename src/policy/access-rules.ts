@@ -152,6 +152,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     keepCustomersApart: needsWithoutPurpose('identity:decide'),
     resolveMatchCandidate: needsWithoutPurpose('identity:decide'),
     unmergeCustomer: needsWithoutPurpose('identity:decide'),
+    importMatchDecisions: needsWithoutPurpose('identity:decide'),
   },
   Subscription: {
     customerChanged: perCustomer(needs('customers:read')),

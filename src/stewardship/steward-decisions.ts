@@ -15,6 +15,16 @@ const MAX_NOTE = 2_000;
 
 export type Decided = Omit<DecisionRow, 'at'> & { at: string };
 
+/** A pair from an offline process, its two sides already resolved to customer ids (null: no such customer). */
+export type ImportedPair = { customerIds: [string | null, string | null]; verdict: 'SAME' | 'DIFFERENT'; confidence: number | null };
+export type ImportedOutcome = {
+  index: number;
+  outcome: 'MERGED' | 'KEPT_APART' | 'UNCHANGED' | 'CONTRADICTED' | 'NOT_FOUND';
+  decisionId: string | null;
+  customerId: string | null;
+  reason: string | null;
+};
+
 /**
  * A steward's decisions about who is who: merge customers, keep two apart, settle a review candidate. Each runs as
  * an item of its own through identity resolution, in the unit of work: the same planner decides it (merge
@@ -99,7 +109,63 @@ export class StewardDecisions {
     });
   }
 
-  private async decide(tx: Tx, effects: Effects, decision: StewardDecision, note: string, actor: string, matchCandidateId: string | null): Promise<Decided> {
+  /**
+   * Applies pairs an offline process decided (a CRM's own duplicate merge, a batch matching job) through the same
+   * path as a steward's decisions, each in its own transaction: SAME merges (cause OFFLINE), DIFFERENT keeps apart.
+   * A pair that contradicts what is decided live (kept apart, one customer already, refused by merge protection)
+   * is reported, not applied.
+   */
+  async importMatchDecisions(pairs: ImportedPair[], source: string, actor: string): Promise<ImportedOutcome[]> {
+    const origin = { causeKind: 'OFFLINE' as const, source: `offline:${source}` };
+    const outcomes: ImportedOutcome[] = [];
+    for (const [index, pair] of pairs.entries()) {
+      if (pair.customerIds.some((id) => id === null)) {
+        outcomes.push({ index, outcome: 'NOT_FOUND', decisionId: null, customerId: null, reason: 'NO_SUCH_CUSTOMER' });
+        continue;
+      }
+      const customerIds = pair.customerIds as [string, string];
+      const note = `${source}: ${pair.verdict}${pair.confidence === null ? '' : ` (confidence ${pair.confidence})`}`;
+      try {
+        const decided = await this.writes.run((tx, effects) =>
+          this.decide(
+            tx,
+            effects,
+            pair.verdict === 'SAME' ? { kind: 'MERGE', customerIds } : { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds },
+            note,
+            actor,
+            null,
+            origin,
+          ),
+        );
+        outcomes.push({ index, outcome: pair.verdict === 'SAME' ? 'MERGED' : 'KEPT_APART', decisionId: decided.id, customerId: decided.customerId, reason: null });
+      } catch (error) {
+        if (error instanceof NotFoundError) outcomes.push({ index, outcome: 'NOT_FOUND', decisionId: null, customerId: null, reason: 'NO_SUCH_CUSTOMER' });
+        else if (error instanceof ConflictError) {
+          const extensions = error.extensions as { reason?: string; customerId?: string };
+          const already = extensions.reason === 'ALREADY_ONE_CUSTOMER';
+          outcomes.push({
+            index,
+            // One customer already agrees with SAME; anything else refused contradicts what is decided live.
+            outcome: already && pair.verdict === 'SAME' ? 'UNCHANGED' : 'CONTRADICTED',
+            decisionId: null,
+            customerId: already ? (extensions.customerId ?? null) : null,
+            reason: extensions.reason ?? 'CONFLICT',
+          });
+        } else throw error;
+      }
+    }
+    return outcomes;
+  }
+
+  private async decide(
+    tx: Tx,
+    effects: Effects,
+    decision: StewardDecision,
+    note: string,
+    actor: string,
+    matchCandidateId: string | null,
+    origin: { causeKind: 'DECISION' | 'OFFLINE'; source: string } = { causeKind: 'DECISION', source: 'steward' },
+  ): Promise<Decided> {
     const named = await this.repository.namedCustomers(tx, decision.customerIds);
     const missing = named.filter((c) => c.activeId === null).map((c) => c.id);
     if (missing.length > 0) throw new NotFoundError(`no customer ${missing.join(', ')}`, { customerIds: missing });
@@ -117,7 +183,7 @@ export class StewardDecisions {
     const unit: WorkUnit = {
       idempotencyKey: `DECISION:${id}`,
       messageId: id,
-      item: { causeKind: 'DECISION', cause: id, source: 'steward', occurredAt: now, identifiers: [], observations: {}, decision },
+      item: { causeKind: origin.causeKind, cause: id, source: origin.source, occurredAt: now, identifiers: [], observations: {}, decision },
       device: null,
       consents: [],
       sourceRecord: null,

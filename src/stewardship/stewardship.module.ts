@@ -1,6 +1,7 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import type { Database } from '../infra/neo4j/database';
 import type { ComponentReresolution } from '../identity/component-reresolution';
+import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
 import type { ResolutionService } from '../identity/resolution.service';
 import type { UnitOfWork } from '../writes/unit-of-work';
 import { StewardDecisions } from './steward-decisions';
@@ -13,7 +14,7 @@ export type StewardshipDeps = {
   writes: UnitOfWork;
   resolution: ResolutionService;
   /** Re-resolution from the evidence log, and the records of decisions made outside a batch (unmerge). */
-  identity: { reresolution: ComponentReresolution };
+  identity: { reresolution: ComponentReresolution; normalizer: IdentifierNormalizer };
   clock?: () => Date;
 };
 
@@ -23,6 +24,6 @@ export function createStewardship({ db, registry, writes, resolution, identity, 
   const decisions = new StewardDecisions(writes, resolution, identity, repository, clock);
   return {
     decisions,
-    resolvers: [new MatchCandidateResolver(decisions, repository), new StewardDecisionResolver(decisions, repository)],
+    resolvers: [new MatchCandidateResolver(decisions, repository), new StewardDecisionResolver(decisions, repository, identity.normalizer)],
   };
 }

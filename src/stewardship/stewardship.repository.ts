@@ -60,6 +60,7 @@ export class StewardshipRepository {
       recordDecision: 'stewardship/record-decision',
       decisionsPage: 'stewardship/decisions-page',
       lockMerge: 'stewardship/lock-merge',
+      resolveReferences: 'stewardship/resolve-references',
     });
   }
 
@@ -90,6 +91,13 @@ export class StewardshipRepository {
 
   async closeCandidate(tx: Tx, close: { id: string; status: MatchCandidateStatus; decisionId: string; actor: string; note: string; now: string }) {
     await tx.rows(this.q.closeCandidate, close);
+  }
+
+  /** The customer each reference names now (null: none); `key`: an identifier's or a source record's key. */
+  async resolveReferences(refs: { index: number; customerId: string | null; key: string | null }[]): Promise<(string | null)[]> {
+    const rows = await this.db.read<{ index: number; customerId: string | null }>(this.q.resolveReferences, { refs });
+    const found = new Map(rows.map((row) => [row.index, row.customerId]));
+    return refs.map((ref) => found.get(ref.index) ?? null);
   }
 
   /** The merge, write-locked; null when there is none. */

@@ -9,8 +9,14 @@ import { admit } from '../policy/purpose-policy';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import type { Decided, StewardDecisions } from './steward-decisions';
 import type { DecisionRow, MatchCandidateRow, StewardshipRepository } from './stewardship.repository';
+import { BadUserInputError } from '../shared/errors';
+import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
+import { referenceKey } from './customer-references';
 import {
   DecisionKindEnum,
+  ImportedMatchDecision,
+  ImportOutcomeEnum,
+  MatchDecisionInput,
   MatchCandidateConnection,
   MatchCandidateStatusEnum,
   MatchCandidateView,
@@ -20,6 +26,9 @@ import {
 } from './stewardship.type';
 
 type Context = PrincipalContext & LoadersContext;
+
+/** Pairs per importMatchDecisions call: each is a transaction of its own, so a call's time grows with them. */
+const MAX_IMPORTED_PAIRS = 1_000;
 
 const toCandidate = ({ probability, weight, modelVersion, contributions, ...row }: MatchCandidateRow): MatchCandidateView => ({
   ...row,
@@ -98,6 +107,7 @@ export class StewardDecisionResolver {
   constructor(
     private readonly decisions: StewardDecisions,
     private readonly repository: StewardshipRepository,
+    private readonly normalizer: IdentifierNormalizer,
   ) {}
 
   @Pseudonymous()
@@ -148,6 +158,36 @@ export class StewardDecisionResolver {
     @Ctx() { principal }: PrincipalContext,
   ): Promise<StewardDecisionView> {
     return toDecision(await this.decisions.unmergeCustomer(mergeId, reason, principal.subject));
+  }
+
+  @Pseudonymous()
+  @Mutation(() => [ImportedMatchDecision], {
+    description:
+      "Applies pairs an offline process decided (a CRM's own duplicate merge, a batch matching job), each as its own decision through the same path as a steward's: SAME merges (cause OFFLINE), DIFFERENT keeps the two apart. A pair that contradicts what is decided live is reported (CONTRADICTED, with the reason), not applied. At most 1,000 pairs per call.",
+  })
+  async importMatchDecisions(
+    @Arg('decisions', () => [MatchDecisionInput]) decisions: MatchDecisionInput[],
+    @Arg('source', { description: 'The process the pairs come from, e.g. salesforce-duplicates; kept with each decision.' }) source: string,
+    @Ctx() { principal }: PrincipalContext,
+  ): Promise<ImportedMatchDecision[]> {
+    if (decisions.length > MAX_IMPORTED_PAIRS) {
+      throw new BadUserInputError(`at most ${MAX_IMPORTED_PAIRS} pairs per call`, { argument: 'decisions', limit: MAX_IMPORTED_PAIRS });
+    }
+    const origin = source.trim().toLowerCase();
+    if (origin === '' || origin.length > 64) throw new BadUserInputError('source must be 1 to 64 characters', { argument: 'source' });
+    const refs = decisions.flatMap((d, i) => {
+      if (d.confidence !== null && d.confidence !== undefined && !(d.confidence >= 0 && d.confidence <= 1)) {
+        throw new BadUserInputError(`decisions[${i}].confidence must be between 0 and 1`, { argument: `decisions[${i}].confidence` });
+      }
+      return [referenceKey(d.a, 2 * i, this.normalizer, `decisions[${i}].a`), referenceKey(d.b, 2 * i + 1, this.normalizer, `decisions[${i}].b`)];
+    });
+    const customers = refs.length > 0 ? await this.repository.resolveReferences(refs) : [];
+    const outcomes = await this.decisions.importMatchDecisions(
+      decisions.map((d, i) => ({ customerIds: [customers[2 * i], customers[2 * i + 1]], verdict: d.verdict, confidence: d.confidence ?? null })),
+      origin,
+      principal.subject,
+    );
+    return outcomes.map((o) => ({ ...o, outcome: ImportOutcomeEnum[o.outcome] }));
   }
 
   @Pseudonymous()

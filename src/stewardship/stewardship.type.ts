@@ -1,6 +1,7 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MatchExplanation } from '../customers/customer.type';
 import { CauseKindEnum } from '../kernel/cause-kind';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { DataOwner, Pii, Pseudonymous } from '../kernel/classification';
 import { ConnectionType } from '../shared/connection';
 
@@ -124,3 +125,95 @@ export class StewardDecisionView {
 }
 
 export const StewardDecisionConnection = ConnectionType(StewardDecisionView, 'StewardDecision');
+
+@InputType({ description: 'An identifier, as ingested (normalised the same way).' })
+export class IdentifierRefInput {
+  @Field(() => IdentifierTypeScalar)
+  type!: IdentifierType;
+
+  @Field()
+  value!: string;
+}
+
+@InputType({ description: 'A source record, by the source and id it was upserted with.' })
+export class RecordRefInput {
+  @Field()
+  source!: string;
+
+  @Field()
+  externalId!: string;
+}
+
+@InputType({ description: 'One customer, named exactly one way: by id, by an identifier it holds, or by a source record that describes it.' })
+export class CustomerRefInput {
+  @Field(() => ID, { nullable: true })
+  customerId?: string | null;
+
+  @Field(() => IdentifierRefInput, { nullable: true })
+  identifier?: IdentifierRefInput | null;
+
+  @Field(() => RecordRefInput, { nullable: true })
+  record?: RecordRefInput | null;
+}
+
+export enum MatchVerdictEnum {
+  SAME = 'SAME',
+  DIFFERENT = 'DIFFERENT',
+}
+registerEnumType(MatchVerdictEnum, { name: 'MatchVerdict', description: 'What an offline process decided about a pair: one person, or two.' });
+
+@InputType({ description: 'A pair decided by an offline process (a CRM duplicate merge, a batch matching job).' })
+export class MatchDecisionInput {
+  @Field(() => CustomerRefInput)
+  a!: CustomerRefInput;
+
+  @Field(() => CustomerRefInput)
+  b!: CustomerRefInput;
+
+  @Field(() => MatchVerdictEnum)
+  verdict!: MatchVerdictEnum;
+
+  @Field(() => Float, { nullable: true, description: "The process's confidence, 0 to 1; kept with the decision." })
+  confidence?: number | null;
+}
+
+export enum ImportOutcomeEnum {
+  MERGED = 'MERGED',
+  KEPT_APART = 'KEPT_APART',
+  UNCHANGED = 'UNCHANGED',
+  CONTRADICTED = 'CONTRADICTED',
+  NOT_FOUND = 'NOT_FOUND',
+}
+registerEnumType(ImportOutcomeEnum, {
+  name: 'ImportOutcome',
+  valuesConfig: {
+    MERGED: { description: 'SAME applied: merged with cause OFFLINE.' },
+    KEPT_APART: { description: 'DIFFERENT applied: a keep-apart constraint, as a steward records one.' },
+    UNCHANGED: { description: 'SAME for two that are one customer already.' },
+    CONTRADICTED: { description: 'Not applied: it contradicts what is decided live (reason: KEPT_APART, MERGE_BLOCKED, ALREADY_ONE_CUSTOMER, ERASURE_PENDING).' },
+    NOT_FOUND: { description: 'Not applied: a side names no customer.' },
+  },
+});
+
+@ObjectType({ description: 'What became of one imported pair.' })
+export class ImportedMatchDecision {
+  @Pseudonymous()
+  @Field(() => Int, { description: 'Its place in the input.' })
+  index!: number;
+
+  @Pseudonymous()
+  @Field(() => ImportOutcomeEnum)
+  outcome!: ImportOutcomeEnum;
+
+  @Pseudonymous()
+  @Field(() => ID, { nullable: true, description: 'The decision it made (stewardDecisions), when applied.' })
+  decisionId!: string | null;
+
+  @Pseudonymous()
+  @Field(() => ID, { nullable: true, description: 'The customer it left them on (merged, or one already).' })
+  customerId!: string | null;
+
+  @Pseudonymous()
+  @Field(() => String, { nullable: true, description: 'Why it was not applied.' })
+  reason!: string | null;
+}

@@ -260,6 +260,7 @@ describe('the data dictionary agrees with enforcement', () => {
     const [m1, m2, k1, k2] = [await anonymous('m1'), await anonymous('m2'), await anonymous('k1'), await anonymous('k2')];
     const candidate = await reviewCandidate(`${v}-q`);
     const [u1, u2] = [await anonymous('u1'), await anonymous('u2')];
+    const [i1, i2] = [await anonymous('i1'), await anonymous('i2')];
     await app.services.stewardship.mergeCustomers([u1, u2], 'dictionary test', 'steward');
     const merged = await gql(app, `{ customer(id: "${u1}") { mergeHistory { id } } }`);
     const mutations: [string, string][] = [
@@ -276,6 +277,7 @@ describe('the data dictionary agrees with enforcement', () => {
       ['keepCustomersApart', `(ids: ["${k1}", "${k2}"], reason: "dictionary test")`],
       ['resolveMatchCandidate', `(id: "${candidate}", decision: KEEP_APART, note: "dictionary test")`],
       ['unmergeCustomer', `(mergeId: "${merged.customer.mergeHistory[0].id}", reason: "dictionary test")`],
+      ['importMatchDecisions', `(decisions: [{ a: { customerId: "${i1}" }, b: { customerId: "${i2}" }, verdict: DIFFERENT }], source: "dictionary")`],
     ];
     for (const [field, args] of mutations) await run(variant, 'Mutation', field, args);
   }

@@ -274,6 +274,51 @@ describe('steward decisions: the review queue, manual merges, keep-apart', () =>
     expect(rebuildCustomer.profiles).toEqual(expect.arrayContaining(ids));
   });
 
+  it('imports pairs decided offline through the same path, and reports those that contradict live decisions', async () => {
+    const u = unique();
+    const source = `crm${u}`.toLowerCase();
+    const [c1] = (await upsertSourceRecords(app, [sourceRecord({ source, externalId: 'c1', attributes: { email: `${u}-c1@example.com` } })])).results;
+    const [c2] = (await ingestEvents(app, [identify({ anonymousId: `${u}-c2`, traits: { email: `${u}-c2@example.com` } })])).results;
+    const [d1] = (await ingestEvents(app, [identify({ anonymousId: `${u}-d1`, traits: { email: `${u}-d1@example.com` } })])).results;
+    const [d2] = (await ingestEvents(app, [identify({ anonymousId: `${u}-d2`, traits: { email: `${u}-d2@example.com` } })])).results;
+    const IMPORT = `mutation($d: [MatchDecisionInput!]!) { importMatchDecisions(decisions: $d, source: "Dedupe-Job") { index outcome decisionId customerId reason } }`;
+    const email = (who: string) => ({ identifier: { type: 'EMAIL', value: ` ${u}-${who}@Example.com ` } });
+    const { importMatchDecisions } = await gql(
+      app,
+      IMPORT,
+      {
+        d: [
+          { a: { record: { source: source.toUpperCase(), externalId: 'c1' } }, b: email('c2'), verdict: 'SAME', confidence: 0.97 },
+          { a: email('d1'), b: { customerId: d2.customerId }, verdict: 'DIFFERENT' },
+          { a: email('d1'), b: email('d2'), verdict: 'SAME' },
+          { a: email('c1'), b: email('c2'), verdict: 'SAME' },
+          { a: email('nobody'), b: email('c2'), verdict: 'SAME' },
+          { a: email('c2'), b: email('c1'), verdict: 'DIFFERENT' },
+        ],
+      },
+      STEWARD,
+    );
+    expect(importMatchDecisions.map((r: { outcome: string; reason: string | null }) => [r.outcome, r.reason])).toEqual([
+      ['MERGED', null],
+      ['KEPT_APART', null],
+      ['CONTRADICTED', 'KEPT_APART'],
+      ['UNCHANGED', 'ALREADY_ONE_CUSTOMER'],
+      ['NOT_FOUND', 'NO_SUCH_CUSTOMER'],
+      ['CONTRADICTED', 'ALREADY_ONE_CUSTOMER'],
+    ]);
+    expect(importMatchDecisions[0].customerId).toBe(c1.customerId);
+    const { customer } = await gql(app, `query($id: ID!) { customer(id: $id) { mergeHistory { causeKind cause absorbed { customerId joinedBy } } } }`, { id: c2.customerId });
+    expect(customer.mergeHistory).toEqual([{ causeKind: 'OFFLINE', cause: importMatchDecisions[0].decisionId, absorbed: [{ customerId: c2.customerId, joinedBy: 'OFFLINE' }] }]);
+    expect(await decisionWith(importMatchDecisions[0].decisionId)).toMatchObject({ kind: 'MERGE', actor: 'steward-jane', note: 'dedupe-job: SAME (confidence 0.97)' });
+    expect((await gql(app, CUSTOMER, { id: d1.customerId })).customer.id).toBe(d1.customerId);
+
+    const twoWays = await gqlErrors(app, IMPORT, { d: [{ a: { customerId: c1.customerId, ...email('c1') }, b: email('c2'), verdict: 'SAME' }] }, STEWARD);
+    expect(twoWays.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'decisions[0].a' });
+    const confident = await gqlErrors(app, IMPORT, { d: [{ a: email('c1'), b: email('c2'), verdict: 'SAME', confidence: 2 }] }, STEWARD);
+    expect(confident.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'decisions[0].confidence' });
+    expect((await gqlErrors(app, IMPORT, { d: [] }, as('service'))).errors[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('settles an open pair kept apart by other means: it leaves the queue', async () => {
     const u = unique();
     const [one] = (await ingestEvents(app, [identify({ userId: `${u}-one`, traits: person(u) })])).results;
