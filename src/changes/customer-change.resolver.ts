@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Resolver, Root, Subscription } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
-import { toCustomer } from '../customers/customer.mapper';
-import { admit, admittedId } from '../policy/purpose-policy';
+import { customerAsSeen } from '../customers/customer-as-seen';
+import { admittedId } from '../policy/purpose-policy';
 import { Customer } from '../customers/customer.type';
 import type { PrincipalContext } from '../auth/principal';
 import type { LoadersContext } from '../customers/customer.loaders';
@@ -29,9 +29,7 @@ export class CustomerChangeResolver {
 
   @Pseudonymous()
   @FieldResolver(() => Customer, { nullable: true, description: 'The profile as it is now (the survivor after a merge).' })
-  async customer(@Root() change: CustomerChangeEvent, @Ctx() { loaders, principal }: PrincipalContext & LoadersContext): Promise<Customer | null> {
-    const profile = await loaders.profile.load(change.customerId);
-    if (!profile) return null;
-    return admit(principal, profile, toCustomer(profile.customer, change.customerId));
+  customer(@Root() change: CustomerChangeEvent, @Ctx() context: PrincipalContext & LoadersContext): Promise<Customer | null> {
+    return customerAsSeen(context, change.customerId);
   }
 }

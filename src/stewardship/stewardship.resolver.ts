@@ -1,11 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { PrincipalContext } from '../auth/principal';
 import type { LoadersContext } from '../customers/customer.loaders';
-import { toCustomer } from '../customers/customer.mapper';
+import { customerAsSeen } from '../customers/customer-as-seen';
 import { Customer, type MatchContribution } from '../customers/customer.type';
 import { CauseKindEnum } from '../kernel/cause-kind';
 import { Pseudonymous } from '../kernel/classification';
-import { admit } from '../policy/purpose-policy';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import type { Decided, StewardDecisions } from './steward-decisions';
 import type { DecisionRow, MatchCandidateRow, StewardshipRepository } from './stewardship.repository';
@@ -42,13 +41,6 @@ const toCandidate = ({ probability, weight, modelVersion, contributions, ...row 
 
 const toDecision = (row: DecisionRow | Decided): StewardDecisionView => ({ ...row, kind: DecisionKindEnum[row.kind], at: new Date(row.at) });
 
-/** Loads a customer as the reader may see it: null when gone, or when a purpose-bound reader's purpose is refused. */
-async function customerFor({ loaders, principal }: Context, id: string): Promise<Customer | null> {
-  const profile = await loaders.profile.load(id);
-  if (!profile) return null;
-  return admit(principal, profile, toCustomer(profile.customer, id));
-}
-
 @Resolver(() => MatchCandidateView)
 export class MatchCandidateResolver {
   constructor(
@@ -83,7 +75,7 @@ export class MatchCandidateResolver {
   @Pseudonymous()
   @FieldResolver(() => [Customer], { description: 'Both profiles side by side (a customer the reader may not see is left out).' })
   async customers(@Root() candidate: MatchCandidateView, @Ctx() context: Context): Promise<Customer[]> {
-    const customers = await Promise.all(candidate.customerIds.map((id) => customerFor(context, id)));
+    const customers = await Promise.all(candidate.customerIds.map((id) => customerAsSeen(context, id)));
     return customers.filter((c): c is Customer => c !== null);
   }
 
@@ -193,6 +185,6 @@ export class StewardDecisionResolver {
   @Pseudonymous()
   @FieldResolver(() => Customer, { nullable: true, description: 'The customer it left them on, as it is now.' })
   async customer(@Root() decision: StewardDecisionView, @Ctx() context: Context): Promise<Customer | null> {
-    return customerFor(context, decision.customerId);
+    return customerAsSeen(context, decision.customerId);
   }
 }
