@@ -11,6 +11,7 @@ import { createCustomers } from './customers/customers.module';
 import { DATA_MIGRATIONS } from './data-migrations';
 import { createDeadLetters } from './dead-letters/dead-letters.module';
 import { createIdentity } from './identity/identity.module';
+import { createMatchRules } from './identity/rules/rules.module';
 import type { IdentityRules } from './identity/identity-rules';
 import { CypherRegistry } from './infra/neo4j/cypher-registry';
 import type { Database } from './infra/neo4j/database';
@@ -99,6 +100,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     purposes: consent.purposes,
   });
   const stewardship = createStewardship({ ...infra, writes, resolution: identity.resolution, identity });
+  const matchRules = createMatchRules({ ...infra, writes, jobs, settings: config.matching, identity });
   const retention = createRetention({ ...infra, writes, settings: config.retention, anonymousTypes: config.identity.types.anonymousTypes, jobs });
   const streaming = createStreaming({ ...infra, config, redis, ingestion: ingestion.service, batchLimit: ingestion.batchLimit, payloadGuard: ingestion.payloadGuard });
   const auth = createAuth(config.auth);
@@ -108,6 +110,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
   changes.startRelay();
   await privacy.start();
   retention.start();
+  matchRules.start();
 
   const schema = await buildAppSchema(changes.pubSub, {
     policy: !withoutPolicyLayer,
@@ -122,6 +125,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
       ...privacy.resolvers,
       ...segments.resolvers,
       ...stewardship.resolvers,
+      ...matchRules.resolvers,
       new DataDictionaryResolver(),
     ],
   });
@@ -172,7 +176,10 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     feed: changes.feed,
     retention: retention.job,
     metrics,
-    ruleVersion: identity.ruleVersion,
+    /** The match rules in force on this instance (their version is what links and merges record). */
+    ruleBook: identity.ruleBook,
+    /** Rule changes: proposals in shadow, activations and rollbacks (`drain()` runs their walks to the end). */
+    matchRules: matchRules.changes,
     schema,
     apollo,
     httpServer,

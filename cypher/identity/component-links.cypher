@@ -1,9 +1,10 @@
 // The profiles whose items bear on how these ones resolve: merged with them, in conflict with them over an
-// identifier one of them was refused, or users of a shared device one of them used.
+// identifier one of them was refused, users of a shared device one of them used, or left apart from them by a
+// re-resolution.
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 CALL (c) {
-  MATCH (c)-[:MERGED_INTO]-(other:Customer)
+  MATCH (c)-[:MERGED_INTO|SEPARATED_FROM]-(other:Customer)
   RETURN other
   UNION
   MATCH (c)<-[:CONFLICT_ON|CONFLICTS_WITH]-(:Conflict)-[:CONFLICT_ON|CONFLICTS_WITH]->(other:Customer)

@@ -11,6 +11,8 @@ import type { CustomerRebuild } from './customer-rebuild';
 import { encodeEvidence } from './evidence';
 import type { LoggedEvidence, Replay } from './evidence-replay';
 import type { IdentityRepository } from './identity.repository';
+import type { AppliedRules } from './rules/rule-book';
+import { sameCustomers } from './rules/replay-diff';
 
 export type Reresolved = { profiles: string[]; replay: Replay; outcome: RewriteOutcome };
 
@@ -32,9 +34,9 @@ export class ComponentReresolution {
     private readonly rewrite: ComponentRewrite,
     private readonly consents: ConsentRepository,
     private readonly repository: IdentityRepository,
-    private readonly options: { sourcePriority: string[]; ruleVersion: number },
+    private readonly options: { sourcePriority: string[]; rules: () => AppliedRules },
   ) {
-    this.q = registry.bind({ lock: 'identity/lock-customers', active: 'identity/active-profiles' });
+    this.q = registry.bind({ lock: 'identity/lock-customers', active: 'identity/active-profiles', separated: 'identity/record-separated' });
   }
 
   /**
@@ -84,7 +86,7 @@ export class ComponentReresolution {
         ],
         evidence: placed.map((entry, k) => ({ key: `DECISION:${decisionId}:${k}`, customerId: profiles[0], evidence: encodeEvidence(entry), receivedAt: since })),
       },
-      this.options.ruleVersion,
+      this.options.rules().version,
       now,
     );
     return { customerOf: (profile) => customerOf(profile)! };
@@ -92,6 +94,43 @@ export class ComponentReresolution {
 
   /** `cause`: the decision the re-resolution carries out; merges it undoes are marked with it. */
   async reresolveIn(tx: Tx, effects: Effects, customerId: string, added: LoggedEvidence[], now: string, cause: string): Promise<Reresolved> {
+    const { profiles, logged } = await this.lockedComponent(tx, customerId);
+    // Today's rules and model must give what is stored before anything is added: else the rewrite would also redo
+    // what they changed since, which no one asked for.
+    if (!(await this.rebuild.reproduces(tx, profiles, await this.rebuild.replay(logged)))) {
+      throw new ConflictError("the customer's component does not rebuild as stored under the rules and match model in force (they changed since): re-resolve it under them first", {
+        reason: 'NOT_REPRODUCIBLE',
+      });
+    }
+    const replay = await this.rebuild.replay([...logged, ...added]);
+    const outcome = await this.write(tx, effects, profiles, replay, this.options.rules(), now, cause);
+    return { profiles, replay, outcome };
+  }
+
+  /**
+   * Re-resolves a component under other rules (a version put in force, or rolled back to), when they make other
+   * customers of its evidence than the rules they replace: a component both make alike is not touched (nor is one
+   * resolved under rules of its own that the change does not concern). UNCHANGED, or what was rewritten.
+   */
+  async reresolveUnder(
+    tx: Tx,
+    effects: Effects,
+    customerId: string,
+    rules: { previous: AppliedRules; next: AppliedRules },
+    now: string,
+    cause: string,
+  ): Promise<{ profiles: string[]; rewritten: RewriteOutcome | null }> {
+    const { profiles, logged } = await this.lockedComponent(tx, customerId);
+    const replay = await this.rebuild.replay(logged, rules.next);
+    // Stored as the new rules make it already (re-resolved earlier in the walk), or alike under both rule sets.
+    if ((await this.rebuild.reproduces(tx, profiles, replay)) || sameCustomers(await this.rebuild.replay(logged, rules.previous), replay)) {
+      return { profiles, rewritten: null };
+    }
+    return { profiles, rewritten: await this.write(tx, effects, profiles, replay, rules.next, now, cause) };
+  }
+
+  /** The component's profiles, locked, and their evidence; refused when part of it predates the log. */
+  private async lockedComponent(tx: Tx, customerId: string): Promise<{ profiles: string[]; logged: LoggedEvidence[] }> {
     const profiles = await this.rebuild.component(tx, customerId);
     await tx.rows(this.q.lock, { ids: profiles });
     // A batch that committed between the read and the locks may have joined another profile to the component.
@@ -106,23 +145,21 @@ export class ComponentReresolution {
         unloggedItems: unlogged,
       });
     }
-    // Today's rules and model must give what is stored before anything is added: else the rewrite would also redo
-    // what they changed since, which no one asked for.
-    if (!(await this.rebuild.reproduces(tx, profiles, await this.rebuild.replay(logged)))) {
-      throw new ConflictError("the customer's component does not rebuild as stored under the rules and match model in force (they changed since): re-resolve it under them first", {
-        reason: 'NOT_REPRODUCIBLE',
-      });
-    }
-    const replay = await this.rebuild.replay([...logged, ...added]);
+    return { profiles, logged };
+  }
+
+  /** Writes the replay over the component and reports what changed like any write. */
+  private async write(tx: Tx, effects: Effects, profiles: string[], replay: Replay, rules: AppliedRules, now: string, cause: string): Promise<RewriteOutcome> {
     const activeBefore = await this.activeOf(tx, profiles);
     const consentBefore = await this.consents.current(tx, activeBefore);
     const outcome = await this.rewrite.write(tx, profiles, replay, {
       sourcePriority: this.options.sourcePriority,
-      ruleVersion: this.options.ruleVersion,
+      ruleVersion: rules.version,
       now,
-      matching: await this.rebuild.matching(),
+      matching: await this.rebuild.matching(rules),
       undoneBy: cause,
     });
+    if (outcome.active.length > 1) await tx.rows(this.q.separated, { ids: outcome.active });
     const consentAfter = await this.consents.current(tx, outcome.active);
     const reactivated = new Set([...outcome.reactivated, ...outcome.created]);
     effects.customersChanged([
@@ -131,7 +168,7 @@ export class ComponentReresolution {
     ]);
     effects.touched(outcome.active.map((id) => ({ customerId: id, reads: 'ALL' as const })));
     effects.consentsChanged(consentChanges(consentBefore, consentAfter));
-    return { profiles, replay, outcome };
+    return outcome;
   }
 
   private async activeOf(tx: Tx, profiles: string[]): Promise<string[]> {

@@ -4,7 +4,7 @@ import type { Database, Tx } from '../infra/neo4j/database';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { decodeEvidence } from './evidence';
 import { replayEvidence, type LoggedEvidence, type Replay, type ReplayedCustomer } from './evidence-replay';
-import type { IdentityRules } from './identity-rules';
+import type { AppliedRules } from './rules/rule-book';
 import type { MatchModel } from './matching/match-model';
 import type { StoredModel } from './matching/model-store';
 import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
@@ -49,12 +49,13 @@ export class CustomerRebuild {
   constructor(
     private readonly db: Database,
     registry: CypherRegistry,
-    private readonly rules: IdentityRules,
+    /** The rules in force. */
+    private readonly rules: () => AppliedRules,
     private readonly sourcePriority: string[],
     /** The match models by version: a replay scores each batch with the one it was resolved with. */
     private readonly models: (versions: number[]) => Promise<Map<number, MatchModel>>,
-    /** The match model in force, when probabilistic matching is on: for evidence logged before versions were kept. */
-    private readonly matchModel?: () => Promise<StoredModel | null>,
+    /** The model a rule set scores with, when probabilistic matching is on (MATCH_MODE=SYNC). */
+    private readonly matchModel?: (rules: AppliedRules) => Promise<StoredModel | null>,
   ) {
     this.q = registry.bind({
       links: 'identity/component-links',
@@ -64,7 +65,7 @@ export class CustomerRebuild {
     });
   }
 
-  async rebuild(customerId: string, rules: IdentityRules = this.rules): Promise<ComponentRebuild> {
+  async rebuild(customerId: string, rules: AppliedRules = this.rules()): Promise<ComponentRebuild> {
     const reader = this.reader();
     const profiles = await this.component(reader, customerId);
     const { unlogged, logged } = await this.evidence(reader, profiles);
@@ -97,18 +98,22 @@ export class CustomerRebuild {
   }
 
   /**
-   * Replays logged evidence under the rules given, each batch scored with the match model it was resolved with
-   * (none before a model existed); evidence logged before versions were kept is scored with the model in force.
+   * Replays logged evidence under the rules given (those in force by default). A model the rules pin scores every
+   * batch; otherwise each batch is scored with the model it was resolved with (none before a model existed), and
+   * evidence logged before versions were kept with the newest. Thresholds the rules set replace the model's.
+   * Identifiers the rules block are left out, as ingestion would have dropped them.
    */
-  async replay(logged: LoggedEvidence[], rules: IdentityRules = this.rules): Promise<Replay> {
-    const current = (await this.matchModel?.()) ?? null;
-    const models = await this.models([...new Set(logged.flatMap((e) => (e.modelVersion ? [e.modelVersion] : [])))]);
+  async replay(logged: LoggedEvidence[], under: AppliedRules = this.rules()): Promise<Replay> {
+    const current = (await this.matchModel?.(under)) ?? null;
+    const { version: pinned, thresholds } = under.document.model;
+    const models = pinned !== null || !current ? new Map<number, MatchModel>() : await this.models([...new Set(logged.flatMap((e) => (e.modelVersion ? [e.modelVersion] : [])))]);
     const matchingFor = (version: number | undefined) => {
-      if (version === undefined) return current && { model: current.model };
+      if (!current) return null;
+      if (pinned !== null || version === undefined) return { model: current.model };
       const model = version === 0 ? undefined : models.get(version);
-      return model ? { model } : null;
+      return model ? { model: thresholds ? { ...model, thresholds } : model } : null;
     };
-    return replayEvidence(logged, rules, this.sourcePriority, () => uuidv7(), matchingFor);
+    return replayEvidence(withoutBlocked(logged, under.blocked), under.rules, this.sourcePriority, () => uuidv7(), matchingFor);
   }
 
   /**
@@ -124,8 +129,8 @@ export class CustomerRebuild {
   }
 
   /** Whether the replay matches probabilistically (matching on, a model in force). */
-  async matching(): Promise<boolean> {
-    return ((await this.matchModel?.()) ?? null) !== null;
+  async matching(under: AppliedRules = this.rules()): Promise<boolean> {
+    return ((await this.matchModel?.(under)) ?? null) !== null;
   }
 
   /** The evidence of the items that landed on the profiles, and how many of their items left none a replay needs. */
@@ -176,4 +181,12 @@ function sameProfile(rebuilt: ReplayedCustomer, stored: StoredCustomer): boolean
     );
   if (canonical(rebuilt.candidates) !== canonical(stored.candidates)) return false;
   return PROFILE_ATTRIBUTES.every((a) => (rebuilt.golden.values[a] ?? null) === stored.golden[a]);
+}
+
+/** Entries with the identifiers the rules block left out (the same entry when none is). */
+function withoutBlocked(logged: LoggedEvidence[], blocked: RegExp[]): LoggedEvidence[] {
+  const isBlocked = (value: string) => blocked.some((pattern) => pattern.test(value));
+  return logged.map((entry) =>
+    entry.item.identifiers.some((i) => isBlocked(i.value)) ? { ...entry, item: { ...entry.item, identifiers: entry.item.identifiers.filter((i) => !isBlocked(i.value)) } } : entry,
+  );
 }

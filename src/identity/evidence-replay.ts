@@ -7,7 +7,7 @@ import { planResolution, type PlannerMatching } from './resolution-planner';
 import { withMatch } from './matching/match-keys';
 import { sideMark } from './keep-apart';
 import type { MatchRecord } from './matching/match-record';
-import type { CustomerSnapshot, PlannedConflict, PlannedLink, ResolutionPlan } from './resolution-plan';
+import type { CustomerSnapshot, PlannedConflict, PlannedLink, PlannedMerge, ResolutionPlan } from './resolution-plan';
 
 /**
  * Evidence as logged: with the time of the batch that applied it and the customer it landed on then; `stored`, for
@@ -34,6 +34,8 @@ export type Replay = {
   /** Every refusal, with the time of the batch that made it. */
   conflicts: (PlannedConflict & { at: string })[];
   merges: number;
+  /** Profiles joined, by what joined them (`IDENTIFIER:EMAIL`, PROBABILISTIC, SOURCE_RECORD, DECISION, OFFLINE). */
+  joinsByCause: Record<string, number>;
   /** Stored profile id -> the replayed customer it stands for (that of its first items). */
   profiles: Map<string, string>;
   /** Each entry replayed (decisions left out when their profiles are unknown) with the customer it ended on. */
@@ -89,6 +91,7 @@ export function replayEvidence(
   const conflicts: Replay['conflicts'] = [];
   const items: { entry: LoggedEvidence; customerId: string }[] = [];
   let merges = 0;
+  const joinsByCause: Record<string, number> = {};
   for (let start = 0; start < ordered.length; ) {
     let end = start;
     while (end < ordered.length && ordered[end].receivedAt === ordered[start].receivedAt) end++;
@@ -114,6 +117,7 @@ export function replayEvidence(
     conflicts.push(...plan.conflicts.map((c) => ({ ...c, at: batch[0].receivedAt })));
     batch.forEach((entry, i) => items.push({ entry, customerId: plan.finalCustomerOf(plan.items[i].customerId) }));
     merges += plan.merges.length;
+    for (const merge of plan.merges) for (const absorbed of merge.absorbed) joinsByCause[joinCause(merge, absorbed)] = (joinsByCause[joinCause(merge, absorbed)] ?? 0) + 1;
     start = end;
   }
   const keysOf = new Map<string, string[]>();
@@ -140,12 +144,21 @@ export function replayEvidence(
     customers,
     conflicts: conflicts.map((c) => ({ ...c, customerId: finalOf(c.customerId), otherCustomerId: c.otherCustomerId && finalOf(c.otherCustomerId) })),
     merges,
+    joinsByCause,
     profiles,
     items: items.map((item) => ({ ...item, customerId: finalOf(item.customerId) })),
     links: state.links,
     matchKeys: new Map([...state.matchCandidates].map(([key, holders]) => [key, [...holders]])),
     sharedDevices: state.sharedDevices,
   };
+}
+
+/** What tied an absorbed customer to the survivor, as merge history names it. */
+export function joinCause(merge: PlannedMerge, absorbed: PlannedMerge['absorbed'][number]): string {
+  if (absorbed.match) return 'PROBABILISTIC';
+  if (absorbed.viaRecordKey) return 'SOURCE_RECORD';
+  if (merge.causeKind === 'DECISION' || merge.causeKind === 'OFFLINE') return merge.causeKind;
+  return absorbed.via ? `IDENTIFIER:${absorbed.via.type}` : 'IDENTIFIER';
 }
 
 /**

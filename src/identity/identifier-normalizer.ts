@@ -20,12 +20,18 @@ export const DEFAULT_BLOCKED_PATTERNS = ['^[0-]*$', '^-1$', '^null$', '^anonymou
 export type NormalizerOptions = { defaultRegion: string; blockedPatterns: string[]; types?: IdentifierTypes };
 
 export class IdentifierNormalizer {
-  private readonly blocked: RegExp[];
+  private blocked: RegExp[];
   readonly types: IdentifierTypes;
 
   constructor(private readonly options: NormalizerOptions) {
-    this.blocked = [...DEFAULT_BLOCKED_PATTERNS, ...options.blockedPatterns].map((p) => new RegExp(p, 'i'));
+    this.blocked = [];
+    this.useBlocked(options.blockedPatterns);
     this.types = options.types ?? BUILT_IN_IDENTIFIER_TYPES;
+  }
+
+  /** Blocked values are part of the match rules: a version put in force replaces the configured ones. */
+  useBlocked(patterns: string[]): void {
+    this.blocked = [...DEFAULT_BLOCKED_PATTERNS, ...patterns].map((p) => new RegExp(p, 'i'));
   }
 
   /** `region`: the one the item itself tells (see src/ingestion/item-region.ts), tried for phones before the default. */

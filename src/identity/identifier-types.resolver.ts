@@ -42,20 +42,21 @@ export class IdentifierTypeInfo {
 export class IdentifierTypesResolver {
   constructor(
     private readonly types: IdentifierTypes,
-    private readonly rules: IdentityRules,
+    private readonly rulesInForce: () => IdentityRules,
   ) {}
 
   @Public()
   @Query(() => [IdentifierTypeInfo], { description: 'The identifier types of this deployment, in resolution order, with their normalisation and limits.' })
   identifierTypes(): IdentifierTypeInfo[] {
-    const rank = (name: string) => this.rules.priority.indexOf(name);
+    const rules = this.rulesInForce();
+    const rank = (name: string) => rules.priority.indexOf(name);
     return this.types.list
       .map((type) => ({
         name: type.name,
         description: type.description,
         builtIn: type.builtIn,
         person: type.person,
-        limit: this.rules.limits[type.name] !== undefined && this.rules.limits[type.name] < Number.MAX_SAFE_INTEGER ? this.rules.limits[type.name] : null,
+        limit: rules.limits[type.name] !== undefined && rules.limits[type.name] < Number.MAX_SAFE_INTEGER ? rules.limits[type.name] : null,
         priority: rank(type.name) + 1,
         normalization: type.normalization,
         sources: [...type.sources],

@@ -5,6 +5,9 @@ import type { Logger } from '../observability/logger';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
 import { IdentifierNormalizer } from './identifier-normalizer';
 import { identityRules, type IdentityRules } from './identity-rules';
+import { configuredDocument } from './rules/match-rules';
+import { RuleBook } from './rules/rule-book';
+import { RuleSetsRepository } from './rules/rule-sets.repository';
 import { IdentifierTypesResolver } from './identifier-types.resolver';
 import { IdentityRepository } from './identity.repository';
 import { ComponentReresolution } from './component-reresolution';
@@ -35,35 +38,42 @@ export type IdentityDeps = {
 export async function createIdentity({ db, registry, logger, settings, rules, segments, consents, clock, matchingSettings }: IdentityDeps) {
   const repository = new IdentityRepository(registry);
   const matching = createMatching({ db, registry, settings: matchingSettings, logger });
-  const activeRules = rules ?? identityRules(settings.limits, settings.priority, settings.types);
-  const ruleVersion = await db.write((tx) => ResolutionService.ruleVersionFor(repository, tx, activeRules, settings));
+  const normalizer = new IdentifierNormalizer(settings);
+  const configured = configuredDocument(rules ?? identityRules(settings.limits, settings.priority, settings.types), settings, settings.types);
+  const ruleSets = new RuleSetsRepository(registry);
+  const ruleBook = await RuleBook.start(
+    { db, repository: ruleSets, types: settings.types, normalizer, models: { newest: () => matching.current.get(), byVersions: (v) => matching.store.byVersions(v) } },
+    configured,
+  );
+  const matchingOn = matchingSettings.mode === 'SYNC';
   const resolution = new ResolutionService(
     repository,
     consents,
     {
-      rules: activeRules,
-      ruleVersion,
+      rules: () => ruleBook.current,
       sourcePriority: settings.sourcePriority,
       behaviour: { bucketMs: segments.bucketMinutes * 60_000, retentionMs: segments.behaviourRetentionDays * DAY_MS },
-      ...(matchingSettings.mode === 'SYNC' ? { matchModel: () => matching.current.get() } : {}),
+      ...(matchingOn ? { matchModel: () => ruleBook.model() } : {}),
     },
     clock,
   );
   const rebuild = new CustomerRebuild(
     db,
     registry,
-    activeRules,
+    () => ruleBook.current,
     settings.sourcePriority,
     (versions) => matching.store.byVersions(versions),
-    matchingSettings.mode === 'SYNC' ? () => matching.current.get() : undefined,
+    matchingOn ? (rules) => ruleBook.model(rules.document) : undefined,
   );
   return {
-    normalizer: new IdentifierNormalizer(settings),
+    normalizer,
     resolution,
-    ruleVersion,
-    /** Re-resolves a component from its evidence and writes the result (unmerge; later, rule changes). */
-    reresolution: new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, repository, { sourcePriority: settings.sourcePriority, ruleVersion }),
+    ruleBook,
+    ruleSets,
+    rebuild,
+    /** Re-resolves a component from its evidence and writes the result (unmerge, a rule change). */
+    reresolution: new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, repository, { sourcePriority: settings.sourcePriority, rules: () => ruleBook.current }),
     matchModels: matching.store,
-    resolvers: [...matching.resolvers, new IdentifierTypesResolver(settings.types, activeRules), new RebuildResolver(rebuild, activeRules, settings.types)],
+    resolvers: [...matching.resolvers, new IdentifierTypesResolver(settings.types, () => ruleBook.current.rules), new RebuildResolver(rebuild, ruleBook)],
   };
 }

@@ -54,7 +54,6 @@ export class IdentityRepository {
       recordConsents: 'identity/record-consents',
       recordIngestions: 'identity/record-ingestions',
       updateProfiles: 'identity/update-profiles',
-      ensureRuleSet: 'identity/ensure-rule-set',
       findMatchCandidates: 'identity/find-match-candidates',
       lockMatchCandidates: 'identity/lock-match-candidates',
       recordMatchKeys: 'identity/record-match-keys',
@@ -63,11 +62,6 @@ export class IdentityRepository {
       recordPlacedEvidence: 'identity/record-placed-evidence',
       recordConflictsOnce: 'identity/record-conflicts-once',
     });
-  }
-
-  async ensureRuleSet(tx: Tx, hash: string, rules: string): Promise<number> {
-    const [row] = await tx.rows<{ version: number }>(this.q.ensureRuleSet, { hash, rules });
-    return row.version;
   }
 
   /** Idempotency keys applied before -> the customer each resolved to (its survivor today). */

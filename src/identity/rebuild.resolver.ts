@@ -1,11 +1,10 @@
-import { Arg, Field, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { Pseudonymous } from '../kernel/classification';
 import { IdentifierTypeScalar, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
-import type { IdentifierTypes } from '../kernel/identifier-types';
 import { BadUserInputError } from '../shared/errors';
 import type { ComponentRebuild, CustomerRebuild, RebuiltCustomer } from './customer-rebuild';
-import type { IdentityRules } from './identity-rules';
-import { requireKnownType } from './known-identifier-type';
+import type { MatchRulesChange } from './rules/match-rules';
+import type { RuleBook } from './rules/rule-book';
 
 @InputType({ description: 'Merge protection for one identifier type: most distinct values one customer may hold.' })
 export class IdentifierLimitInput {
@@ -16,13 +15,47 @@ export class IdentifierLimitInput {
   limit!: number;
 }
 
-@InputType({ description: 'Match rules to re-resolve under instead of those in force; what is left out stays as in force.' })
+@InputType({ description: 'A change to the match rules in force; what is left out stays as in force.' })
 export class MatchRulesInput {
-  @Field(() => [IdentifierLimitInput], { nullable: true })
+  @Field(() => [IdentifierLimitInput], { nullable: true, description: 'Merge protection of the types named; the others keep theirs.' })
   limits?: IdentifierLimitInput[] | null;
+
+  @Field(() => [IdentifierTypeScalar], { nullable: true, description: 'Resolution order: the types named first, the others after them in their order.' })
+  priority?: IdentifierType[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Whether a device seen with two known people becomes shared.' })
   shareDevices?: boolean | null;
+
+  @Field(() => [String], { nullable: true, description: 'Case-insensitive regular expressions of identifier values to drop as BLOCKED (replacing the list in force; the built-in placeholders stay).' })
+  blockedPatterns?: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Score with this match model version (matchModel shows the newest).' })
+  modelVersion?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Score with the newest model again, each item with the model of its time (undoes modelVersion).' })
+  newestModel?: boolean | null;
+
+  @Field(() => Float, { nullable: true, description: "Match probability from which a pair is merged (with reviewThreshold; both or neither)." })
+  mergeThreshold?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Match probability from which a pair goes to review.' })
+  reviewThreshold?: number | null;
+}
+
+/** The change a MatchRulesInput asks for. */
+export function ruleChangeOf(input: MatchRulesInput): MatchRulesChange {
+  if ((input.mergeThreshold == null) !== (input.reviewThreshold == null)) {
+    throw new BadUserInputError('give mergeThreshold and reviewThreshold together', { argument: 'rules.mergeThreshold' });
+  }
+  if (input.newestModel && input.modelVersion != null) throw new BadUserInputError('give modelVersion or newestModel, not both', { argument: 'rules.modelVersion' });
+  return {
+    ...(input.limits ? { limits: input.limits } : {}),
+    ...(input.priority ? { priority: input.priority } : {}),
+    ...(input.shareDevices != null ? { shareDevices: input.shareDevices } : {}),
+    ...(input.blockedPatterns ? { blockedPatterns: input.blockedPatterns } : {}),
+    ...(input.modelVersion != null ? { modelVersion: input.modelVersion } : input.newestModel ? { modelVersion: null } : {}),
+    ...(input.mergeThreshold != null ? { thresholds: { merge: input.mergeThreshold, review: input.reviewThreshold! } } : {}),
+  };
 }
 
 @ObjectType({ description: 'How many identifiers of one type a rebuilt customer holds.' })
@@ -105,8 +138,7 @@ export class ComponentRebuildView {
 export class RebuildResolver {
   constructor(
     private readonly rebuilds: CustomerRebuild,
-    private readonly rules: IdentityRules,
-    private readonly types: IdentifierTypes,
+    private readonly ruleBook: RuleBook,
   ) {}
 
   @Pseudonymous()
@@ -118,18 +150,7 @@ export class RebuildResolver {
     @Arg('id', () => ID) id: string,
     @Arg('rules', () => MatchRulesInput, { nullable: true }) rules?: MatchRulesInput | null,
   ): Promise<ComponentRebuildView> {
-    return view(await this.rebuilds.rebuild(id, this.rulesFrom(rules)));
-  }
-
-  private rulesFrom(input: MatchRulesInput | null | undefined): IdentityRules {
-    if (!input) return this.rules;
-    const limits = { ...this.rules.limits };
-    for (const { type, limit } of input.limits ?? []) {
-      requireKnownType(this.types, type, 'rules.limits');
-      if (!Number.isInteger(limit) || limit < 1) throw new BadUserInputError(`the limit of ${type} must be at least 1, not ${limit}`, { argument: 'rules.limits' });
-      limits[type] = limit;
-    }
-    return { ...this.rules, limits, shareDevices: input.shareDevices ?? this.rules.shareDevices };
+    return view(await this.rebuilds.rebuild(id, rules ? await this.ruleBook.changed(ruleChangeOf(rules)) : this.ruleBook.current));
   }
 }
 

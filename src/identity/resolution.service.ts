@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { consentChanges } from '../consent/consent-changes';
 import type { ConsentRepository } from '../consent/consent.repository';
@@ -6,12 +5,10 @@ import { RetryableConflict, type Tx } from '../infra/neo4j/database';
 import { profileKey } from '../kernel/identifier-type';
 import { NotFoundError } from '../shared/errors';
 import { sentTogether } from '../infra/neo4j/sent-together';
-import { BUILT_IN_IDENTIFIER_TYPES } from '../kernel/identifier-types';
-import type { NormalizerOptions } from './identifier-normalizer';
 import { IdentityRepository, snapshotFrom, type OwnerRow } from './identity.repository';
 import { withMatch, worthLocking } from './matching/match-keys';
 import type { StoredModel } from './matching/model-store';
-import type { IdentityRules } from './identity-rules';
+import type { AppliedRules } from './rules/rule-book';
 import { planAttachments, type Attachments } from './plan-attachments';
 import { keysOf, planResolution } from './resolution-planner';
 import type { ResolutionPlan } from './resolution-plan';
@@ -45,8 +42,8 @@ function consentWatch(units: WorkUnit[], plan: ResolutionPlan): string[] {
 const MAX_LOCK_ROUNDS = 5;
 
 export type ResolutionOptions = {
-  rules: IdentityRules;
-  ruleVersion: number;
+  /** The rules in force when a batch starts (they change when another version is put in force). */
+  rules: () => AppliedRules;
   sourcePriority: string[];
   /** Behaviour facts: the bucket of TRACK counts, and how long buckets are kept. */
   behaviour: { bucketMs: number; retentionMs: number };
@@ -66,30 +63,6 @@ export class ResolutionService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Versions the match rules together with the normalisation that shapes identifier keys. */
-  static async ruleVersionFor(repository: IdentityRepository, tx: Tx, rules: IdentityRules, normalization: NormalizerOptions) {
-    const canonical = JSON.stringify({
-      limits: rules.limits,
-      priority: rules.priority,
-      shareDevices: rules.shareDevices ?? false,
-      defaultRegion: normalization.defaultRegion,
-      // National-format phones are read in the region the item tells before the default: like the default region,
-      // it decides which identifier an input yields, so it is part of the version.
-      phoneRegionFromItem: true,
-      blockedPatterns: normalization.blockedPatterns,
-      // Configured types decide what an input yields (fields read, case, pattern) and who is a known person.
-      types: (normalization.types ?? BUILT_IN_IDENTIFIER_TYPES).configured.map((t) => ({
-        name: t.name,
-        fields: t.fields,
-        case: t.valueCase,
-        pattern: t.pattern?.source ?? null,
-        person: t.person,
-      })),
-    });
-    const hash = createHash('sha256').update(canonical).digest('hex');
-    return repository.ensureRuleSet(tx, hash, canonical);
-  }
-
   /** Results in the order of `units`; what changed is reported to `effects` (customers, consent, segment touches). */
   async resolveIn(tx: Tx, units: WorkUnit[], effects: Effects): Promise<UnitResult[]> {
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
@@ -102,6 +75,7 @@ export class ResolutionService {
 
     const results = new Map<WorkUnit, UnitResult>();
     if (fresh.length > 0) {
+      const { rules, version: ruleVersion } = this.options.rules();
       const stored = (await this.options.matchModel?.()) ?? null;
       const items = fresh.map((unit) => (stored ? withMatch(unit.item) : unit.item));
       const keys = [...new Set(items.flatMap(keysOf))];
@@ -118,13 +92,13 @@ export class ResolutionService {
       // The batch's time is read once its locks are held: a batch that touched the same customers has committed by
       // then, so batch times order conflicting batches as they were applied, which is the order evidence replays in.
       const now = this.clock().toISOString();
-      const plan = planResolution(items, snapshot, this.options.rules, now, () => uuidv7(), stored && { model: stored.model });
+      const plan = planResolution(items, snapshot, rules, now, () => uuidv7(), stored && { model: stored.model });
       // Every statement from here on is sent without waiting for the one before (Neo4j runs them in order), so the
       // attachments are prepared while Neo4j applies the plan. Consent is read under the batch's locks, before and
       // after the writes, so the difference is this batch's alone.
       const watched = consentWatch(fresh, plan);
       const consentBefore = this.consents.current(tx, watched);
-      const applied = this.repository.apply(tx, plan, this.options.ruleVersion, now, stored?.version ?? null);
+      const applied = this.repository.apply(tx, plan, ruleVersion, now, stored?.version ?? null);
       const { bucketMs, retentionMs } = this.options.behaviour;
       let attachments: Attachments;
       try {

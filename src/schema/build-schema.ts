@@ -21,6 +21,7 @@ import { PrivacyResolver } from '../privacy/privacy.resolver';
 import { IdentifierTypesResolver } from '../identity/identifier-types.resolver';
 import { RebuildResolver } from '../identity/rebuild.resolver';
 import { MatchModelResolver } from '../identity/matching/match-model.resolver';
+import { MatchRulesResolver } from '../identity/rules/rules.resolver';
 import { CustomerSegmentsResolver, SegmentResolver } from '../segments/segment.resolver';
 import { MatchCandidateResolver, StewardDecisionResolver } from '../stewardship/stewardship.resolver';
 import { attachResolvers, ResolverContainer } from '../shared/resolver-container';
@@ -32,6 +33,7 @@ export const resolvers = [
   IdentifierTypesResolver,
   RebuildResolver,
   MatchModelResolver,
+  MatchRulesResolver,
   MatchCandidateResolver,
   StewardDecisionResolver,
   IngestionResolver,

@@ -50,7 +50,7 @@ describe('ingestEvents against the real Neo4j', () => {
       [`EMAIL:${u}@example.com`, 'PHONE:+14155552671', `USER_ID:${u}-user`].sort(),
     );
     const phone = customer.identifiers.find((i: { type: string }) => i.type === 'PHONE');
-    expect(phone.why).toMatchObject({ causeKind: 'EVENT', cause: `${u}-2`, ruleVersion: app.ruleVersion, mergedFrom: null });
+    expect(phone.why).toMatchObject({ causeKind: 'EVENT', cause: `${u}-2`, ruleVersion: app.ruleBook.current.version, mergedFrom: null });
     // The summary names the kind of cause; the messageId itself is `cause`, PII like any id (a sender may put an email in it).
     expect(phone.why.summary).toMatch(/^Linked by an event from events at /);
     expect(phone.why.summary).not.toContain(`${u}-2`);
@@ -89,7 +89,7 @@ describe('ingestEvents against the real Neo4j', () => {
         survivorId: older,
         cause: `${u}-bridge`,
         causeKind: 'EVENT',
-        ruleVersion: app.ruleVersion,
+        ruleVersion: app.ruleBook.current.version,
         absorbed: [{ customerId: newer, viaIdentifierType: 'PHONE', viaIdentifierValue: '+49301234567' }],
       },
     ]);

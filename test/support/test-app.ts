@@ -27,6 +27,10 @@ export async function startTestApp(
     // Tests share one database, and a model another test trained would match their people by name: matching
     // tests switch it on.
     MATCH_MODE: 'OFF',
+    // Tests share one database: an app follows the rules it started with and its own activations, not another
+    // test's; and rule changes walk without a budget's pauses.
+    MATCH_RULES_REFRESH_SECONDS: '0',
+    RERESOLUTION_PAUSE_MS: '0',
     ...options.env,
   });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);

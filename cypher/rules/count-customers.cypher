@@ -1,0 +1,3 @@
+MATCH (c:Customer)
+WHERE c.status = 'ACTIVE'
+RETURN count(c) AS total

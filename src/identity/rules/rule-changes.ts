@@ -1,0 +1,283 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
+import type { Database } from '../../infra/neo4j/database';
+import type { Logger } from '../../observability/logger';
+import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
+import type { UnitOfWork } from '../../writes/unit-of-work';
+import type { ComponentReresolution } from '../component-reresolution';
+import type { CustomerRebuild, Reader } from '../customer-rebuild';
+import type { MatchRulesChange, MatchRulesDocument } from './match-rules';
+import { changeScope, type ChangeScope } from './change-scope';
+import { diffReplays, type CustomerChange } from './replay-diff';
+import type { AppliedRules, RuleBook } from './rule-book';
+import type { ActivationRow, RuleSetRow, RuleSetsRepository } from './rule-sets.repository';
+
+type PendingActivation = { id: string; version: number; previousVersion: number | null; undoes: string | null; cursor: string; progress: string; due: boolean };
+type PendingShadow = { version: number; rules: string; shadow: string; cursor: string; against: number };
+
+/** Examples a shadow evaluation keeps of what would change. */
+const MAX_EXAMPLES = 20;
+const MAX_NOTE = 2_000;
+
+/** How far a walk over every component has come. */
+export type WalkProgress = {
+  totalCustomers: number;
+  customersVisited: number;
+  components: number;
+  componentsChanged: number;
+  /** Components left alone: part of their evidence predates the log, or they are too large to replay at once. */
+  componentsSkipped: number;
+};
+
+/** What a proposal would change, component by component, against the version in force when it was proposed. */
+export type ShadowReport = WalkProgress & {
+  against: number;
+  customersBefore: number;
+  customersAfter: number;
+  mergesGained: number;
+  mergesLost: number;
+  joinsBefore: Record<string, number>;
+  joinsAfter: Record<string, number>;
+  examples: { change: CustomerChange['change']; customerIds: string[]; causes: string[] }[];
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+export type ActivationProgress = WalkProgress & { startedAt: string | null };
+
+const emptyWalk = (): WalkProgress => ({ totalCustomers: 0, customersVisited: 0, components: 0, componentsChanged: 0, componentsSkipped: 0 });
+
+/** Errors that leave one component alone rather than stop the walk: its evidence cannot be replayed exactly. */
+const skippable = (error: unknown) =>
+  (error instanceof AppError && ['UNLOGGED_ITEMS', 'COMPONENT_TOO_LARGE'].includes(String(error.extensions.reason ?? ''))) || error instanceof NotFoundError;
+
+/**
+ * Rule changes: a proposal is stored as a new version and evaluated in shadow (every component replayed from the
+ * evidence log under the rules in force and under the proposal, nothing written); an activation or rollback puts a
+ * version in force and re-resolves, in the background, each component the change makes other customers of. Both
+ * walks go a page of customers at a time, save their progress after each page, and pause after each component
+ * (the budget); the job running them holds a lease, so one instance walks and another resumes when it dies.
+ */
+export class MatchRuleChanges {
+  private readonly q;
+
+  constructor(
+    private readonly db: Database,
+    registry: CypherRegistry,
+    private readonly writes: UnitOfWork,
+    private readonly ruleSets: RuleSetsRepository,
+    private readonly ruleBook: RuleBook,
+    private readonly rebuild: CustomerRebuild,
+    private readonly reresolution: ComponentReresolution,
+    private readonly logger: Logger,
+    private readonly settings: { refreshMs: number; pageSize: number; pauseMs: number },
+    /** Tells the background walk there is work (it would find it on its next tick anyway). */
+    private readonly kick: () => void,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.q = registry.bind({ customers: 'identity/component-customers' });
+  }
+
+  /** Stores the rules in force with `change` made to them as a version (the same rules: the same version) and starts its shadow evaluation. */
+  async propose(change: MatchRulesChange, note: string, actor: string): Promise<RuleSetRow> {
+    const text = noteOf(note);
+    const against = this.ruleBook.current;
+    const proposed = await this.ruleBook.changed(change, against);
+    const version = await this.db.write(async (tx) => {
+      const saved = await this.ruleSets.save(tx, proposed.document, 'PROPOSAL', actor, text);
+      const shadow: ShadowReport = {
+        ...emptyWalk(),
+        against: against.version,
+        customersBefore: 0,
+        customersAfter: 0,
+        mergesGained: 0,
+        mergesLost: 0,
+        joinsBefore: {},
+        joinsAfter: {},
+        examples: [],
+        startedAt: this.clock().toISOString(),
+        finishedAt: null,
+      };
+      await tx.rows(this.ruleSets.q.startShadow, { version: saved, shadow: JSON.stringify(shadow), against: against.version });
+      return saved;
+    });
+    this.kick();
+    return (await this.ruleSets.ruleSets(this.reader(), { version, limit: 1 }))[0];
+  }
+
+  /**
+   * Puts a version in force and starts re-resolving what it changes. The change is measured from the version whose
+   * results it replaces: for a proposal, the version it was proposed against (what its shadow evaluation showed);
+   * for a rollback, the version of the activation it undoes. ROLLBACK: only to a version that was in force before.
+   */
+  async activate(version: number, reason: string, actor: string, kind: 'ACTIVATE' | 'ROLLBACK'): Promise<ActivationRow> {
+    const text = noteOf(reason);
+    const id = uuidv7();
+    await this.db.write(async (tx) => {
+      const { version: inForce } = await this.ruleSets.lockInForce(tx);
+      const [target] = await this.ruleSets.ruleSets(tx, { version, limit: 1 });
+      if (!target) throw new NotFoundError(`no match rules version ${version}`, { version });
+      if (inForce === version) throw new ConflictError(`match rules version ${version} is in force already`, { reason: 'ALREADY_IN_FORCE' });
+      if (kind === 'ROLLBACK' && target.activatedAt === null) {
+        throw new ConflictError(`match rules version ${version} was never in force: activate it instead`, { reason: 'NEVER_IN_FORCE' });
+      }
+      const [latest] = kind === 'ROLLBACK' ? await tx.rows<{ id: string; version: number }>(this.ruleSets.q.latestActivation) : [];
+      const from = latest?.version ?? (kind === 'ACTIVATE' ? target.shadowAgainst : null) ?? inForce;
+      await this.ruleSets.putInForce(tx, version);
+      const progress: ActivationProgress = { ...emptyWalk(), startedAt: null };
+      await tx.rows(this.ruleSets.q.createActivation, {
+        id,
+        version,
+        previousVersion: from,
+        undoes: latest?.id ?? null,
+        kind,
+        actor,
+        reason: text,
+        // Instances read what is in force every refreshMs: once that has passed, every batch resolves with the new rules.
+        waitMs: this.settings.refreshMs > 0 ? this.settings.refreshMs + 1_000 : 0,
+        progress: JSON.stringify(progress),
+      });
+    });
+    await this.ruleBook.refresh();
+    this.kick();
+    return (await this.ruleSets.activations(this.reader(), { id, limit: 1 }))[0];
+  }
+
+  /**
+   * Walks pending work for up to `budgetMs`: the activation in progress first (once due), then the oldest shadow
+   * evaluation. True when work is left.
+   */
+  async runPending(budgetMs: number): Promise<boolean> {
+    const until = Date.now() + budgetMs;
+    const [activation] = await this.reader().rows<PendingActivation>(this.ruleSets.q.pendingActivation);
+    if (activation) return activation.due ? this.activationPages(activation, until) : false;
+    const [shadow] = await this.reader().rows<PendingShadow>(this.ruleSets.q.pendingShadow);
+    return shadow ? this.shadowPages(shadow, until) : false;
+  }
+
+  /** Runs every pending walk to its end (tests, commands). */
+  async drain(): Promise<void> {
+    while (await this.runPending(60_000));
+  }
+
+  private async activationPages(row: PendingActivation, until: number): Promise<boolean> {
+    const next = await this.appliedVersion(row.version);
+    const previous = row.previousVersion === null ? next : await this.appliedVersion(row.previousVersion);
+    const progress = JSON.parse(row.progress) as ActivationProgress;
+    progress.startedAt ??= this.clock().toISOString();
+    if (progress.totalCustomers === 0) progress.totalCustomers = await this.ruleSets.countCustomers(this.reader());
+    const scope = changeScope(previous.document, next.document, row.undoes);
+    return this.walk(scope, row.cursor, until, progress, async (customerId) => {
+      const { profiles, rewritten } = await this.writes.run(async (tx, effects) => {
+        const done = await this.reresolution.reresolveUnder(tx, effects, customerId, { previous, next }, this.clock().toISOString(), row.id);
+        if (done.rewritten) await tx.rows(this.ruleSets.q.recordRewritten, { id: row.id, ids: done.rewritten.active });
+        return done;
+      });
+      if (rewritten) progress.componentsChanged++;
+      return profiles;
+    }, async (cursor, done) => {
+      const saved = await this.db.write((tx) => tx.rows(this.ruleSets.q.recordActivation, { id: row.id, state: done ? 'DONE' : 'RUNNING', cursor, progress: JSON.stringify(progress) }));
+      if (done && saved.length > 0) this.logger.info({ version: row.version, ...progress }, 'match rules activation re-resolved what it changes');
+      // No row: a newer activation superseded this one, and re-resolves under its own rules.
+      return saved.length > 0;
+    });
+  }
+
+  private async shadowPages(row: PendingShadow, until: number): Promise<boolean> {
+    const candidate = this.ruleBook.apply(row.version, JSON.parse(row.rules) as MatchRulesDocument);
+    const against = await this.appliedVersion(row.against);
+    const report = JSON.parse(row.shadow) as ShadowReport;
+    if (report.totalCustomers === 0) report.totalCustomers = await this.ruleSets.countCustomers(this.reader());
+    const scope = changeScope(against.document, candidate.document, null);
+    return this.walk(scope, row.cursor, until, report, (customerId) => this.shadowComponent(customerId, against, candidate, report), async (cursor, done) => {
+      if (done) report.finishedAt = this.clock().toISOString();
+      const saved = await this.db.write((tx) => tx.rows(this.ruleSets.q.recordShadow, { version: row.version, state: done ? 'DONE' : 'RUNNING', shadow: JSON.stringify(report), cursor }));
+      return saved.length > 0;
+    });
+  }
+
+  /**
+   * Visits the components of the customers the change concerns, a scanned page at a time, each component once (a
+   * customer of a component visited is passed over), pausing after each; saves after each page. True when work is
+   * left (the budget ran out); false once done or taken over.
+   */
+  private async walk(
+    scope: ChangeScope,
+    from: string,
+    until: number,
+    progress: WalkProgress,
+    visit: (customerId: string) => Promise<string[]>,
+    save: (cursor: string, done: boolean) => Promise<boolean>,
+  ): Promise<boolean> {
+    const visited = new Set<string>();
+    let cursor = from;
+    for (;;) {
+      const { ids, last } = await this.ruleSets.affected(this.reader(), cursor, this.settings.pageSize, scope);
+      for (const customerId of ids) {
+        if (visited.has(customerId)) continue;
+        progress.components++;
+        try {
+          for (const profile of await visit(customerId)) visited.add(profile);
+        } catch (error) {
+          if (!skippable(error)) throw error;
+          progress.componentsSkipped++;
+        }
+        await this.pause();
+      }
+      progress.customersVisited += ids.length;
+      const done = last === null;
+      cursor = last ?? cursor;
+      if (!(await save(cursor, done)) || done) return false;
+      if (Date.now() >= until) return true;
+    }
+  }
+
+  /** Replays a component under both rule sets and adds the difference to the report; its profiles. */
+  private async shadowComponent(customerId: string, against: AppliedRules, candidate: AppliedRules, report: ShadowReport): Promise<string[]> {
+    const reader = this.reader();
+    const profiles = await this.rebuild.component(reader, customerId);
+    const { unlogged, logged } = await this.rebuild.evidence(reader, profiles);
+    if (unlogged > 0) {
+      report.componentsSkipped++;
+      return profiles;
+    }
+    const diff = diffReplays(await this.rebuild.replay(logged, against), await this.rebuild.replay(logged, candidate));
+    report.customersBefore += diff.customersBefore;
+    report.customersAfter += diff.customersAfter;
+    report.mergesGained += diff.mergesGained;
+    report.mergesLost += diff.mergesLost;
+    for (const [cause, n] of Object.entries(diff.joinsBefore)) report.joinsBefore[cause] = (report.joinsBefore[cause] ?? 0) + n;
+    for (const [cause, n] of Object.entries(diff.joinsAfter)) report.joinsAfter[cause] = (report.joinsAfter[cause] ?? 0) + n;
+    if (diff.changes.length === 0) return profiles;
+    report.componentsChanged++;
+    if (report.examples.length >= MAX_EXAMPLES) return profiles;
+    // Examples name the stored customers: those holding the same identifiers and records as the replay's.
+    const stored = await reader.rows<{ id: string; keys: string[] }>(this.q.customers, { ids: profiles, attributes: [] });
+    const byKeys = new Map(stored.map((c) => [[...c.keys].sort().join('\n'), c.id]));
+    for (const change of diff.changes.slice(0, MAX_EXAMPLES - report.examples.length)) {
+      report.examples.push({ change: change.change, customerIds: change.before.flatMap((keys) => byKeys.get(keys.join('\n')) ?? []), causes: change.causes });
+    }
+    return profiles;
+  }
+
+  private async appliedVersion(version: number): Promise<AppliedRules> {
+    const [row] = await this.ruleSets.ruleSets(this.reader(), { version, limit: 1 });
+    if (!row) throw new NotFoundError(`no match rules version ${version}`);
+    return this.ruleBook.apply(version, JSON.parse(row.rules) as MatchRulesDocument);
+  }
+
+  private pause(): Promise<void> {
+    return this.settings.pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.settings.pauseMs)) : Promise.resolve();
+  }
+
+  private reader(): Reader {
+    return { rows: (query, params) => this.db.read(query, params) };
+  }
+}
+
+function noteOf(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) throw new BadUserInputError('say why: a rule change is recorded with its reason', { argument: 'reason' });
+  if (trimmed.length > MAX_NOTE) throw new BadUserInputError(`at most ${MAX_NOTE} characters`, { argument: 'reason' });
+  return trimmed;
+}
