@@ -1,5 +1,6 @@
 import { identify } from '../support/events';
 import { ingestEvents } from '../support/ingest';
+import { inRulesTurn } from '../support/rules-turn';
 import { as, gql, gqlErrors, startTestApp, unique, type TestApp } from '../support/test-app';
 
 const RULES = `query($version: Int) {
@@ -44,7 +45,7 @@ describe('match rules as versioned data: proposal in shadow, activation, rollbac
   const customer = async (id: string) => (await gql<{ customer: { id: string; status: string; identifiers: { type: string; value: string }[] } }>(app, CUSTOMER, { id })).customer;
   const values = (c: { identifiers: { value: string }[] }) => c.identifiers.map((i) => i.value).sort();
 
-  it('evaluates a proposal without touching live data, re-resolves what it changes once activated, and goes back on a rollback', async () => {
+  it('evaluates a proposal without touching live data, re-resolves what it changes once activated, and goes back on a rollback', () => inRulesTurn(app, async () => {
     const u = unique('rules');
     const shared = `${u}.shared@example.com`;
     const [a] = (await ingestEvents(app, [identify({ anonymousId: `${u}-c1`, traits: { email: shared } })])).results;
@@ -114,7 +115,7 @@ describe('match rules as versioned data: proposal in shadow, activation, rollbac
     // The item ingested while the address was blocked never carried it.
     expect(values(await customer(later.customerId))).toEqual([`${u}-c5`]);
     expect((await gql<{ rebuildCustomer: { identical: boolean } }>(app, REBUILD, { id: a.customerId })).rebuildCustomer.identical).toBe(true);
-  });
+  }));
 
   it('refuses bad rules, unknown versions and callers without the scope, storing nothing', async () => {
     const before = (await gql<{ matchRuleSets: unknown[] }>(app, `{ matchRuleSets(first: 100) { version } }`)).matchRuleSets.length;
@@ -122,6 +123,8 @@ describe('match rules as versioned data: proposal in shadow, activation, rollbac
     expect((await gqlErrors(app, PROPOSE, { rules: { limits: [{ type: 'SHOE_SIZE', limit: 2 }] }, note: 'x' })).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_IDENTIFIER_TYPE' });
     expect((await gqlErrors(app, PROPOSE, { rules: { mergeThreshold: 0.4, reviewThreshold: 0.6 }, note: 'x' })).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect((await gqlErrors(app, PROPOSE, { rules: { modelVersion: 987_654 }, note: 'x' })).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const { matchRules: current } = await gql<{ matchRules: { rules: { blockedPatterns: string[] } } }>(app, RULES, {});
+    expect((await gqlErrors(app, PROPOSE, { rules: { blockedPatterns: current.rules.blockedPatterns }, note: 'x' })).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NO_CHANGE' });
     expect((await gqlErrors(app, PROPOSE, { rules: { shareDevices: false }, note: '  ' })).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
     expect((await gqlErrors(app, PROPOSE, { rules: { shareDevices: false }, note: 'x' }, as('steward'))).errors[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect((await gqlErrors(app, RULES, {}, as('analyst'))).errors[0].extensions).toMatchObject({ code: 'FORBIDDEN' });

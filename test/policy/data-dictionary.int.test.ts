@@ -18,6 +18,7 @@ import type { Principal } from '../../src/auth/principal';
 import { ROLES, type Role } from '../../src/auth/roles';
 import { encodeCursor } from '../../src/shared/connection';
 import { wsClient } from '../support/transports';
+import { inRulesTurn } from '../support/rules-turn';
 import { as, gql, startTestApp, tokenFor, unique, type TestApp } from '../support/test-app';
 
 /**
@@ -187,6 +188,17 @@ describe('the data dictionary agrees with enforcement', () => {
     await reviewCandidate(`${u}-q`);
     const apart = [await customerOf([{ messageId: `${u}-k1`, type: 'IDENTIFY', anonymousId: `${u}-k1` }]), await customerOf([{ messageId: `${u}-k2`, type: 'IDENTIFY', anonymousId: `${u}-k2` }])];
     await app.services.stewardship.keepApart(apart, 'dictionary test', 'steward');
+    // Match rules with something to show: a proposal that would split a customer, evaluated in shadow.
+    const shared = `${u}-shared@dd.test`;
+    await ingest([{ messageId: `${u}-r1`, type: 'IDENTIFY', anonymousId: `${u}-r1`, traits: { email: shared } }]);
+    await ingest([{ messageId: `${u}-r2`, type: 'IDENTIFY', anonymousId: `${u}-r2`, traits: { email: `${u}-r2@dd.test` } }]);
+    await ingest([{ messageId: `${u}-r3`, type: 'IDENTIFY', anonymousId: `${u}-r2`, traits: { email: shared } }]);
+    const splitting: number = (await gql(app, 'mutation($p: [String!]!) { proposeMatchRules(rules: { blockedPatterns: $p }, note: "dictionary test") { version } }', { p: [`^${u}-shared@`] })).proposeMatchRules.version;
+    for (let waited = 0; waited < 60_000; waited += 200) {
+      if ((await gql(app, `{ matchRules(version: ${splitting}) { shadow { progress { state } } } }`)).matchRules.shadow.progress.state === 'DONE') break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    ids.splitting = String(splitting);
     await app.segments.population.drain();
     // A clear read for the audit trail and the export's piiReads.
     await gql(app, `{ customer(id: "${ids.c}") { email } }`);
@@ -243,6 +255,9 @@ describe('the data dictionary agrees with enforcement', () => {
       ['matchModel', ''],
       ['matchCandidates', '(first: 3)'],
       ['stewardDecisions', '(first: 3)'],
+      ['matchRules', `(version: ${ids.splitting})`],
+      ['matchRuleSets', '(first: 3)'],
+      ['matchRuleActivations', '(first: 3)'],
       ['_service', ''],
       ['deadLetters', '(first: 3)'],
       ['auditLog', `(customerId: "${ids.c}")`],
@@ -263,6 +278,9 @@ describe('the data dictionary agrees with enforcement', () => {
     const [i1, i2] = [await anonymous('i1'), await anonymous('i2')];
     await app.services.stewardship.mergeCustomers([u1, u2], 'dictionary test', 'steward');
     const merged = await gql(app, `{ customer(id: "${u1}") { mergeHistory { id } } }`);
+    // A change that concerns no one (its pattern matches nothing), put in force and rolled back by those who may.
+    const inForce = (await gql(app, '{ matchRules { version } }')).matchRules.version;
+    const noop = (await gql(app, `mutation { proposeMatchRules(rules: { blockedPatterns: ["^${v}-noop$"] }, note: "dictionary test") { version } }`)).proposeMatchRules.version;
     const mutations: [string, string][] = [
       // Linked to c, with d's email (a conflict), a phone that is no phone (dropped), and a rejected item.
       ['ingestEvents', `(events: [{ messageId: "${v}-1", type: "IDENTIFY", userId: "${u}-c", traits: { email: "${u}-d@dd.test", phone: "12" } }, { messageId: "${v}-2", type: "NOPE", userId: "${u}-c" }])`],
@@ -278,6 +296,9 @@ describe('the data dictionary agrees with enforcement', () => {
       ['resolveMatchCandidate', `(id: "${candidate}", decision: KEEP_APART, note: "dictionary test")`],
       ['unmergeCustomer', `(mergeId: "${merged.customer.mergeHistory[0].id}", reason: "dictionary test")`],
       ['importMatchDecisions', `(decisions: [{ a: { customerId: "${i1}" }, b: { customerId: "${i2}" }, verdict: DIFFERENT }], source: "dictionary")`],
+      ['proposeMatchRules', `(rules: { blockedPatterns: ["^${v}-proposed$"] }, note: "dictionary test")`],
+      ['activateMatchRules', `(version: ${noop}, reason: "dictionary test")`],
+      ['rollbackMatchRules', `(toVersion: ${inForce}, reason: "dictionary test")`],
     ];
     for (const [field, args] of mutations) await run(variant, 'Mutation', field, args);
   }
@@ -327,7 +348,10 @@ describe('the data dictionary agrees with enforcement', () => {
   }
 
   it('for every role, with and without a purpose: a field is read exactly where the dictionary says it can be', async () => {
-    for (const [n, variant] of variants.entries()) await exercise(variant, n);
+    // Activations change the rules in force for the whole database: taken in turn with other tests doing so.
+    await inRulesTurn(app, async () => {
+      for (const [n, variant] of variants.entries()) await exercise(variant, n);
+    });
     await exerciseSubscriptions();
 
     const mismatches: string[] = [];

@@ -6,7 +6,7 @@ import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../..
 import type { UnitOfWork } from '../../writes/unit-of-work';
 import type { ComponentReresolution } from '../component-reresolution';
 import type { CustomerRebuild, Reader } from '../customer-rebuild';
-import type { MatchRulesChange, MatchRulesDocument } from './match-rules';
+import { documentHash, type MatchRulesChange, type MatchRulesDocument } from './match-rules';
 import { changeScope, type ChangeScope } from './change-scope';
 import { diffReplays, type CustomerChange } from './replay-diff';
 import type { AppliedRules, RuleBook } from './rule-book';
@@ -83,6 +83,9 @@ export class MatchRuleChanges {
     const text = noteOf(note);
     const against = this.ruleBook.current;
     const proposed = await this.ruleBook.changed(change, against);
+    if (documentHash(proposed.document) === documentHash(against.document)) {
+      throw new BadUserInputError(`these are the rules in force (version ${against.version}): nothing to evaluate`, { argument: 'rules', reason: 'NO_CHANGE' });
+    }
     const version = await this.db.write(async (tx) => {
       const saved = await this.ruleSets.save(tx, proposed.document, 'PROPOSAL', actor, text);
       const shadow: ShadowReport = {
@@ -117,6 +120,9 @@ export class MatchRuleChanges {
       const { version: inForce } = await this.ruleSets.lockInForce(tx);
       const [target] = await this.ruleSets.ruleSets(tx, { version, limit: 1 });
       if (!target) throw new NotFoundError(`no match rules version ${version}`, { version });
+      if (!(JSON.parse(target.rules) as Partial<MatchRulesDocument>).deployment) {
+        throw new ConflictError(`match rules version ${version} was stored before rules were documents: it cannot be put in force again`, { reason: 'NOT_A_DOCUMENT' });
+      }
       if (inForce === version) throw new ConflictError(`match rules version ${version} is in force already`, { reason: 'ALREADY_IN_FORCE' });
       if (kind === 'ROLLBACK' && target.activatedAt === null) {
         throw new ConflictError(`match rules version ${version} was never in force: activate it instead`, { reason: 'NEVER_IN_FORCE' });

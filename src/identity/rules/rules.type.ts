@@ -107,8 +107,8 @@ export class ShadowExample {
   change!: string;
 
   @Pseudonymous({ namesCustomer: true })
-  @Field(() => [ID], { description: 'The stored customers concerned.' })
-  customerIds!: string[];
+  @Field(() => [ID], { nullable: true, description: 'The stored customers concerned.' })
+  customerIds!: string[] | null;
 
   @Aggregated()
   @Field(() => [String], { description: 'Causes of merges whose count the proposal changes in that component.' })
