@@ -25,7 +25,7 @@ describe('per-request DataLoaders', () => {
   // Reads only: the audit trail's batched writes of clear PII reads happen beside the request, not for it, and
   // the app's timers (outbox relay, evaluation and erasure resumers) may fire while a request runs.
   const registry = new CypherRegistry();
-  const BESIDE_THE_REQUEST = /^(audit|feed)\/|^segments\/(pending-evaluations|due-rechecks|next-recheck)$|^privacy\/erasure-pending$/;
+  const BESIDE_THE_REQUEST = /^(audit|feed|jobs)\/|^segments\/(pending-evaluations|due-rechecks|next-recheck)$|^privacy\/erasure-pending$|^rules\/pending-(activation|shadow)$/;
   async function countQueries(run: () => Promise<unknown>) {
     let queries = 0;
     const stop = app.db.onQuery((query) => {

@@ -161,6 +161,13 @@ export class MatchRuleChanges {
     return shadow ? this.shadowPages(shadow, until) : false;
   }
 
+  /** Whether a walk is waiting for an instance: an activation due, or a shadow evaluation not finished. */
+  async hasPending(): Promise<boolean> {
+    const [activation] = await this.reader().rows<PendingActivation>(this.ruleSets.q.pendingActivation);
+    if (activation) return activation.due;
+    return (await this.reader().rows(this.ruleSets.q.pendingShadow)).length > 0;
+  }
+
   /** Runs every pending walk to its end (tests, commands). */
   async drain(): Promise<void> {
     while (await this.runPending(60_000));

@@ -24,6 +24,9 @@ export type MatchRulesDeps = {
 
 /** How long one tick of the rule-change walk runs before it saves and lets the job plan the next. */
 const TICK_BUDGET_MS = 10_000;
+/** How often an instance looks for a walk to do (one that died mid-walk is resumed so), and how rarely the walk ticks idle. */
+const LOOK_MS = 5_000;
+const IDLE_MS = 3_600_000;
 
 /**
  * Match rules as versioned data: proposals evaluated in shadow, activations and rollbacks re-resolving what they
@@ -53,17 +56,26 @@ export function createMatchRules({ db, registry, logger, writes, jobs, settings,
         jobs.schedule({ name: 'match-rules-refresh', intervalMs: refreshMs, tick: () => identity.ruleBook.refresh(), failure: { message: 'could not read the match rules in force; the next tick tries again' } });
       }
       let more = false;
+      // The walk itself holds a lease; what starts it is a cheap look for pending work on every instance.
       walk = jobs.schedule({
         name: 'match-rule-changes',
-        intervalMs: 2_000,
+        intervalMs: IDLE_MS,
         lease: { seconds: 30 },
         tick: async () => {
           more = await changes.runPending(TICK_BUDGET_MS);
         },
-        next: async () => (more ? 0 : 2_000),
+        // Work that came while this tick ran (a kick then only waits for it) is taken up at once.
+        next: async () => (more || (await changes.hasPending()) ? 0 : IDLE_MS),
         failure: { message: 'a match rule change walk failed; the next tick resumes it from its saved progress', level: 'error' },
       });
-      return walk;
+      jobs.schedule({
+        name: 'match-rule-changes-pending',
+        intervalMs: LOOK_MS,
+        tick: async () => {
+          if (await changes.hasPending()) await walk?.tickNow();
+        },
+        failure: { message: 'could not look for pending match rule changes; the next tick tries again' },
+      });
     },
   };
 }
