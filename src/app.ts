@@ -39,6 +39,11 @@ export type AppOptions = {
   logger: Logger;
   /** Overrides the configured match rules (tests switch merge protection off). */
   rules?: IdentityRules;
+  /**
+   * Tests only, over one shared database: resolve with this app's configured rules without putting them in force
+   * for every instance (nor following the version in force).
+   */
+  ownRules?: boolean;
   clock?: () => Date;
   /** Benchmarks only: the schema without its policy layer, to measure what the layer costs. Never in a server. */
   withoutPolicyLayer?: boolean;
@@ -50,7 +55,7 @@ export type App = Awaited<ReturnType<typeof createApp>>;
  * The composition root, for `npm start`, tests and benchmarks alike: migrations, then the domain modules (each
  * builds its own repositories, services, resolvers and jobs), then the schema over their resolvers and the server.
  */
-export async function createApp({ config, db, logger, rules, clock, withoutPolicyLayer = false }: AppOptions) {
+export async function createApp({ config, db, logger, rules, ownRules = false, clock, withoutPolicyLayer = false }: AppOptions) {
   const registry = new CypherRegistry();
   const applied = await migrate(db, registry, DATA_MIGRATIONS);
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => (m.version === null ? m.name : `${m.version}-${m.name}`)) }, 'migrations applied');
@@ -72,6 +77,7 @@ export async function createApp({ config, db, logger, rules, clock, withoutPolic
     settings: config.identity,
     matchingSettings: config.matching,
     rules,
+    ownRules,
     segments: config.segments,
     consents: consent.repository,
   });

@@ -1,6 +1,6 @@
 // The profiles whose items bear on how these ones resolve: merged with them, in conflict with them over an
-// identifier one of them was refused, users of a shared device one of them used, or left apart from them by a
-// re-resolution.
+// identifier one of them was refused, users of a shared device one of them used, left apart from them by a
+// re-resolution, or scored against them for review (other rules or thresholds may merge them).
 UNWIND $ids AS id
 MATCH (c:Customer {id: id})
 CALL (c) {
@@ -12,6 +12,9 @@ CALL (c) {
   UNION
   MATCH (c)<-[:USED_BY]-(d:Device)-[:USED_BY]->(other:Customer)
   WHERE d.sharedAt IS NOT NULL
+  RETURN other
+  UNION
+  MATCH (c)<-[:CANDIDATE]-(:MatchCandidate)-[:CANDIDATE]->(other:Customer)
   RETURN other
 }
 WITH DISTINCT other

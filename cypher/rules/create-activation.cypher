@@ -4,7 +4,7 @@ WHERE running.state IN ['WAITING', 'RUNNING']
 SET running.state = 'SUPERSEDED', running.finishedAt = datetime()
 WITH count(running) AS superseded
 CREATE (a:RuleActivation {
-  id: $id, version: $version, previousVersion: $previousVersion, undoes: $undoes, kind: $kind, actor: $actor, reason: $reason,
+  id: $id, version: $version, previousVersion: $previousVersion, rewrittenSince: $rewrittenSince, kind: $kind, actor: $actor, reason: $reason,
   at: datetime(), startAfter: datetime() + duration({milliseconds: $waitMs}), state: 'WAITING', cursor: '', progress: $progress
 })
 RETURN a.id AS id

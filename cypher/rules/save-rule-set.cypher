@@ -3,5 +3,7 @@ OPTIONAL MATCH (existing:MatchRuleSet)
 WITH coalesce(max(existing.version), 0) + 1 AS next
 MERGE (r:MatchRuleSet {hash: $hash})
 ON CREATE SET r.version = next, r.rules = $rules, r.createdAt = datetime(), r.origin = $origin, r.proposedBy = $actor, r.note = $note
-SET r.configuredAt = CASE WHEN $origin = 'CONFIGURATION' THEN datetime() ELSE r.configuredAt END
-RETURN r.version AS version
+// `asserted`: the configuration of a start put it in force (what the next start compares its own with).
+SET r.configuredAt = CASE WHEN $asserted THEN datetime() ELSE r.configuredAt END
+// A version stored before is below the next one.
+RETURN r.version AS version, r.version = next AS created

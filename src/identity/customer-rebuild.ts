@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database, Tx } from '../infra/neo4j/database';
+import type { Database, Reader, Tx } from '../infra/neo4j/database';
 import { BadUserInputError, NotFoundError } from '../shared/errors';
 import { decodeEvidence } from './evidence';
 import { replayEvidence, type LoggedEvidence, type Replay, type ReplayedCustomer } from './evidence-replay';
@@ -10,8 +10,6 @@ import type { StoredModel } from './matching/model-store';
 import { PROFILE_ATTRIBUTES, type Candidates } from './profile-attributes';
 import { decodeCandidates } from './stored-candidates';
 
-/** A transaction, or reads outside one. */
-export type Reader = Pick<Tx, 'rows'>;
 
 /** Past this many profiles a component is refused: its replay would hold a request for too long. */
 export const MAX_COMPONENT_PROFILES = 2_000;

@@ -26,6 +26,8 @@ export type IdentityDeps = {
   settings: Config['identity'];
   /** Overrides the configured match rules (tests switch merge protection off). */
   rules?: IdentityRules;
+  /** Tests only: resolve with the configured rules, neither put in force for others nor following the version in force. */
+  ownRules?: boolean;
   /** Where behaviour is bucketed and for how long it is kept (the segments settings). */
   segments: Config['segments'];
   /** Probabilistic matching (MATCH_MODE, MATCH_MODEL_REFRESH_SECONDS). */
@@ -35,7 +37,7 @@ export type IdentityDeps = {
 };
 
 /** Identity resolution: identifier normalisation, the match rules (versioned in the database) and the resolver. */
-export async function createIdentity({ db, registry, logger, settings, rules, segments, consents, clock, matchingSettings }: IdentityDeps) {
+export async function createIdentity({ db, registry, logger, settings, rules, ownRules = false, segments, consents, clock, matchingSettings }: IdentityDeps) {
   const repository = new IdentityRepository(registry);
   const matching = createMatching({ db, registry, settings: matchingSettings, logger });
   const normalizer = new IdentifierNormalizer(settings);
@@ -44,6 +46,7 @@ export async function createIdentity({ db, registry, logger, settings, rules, se
   const ruleBook = await RuleBook.start(
     { db, repository: ruleSets, types: settings.types, normalizer, models: { newest: () => matching.current.get(), byVersions: (v) => matching.store.byVersions(v) } },
     configured,
+    { shared: !ownRules },
   );
   const matchingOn = matchingSettings.mode === 'SYNC';
   const resolution = new ResolutionService(

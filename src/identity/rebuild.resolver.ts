@@ -1,7 +1,8 @@
-import { Arg, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, Float, ID, InputType, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import type { PrincipalContext } from '../auth/principal';
 import { Pseudonymous } from '../kernel/classification';
 import { IdentifierTypeScalar, RECORD_KEY_PREFIX, type IdentifierType } from '../kernel/identifier-type';
-import { BadUserInputError } from '../shared/errors';
+import { BadUserInputError, ForbiddenError } from '../shared/errors';
 import type { ComponentRebuild, CustomerRebuild, RebuiltCustomer } from './customer-rebuild';
 import type { MatchRulesChange } from './rules/match-rules';
 import type { RuleBook } from './rules/rule-book';
@@ -40,6 +41,9 @@ export class MatchRulesInput {
 
   @Field(() => Float, { nullable: true, description: 'Match probability from which a pair goes to review.' })
   reviewThreshold?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: "The model's own thresholds again (undoes mergeThreshold and reviewThreshold)." })
+  modelThresholds?: boolean | null;
 }
 
 /** The change a MatchRulesInput asks for. */
@@ -48,13 +52,14 @@ export function ruleChangeOf(input: MatchRulesInput): MatchRulesChange {
     throw new BadUserInputError('give mergeThreshold and reviewThreshold together', { argument: 'rules.mergeThreshold' });
   }
   if (input.newestModel && input.modelVersion != null) throw new BadUserInputError('give modelVersion or newestModel, not both', { argument: 'rules.modelVersion' });
+  if (input.modelThresholds && input.mergeThreshold != null) throw new BadUserInputError('give thresholds or modelThresholds, not both', { argument: 'rules.modelThresholds' });
   return {
     ...(input.limits ? { limits: input.limits } : {}),
     ...(input.priority ? { priority: input.priority } : {}),
     ...(input.shareDevices != null ? { shareDevices: input.shareDevices } : {}),
     ...(input.blockedPatterns ? { blockedPatterns: input.blockedPatterns } : {}),
     ...(input.modelVersion != null ? { modelVersion: input.modelVersion } : input.newestModel ? { modelVersion: null } : {}),
-    ...(input.mergeThreshold != null ? { thresholds: { merge: input.mergeThreshold, review: input.reviewThreshold! } } : {}),
+    ...(input.mergeThreshold != null ? { thresholds: { merge: input.mergeThreshold, review: input.reviewThreshold! } } : input.modelThresholds ? { thresholds: null } : {}),
   };
 }
 
@@ -148,8 +153,13 @@ export class RebuildResolver {
   })
   async rebuildCustomer(
     @Arg('id', () => ID) id: string,
-    @Arg('rules', () => MatchRulesInput, { nullable: true }) rules?: MatchRulesInput | null,
+    @Arg('rules', () => MatchRulesInput, { nullable: true }) rules: MatchRulesInput | null | undefined,
+    @Ctx() { principal }: PrincipalContext,
   ): Promise<ComponentRebuildView> {
+    // A pattern runs on this instance's event loop: only those who may change the rules may try patterns of their own.
+    if (rules?.blockedPatterns && !principal.scopes.has('identity:rules')) {
+      throw new ForbiddenError('trying blocked patterns needs identity:rules (proposeMatchRules)', { argument: 'rules.blockedPatterns' });
+    }
     return view(await this.rebuilds.rebuild(id, rules ? await this.ruleBook.changed(ruleChangeOf(rules)) : this.ruleBook.current));
   }
 }

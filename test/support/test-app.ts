@@ -35,7 +35,10 @@ export async function startTestApp(
   });
   const db = Database.connect(config.neo4j.uri!, config.neo4j.user, config.neo4j.password, config.neo4j.database);
   const logger = options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const app = await createApp({ config, db, logger, rules: options.rules, clock: options.clock });
+  // An app configured with rules of its own (merge protection off, identifier types) keeps them to itself: the
+  // rules in force are one for the whole shared database, and the other tests resolve with the default ones.
+  const ownRules = options.rules !== undefined || Object.keys(options.env ?? {}).some((name) => name.startsWith('IDENTITY_'));
+  const app = await createApp({ config, db, logger, rules: options.rules, ownRules, clock: options.clock });
   return Object.assign(app, {
     db,
     config,

@@ -34,6 +34,8 @@ export class RuleBook {
   private pinned = new Map<number, MatchModel>();
 
   private constructor(
+    /** False: this instance keeps the configured version, whatever is in force (tests sharing a database). */
+    private readonly shared: boolean,
     private readonly db: Database,
     private readonly repository: RuleSetsRepository,
     private readonly types: IdentifierTypes,
@@ -44,12 +46,21 @@ export class RuleBook {
   static async start(
     deps: { db: Database; repository: RuleSetsRepository; types: IdentifierTypes; normalizer: IdentifierNormalizer; models: ModelSource },
     configured: MatchRulesDocument,
+    { shared }: { shared: boolean } = { shared: true },
   ): Promise<RuleBook> {
-    const book = new RuleBook(deps.db, deps.repository, deps.types, deps.normalizer, deps.models);
+    const book = new RuleBook(shared, deps.db, deps.repository, deps.types, deps.normalizer, deps.models);
+    if (!shared) {
+      const { version } = await deps.db.write((tx) => deps.repository.save(tx, configured, 'CONFIGURATION', null, 'configured by an instance that keeps its own rules'));
+      book.applied = book.apply(version, configured);
+      deps.normalizer.useBlocked(configured.blockedPatterns);
+      return book;
+    }
     await deps.db.write(async (tx) => {
       const { version, configuredHash } = await deps.repository.lockInForce(tx);
       if (version !== null && configuredHash === documentHash(configured)) return;
-      await deps.repository.putInForce(tx, await deps.repository.save(tx, configured, 'CONFIGURATION', null, 'asserted by the configuration at start'));
+      const { version: configuredVersion } = await deps.repository.save(tx, configured, 'CONFIGURATION', null, 'asserted by the configuration at start', true);
+      await deps.repository.putInForce(tx, configuredVersion);
+      await deps.repository.supersedeActivations(tx);
     });
     await book.refresh();
     return book;
@@ -61,6 +72,7 @@ export class RuleBook {
 
   /** Reads the version in force; a new one replaces the rules this instance resolves with. */
   async refresh(): Promise<void> {
+    if (!this.shared) return;
     const inForce = await this.repository.inForce({ rows: (query, params) => this.db.read(query, params) });
     if (!inForce || inForce.version === this.applied?.version) return;
     this.applied = this.apply(inForce.version, inForce.document);

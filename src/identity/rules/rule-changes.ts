@@ -1,18 +1,18 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
-import type { Database } from '../../infra/neo4j/database';
+import type { Database, Reader } from '../../infra/neo4j/database';
 import type { Logger } from '../../observability/logger';
 import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
 import type { UnitOfWork } from '../../writes/unit-of-work';
 import type { ComponentReresolution } from '../component-reresolution';
-import type { CustomerRebuild, Reader } from '../customer-rebuild';
+import type { CustomerRebuild } from '../customer-rebuild';
 import { documentHash, type MatchRulesChange, type MatchRulesDocument } from './match-rules';
-import { changeScope, type ChangeScope } from './change-scope';
+import { changeScope, cypherPattern, type ChangeScope } from './change-scope';
 import { diffReplays, type CustomerChange } from './replay-diff';
 import type { AppliedRules, RuleBook } from './rule-book';
 import type { ActivationRow, RuleSetRow, RuleSetsRepository } from './rule-sets.repository';
 
-type PendingActivation = { id: string; version: number; previousVersion: number | null; undoes: string | null; cursor: string; progress: string; due: boolean };
+type PendingActivation = { id: string; version: number; previousVersion: number | null; rewrittenSince: number | null; cursor: string; progress: string; due: boolean };
 type PendingShadow = { version: number; rules: string; shadow: string; cursor: string; against: number };
 
 /** Examples a shadow evaluation keeps of what would change. */
@@ -21,6 +21,11 @@ const MAX_NOTE = 2_000;
 
 /** How far a walk over every component has come. */
 export type WalkProgress = {
+  /**
+   * Customers created after the walk started are left out (set by its first page): an activation's rules resolved
+   * them already, and a shadow evaluation compares the data as it was proposed.
+   */
+  upTo?: string;
   totalCustomers: number;
   customersVisited: number;
   components: number;
@@ -75,19 +80,29 @@ export class MatchRuleChanges {
     private readonly kick: () => void,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.q = registry.bind({ customers: 'identity/component-customers' });
+    this.q = registry.bind({ customers: 'identity/component-customers', checkPatterns: 'rules/check-patterns' });
   }
 
-  /** Stores the rules in force with `change` made to them as a version (the same rules: the same version) and starts its shadow evaluation. */
+  /** Profiles each walk in progress on this instance visited: a component is visited once however many ticks the walk takes. */
+  private readonly visited = new Map<string, Set<string>>();
+
+  /**
+   * Stores the rules in force with `change` made to them as a version and starts its shadow evaluation. The same
+   * rules proposed before are that version, returned as it is (with its evaluation).
+   */
   async propose(change: MatchRulesChange, note: string, actor: string): Promise<RuleSetRow> {
-    const text = noteOf(note);
+    const text = noteOf(note, 'note');
+    // Against what every instance resolves with now, not what this one last read.
+    await this.ruleBook.refresh();
     const against = this.ruleBook.current;
     const proposed = await this.ruleBook.changed(change, against);
     if (documentHash(proposed.document) === documentHash(against.document)) {
       throw new BadUserInputError(`these are the rules in force (version ${against.version}): nothing to evaluate`, { argument: 'rules', reason: 'NO_CHANGE' });
     }
+    await this.checkPatternsInCypher(proposed.document.blockedPatterns);
     const version = await this.db.write(async (tx) => {
       const saved = await this.ruleSets.save(tx, proposed.document, 'PROPOSAL', actor, text);
+      if (!saved.created) return saved.version;
       const shadow: ShadowReport = {
         ...emptyWalk(),
         against: against.version,
@@ -101,41 +116,46 @@ export class MatchRuleChanges {
         startedAt: this.clock().toISOString(),
         finishedAt: null,
       };
-      await tx.rows(this.ruleSets.q.startShadow, { version: saved, shadow: JSON.stringify(shadow), against: against.version });
-      return saved;
+      await tx.rows(this.ruleSets.q.startShadow, { version: saved.version, shadow: JSON.stringify(shadow), against: against.version });
+      return saved.version;
     });
     this.kick();
     return (await this.ruleSets.ruleSets(this.reader(), { version, limit: 1 }))[0];
   }
 
   /**
-   * Puts a version in force and starts re-resolving what it changes. The change is measured from the version whose
-   * results it replaces: for a proposal, the version it was proposed against (what its shadow evaluation showed);
-   * for a rollback, the version of the activation it undoes. ROLLBACK: only to a version that was in force before.
+   * Puts a version in force and starts re-resolving what changes from the version in force until then. A rollback
+   * also re-resolves every customer an activation rewrote since the version it returns to was last put in force.
+   * ROLLBACK: only to a version that was in force before.
    */
   async activate(version: number, reason: string, actor: string, kind: 'ACTIVATE' | 'ROLLBACK'): Promise<ActivationRow> {
-    const text = noteOf(reason);
+    const text = noteOf(reason, 'reason');
     const id = uuidv7();
     await this.db.write(async (tx) => {
       const { version: inForce } = await this.ruleSets.lockInForce(tx);
       const [target] = await this.ruleSets.ruleSets(tx, { version, limit: 1 });
       if (!target) throw new NotFoundError(`no match rules version ${version}`, { version });
-      if (!(JSON.parse(target.rules) as Partial<MatchRulesDocument>).deployment) {
+      const document = JSON.parse(target.rules) as Partial<MatchRulesDocument>;
+      if (!document.deployment) {
         throw new ConflictError(`match rules version ${version} was stored before rules were documents: it cannot be put in force again`, { reason: 'NOT_A_DOCUMENT' });
       }
       if (inForce === version) throw new ConflictError(`match rules version ${version} is in force already`, { reason: 'ALREADY_IN_FORCE' });
+      // Identifier types and normalisation come from the deployment: a version made under another one would drop them.
+      if (JSON.stringify(document.deployment) !== JSON.stringify(this.ruleBook.current.document.deployment)) {
+        throw new ConflictError(`match rules version ${version} was made for other identifier types or another default region than this deployment's: propose the change again`, {
+          reason: 'DEPLOYMENT_CHANGED',
+        });
+      }
       if (kind === 'ROLLBACK' && target.activatedAt === null) {
         throw new ConflictError(`match rules version ${version} was never in force: activate it instead`, { reason: 'NEVER_IN_FORCE' });
       }
-      const [latest] = kind === 'ROLLBACK' ? await tx.rows<{ id: string; version: number }>(this.ruleSets.q.latestActivation) : [];
-      const from = latest?.version ?? (kind === 'ACTIVATE' ? target.shadowAgainst : null) ?? inForce;
       await this.ruleSets.putInForce(tx, version);
       const progress: ActivationProgress = { ...emptyWalk(), startedAt: null };
       await tx.rows(this.ruleSets.q.createActivation, {
         id,
         version,
-        previousVersion: from,
-        undoes: latest?.id ?? null,
+        previousVersion: inForce,
+        rewrittenSince: kind === 'ROLLBACK' ? target.activatedAt : null,
         kind,
         actor,
         reason: text,
@@ -151,14 +171,27 @@ export class MatchRuleChanges {
 
   /**
    * Walks pending work for up to `budgetMs`: the activation in progress first (once due), then the oldest shadow
-   * evaluation. True when work is left.
+   * evaluation. True when work is left. A walk that fails for another reason than one component's is marked
+   * FAILED with the error (it would fail again at the same place), and the next one can go.
    */
   async runPending(budgetMs: number): Promise<boolean> {
     const until = Date.now() + budgetMs;
     const [activation] = await this.reader().rows<PendingActivation>(this.ruleSets.q.pendingActivation);
-    if (activation) return activation.due ? this.activationPages(activation, until) : false;
+    if (activation) {
+      if (!activation.due) return false;
+      return this.activationPages(activation, until).catch(async (error: unknown) => {
+        await this.db.write((tx) => tx.rows(this.ruleSets.q.failActivation, { id: activation.id, error: (error as Error).message }));
+        this.logger.error({ err: error, activation: activation.id }, 'a match rules activation failed and stopped; roll back or activate again');
+        return true;
+      });
+    }
     const [shadow] = await this.reader().rows<PendingShadow>(this.ruleSets.q.pendingShadow);
-    return shadow ? this.shadowPages(shadow, until) : false;
+    if (!shadow) return false;
+    return this.shadowPages(shadow, until).catch(async (error: unknown) => {
+      await this.db.write((tx) => tx.rows(this.ruleSets.q.failShadow, { version: shadow.version, error: (error as Error).message }));
+      this.logger.error({ err: error, version: shadow.version }, 'a shadow evaluation failed and stopped');
+      return true;
+    });
   }
 
   /** Whether a walk is waiting for an instance: an activation due, or a shadow evaluation not finished. */
@@ -179,8 +212,8 @@ export class MatchRuleChanges {
     const progress = JSON.parse(row.progress) as ActivationProgress;
     progress.startedAt ??= this.clock().toISOString();
     if (progress.totalCustomers === 0) progress.totalCustomers = await this.ruleSets.countCustomers(this.reader());
-    const scope = changeScope(previous.document, next.document, row.undoes);
-    return this.walk(scope, row.cursor, until, progress, async (customerId) => {
+    const scope = changeScope(previous.document, next.document, row.rewrittenSince);
+    return this.walk(`activation:${row.id}`, scope, row.cursor, until, progress, async (customerId) => {
       const { profiles, rewritten } = await this.writes.run(async (tx, effects) => {
         const done = await this.reresolution.reresolveUnder(tx, effects, customerId, { previous, next }, this.clock().toISOString(), row.id);
         if (done.rewritten) await tx.rows(this.ruleSets.q.recordRewritten, { id: row.id, ids: done.rewritten.active });
@@ -202,7 +235,7 @@ export class MatchRuleChanges {
     const report = JSON.parse(row.shadow) as ShadowReport;
     if (report.totalCustomers === 0) report.totalCustomers = await this.ruleSets.countCustomers(this.reader());
     const scope = changeScope(against.document, candidate.document, null);
-    return this.walk(scope, row.cursor, until, report, (customerId) => this.shadowComponent(customerId, against, candidate, report), async (cursor, done) => {
+    return this.walk(`shadow:${row.version}`, scope, row.cursor, until, report, (customerId) => this.shadowComponent(customerId, against, candidate, report), async (cursor, done) => {
       if (done) report.finishedAt = this.clock().toISOString();
       const saved = await this.db.write((tx) => tx.rows(this.ruleSets.q.recordShadow, { version: row.version, state: done ? 'DONE' : 'RUNNING', shadow: JSON.stringify(report), cursor }));
       return saved.length > 0;
@@ -210,11 +243,13 @@ export class MatchRuleChanges {
   }
 
   /**
-   * Visits the components of the customers the change concerns, a scanned page at a time, each component once (a
-   * customer of a component visited is passed over), pausing after each; saves after each page. True when work is
-   * left (the budget ran out); false once done or taken over.
+   * Visits the components of the customers the change concerns, in id order, each component once (a customer of a
+   * component visited is passed over), pausing after each. Progress is saved after each scanned page and when the
+   * budget runs out (the cursor is then the last customer visited). True when work is left; false once done or
+   * taken over.
    */
   private async walk(
+    name: string,
     scope: ChangeScope,
     from: string,
     until: number,
@@ -222,26 +257,52 @@ export class MatchRuleChanges {
     visit: (customerId: string) => Promise<string[]>,
     save: (cursor: string, done: boolean) => Promise<boolean>,
   ): Promise<boolean> {
-    const visited = new Set<string>();
+    progress.upTo ??= uuidv7();
+    const visited = this.visited.get(name) ?? new Set<string>();
+    this.visited.set(name, visited);
     let cursor = from;
     for (;;) {
-      const { ids, last } = await this.ruleSets.affected(this.reader(), cursor, this.settings.pageSize, scope);
+      const { ids, last } = await this.ruleSets.affected(this.reader(), cursor, this.settings.pageSize, progress.upTo, scope);
       for (const customerId of ids) {
-        if (visited.has(customerId)) continue;
-        progress.components++;
-        try {
-          for (const profile of await visit(customerId)) visited.add(profile);
-        } catch (error) {
-          if (!skippable(error)) throw error;
-          progress.componentsSkipped++;
+        progress.customersVisited++;
+        if (!visited.has(customerId)) {
+          progress.components++;
+          try {
+            for (const profile of await visit(customerId)) visited.add(profile);
+          } catch (error) {
+            if (!skippable(error)) throw error;
+            progress.componentsSkipped++;
+          }
+          await this.pause();
         }
-        await this.pause();
+        if (Date.now() >= until && customerId !== ids.at(-1)) {
+          if (!(await save(customerId, false))) return this.forget(name);
+          return true;
+        }
       }
-      progress.customersVisited += ids.length;
       const done = last === null;
       cursor = last ?? cursor;
-      if (!(await save(cursor, done)) || done) return false;
+      if (!(await save(cursor, done)) || done) return this.forget(name);
       if (Date.now() >= until) return true;
+    }
+  }
+
+  private forget(walk: string): false {
+    this.visited.delete(walk);
+    return false;
+  }
+
+  /** Neo4j reads the patterns to find the customers they concern: one it cannot compile is refused up front. */
+  private async checkPatternsInCypher(patterns: string[]): Promise<void> {
+    for (const [i, pattern] of patterns.entries()) {
+      try {
+        await this.db.read(this.q.checkPatterns, { pattern: cypherPattern(pattern) });
+      } catch {
+        throw new BadUserInputError(`rules.blockedPatterns[${i}] is a JavaScript regular expression Neo4j cannot read: keep to the syntax both share (no [^], for one)`, {
+          argument: `rules.blockedPatterns[${i}]`,
+          reason: 'INVALID_RULES',
+        });
+      }
     }
   }
 
@@ -288,9 +349,9 @@ export class MatchRuleChanges {
   }
 }
 
-function noteOf(text: string): string {
+function noteOf(text: string, argument: string): string {
   const trimmed = text.trim();
-  if (trimmed.length === 0) throw new BadUserInputError('say why: a rule change is recorded with its reason', { argument: 'reason' });
-  if (trimmed.length > MAX_NOTE) throw new BadUserInputError(`at most ${MAX_NOTE} characters`, { argument: 'reason' });
+  if (trimmed.length === 0) throw new BadUserInputError(`say why in ${argument}: a rule change is recorded with its reason`, { argument });
+  if (trimmed.length > MAX_NOTE) throw new BadUserInputError(`${argument}: at most ${MAX_NOTE} characters`, { argument });
   return trimmed;
 }

@@ -1,6 +1,6 @@
 import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
 import type { Tx } from '../../infra/neo4j/database';
-import type { Reader } from '../customer-rebuild';
+import type { Reader } from '../../infra/neo4j/database';
 import type { ChangeScope } from './change-scope';
 import { canonicalDocument, documentHash, type MatchRulesDocument } from './match-rules';
 
@@ -13,6 +13,7 @@ export type RuleSetRow = {
   proposedBy: string | null;
   note: string | null;
   shadowState: string | null;
+  shadowError: string | null;
   shadow: string | null;
   /** The version in force when it was proposed: what its shadow evaluation and its activation compare with. */
   shadowAgainst: number | null;
@@ -28,7 +29,8 @@ export type ActivationRow = {
   kind: 'ACTIVATE' | 'ROLLBACK';
   actor: string;
   reason: string;
-  state: 'WAITING' | 'RUNNING' | 'DONE' | 'SUPERSEDED';
+  state: 'WAITING' | 'RUNNING' | 'DONE' | 'SUPERSEDED' | 'FAILED';
+  error: string | null;
   progress: string;
   at: number;
   finishedAt: number | null;
@@ -55,7 +57,9 @@ export class RuleSetsRepository {
       countCustomers: 'rules/count-customers',
       affected: 'rules/affected-customers',
       recordRewritten: 'rules/record-rewritten',
-      latestActivation: 'rules/latest-activation',
+      failActivation: 'rules/fail-activation',
+      supersedeActivations: 'rules/supersede-activations',
+      failShadow: 'rules/fail-shadow',
     });
   }
 
@@ -70,17 +74,23 @@ export class RuleSetsRepository {
     return row ? { version: row.version, document: JSON.parse(row.rules) as MatchRulesDocument } : null;
   }
 
-  async save(tx: Tx, document: MatchRulesDocument, origin: RuleSetOrigin, actor: string | null, note: string | null): Promise<number> {
-    const [row] = await tx.rows<{ version: number }>(this.q.save, { hash: documentHash(document), rules: canonicalDocument(document), origin, actor, note });
-    return row.version;
+  /** The version of the document, stored now unless it was before (`created`). */
+  async save(tx: Tx, document: MatchRulesDocument, origin: RuleSetOrigin, actor: string | null, note: string | null, asserted = false): Promise<{ version: number; created: boolean }> {
+    const [row] = await tx.rows<{ version: number; created: boolean }>(this.q.save, { hash: documentHash(document), rules: canonicalDocument(document), origin, actor, note, asserted });
+    return row;
   }
 
   async putInForce(tx: Tx, version: number): Promise<void> {
     await tx.rows(this.q.putInForce, { version });
   }
 
-  async ruleSets(reader: Reader, filter: { version?: number | null; before?: number | null; limit: number }): Promise<RuleSetRow[]> {
-    const rows = await reader.rows<{ ruleSet: RuleSetRow }>(this.q.ruleSets, { version: filter.version ?? null, before: filter.before ?? null, limit: filter.limit });
+  /** Stops the walks re-resolving under earlier rules (the configuration put others in force). */
+  async supersedeActivations(tx: Tx): Promise<void> {
+    await tx.rows(this.q.supersedeActivations);
+  }
+
+  async ruleSets(reader: Reader, filter: { version?: number | null; before?: number | null; inForce?: boolean; limit: number }): Promise<RuleSetRow[]> {
+    const rows = await reader.rows<{ ruleSet: RuleSetRow }>(this.q.ruleSets, { version: filter.version ?? null, before: filter.before ?? null, inForce: filter.inForce ?? false, limit: filter.limit });
     return rows.map((r) => r.ruleSet);
   }
 
@@ -90,8 +100,8 @@ export class RuleSetsRepository {
   }
 
   /** The customers a change concerns among the next `scan` active ones; `last`: the cursor after them (null: none left). */
-  async affected(reader: Reader, after: string, scan: number, scope: ChangeScope): Promise<{ ids: string[]; last: string | null }> {
-    const [row] = await reader.rows<{ ids: string[]; last: string | null }>(this.q.affected, { after, scan, ...scope });
+  async affected(reader: Reader, after: string, scan: number, upTo: string, scope: ChangeScope): Promise<{ ids: string[]; last: string | null }> {
+    const [row] = await reader.rows<{ ids: string[]; last: string | null }>(this.q.affected, { after, scan, upTo, ...scope });
     return row ?? { ids: [], last: null };
   }
 

@@ -6,8 +6,8 @@ import { MatchRulesInput, ruleChangeOf } from '../rebuild.resolver';
 import type { MatchRulesDocument } from './match-rules';
 import type { ActivationProgress, MatchRuleChanges, ShadowReport } from './rule-changes';
 import type { ActivationRow, RuleSetRow, RuleSetsRepository } from './rule-sets.repository';
-import type { Reader } from '../customer-rebuild';
-import { MatchRuleSetView, RuleActivationKindEnum, RuleActivationView, RuleSetOriginEnum, WalkStateEnum, type MatchRulesView } from './rules.type';
+import type { Reader } from '../../infra/neo4j/database';
+import { CustomerChangeKindEnum, MatchRuleSetView, RuleActivationKindEnum, RuleActivationView, RuleSetOriginEnum, WalkStateEnum, type MatchRulesView } from './rules.type';
 
 const MAX_PAGE = 100;
 
@@ -22,7 +22,7 @@ export class MatchRulesResolver {
   @Aggregated()
   @Query(() => MatchRuleSetView, { nullable: true, description: 'A version of the match rules; the one in force when no version is given.' })
   async matchRules(@Arg('version', () => Int, { nullable: true }) version?: number | null): Promise<MatchRuleSetView | null> {
-    const [row] = await this.ruleSets.ruleSets(this.reader, { version: version ?? null, limit: version == null ? MAX_PAGE : 1 }).then((rows) => (version == null ? rows.filter((r) => r.inForce) : rows));
+    const [row] = await this.ruleSets.ruleSets(this.reader, { version: version ?? null, inForce: version == null, limit: 1 });
     return row ? ruleSetView(row) : null;
   }
 
@@ -105,7 +105,7 @@ function ruleSetView(row: RuleSetRow): MatchRuleSetView {
     rules: rulesView(JSON.parse(row.rules) as MatchRulesDocument),
     shadow: shadow && {
       againstVersion: shadow.against,
-      progress: { state: WalkStateEnum[(row.shadowState ?? 'PENDING') as WalkStateEnum], ...walk(shadow) },
+      progress: { state: WalkStateEnum[(row.shadowState ?? 'PENDING') as WalkStateEnum], error: row.shadowError, ...walk(shadow) },
       customersBefore: shadow.customersBefore,
       customersAfter: shadow.customersAfter,
       mergesGained: shadow.mergesGained,
@@ -113,7 +113,7 @@ function ruleSetView(row: RuleSetRow): MatchRuleSetView {
       byCause: [...new Set([...Object.keys(shadow.joinsBefore), ...Object.keys(shadow.joinsAfter)])]
         .sort()
         .map((cause) => ({ cause, before: shadow.joinsBefore[cause] ?? 0, after: shadow.joinsAfter[cause] ?? 0 })),
-      examples: shadow.examples,
+      examples: shadow.examples.map((e) => ({ ...e, change: CustomerChangeKindEnum[e.change] })),
       startedAt: new Date(shadow.startedAt),
       finishedAt: shadow.finishedAt === null ? null : new Date(shadow.finishedAt),
     },
@@ -131,7 +131,7 @@ function activationView(row: ActivationRow): RuleActivationView {
     reason: row.reason,
     at: new Date(row.at),
     finishedAt: row.finishedAt === null ? null : new Date(row.finishedAt),
-    progress: { state: WalkStateEnum[row.state], ...walk(progress) },
+    progress: { state: WalkStateEnum[row.state], error: row.error, ...walk(progress) },
   };
 }
 

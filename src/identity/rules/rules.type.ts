@@ -20,6 +20,7 @@ export enum WalkStateEnum {
   RUNNING = 'RUNNING',
   DONE = 'DONE',
   SUPERSEDED = 'SUPERSEDED',
+  FAILED = 'FAILED',
 }
 registerEnumType(WalkStateEnum, {
   name: 'RuleWalkState',
@@ -30,6 +31,7 @@ registerEnumType(WalkStateEnum, {
     RUNNING: { description: 'Under way; the counts grow page by page.' },
     DONE: { description: 'Every component visited.' },
     SUPERSEDED: { description: 'A later activation or rollback took over before it was done.' },
+    FAILED: { description: 'Stopped by an error (`error`); what it visited stays as it left it. Roll back, or activate again.' },
   },
 });
 
@@ -100,11 +102,20 @@ export class JoinCauseCount {
   after!: number;
 }
 
+export enum CustomerChangeKindEnum {
+  JOINED = 'JOINED',
+  SPLIT = 'SPLIT',
+}
+registerEnumType(CustomerChangeKindEnum, {
+  name: 'ShadowChange',
+  valuesConfig: { JOINED: { description: 'Stored customers the proposal would make one.' }, SPLIT: { description: 'A stored customer the proposal would split.' } },
+});
+
 @ObjectType({ description: 'One change a proposal would make: stored customers it would join, or one it would split.' })
 export class ShadowExample {
   @Aggregated()
-  @Field({ description: 'JOINED or SPLIT.' })
-  change!: string;
+  @Field(() => CustomerChangeKindEnum)
+  change!: CustomerChangeKindEnum;
 
   @Pseudonymous({ namesCustomer: true })
   @Field(() => [ID], { nullable: true, description: 'The stored customers concerned.' })
@@ -122,15 +133,19 @@ export class WalkProgressView {
   state!: WalkStateEnum;
 
   @Aggregated()
+  @Field(() => String, { nullable: true, description: 'Why a FAILED walk stopped.' })
+  error!: string | null;
+
+  @Aggregated()
   @Field(() => Int, { description: 'Active customers when the walk started.' })
   totalCustomers!: number;
 
   @Aggregated()
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Customers the change concerns, visited so far (of totalCustomers, most of which it does not concern).' })
   customersVisited!: number;
 
   @Aggregated()
-  @Field(() => Int, { description: 'Connected components visited (each from its first active customer).' })
+  @Field(() => Int, { description: 'Connected components visited (each once).' })
   components!: number;
 
   @Aggregated()

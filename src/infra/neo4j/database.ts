@@ -10,6 +10,8 @@ export type Params = Record<string, unknown>;
 
 /** The one way repositories run Cypher inside a transaction: rows come back as plain objects. */
 export type Tx = { rows<T>(query: string, params?: Params): Promise<T[]> };
+/** A transaction, or reads outside one. */
+export type Reader = Pick<Tx, 'rows'>;
 
 export type QueryListener = (query: string, elapsedMs: number) => void;
 
