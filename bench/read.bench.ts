@@ -162,6 +162,60 @@ function targets(systems: System[], runs: { value: RunResult; load: number }[], 
   return results;
 }
 
+/**
+ * Issue 13 §6: the service token's profile read at the fixed rate, idle and then while a rule change re-resolves
+ * every customer (device sharing switched, which concerns every customer here, each using a device), in the
+ * background walk the product runs with its budget (RERESOLUTION_PAUSE_MS). The walk replays each component and
+ * writes only what changes, so the figure is that of the walk's reads and locks beside live traffic.
+ */
+async function reresolutionScenario(stack: BenchStack, o: Options): Promise<TargetResult[]> {
+  const token = await stack.app.minter!.mint({ role: 'service', subject: 'bench' });
+  const changes = stack.app.matchRules;
+  return withServers(stack, ['full'], async (targets) => {
+    const target = targets.get('full')!;
+    const request = { token, body: () => randomLookup(o.ids, 'service'), seconds: o.seconds, settleMs: SETTLE_MS };
+    process.stderr.write(`full (service): warming up for ${o.warmUp} s (load ${loadAverage().toFixed(2)})...\n`);
+    await load(target, { ...request, seconds: o.warmUp, connections: o.connections });
+    const idle = await trials(o.runs, 'bench:read idle', () => paced(target, { ...request, rate: o.rate }));
+    const proposal = await changes.propose({ shareDevices: !stack.app.ruleBook.current.document.shareDevices }, 'bench: a change every customer is concerned by', 'bench');
+    const activation = await changes.activate(proposal.version, 'bench', 'bench', 'ACTIVATE');
+    const progress = async () => {
+      const [row] = await stack.app.matchRules.activation(activation.id);
+      return { state: row.state, ...(JSON.parse(row.progress) as { customersVisited: number; components: number }) };
+    };
+    process.stderr.write('waiting for the re-resolution to start (every instance first takes the rules up)...\n');
+    for (let at = await progress(); at.state !== 'RUNNING' || at.components === 0; at = await progress()) {
+      if (at.state !== 'WAITING' && at.state !== 'RUNNING') throw new Error(`the re-resolution ended before it was measured: ${at.state}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const during = await trials(o.runs, 'bench:read during re-resolution', async () => {
+      const before = await progress();
+      const measured = await paced(target, { ...request, rate: o.rate });
+      const after = await progress();
+      if (after.state !== 'RUNNING') throw new Error(`the re-resolution was ${after.state} before the run ended: the run did not measure reads beside it`);
+      return { measured, components: after.components - before.components };
+    });
+    console.log(`\nbench:read during a re-resolution — the profile read at ${o.rate} req/s, service token, ${o.customers} customers, ${o.runs} runs each`);
+    console.log(`${machineConditions(stack.neo4j)}; re-resolution budget RERESOLUTION_PAUSE_MS=${changes.pauseMs} after each component\n`);
+    console.log(HEADER);
+    idle.forEach(({ value, load: before }, i) => console.log(`${row('full (service)', `idle, run ${i + 1}`, value)}  (load before ${before.toFixed(2)})`));
+    during.forEach(({ value, load: before }, i) =>
+      console.log(`${row('full (service)', `walking, run ${i + 1}`, value.measured)}  (load before ${before.toFixed(2)}; ${value.components} components re-resolved during the run)`),
+    );
+    return [
+      {
+        bench: 'read',
+        target: `p99 at ${o.rate} req/s during a full re-resolution / idle p99 (service token)`,
+        unit: 'x',
+        goal: { atMost: 2 },
+        runs: during.map(({ value }, i) => value.measured.p99 / idle[i]!.value.p99),
+        loads: during.map((d) => d.load),
+        failedAnswers: [...idle.map((r) => r.value), ...during.map((r) => r.value.measured)].reduce((sum, m) => sum + failedAnswers(m), 0),
+      },
+    ];
+  });
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -175,8 +229,11 @@ async function main() {
       runs: { type: 'string', default: String(DEFAULT_RUNS) },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      scenarios: { type: 'string', default: 'profile,reresolution' },
     },
   });
+  const scenarios = values.scenarios!.split(',');
+  if (scenarios.length === 0 || scenarios.some((x) => !['profile', 'reresolution'].includes(x))) throw new Error('--scenarios lists profile and reresolution');
   profileCpuInto(values['cpu-prof']);
   const servers = values.servers!.split(',') as Server[];
   if (!servers.includes('baseline') || !servers.includes('full') || servers.some((x) => !['full', 'unguarded', 'baseline'].includes(x))) {
@@ -190,7 +247,7 @@ async function main() {
   const stack = await startBenchStack();
   try {
     const ids = await seed(stack, customers);
-    const results = await profileScenario(stack, {
+    const options: Options = {
       customers,
       ids,
       seconds: Number(values.seconds),
@@ -200,7 +257,11 @@ async function main() {
       runs: Number(values.runs),
       roles: roles as Role[],
       servers,
-    });
+    };
+    const results: TargetResult[] = [];
+    if (scenarios.includes('profile')) results.push(...(await profileScenario(stack, options)));
+    // Last: the walk it starts goes on until the benchmark stops.
+    if (scenarios.includes('reresolution')) results.push(...(await reresolutionScenario(stack, options)));
     console.log(`\n${targetTable(results)}`);
     saveResults(values.json, results);
   } finally {

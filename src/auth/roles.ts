@@ -15,7 +15,7 @@ export const SCOPES = [
   'segments:read',
   'segments:write',
   'identity:review', // rebuildCustomer, matchCandidates, stewardDecisions: the evidence log replayed, the review queue
-  'identity:decide', // mergeCustomers, keepCustomersApart, resolveMatchCandidate: a steward's decisions (each recorded)
+  'identity:decide', // mergeCustomers, keepCustomersApart, resolveMatchCandidate, unmergeCustomer, retireIdentifier: a steward's decisions (each recorded)
   'identity:rules', // proposeMatchRules, activateMatchRules, rollbackMatchRules: what every later resolution decides with
   'schema:read', // _service { sdl }: what a federation gateway composes (production hides the schema otherwise)
 ] as const;

@@ -10,6 +10,7 @@ import type { ComponentRewrite, RewriteOutcome } from './component-rewrite';
 import type { CustomerRebuild } from './customer-rebuild';
 import { encodeEvidence } from './evidence';
 import type { LoggedEvidence, Replay } from './evidence-replay';
+import type { NormalizedIdentifier } from './identifier-normalizer';
 import type { IdentityRepository } from './identity.repository';
 import type { AppliedRules } from './rules/rule-book';
 import { sameCustomers } from './rules/replay-diff';
@@ -90,6 +91,31 @@ export class ComponentReresolution {
       now,
     );
     return { customerOf: (profile) => customerOf(profile)! };
+  }
+
+  /**
+   * Retires an identifier from `since` on (a recycled phone number, a reassigned address), as if a steward had decided
+   * so then: a retirement is placed in the evidence log before the batch of that time, and the component of the
+   * customer holding it now is re-resolved. From then on it resolves to no one until an item brings it again; items
+   * since then that brought it resolve without it to whom else they name. The retirement is kept in the log.
+   */
+  async retireSince(tx: Tx, effects: Effects, { identifier, holder, since, decisionId, now }: { identifier: NormalizedIdentifier; holder: string; since: string; decisionId: string; now: string }): Promise<Reresolved> {
+    const placed: LoggedEvidence = {
+      item: { causeKind: 'DECISION', cause: decisionId, source: 'steward', occurredAt: since, identifiers: [], observations: {}, decision: { kind: 'RETIRE', identifier, customerIds: [] } },
+      device: null,
+      consents: [],
+      position: -1,
+      receivedAt: since,
+      landedOn: holder,
+    };
+    const reresolved = await this.reresolveIn(tx, effects, holder, [placed], now, decisionId);
+    await this.repository.recordDecided(
+      tx,
+      { keptApart: [], conflicts: [], evidence: [{ key: `DECISION:${decisionId}:0`, customerId: holder, evidence: encodeEvidence(placed), receivedAt: since }] },
+      this.options.rules().version,
+      now,
+    );
+    return reresolved;
   }
 
   /** `cause`: the decision the re-resolution carries out; merges it undoes are marked with it. */

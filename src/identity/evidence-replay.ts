@@ -169,6 +169,8 @@ export function joinCause(merge: PlannedMerge, absorbed: PlannedMerge['absorbed'
  */
 function placeable(state: State, entry: LoggedEvidence, pendingSides: Map<string, string[]>): boolean {
   const decision = entry.item.decision;
+  // A retirement applies to whoever holds the identifier then; held by no one, it changes nothing.
+  if (decision?.kind === 'RETIRE') return state.owners.has(decision.identifier.key);
   if (!decision || decision.customerIds.every((id) => state.owners.has(profileKey(id)))) return true;
   if (decision.kind === 'KEEP_APART') {
     decision.customerIds.forEach((id, side) => {
@@ -212,12 +214,18 @@ function applyPlan(state: State, plan: ResolutionPlan, batch: LoggedEvidence[]) 
     a.apart = [...(a.apart ?? []), sideMark(kept.id, 0)];
     b.apart = [...(b.apart ?? []), sideMark(kept.id, 1)];
   }
+  for (const retired of plan.retired) {
+    owners.delete(retired.key);
+    bump(customers.get(retired.customerId)!, retired.type, -1);
+  }
   for (const shared of plan.sharedDevices) {
     owners.delete(shared.key);
     sharedDevices.add(shared.key);
     bump(customers.get(shared.customerId)!, 'DEVICE_ID', -1);
   }
   batch.forEach((entry, i) => {
+    // A retirement is no item of a profile: it lands on whoever held the identifier.
+    if (entry.item.decision?.kind === 'RETIRE') return;
     const customerId = plan.finalCustomerOf(plan.items[i].customerId);
     if (entry.item.recordKey) owners.set(entry.item.recordKey, customerId);
     // The stored profile stands for the customer its first items made, as decisions naming it meant.

@@ -36,10 +36,13 @@ export type ResolutionItem = {
  * What a steward decided about customers named by id (any profile id: it stands for the active customer the
  * profile is part of when the decision applies). MERGE joins them as one person, as a shared identifier would;
  * KEEP_APART makes them two people for good: no identifier, record, score or later decision joins them again.
+ * RETIRE takes an identifier from whoever holds it then (a recycled phone number, a reassigned address): it
+ * resolves to no one until an item brings it again. It names no customer.
  */
 export type StewardDecision =
   | { kind: 'MERGE'; customerIds: string[] }
-  | { kind: 'KEEP_APART'; constraintId: string; customerIds: [string, string] };
+  | { kind: 'KEEP_APART'; constraintId: string; customerIds: [string, string] }
+  | { kind: 'RETIRE'; identifier: NormalizedIdentifier; customerIds: [] };
 
 /** What the graph holds for the customers a batch touches, read under their write locks. */
 export type CustomerSnapshot = {
@@ -140,4 +143,6 @@ export type ResolutionPlan = {
   reviews: PlannedReview[];
   /** Keep-apart constraints decided in this batch: `customerId` takes side 0, `otherCustomerId` side 1. */
   keptApart: { id: string; customerId: string; otherCustomerId: string; causeKind: CauseKind; cause: string }[];
+  /** Identifiers retired in this batch from the customer holding them (only a replay carries such decisions). */
+  retired: { key: string; type: IdentifierType; customerId: string }[];
 };

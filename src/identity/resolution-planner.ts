@@ -29,6 +29,7 @@ export const keysOf = (item: ResolutionItem): string[] => [
   ...item.identifiers.map((i) => i.key),
   ...(item.recordKey ? [item.recordKey] : []),
   ...(item.decision ? item.decision.customerIds.map(profileKey) : []),
+  ...(item.decision?.kind === 'RETIRE' ? [item.decision.identifier.key] : []),
 ];
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
@@ -90,9 +91,22 @@ export function planResolution(
     merges: [],
     conflicts: [],
     sharedDevices: [],
+    retired: [],
   };
 
   for (const item of items) {
+    if (item.decision?.kind === 'RETIRE') {
+      // Placed only where the identifier has a holder (see evidence-replay.ts): it holds it no more.
+      const { identifier } = item.decision;
+      const holderId = owners.get(identifier.key);
+      if (holderId === undefined) throw new Error(`a retirement of ${identifier.type} reached the planner with no holder`);
+      const holder = customers.get(survivorOf(holderId))!;
+      owners.delete(identifier.key);
+      holder.counts = add(holder.counts, { [identifier.type]: -1 });
+      plan.retired.push({ key: identifier.key, type: identifier.type, customerId: holder.id });
+      plan.items.push({ customerId: holder.id, profileId: holder.id, outcome: 'LINKED', conflicts: [], changedIdentity: true });
+      continue;
+    }
     if (item.decision?.kind === 'KEEP_APART') {
       const [a, b] = item.decision.customerIds.map((id) => {
         const owner = owners.get(profileKey(id));

@@ -65,6 +65,8 @@ export class ResolutionService {
 
   /** Results in the order of `units`; what changed is reported to `effects` (customers, consent, segment touches). */
   async resolveIn(tx: Tx, units: WorkUnit[], effects: Effects): Promise<UnitResult[]> {
+    // Its writes are a re-resolution's (identity/component-reresolution.ts): a batch has none for it.
+    if (units.some((u) => u.item.decision?.kind === 'RETIRE')) throw new Error('an identifier is retired through a re-resolution, not in a batch');
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
     const fresh = units.filter((unit, index) => {

@@ -156,6 +156,7 @@ export const OPERATION_RULES: Readonly<Record<'Query' | 'Mutation' | 'Subscripti
     resolveMatchCandidate: needsWithoutPurpose('identity:decide'),
     unmergeCustomer: needsWithoutPurpose('identity:decide'),
     importMatchDecisions: needsWithoutPurpose('identity:decide'),
+    retireIdentifier: needsWithoutPurpose('identity:decide'),
     proposeMatchRules: needsWithoutPurpose('identity:rules'),
     activateMatchRules: needsWithoutPurpose('identity:rules'),
     rollbackMatchRules: needsWithoutPurpose('identity:rules'),

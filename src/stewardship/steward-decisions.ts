@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Tx } from '../infra/neo4j/database';
 import type { ComponentReresolution } from '../identity/component-reresolution';
 import type { ResolutionService } from '../identity/resolution.service';
+import type { NormalizedIdentifier } from '../identity/identifier-normalizer';
 import type { StewardDecision } from '../identity/resolution-plan';
 import type { UnitResult, WorkUnit } from '../identity/work-unit';
 import { BadUserInputError, ConflictError, NotFoundError } from '../shared/errors';
@@ -59,6 +60,31 @@ export class StewardDecisions {
       const decided = { id, kind: 'UNMERGE' as const, actor, note, customerIds: members, customerId: apart.customerOf(merge.survivorId), matchCandidateId: null };
       await this.repository.recordDecision(tx, decided, now);
       return { ...decided, at: now };
+    });
+  }
+
+  /**
+   * Retires an identifier (normalised as ingested) from `from` on: the customer holding it loses it, items since
+   * then resolve without it, and the next item bringing it gives it to whom that item names. The decision names the
+   * customer that held it; its evidence keeps the identifier (erased with that customer).
+   */
+  retireIdentifier(identifier: NormalizedIdentifier, from: Date | null, reason: string, actor: string): Promise<Decided> {
+    const note = noteOf(reason, 'reason');
+    const now = this.clock();
+    const since = from ?? now;
+    if (since.getTime() > now.getTime()) throw new BadUserInputError('from is in the future: retire an identifier once it is recycled', { argument: 'from' });
+    return this.writes.run(async (tx, effects) => {
+      const [holder] = await this.repository.resolveReferences([{ index: 0, customerId: null, key: identifier.key }], tx);
+      if (!holder) throw new NotFoundError(`no customer holds this ${identifier.type}`, { argument: 'value' });
+      const [named] = await this.repository.namedCustomers(tx, [holder]);
+      if (named?.erasing) throw new ConflictError(`customer ${holder} is being erased`, { reason: 'ERASURE_PENDING', customerIds: [holder] });
+      const id = uuidv7();
+      const at = now.toISOString();
+      const { outcome, replay } = await this.identity.reresolution.retireSince(tx, effects, { identifier, holder, since: since.toISOString(), decisionId: id, now: at });
+      const customerId = outcome.storedIdOf.get(replay.profiles.get(holder) ?? '') ?? holder;
+      const decided = { id, kind: 'RETIRE' as const, actor, note, customerIds: [holder], customerId, matchCandidateId: null };
+      await this.repository.recordDecision(tx, decided, at);
+      return { ...decided, at };
     });
   }
 

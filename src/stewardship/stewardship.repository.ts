@@ -1,8 +1,8 @@
 import type { CypherRegistry } from '../infra/neo4j/cypher-registry';
-import type { Database, Tx } from '../infra/neo4j/database';
+import type { Database, Reader, Tx } from '../infra/neo4j/database';
 
 export type MatchCandidateStatus = 'OPEN' | 'MERGED' | 'KEPT_APART';
-export type DecisionKind = 'MERGE' | 'KEEP_APART' | 'UNMERGE';
+export type DecisionKind = 'MERGE' | 'KEEP_APART' | 'UNMERGE' | 'RETIRE';
 
 /** A pair scored between the review and merge thresholds, as the queue shows it. */
 export type MatchCandidateRow = {
@@ -94,8 +94,8 @@ export class StewardshipRepository {
   }
 
   /** The customer each reference names now (null: none); `key`: an identifier's or a source record's key. */
-  async resolveReferences(refs: { index: number; customerId: string | null; key: string | null }[]): Promise<(string | null)[]> {
-    const rows = await this.db.read<{ index: number; customerId: string | null }>(this.q.resolveReferences, { refs });
+  async resolveReferences(refs: { index: number; customerId: string | null; key: string | null }[], reader: Reader = { rows: (q, p) => this.db.read(q, p) }): Promise<(string | null)[]> {
+    const rows = await reader.rows<{ index: number; customerId: string | null }>(this.q.resolveReferences, { refs });
     const found = new Map(rows.map((row) => [row.index, row.customerId]));
     return refs.map((ref) => found.get(ref.index) ?? null);
   }

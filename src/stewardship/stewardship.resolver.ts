@@ -4,13 +4,14 @@ import type { LoadersContext } from '../customers/customer.loaders';
 import { customerAsSeen } from '../customers/customer-as-seen';
 import { Customer, type MatchContribution } from '../customers/customer.type';
 import { CauseKindEnum } from '../kernel/cause-kind';
+import { IdentifierTypeScalar, type IdentifierType } from '../kernel/identifier-type';
 import { Pseudonymous } from '../kernel/classification';
 import { decodeCursor, pageSize, toConnection, type Connection } from '../shared/connection';
 import type { Decided, StewardDecisions } from './steward-decisions';
 import type { DecisionRow, MatchCandidateRow, StewardshipRepository } from './stewardship.repository';
 import { BadUserInputError } from '../shared/errors';
 import type { IdentifierNormalizer } from '../identity/identifier-normalizer';
-import { referenceKey } from './customer-references';
+import { normalizedIdentifier, referenceKey } from './customer-references';
 import {
   DecisionKindEnum,
   ImportedMatchDecision,
@@ -150,6 +151,22 @@ export class StewardDecisionResolver {
     @Ctx() { principal }: PrincipalContext,
   ): Promise<StewardDecisionView> {
     return toDecision(await this.decisions.unmergeCustomer(mergeId, reason, principal.subject));
+  }
+
+  @Pseudonymous()
+  @Mutation(() => StewardDecisionView, {
+    description:
+      "Retires an identifier (a recycled phone number, a reassigned email address), written as ingestion reads it: from `from` on (now when left out) it resolves to no one until an item brings it again, which gives it to whom that item names. The customer holding it loses it, and items since `from` that brought it are re-resolved without it (from the evidence log). The decision and its evidence keep the history. NOT_FOUND when no one holds it; CONFLICT as unmergeCustomer's.",
+  })
+  async retireIdentifier(
+    @Arg('type', () => IdentifierTypeScalar) type: IdentifierType,
+    @Arg('value') value: string,
+    @Arg('reason', { description: 'Why: kept with the decision (a ticket reference, not personal data).' }) reason: string,
+    @Ctx() { principal }: PrincipalContext,
+    @Arg('from', () => Date, { nullable: true, description: 'When it changed hands (not in the future); now when left out.' }) from?: Date | null,
+  ): Promise<StewardDecisionView> {
+    const identifier = normalizedIdentifier(type, value, this.normalizer, 'value');
+    return toDecision(await this.decisions.retireIdentifier(identifier, from ?? null, reason, principal.subject));
   }
 
   @Pseudonymous()

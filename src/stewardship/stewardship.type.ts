@@ -29,8 +29,12 @@ export enum DecisionKindEnum {
   MERGE = 'MERGE',
   KEEP_APART = 'KEEP_APART',
   UNMERGE = 'UNMERGE',
+  RETIRE = 'RETIRE',
 }
-registerEnumType(DecisionKindEnum, { name: 'StewardDecisionKind' });
+registerEnumType(DecisionKindEnum, {
+  name: 'StewardDecisionKind',
+  valuesConfig: { RETIRE: { description: 'An identifier retired (retireIdentifier): it resolves to no one from then on until seen again.' } },
+});
 
 @DataOwner('customer-data-platform', 'while both customers exist; erased with either')
 @ObjectType('MatchCandidate', {

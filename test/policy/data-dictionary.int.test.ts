@@ -278,6 +278,7 @@ describe('the data dictionary agrees with enforcement', () => {
     const [i1, i2] = [await anonymous('i1'), await anonymous('i2')];
     await app.services.stewardship.mergeCustomers([u1, u2], 'dictionary test', 'steward');
     const merged = await gql(app, `{ customer(id: "${u1}") { mergeHistory { id } } }`);
+    await ingest([{ messageId: `${v}-ret`, type: 'IDENTIFY', userId: `${v}-ret`, traits: { email: `${v}-ret@dd.test` } }]);
     // A change that concerns no one (its pattern matches nothing), put in force and rolled back by those who may.
     const inForce = (await gql(app, '{ matchRules { version } }')).matchRules.version;
     const noop = (await gql(app, `mutation { proposeMatchRules(rules: { blockedPatterns: ["^${v}-noop$"] }, note: "dictionary test") { version } }`)).proposeMatchRules.version;
@@ -296,6 +297,7 @@ describe('the data dictionary agrees with enforcement', () => {
       ['resolveMatchCandidate', `(id: "${candidate}", decision: KEEP_APART, note: "dictionary test")`],
       ['unmergeCustomer', `(mergeId: "${merged.customer.mergeHistory[0].id}", reason: "dictionary test")`],
       ['importMatchDecisions', `(decisions: [{ a: { customerId: "${i1}" }, b: { customerId: "${i2}" }, verdict: DIFFERENT }], source: "dictionary")`],
+      ['retireIdentifier', `(type: EMAIL, value: "${v}-ret@dd.test", reason: "dictionary test")`],
       ['proposeMatchRules', `(rules: { blockedPatterns: ["^${v}-proposed$"] }, note: "dictionary test")`],
       ['activateMatchRules', `(version: ${noop}, reason: "dictionary test")`],
       ['rollbackMatchRules', `(toVersion: ${inForce}, reason: "dictionary test")`],

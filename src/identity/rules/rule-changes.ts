@@ -194,6 +194,16 @@ export class MatchRuleChanges {
     });
   }
 
+  /** The budget: the pause after each component a walk visits. */
+  get pauseMs(): number {
+    return this.settings.pauseMs;
+  }
+
+  /** An activation as stored, with its progress. */
+  activation(id: string): Promise<ActivationRow[]> {
+    return this.ruleSets.activations(this.reader(), { id, limit: 1 });
+  }
+
   /** Whether a walk is waiting for an instance: an activation due, or a shadow evaluation not finished. */
   async hasPending(): Promise<boolean> {
     const [activation] = await this.reader().rows<PendingActivation>(this.ruleSets.q.pendingActivation);
