@@ -143,7 +143,12 @@ export class ComponentRewrite {
     });
 
     const activeCustomers = replay.customers.map((c) => ({ replayed: c, id: stored(c.id) }));
-    const profileRows = activeCustomers.map(({ replayed, id }) => profileWrite(id, replayed.candidates, replayed.matchRecords, options.sourcePriority));
+    // An active profile none of whose items counts any more (those of a record its source deleted) keeps its id, emptied.
+    const emptied = holdings.profiles.filter((p) => p.mergedInto === null && customerOfProfile(p.id) === null).map((p) => p.id);
+    const profileRows = [
+      ...activeCustomers.map(({ replayed, id }) => profileWrite(id, replayed.candidates, replayed.matchRecords, options.sourcePriority)),
+      ...emptied.map((id) => profileWrite(id, {}, [], options.sourcePriority)),
+    ];
     const newRows = created.map((c) => ({ id: c.id, mergedInto: null, apart: activeCustomers.find((a) => a.id === c.id)!.replayed.apart }));
     const matchKeys = [...replay.matchKeys].flatMap(([key, holders]) => [...new Set(holders.map(stored))].map((customerId) => ({ key, customerId })));
 
@@ -168,7 +173,7 @@ export class ComponentRewrite {
     if (options.matching) sent.push(tx.rows(this.q.matchKeys, { ...params, ids: [...profiles, ...created.map((c) => c.id)], matchKeys }));
     await sentTogether(sent);
 
-    const active = activeCustomers.map((a) => a.id);
+    const active = [...activeCustomers.map((a) => a.id), ...emptied];
     return {
       storedIdOf,
       active,

@@ -76,7 +76,7 @@ export function replayEvidence(
   /** The matching a batch resolved with the given model version (0: none; undefined: logged before versions were). */
   matchingFor: (modelVersion: number | undefined) => PlannerMatching = () => null,
 ): Replay {
-  const ordered = [...entries].sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
+  const ordered = withoutDeletedRecords(entries).sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
   const state: State = {
     owners: new Map(),
     customers: new Map(),
@@ -151,6 +151,19 @@ export function replayEvidence(
     matchKeys: new Map([...state.matchCandidates].map(([key, holders]) => [key, [...holders]])),
     sharedDevices: state.sharedDevices,
   };
+}
+
+/**
+ * The entries as if the versions of a record its source deleted had never been applied: a deleted record's
+ * attributes, its identifiers and the merges it made count no more; a later version of it counts again.
+ */
+function withoutDeletedRecords(entries: LoggedEvidence[]): LoggedEvidence[] {
+  const deletedUpTo = new Map<string, string>();
+  for (const { item } of entries) {
+    if (item.recordDeleted && item.recordKey && item.occurredAt > (deletedUpTo.get(item.recordKey) ?? '')) deletedUpTo.set(item.recordKey, item.occurredAt);
+  }
+  if (deletedUpTo.size === 0) return [...entries];
+  return entries.filter(({ item }) => !item.recordDeleted && !(item.recordKey && item.occurredAt <= (deletedUpTo.get(item.recordKey) ?? '')));
 }
 
 /** What tied an absorbed customer to the survivor, as merge history names it. */

@@ -36,6 +36,8 @@ type Stored = {
   device?: NonNullable<WorkUnit['device']>;
   consents?: ConsentStatement[];
   decision?: StewardDecision;
+  /** The source deleted the record. */
+  deleted?: true;
   mv?: number;
 };
 
@@ -47,6 +49,7 @@ export function encodeEvidence({ item, device, consents, position, modelVersion 
   if (device) stored.device = device;
   if (consents.length > 0) stored.consents = consents;
   if (item.decision) stored.decision = item.decision;
+  if (item.recordDeleted) stored.deleted = true;
   if (modelVersion !== undefined) stored.mv = modelVersion;
   return JSON.stringify(stored);
 }
@@ -64,6 +67,7 @@ export function decodeEvidence(json: string): Evidence {
       ...(stored.record ? { recordKey: stored.record } : {}),
       observations: stored.obs ?? {},
       ...(stored.decision ? { decision: stored.decision } : {}),
+      ...(stored.deleted ? { recordDeleted: true as const } : {}),
     },
     device: stored.device ?? null,
     consents: stored.consents ?? [],

@@ -49,17 +49,6 @@ export async function createIdentity({ db, registry, logger, settings, rules, ow
     { shared: !ownRules },
   );
   const matchingOn = matchingSettings.mode === 'SYNC';
-  const resolution = new ResolutionService(
-    repository,
-    consents,
-    {
-      rules: () => ruleBook.current,
-      sourcePriority: settings.sourcePriority,
-      behaviour: { bucketMs: segments.bucketMinutes * 60_000, retentionMs: segments.behaviourRetentionDays * DAY_MS },
-      ...(matchingOn ? { matchModel: () => ruleBook.model() } : {}),
-    },
-    clock,
-  );
   const rebuild = new CustomerRebuild(
     db,
     registry,
@@ -68,14 +57,27 @@ export async function createIdentity({ db, registry, logger, settings, rules, ow
     (versions) => matching.store.byVersions(versions),
     matchingOn ? (rules) => ruleBook.model(rules.document) : undefined,
   );
+  /** Re-resolves a component from its evidence and writes the result (unmerge, a rule change, a deleted record). */
+  const reresolution = new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, repository, { sourcePriority: settings.sourcePriority, rules: () => ruleBook.current });
+  const resolution = new ResolutionService(
+    repository,
+    consents,
+    {
+      rules: () => ruleBook.current,
+      sourcePriority: settings.sourcePriority,
+      behaviour: { bucketMs: segments.bucketMinutes * 60_000, retentionMs: segments.behaviourRetentionDays * DAY_MS },
+      ...(matchingOn ? { matchModel: () => ruleBook.model() } : {}),
+      deletedRecords: { detach: (tx, effects, units, now) => reresolution.detachRecords(tx, effects, units, now), coveredVersions: (tx, units) => reresolution.deletedVersions(tx, units) },
+    },
+    clock,
+  );
   return {
     normalizer,
     resolution,
     ruleBook,
     ruleSets,
     rebuild,
-    /** Re-resolves a component from its evidence and writes the result (unmerge, a rule change). */
-    reresolution: new ComponentReresolution(registry, rebuild, new ComponentRewrite(registry), consents, repository, { sourcePriority: settings.sourcePriority, rules: () => ruleBook.current }),
+    reresolution,
     matchModels: matching.store,
     resolvers: [...matching.resolvers, new IdentifierTypesResolver(settings.types, () => ruleBook.current.rules), new RebuildResolver(rebuild, ruleBook)],
   };

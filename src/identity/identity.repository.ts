@@ -175,6 +175,7 @@ export class IdentityRepository {
     decided: { keptApart: ResolutionPlan['keptApart']; conflicts: ResolutionPlan['conflicts']; evidence: { key: string; customerId: string; evidence: string; receivedAt: string }[] },
     ruleVersion: number,
     now: string,
+    causeKind: 'DECISION' | 'RECORD' = 'DECISION',
   ): Promise<void> {
     const params = { now, ruleVersion };
     if (decided.keptApart.length > 0) await tx.rows(this.q.recordKeepApart, { ...params, keptApart: decided.keptApart.map(keepApartRow) });
@@ -182,7 +183,7 @@ export class IdentityRepository {
     if (decided.conflicts.length > 0) await tx.rows(this.q.recordConflictsOnce, { ...params, conflicts: decided.conflicts.map(conflictRow) });
     if (decided.evidence.length > 0) {
       await tx.rows(this.q.recordPlacedEvidence, {
-        ingestions: decided.evidence.map((e) => ({ ...e, causeKind: 'DECISION', outcome: 'LINKED' })),
+        ingestions: decided.evidence.map((e) => ({ ...e, causeKind, outcome: causeKind === 'RECORD' ? 'DETACHED' : 'LINKED' })),
       });
     }
   }

@@ -20,6 +20,8 @@ export type ResolutionItem = {
   identifiers: NormalizedIdentifier[];
   /** Source records resolve to the customer they described before, whatever their identifiers say now. */
   recordKey?: string;
+  /** The source deleted the record (`recordKey`): its versions up to this one (`occurredAt`) count no more. */
+  recordDeleted?: true;
   observations: Observations;
   /** Set when the item names a person and probabilistic matching is on: what it is compared by, and its keys. */
   match?: { record: MatchRecord; keys: string[] };

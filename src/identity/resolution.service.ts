@@ -49,6 +49,11 @@ export type ResolutionOptions = {
   behaviour: { bucketMs: number; retentionMs: number };
   /** The match model in force when probabilistic matching is on (MATCH_MODE=SYNC); absent: deterministic only. */
   matchModel?: () => Promise<StoredModel | null>;
+  /** Records their source deleted: detached by a re-resolution (identity/component-reresolution.ts). */
+  deletedRecords: {
+    detach(tx: Tx, effects: Effects, units: WorkUnit[], now: string): Promise<UnitResult[]>;
+    coveredVersions(tx: Tx, units: WorkUnit[]): Promise<Set<WorkUnit>>;
+  };
 };
 
 /**
@@ -67,6 +72,21 @@ export class ResolutionService {
   async resolveIn(tx: Tx, units: WorkUnit[], effects: Effects): Promise<UnitResult[]> {
     // Its writes are a re-resolution's (identity/component-reresolution.ts): a batch has none for it.
     if (units.some((u) => u.item.decision?.kind === 'RETIRE')) throw new Error('an identifier is retired through a re-resolution, not in a batch');
+    if (!units.some((u) => u.item.recordKey)) return this.resolveBatch(tx, units, effects);
+    // Versions of records deleted since are not applied; deletions go after the rest of the batch.
+    const covered = await this.options.deletedRecords.coveredVersions(tx, units);
+    const deletions = units.filter((u) => u.item.recordDeleted);
+    const rest = units.filter((u) => !u.item.recordDeleted && !covered.has(u));
+    const results = new Map<WorkUnit, UnitResult>();
+    (await this.resolveBatch(tx, rest, effects)).forEach((result, i) => results.set(rest[i], result));
+    if (deletions.length > 0) {
+      (await this.options.deletedRecords.detach(tx, effects, deletions, this.clock().toISOString())).forEach((result, i) => results.set(deletions[i], result));
+    }
+    return units.map((unit) => results.get(unit) ?? { customerId: null, outcome: 'DUPLICATE', conflicts: [] });
+  }
+
+  private async resolveBatch(tx: Tx, units: WorkUnit[], effects: Effects): Promise<UnitResult[]> {
+    if (units.length === 0) return [];
     const applied = await this.repository.findIngested(tx, [...new Set(units.map((u) => u.idempotencyKey))]);
     const firstOf = new Map<string, number>();
     const fresh = units.filter((unit, index) => {

@@ -26,10 +26,11 @@ export type WorkUnit = {
   dropped: DroppedIdentifier[];
 };
 
-export type UnitOutcome = 'CREATED' | 'LINKED' | 'MERGED' | 'DUPLICATE';
+export type UnitOutcome = 'CREATED' | 'LINKED' | 'MERGED' | 'DUPLICATE' | 'DETACHED';
 
 export type UnitResult = {
-  customerId: string;
+  /** Null only for a deletion of a record that described no one, or a version a deletion covers. */
+  customerId: string | null;
   outcome: UnitOutcome;
   conflicts: {
     identifierType: string;

@@ -8,6 +8,7 @@ export enum IngestOutcomeEnum {
   LINKED = 'LINKED',
   MERGED = 'MERGED',
   DUPLICATE = 'DUPLICATE',
+  DETACHED = 'DETACHED',
   REJECTED = 'REJECTED',
   SUPPRESSED = 'SUPPRESSED',
 }
@@ -17,7 +18,14 @@ registerEnumType(IngestOutcomeEnum, {
     CREATED: { description: 'No identifier was known: a new customer.' },
     LINKED: { description: 'Resolved to one existing customer; new identifiers were linked to it.' },
     MERGED: { description: 'Its identifiers joined several customers into one survivor.' },
-    DUPLICATE: { description: 'This messageId (or record version) was applied before; nothing changed.' },
+    DUPLICATE: {
+      description:
+        'This messageId (or record version) was applied before, or the record version is older than one its source deleted (customerId null) or than the version a deletion came after: nothing changed.',
+    },
+    DETACHED: {
+      description:
+        "A source record's deletion: it no longer describes its customer (customerId), re-resolved without it; customerId null when it described no one.",
+    },
     REJECTED: {
       description: 'Refused; see error. The payload is in deadLetters (only its top-level fields after PAYLOAD_TOO_DEEP or PAYLOAD_TOO_LARGE).',
     },

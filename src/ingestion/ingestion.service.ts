@@ -137,7 +137,7 @@ export class IngestionService {
         letters.map((r) => ({ id: letterId(r), kind, messageId: r.messageId, source: r.source, code: r.rejection.code, message: r.rejection.message, payload: r.payload })),
         stamp,
       );
-      if (resubmittedLetterId && resolved.length === 1) {
+      if (resubmittedLetterId && resolved.length === 1 && resolved[0].customerId !== null) {
         await deadLetters.resolve(tx, [{ id: resubmittedLetterId, customerId: resolved[0].customerId }], stamp);
       }
       return { screening, resolvedOf: new Map(kept.map((screened, i) => [screened, resolved[i]])) };

@@ -30,6 +30,7 @@ export type RawSourceRecord = {
   attributes?: unknown;
   identifiers?: { type: string; value: string }[] | null;
   consents?: { purpose: string; status: string; occurredAt?: string | null }[] | null;
+  deleted?: boolean | null;
 };
 
 /** A CRM, support or shop record; its own key resolves it to the customer it described before. */
@@ -40,6 +41,7 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
     reject('MISSING_FIELD', 'updatedAt is required: it orders versions of a record and makes a replay idempotent');
   }
   const updatedAt = timestamp(raw.updatedAt, 'updatedAt', now);
+  if (raw.deleted === true) return deletion(recordKey(source, externalId), source, externalId, updatedAt);
   const attributes = optionalObject(raw.attributes, 'attributes');
 
   const ids = new IdentifierCollector(normalizer, itemRegion({ country: addressCountry(attributes) }));
@@ -94,5 +96,19 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
     sourceRecord: { key, source, externalId, attributes: JSON.stringify(attributes) },
     activity: null,
     dropped: ids.dropped,
+  };
+}
+
+/** The source deleted the record: a version of it that carries nothing but that (identity/component-reresolution.ts). */
+function deletion(key: string, source: string, externalId: string, updatedAt: string): WorkUnit {
+  return {
+    idempotencyKey: recordVersionKey(key, updatedAt),
+    messageId: recordVersionKey(key, updatedAt),
+    item: { causeKind: 'RECORD', cause: key, source, occurredAt: updatedAt, identifiers: [], recordKey: key, observations: {}, recordDeleted: true },
+    device: null,
+    consents: [],
+    sourceRecord: { key, source, externalId, attributes: '{}' },
+    activity: null,
+    dropped: [],
   };
 }

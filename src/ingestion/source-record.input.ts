@@ -41,4 +41,11 @@ export class SourceRecordInput {
 
   @Field(() => [ConsentStatementInput], { nullable: true })
   consents?: ConsentStatementInput[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'The source deleted the record (at updatedAt): it no longer describes its customer, who is re-resolved without any of its versions up to this one (identifiers only it brought, merges only it made, its attributes in the golden record); a later version brings it back. Outcome DETACHED; attributes, identifiers and consents are ignored.',
+  })
+  deleted?: boolean | null;
 }

@@ -19,7 +19,7 @@ type Tally = Record<IngestResult['outcome'], number>;
 export async function seedDemo(ingestion: IngestionService, logger: Logger): Promise<Tally> {
   const records = JSON.parse(readFileSync(path.join(demoDir, 'records.json'), 'utf8')) as RawSourceRecord[];
   const events = JSON.parse(readFileSync(path.join(demoDir, 'events.json'), 'utf8')) as RawEvent[];
-  const tally: Tally = { CREATED: 0, LINKED: 0, MERGED: 0, DUPLICATE: 0, REJECTED: 0, SUPPRESSED: 0 };
+  const tally: Tally = { CREATED: 0, LINKED: 0, MERGED: 0, DUPLICATE: 0, DETACHED: 0, REJECTED: 0, SUPPRESSED: 0 };
   const total = records.length + events.length;
   let done = 0;
   const load = async <T>(items: T[], ingest: (batch: T[]) => Promise<IngestResult[]>) => {

@@ -217,6 +217,7 @@ export class StewardDecisions {
       dropped: [],
     };
     const [result] = await this.resolution.resolveIn(tx, [unit], effects);
+    if (result.customerId === null) throw new Error('a decision resolved to no customer');
     refuseOnConflict(result, decision);
     // Under the locks they may have become one customer since they were read: a merge then has nothing to do.
     if (decision.kind === 'MERGE' && result.outcome !== 'MERGED') {

@@ -8,6 +8,7 @@ export type RecordInput = {
   attributes?: Record<string, unknown>;
   identifiers?: { type: string; value: string }[];
   consents?: { purpose: string; status: string; occurredAt?: string }[];
+  deleted?: boolean;
 };
 
 /** A CRM record with a unique externalId, changed now, unless the fields say otherwise. */
