@@ -117,6 +117,14 @@ export class ComponentReresolution {
       landedOn: holder,
     };
     const reresolved = await this.reresolveIn(tx, effects, holder, [placed], now, decisionId);
+    // Held by no one then (before the holder had it, or before the evidence log started): nothing to retire, and a
+    // retirement kept at that time would only stand in the way of later replays.
+    if (!reresolved.replay.items.some(({ entry }) => entry.item.decision?.kind === 'RETIRE' && entry.item.cause === decisionId)) {
+      throw new ConflictError(`no one held this ${identifier.type} at ${since} as far as the evidence log tells: retire it from a time it was held`, {
+        reason: 'NOT_HELD_THEN',
+        argument: 'from',
+      });
+    }
     await this.repository.recordDecided(
       tx,
       { keptApart: [], conflicts: [], evidence: [{ key: `DECISION:${decisionId}:0`, customerId: holder, evidence: encodeEvidence(placed), receivedAt: since }] },
@@ -165,8 +173,13 @@ export class ComponentReresolution {
     const keys = [...new Set(units.flatMap((u) => (u.item.recordKey && !u.item.recordDeleted ? [u.item.recordKey] : [])))];
     if (keys.length === 0) return new Set();
     const rows = await tx.rows<{ key: string; deletedUpToMs: number }>(this.q.deletedRecords, { keys });
-    if (rows.length === 0) return new Set();
     const upTo = new Map(rows.map((r) => [r.key, r.deletedUpToMs]));
+    // A deletion in the same batch covers the versions up to it too, as it would a batch later.
+    for (const u of units) {
+      if (!u.item.recordDeleted || !u.item.recordKey) continue;
+      upTo.set(u.item.recordKey, Math.max(upTo.get(u.item.recordKey) ?? -Infinity, Date.parse(u.item.occurredAt)));
+    }
+    if (upTo.size === 0) return new Set();
     return new Set(units.filter((u) => u.item.recordKey && !u.item.recordDeleted && Date.parse(u.item.occurredAt) <= (upTo.get(u.item.recordKey) ?? -Infinity)));
   }
 

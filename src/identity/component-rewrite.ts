@@ -52,6 +52,7 @@ export class ComponentRewrite {
       repoint: 'identity/repoint-ingestions',
       undoMerges: 'identity/undo-merges',
       moveConsents: 'identity/move-consents',
+      dropConsents: 'identity/drop-consents',
       updateProfiles: 'identity/update-profiles',
       matchKeys: 'identity/rewrite-match-keys',
     });
@@ -136,6 +137,12 @@ export class ComponentRewrite {
     const addedUses = [...deviceUse].flatMap(([deviceId, uses]) =>
       [...uses].filter(([customerId]) => !usedBy.get(deviceId)?.has(customerId)).map(([customerId, seen]) => ({ deviceId, customerId, ...seen })),
     );
+    // Statements of items that count no more (a record its source deleted) go with them, unless a later version of
+    // that record (same cause) brought them again.
+    const withdrawnCauses = new Set(replay.withdrawn.filter((e) => e.consents.length > 0).map((e) => e.item.cause));
+    const withdrawnConsents = holdings.consents
+      .filter(({ cause, givenFor }) => givenFor === null && withdrawnCauses.has(cause) && !consentTarget.has(cause))
+      .map((c) => c.consentId);
     // An ingested item's statements go with the item; one set through setConsent, with the customer it was given for.
     const consentMoves = holdings.consents.flatMap(({ consentId, cause, givenFor, profileId }) => {
       const target = consentTarget.get(cause) ?? (givenFor ? customerOfProfile(givenFor) : null);
@@ -164,6 +171,7 @@ export class ComponentRewrite {
     run(this.q.relink, 'links', relinks);
     if (droppedUses.length + addedUses.length > 0) sent.push(tx.rows(this.q.deviceUses, { dropped: droppedUses, added: addedUses }));
     run(this.q.moveConsents, 'moves', consentMoves);
+    run(this.q.dropConsents, 'ids', withdrawnConsents);
     run(this.q.updateProfiles, 'profiles', profileRows);
     run(this.q.repoint, 'ingestions', repointed);
     const undone = holdings.merges

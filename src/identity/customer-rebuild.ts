@@ -71,7 +71,7 @@ export class CustomerRebuild {
     const stored = (await this.db.read<{ id: string; keys: string[]; candidates: string | null; golden: (string | null)[] }>(this.q.customers, {
       ids: profiles,
       attributes: PROFILE_ATTRIBUTES,
-    })).map((row): StoredCustomer => ({
+    })).filter(holdsAnything).map((row): StoredCustomer => ({
       id: row.id,
       keys: [...row.keys].sort(),
       candidates: decodeCandidates(row.candidates),
@@ -119,7 +119,7 @@ export class CustomerRebuild {
    * they hold: what a re-resolution checks before writing, so that it changes only what it was asked to.
    */
   async reproduces(reader: Reader, profiles: string[], replay: Replay): Promise<boolean> {
-    const stored = await reader.rows<{ keys: string[] }>(this.q.customers, { ids: profiles, attributes: PROFILE_ATTRIBUTES });
+    const stored = (await reader.rows<{ keys: string[]; candidates: string | null }>(this.q.customers, { ids: profiles, attributes: PROFILE_ATTRIBUTES })).filter(holdsAnything);
     const canonical = (keys: string[]) => [...keys].sort().join('\n');
     const storedKeys = stored.map((c) => canonical(c.keys)).sort();
     const replayedKeys = replay.customers.map((c) => canonical(c.keys)).sort();
@@ -180,6 +180,12 @@ function sameProfile(rebuilt: ReplayedCustomer, stored: StoredCustomer): boolean
   if (canonical(rebuilt.candidates) !== canonical(stored.candidates)) return false;
   return PROFILE_ATTRIBUTES.every((a) => (rebuilt.golden.values[a] ?? null) === stored.golden[a]);
 }
+
+/**
+ * A profile emptied by a re-resolution (every item of it was a deleted record's) holds no identifier, record or
+ * attribute: no replay makes it, and it is left out of comparisons with one.
+ */
+const holdsAnything = (row: { keys: string[]; candidates: string | null }) => row.keys.length > 0 || Object.keys(decodeCandidates(row.candidates)).length > 0;
 
 /** Entries with the identifiers the rules block left out (the same entry when none is). */
 function withoutBlocked(logged: LoggedEvidence[], blocked: RegExp[]): LoggedEvidence[] {

@@ -46,6 +46,8 @@ export type Replay = {
   matchKeys: Map<string, string[]>;
   /** DEVICE_ID keys of devices found shared. */
   sharedDevices: Set<string>;
+  /** Entries left out as never applied: versions of records their source deleted (and the deletions). */
+  withdrawn: LoggedEvidence[];
 };
 
 type State = {
@@ -76,7 +78,9 @@ export function replayEvidence(
   /** The matching a batch resolved with the given model version (0: none; undefined: logged before versions were). */
   matchingFor: (modelVersion: number | undefined) => PlannerMatching = () => null,
 ): Replay {
-  const ordered = withoutDeletedRecords(entries).sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
+  const kept = withoutDeletedRecords(entries);
+  const withdrawn = entries.filter((e) => !kept.includes(e));
+  const ordered = kept.sort((a, b) => (a.receivedAt === b.receivedAt ? a.position - b.position : a.receivedAt < b.receivedAt ? -1 : 1));
   const state: State = {
     owners: new Map(),
     customers: new Map(),
@@ -150,6 +154,7 @@ export function replayEvidence(
     links: state.links,
     matchKeys: new Map([...state.matchCandidates].map(([key, holders]) => [key, [...holders]])),
     sharedDevices: state.sharedDevices,
+    withdrawn,
   };
 }
 

@@ -101,9 +101,11 @@ export function normalizeRecord(raw: RawSourceRecord, normalizer: IdentifierNorm
 
 /** The source deleted the record: a version of it that carries nothing but that (identity/component-reresolution.ts). */
 function deletion(key: string, source: string, externalId: string, updatedAt: string): WorkUnit {
+  // Its own key: a source may flag a row deleted without changing its timestamp, and that version was applied.
+  const version = `${recordVersionKey(key, updatedAt)}#deleted`;
   return {
-    idempotencyKey: recordVersionKey(key, updatedAt),
-    messageId: recordVersionKey(key, updatedAt),
+    idempotencyKey: version,
+    messageId: version,
     item: { causeKind: 'RECORD', cause: key, source, occurredAt: updatedAt, identifiers: [], recordKey: key, observations: {}, recordDeleted: true },
     device: null,
     consents: [],

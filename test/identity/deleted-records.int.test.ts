@@ -74,6 +74,21 @@ describe('a source record its source deleted', () => {
     expect(await identical(two.id)).toBe(true);
   });
 
+  it('withdraws what only the record gave, even flagged without a new timestamp: its consent, the customer it alone made', async () => {
+    const u = unique('del');
+    const updatedAt = at(7);
+    const record = (fields: RecordInput) => sourceRecord({ source: 'crm', externalId: `${u}-solo`, updatedAt, ...fields });
+    const [solo] = await upsert([record({ attributes: { firstName: 'Solo', email: `${u}@deleted.test` }, consents: [{ purpose: 'analytics', status: 'GRANTED' }] })]);
+    const consents = async () => (await gql<{ customer: { consents: { purpose: string; status: string }[] } }>(app, `query($id: ID!) { customer(id: $id) { consents { purpose status } } }`, { id: solo.customerId })).customer.consents;
+    expect(await consents()).toEqual([{ purpose: 'analytics', status: 'GRANTED' }]);
+    // The same updatedAt as the version applied: a source flagging a row deleted without touching its timestamp.
+    const [deleted] = await upsert([record({ deleted: true })]);
+    expect(deleted).toMatchObject({ outcome: 'DETACHED', customerId: solo.customerId });
+    expect(await consents()).toEqual([]);
+    expect(await profile(solo.customerId!)).toMatchObject({ firstName: null, identifiers: [], sourceRecords: [] });
+    expect(await identical(solo.customerId!)).toBe(true);
+  });
+
   it('remembers a deletion of a record it never had', async () => {
     const u = unique('del');
     const [deleted] = await upsert([sourceRecord({ source: 'crm', externalId: `${u}-never`, updatedAt: at(5), deleted: true })]);

@@ -79,6 +79,8 @@ describe('retireIdentifier: a recycled phone number, a reassigned address', () =
     expect(await refusal({ type: 'SHOE_SIZE' })).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_IDENTIFIER_TYPE' });
     expect(await refusal({ from: new Date(Date.now() + 86_400_000).toISOString() })).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'from' });
     expect(await refusal({ reason: ' ' })).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'reason' });
+    // Before its holder had it, no one held it: nothing to retire then.
+    expect(await refusal({ from: '2001-01-01T00:00:00.000Z' })).toMatchObject({ code: 'CONFLICT', reason: 'NOT_HELD_THEN' });
     expect(await refusal({}, as('analyst'))).toMatchObject({ code: 'FORBIDDEN' });
     expect(values(await customer(held.customerId))).toEqual([`EMAIL:${email}`, `USER_ID:${u}-a`]);
   });

@@ -222,6 +222,9 @@ export class Masker {
         case 'Consent':
           set('cause', (v) => this.ref(v));
           break;
+        case 'DeletedRecord':
+          set('key', (v) => this.recordKey(v));
+          break;
         case 'Ingestion':
           set('key', (v) => this.idempotencyKey(v));
           set('evidence', (v) => this.evidence(v));
@@ -253,21 +256,25 @@ export class Masker {
   /** The evidence log's entry with every value masked as it is where it was applied, so a masked copy still rebuilds. */
   evidence(json: string): string {
     try {
-      const { item, device, consents, position } = decodeEvidence(json);
+      const { item, device, consents, position, modelVersion } = decodeEvidence(json);
+      const identifier = ({ type, value }: { type: string; value: string }) => {
+        const pseudonym = this.identifierValue(type, value);
+        return { type, value: pseudonym, key: identifierKey(type, pseudonym) };
+      };
       const masked: Evidence = {
         item: {
           ...item,
           cause: this.ref(item.cause)!,
-          identifiers: item.identifiers.map(({ type, value }) => {
-            const pseudonym = this.identifierValue(type, value);
-            return { type, value: pseudonym, key: identifierKey(type, pseudonym) };
-          }),
+          identifiers: item.identifiers.map(identifier),
+          // A retirement names its identifier: masked like any, so the copy still retires it.
+          ...(item.decision?.kind === 'RETIRE' ? { decision: { ...item.decision, identifier: identifier(item.decision.identifier) } } : {}),
           ...(item.recordKey ? { recordKey: this.recordKey(item.recordKey) } : {}),
           observations: Object.fromEntries(Object.entries(item.observations).map(([a, v]) => [a, this.attribute(a, v!)])),
         },
         device: device ? { ...device, id: this.token(device.id) } : null,
         consents,
         position,
+        ...(modelVersion !== undefined ? { modelVersion } : {}),
       };
       return encodeEvidence(masked);
     } catch {
