@@ -8,7 +8,7 @@ import type { ComponentReresolution } from '../component-reresolution';
 import type { CustomerRebuild } from '../customer-rebuild';
 import { documentHash, type MatchRulesChange, type MatchRulesDocument } from './match-rules';
 import { changeScope, cypherPattern, type ChangeScope } from './change-scope';
-import { diffReplays, type CustomerChange } from './replay-diff';
+import { diffReplays, type CustomerChange, type ReplayDiff } from './replay-diff';
 import type { AppliedRules, RuleBook } from './rule-book';
 import type { ActivationRow, RuleSetRow, RuleSetsRepository } from './rule-sets.repository';
 
@@ -35,14 +35,8 @@ export type WalkProgress = {
 };
 
 /** What a proposal would change, component by component, against the version in force when it was proposed. */
-export type ShadowReport = WalkProgress & {
+export type ShadowReport = WalkProgress & Omit<ReplayDiff, 'changes'> & {
   against: number;
-  customersBefore: number;
-  customersAfter: number;
-  mergesGained: number;
-  mergesLost: number;
-  joinsBefore: Record<string, number>;
-  joinsAfter: Record<string, number>;
   examples: { change: CustomerChange['change']; customerIds: string[]; causes: string[] }[];
   startedAt: string;
   finishedAt: string | null;
