@@ -49,6 +49,7 @@ export class ComponentRewrite {
       unlink: 'identity/unlink-identifiers',
       relink: 'identity/relink-identifiers',
       deviceUses: 'identity/rewrite-device-uses',
+      unshareDevices: 'identity/unshare-devices',
       repoint: 'identity/repoint-ingestions',
       undoMerges: 'identity/undo-merges',
       moveConsents: 'identity/move-consents',
@@ -133,6 +134,8 @@ export class ComponentRewrite {
     // A device's use is recorded on each customer its logged items end on; a use no logged item accounts for is left.
     const usedBy = new Map<string, Set<string>>();
     for (const { deviceId, profileId } of holdings.deviceUses) usedBy.set(deviceId, (usedBy.get(deviceId) ?? new Set()).add(now(profileId)));
+    // The component holds every user of its devices: a device its replay does not find shared is not.
+    const unshared = [...deviceUse.keys()].filter((deviceId) => !replay.sharedDevices.has(identifierKey('DEVICE_ID', deviceId)));
     const droppedUses = holdings.deviceUses.filter(({ deviceId, profileId }) => deviceUse.has(deviceId) && !deviceUse.get(deviceId)!.has(now(profileId)));
     const addedUses = [...deviceUse].flatMap(([deviceId, uses]) =>
       [...uses].filter(([customerId]) => !usedBy.get(deviceId)?.has(customerId)).map(([customerId, seen]) => ({ deviceId, customerId, ...seen })),
@@ -170,6 +173,7 @@ export class ComponentRewrite {
     run(this.q.moveKeys, 'moves', moves);
     run(this.q.relink, 'links', relinks);
     if (droppedUses.length + addedUses.length > 0) sent.push(tx.rows(this.q.deviceUses, { dropped: droppedUses, added: addedUses }));
+    run(this.q.unshareDevices, 'ids', unshared);
     run(this.q.moveConsents, 'moves', consentMoves);
     run(this.q.dropConsents, 'ids', withdrawnConsents);
     run(this.q.updateProfiles, 'profiles', profileRows);
