@@ -52,6 +52,7 @@ export class ComponentRewrite {
       unshareDevices: 'identity/unshare-devices',
       repoint: 'identity/repoint-ingestions',
       undoMerges: 'identity/undo-merges',
+      recordMerges: 'identity/record-merges',
       moveConsents: 'identity/move-consents',
       dropConsents: 'identity/drop-consents',
       updateProfiles: 'identity/update-profiles',
@@ -182,6 +183,17 @@ export class ComponentRewrite {
       .filter((m) => m.absorbedIds.some((id) => now(id) !== now(m.survivorId)))
       .map((m) => m.id);
     run(this.q.undoMerges, 'ids', undone, { undoneBy: options.undoneBy });
+    // Profiles it joins that were apart: a merge of its own in their history, caused by what it carries out.
+    const joined = new Map<string, string[]>();
+    for (const r of rows) if (r.mergedInto !== null && wasActive.has(r.id)) joined.set(r.mergedInto, [...(joined.get(r.mergedInto) ?? []), r.id]);
+    const merges = [...joined].map(([survivorId, absorbedIds]) => ({
+      id: uuidv7(),
+      survivorId,
+      causeKind: 'DECISION',
+      cause: options.undoneBy,
+      absorbed: absorbedIds.map((customerId) => ({ customerId, viaType: null, viaValue: null, viaRecordKey: null, matchProbability: null, matchWeight: null, matchContributions: null, modelVersion: null })),
+    }));
+    run(this.q.recordMerges, 'merges', merges);
     if (options.matching) sent.push(tx.rows(this.q.matchKeys, { ...params, ids: [...profiles, ...created.map((c) => c.id)], matchKeys }));
     await sentTogether(sent);
 

@@ -112,6 +112,18 @@ describe('match rules as versioned data: proposal in shadow, activation, rollbac
     );
     expect(values(await customer(a.customerId))).toEqual([`${u}-c1`, `${u}-c2`, `${u}.other@example.com`, shared].sort());
     expect((await customer(b.customerId)).id).toBe(a.customerId);
+    // History keeps the merge the activation undid and the one the rollback made.
+    const { customer: history } = await gql<{ customer: { mergeHistory: { causeKind: string; cause: string; undoneBy: string | null }[] } }>(
+      app,
+      `query($id: ID!) { customer(id: $id) { mergeHistory { causeKind cause undoneBy } } }`,
+      { id: a.customerId },
+    );
+    expect(history.mergeHistory).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ causeKind: 'EVENT', undoneBy: activation.id }),
+        expect.objectContaining({ causeKind: 'DECISION', cause: rollback.id, undoneBy: null }),
+      ]),
+    );
     // The item ingested while the address was blocked never carried it.
     expect(values(await customer(later.customerId))).toEqual([`${u}-c5`]);
     expect((await gql<{ rebuildCustomer: { identical: boolean } }>(app, REBUILD, { id: a.customerId })).rebuildCustomer.identical).toBe(true);
