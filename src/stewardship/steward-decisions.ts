@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { statedReason } from '../shared/stated-reason';
 import type { Tx } from '../infra/neo4j/database';
 import type { ComponentReresolution } from '../identity/component-reresolution';
 import type { ResolutionService } from '../identity/resolution.service';
@@ -12,7 +13,6 @@ import type { DecisionRow, StewardshipRepository } from './stewardship.repositor
 
 /** More customers than this in one manual merge is a cleanup job, not a steward's decision. */
 export const MAX_MERGED_CUSTOMERS = 100;
-const MAX_NOTE = 2_000;
 
 export type Decided = Omit<DecisionRow, 'at'> & { at: string };
 
@@ -47,7 +47,7 @@ export class StewardDecisions {
    * the component is re-resolved from the log, and the result written; from then on nothing joins them again.
    */
   unmergeCustomer(mergeId: string, reason: string, actor: string): Promise<Decided> {
-    const note = noteOf(reason, 'reason');
+    const note = statedReason(reason, 'reason');
     return this.writes.run(async (tx, effects) => {
       const merge = await this.repository.lockMerge(tx, mergeId);
       if (!merge) throw new NotFoundError(`no merge ${mergeId}`);
@@ -69,7 +69,7 @@ export class StewardDecisions {
    * customer that held it; its evidence keeps the identifier (erased with that customer).
    */
   retireIdentifier(identifier: NormalizedIdentifier, from: Date | null, reason: string, actor: string): Promise<Decided> {
-    const note = noteOf(reason, 'reason');
+    const note = statedReason(reason, 'reason');
     const now = this.clock();
     const since = from ?? now;
     if (since.getTime() > now.getTime()) throw new BadUserInputError('from is in the future: retire an identifier once it is recycled', { argument: 'from' });
@@ -94,14 +94,14 @@ export class StewardDecisions {
     if (ids.length > MAX_MERGED_CUSTOMERS) {
       throw new BadUserInputError(`at most ${MAX_MERGED_CUSTOMERS} customers merge in one decision`, { argument: 'ids', limit: MAX_MERGED_CUSTOMERS });
     }
-    const note = noteOf(reason, 'reason');
+    const note = statedReason(reason, 'reason');
     return this.writes.run((tx, effects) => this.decide(tx, effects, { kind: 'MERGE', customerIds: ids }, note, actor, null));
   }
 
   keepApart(customerIds: string[], reason: string, actor: string): Promise<Decided> {
     const ids = [...new Set(customerIds)];
     if (ids.length !== 2) throw new BadUserInputError('name exactly two different customers to keep apart', { argument: 'ids' });
-    const note = noteOf(reason, 'reason');
+    const note = statedReason(reason, 'reason');
     return this.writes.run((tx, effects) =>
       this.decide(tx, effects, { kind: 'KEEP_APART', constraintId: uuidv7(), customerIds: [ids[0], ids[1]] }, note, actor, null),
     );
@@ -109,7 +109,7 @@ export class StewardDecisions {
 
   /** Settles an open review candidate: its pair merged, or kept apart for good. */
   resolveMatchCandidate(id: string, decision: 'MERGE' | 'KEEP_APART', reason: string, actor: string): Promise<Decided> {
-    const note = noteOf(reason, 'note');
+    const note = statedReason(reason, 'note');
     return this.writes.run(async (tx, effects) => {
       const candidate = await this.repository.lockCandidate(tx, id);
       if (!candidate) throw new NotFoundError(`no match candidate ${id}`);
@@ -248,11 +248,4 @@ function refuseOnConflict(result: UnitResult, decision: StewardDecision) {
     customerId: other,
     limit: conflict.limit,
   });
-}
-
-function noteOf(text: string, argument: string): string {
-  const note = text.trim();
-  if (note.length === 0) throw new BadUserInputError(`${argument} is required: say why (a ticket reference, not personal data)`, { argument });
-  if (note.length > MAX_NOTE) throw new BadUserInputError(`${argument} is longer than ${MAX_NOTE} characters`, { argument, limit: MAX_NOTE });
-  return note;
 }

@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { statedReason } from '../../shared/stated-reason';
 import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
 import type { Database, Reader } from '../../infra/neo4j/database';
 import type { Logger } from '../../observability/logger';
@@ -17,7 +18,6 @@ type PendingShadow = { version: number; rules: string; shadow: string; cursor: s
 
 /** Examples a shadow evaluation keeps of what would change. */
 const MAX_EXAMPLES = 20;
-const MAX_NOTE = 2_000;
 
 /** How far a walk over every component has come. */
 export type WalkProgress = {
@@ -85,7 +85,7 @@ export class MatchRuleChanges {
    * rules proposed before are that version, returned as it is (with its evaluation).
    */
   async propose(change: MatchRulesChange, note: string, actor: string): Promise<RuleSetRow> {
-    const text = noteOf(note, 'note');
+    const text = statedReason(note, 'note');
     // Against what every instance resolves with now, not what this one last read.
     await this.ruleBook.refresh();
     const against = this.ruleBook.current;
@@ -123,7 +123,7 @@ export class MatchRuleChanges {
    * ROLLBACK: only to a version that was in force before.
    */
   async activate(version: number, reason: string, actor: string, kind: 'ACTIVATE' | 'ROLLBACK'): Promise<ActivationRow> {
-    const text = noteOf(reason, 'reason');
+    const text = statedReason(reason, 'reason');
     const id = uuidv7();
     await this.db.write(async (tx) => {
       const { version: inForce } = await this.ruleSets.lockInForce(tx);
@@ -351,11 +351,4 @@ export class MatchRuleChanges {
   private reader(): Reader {
     return { rows: (query, params) => this.db.read(query, params) };
   }
-}
-
-function noteOf(text: string, argument: string): string {
-  const trimmed = text.trim();
-  if (trimmed.length === 0) throw new BadUserInputError(`say why in ${argument}: a rule change is recorded with its reason`, { argument });
-  if (trimmed.length > MAX_NOTE) throw new BadUserInputError(`${argument}: at most ${MAX_NOTE} characters`, { argument });
-  return trimmed;
 }
