@@ -12,6 +12,7 @@ import { IdentifierTypesResolver } from './identifier-types.resolver';
 import { IdentityRepository } from './identity.repository';
 import { ComponentReresolution } from './component-reresolution';
 import { ComponentRewrite } from './component-rewrite';
+import { RecordDeletions } from './record-deletions';
 import { CustomerRebuild } from './customer-rebuild';
 import { RebuildResolver } from './rebuild.resolver';
 import { createMatching } from './matching/matching.module';
@@ -67,7 +68,7 @@ export async function createIdentity({ db, registry, logger, settings, rules, ow
       sourcePriority: settings.sourcePriority,
       behaviour: { bucketMs: segments.bucketMinutes * 60_000, retentionMs: segments.behaviourRetentionDays * DAY_MS },
       ...(matchingOn ? { matchModel: () => ruleBook.model() } : {}),
-      deletedRecords: { detach: (tx, effects, units, now) => reresolution.detachRecords(tx, effects, units, now), coveredVersions: (tx, units) => reresolution.deletedVersions(tx, units) },
+      deletedRecords: new RecordDeletions(registry, reresolution, repository, () => ruleBook.current),
     },
     clock,
   );

@@ -9,6 +9,7 @@ import { IdentityRepository, snapshotFrom, type OwnerRow } from './identity.repo
 import { withMatch, worthLocking } from './matching/match-keys';
 import type { StoredModel } from './matching/model-store';
 import type { AppliedRules } from './rules/rule-book';
+import type { RecordDeletions } from './record-deletions';
 import { planAttachments, type Attachments } from './plan-attachments';
 import { keysOf, planResolution } from './resolution-planner';
 import type { ResolutionPlan } from './resolution-plan';
@@ -49,11 +50,8 @@ export type ResolutionOptions = {
   behaviour: { bucketMs: number; retentionMs: number };
   /** The match model in force when probabilistic matching is on (MATCH_MODE=SYNC); absent: deterministic only. */
   matchModel?: () => Promise<StoredModel | null>;
-  /** Records their source deleted: detached by a re-resolution (identity/component-reresolution.ts). */
-  deletedRecords: {
-    detach(tx: Tx, effects: Effects, units: WorkUnit[], now: string): Promise<UnitResult[]>;
-    coveredVersions(tx: Tx, units: WorkUnit[]): Promise<Set<WorkUnit>>;
-  };
+  /** Records their source deleted: detached by a re-resolution. */
+  deletedRecords: Pick<RecordDeletions, 'detach' | 'coveredVersions'>;
 };
 
 /**
