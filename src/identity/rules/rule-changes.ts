@@ -3,12 +3,13 @@ import { statedReason } from '../../shared/stated-reason';
 import type { CypherRegistry } from '../../infra/neo4j/cypher-registry';
 import type { Database, Reader } from '../../infra/neo4j/database';
 import type { Logger } from '../../observability/logger';
-import { AppError, BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
 import type { UnitOfWork } from '../../writes/unit-of-work';
 import type { ComponentReresolution } from '../component-reresolution';
 import type { CustomerRebuild } from '../customer-rebuild';
 import { documentHash, type MatchRulesChange, type MatchRulesDocument } from './match-rules';
-import { changeScope, cypherPattern, type ChangeScope } from './change-scope';
+import { changeScope, cypherPattern } from './change-scope';
+import { ComponentWalks, emptyWalk, type WalkProgress } from './component-walk';
 import { diffReplays, type CustomerChange, type ReplayDiff } from './replay-diff';
 import type { AppliedRules, RuleBook } from './rule-book';
 import type { ActivationRow, RuleSetRow, RuleSetsRepository } from './rule-sets.repository';
@@ -18,21 +19,6 @@ type PendingShadow = { version: number; rules: string; shadow: string; cursor: s
 
 /** Examples a shadow evaluation keeps of what would change. */
 const MAX_EXAMPLES = 20;
-
-/** How far a walk over every component has come. */
-export type WalkProgress = {
-  /**
-   * Customers created after the walk started are left out (set by its first page): an activation's rules resolved
-   * them already, and a shadow evaluation compares the data as it was proposed.
-   */
-  upTo?: string;
-  totalCustomers: number;
-  customersVisited: number;
-  components: number;
-  componentsChanged: number;
-  /** Components left alone: part of their evidence predates the log, or they are too large to replay at once. */
-  componentsSkipped: number;
-};
 
 /** What a proposal would change, component by component, against the version in force when it was proposed. */
 export type ShadowReport = WalkProgress & Omit<ReplayDiff, 'changes'> & {
@@ -44,21 +30,16 @@ export type ShadowReport = WalkProgress & Omit<ReplayDiff, 'changes'> & {
 
 export type ActivationProgress = WalkProgress & { startedAt: string | null };
 
-const emptyWalk = (): WalkProgress => ({ totalCustomers: 0, customersVisited: 0, components: 0, componentsChanged: 0, componentsSkipped: 0 });
-
-/** Errors that leave one component alone rather than stop the walk: its evidence cannot be replayed exactly. */
-const skippable = (error: unknown) =>
-  (error instanceof AppError && ['UNLOGGED_ITEMS', 'COMPONENT_TOO_LARGE'].includes(String(error.extensions.reason ?? ''))) || error instanceof NotFoundError;
-
 /**
- * Rule changes: a proposal is stored as a new version and evaluated in shadow (every component replayed from the
- * evidence log under the rules in force and under the proposal, nothing written); an activation or rollback puts a
- * version in force and re-resolves, in the background, each component the change makes other customers of. Both
- * walks go a page of customers at a time, save their progress after each page, and pause after each component
- * (the budget); the job running them holds a lease, so one instance walks and another resumes when it dies.
+ * Rule changes: a proposal is stored as a new version and evaluated in shadow (every component it concerns replayed
+ * from the evidence log under the rules in force and under the proposal, nothing written); an activation or rollback
+ * puts a version in force and re-resolves, in the background, each component the change makes other customers of.
+ * Both go through the components as a walk (component-walk.ts); the job running them holds a lease, so one instance
+ * walks and another resumes when it dies.
  */
 export class MatchRuleChanges {
   private readonly q;
+  private readonly walks: ComponentWalks;
 
   constructor(
     private readonly db: Database,
@@ -75,10 +56,9 @@ export class MatchRuleChanges {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.q = registry.bind({ customers: 'identity/component-customers', checkPatterns: 'rules/check-patterns' });
+    this.walks = new ComponentWalks(ruleSets, this.reader(), settings);
   }
 
-  /** Profiles each walk in progress on this instance visited: a component is visited once however many ticks the walk takes. */
-  private readonly visited = new Map<string, Set<string>>();
 
   /**
    * Stores the rules in force with `change` made to them as a version and starts its shadow evaluation. The same
@@ -170,7 +150,7 @@ export class MatchRuleChanges {
    */
   async runPending(budgetMs: number): Promise<boolean> {
     const until = Date.now() + budgetMs;
-    const [activation] = await this.reader().rows<PendingActivation>(this.ruleSets.q.pendingActivation);
+    const { activation, shadow } = await this.pendingWork();
     if (activation) {
       if (!activation.due) return false;
       return this.activationPages(activation, until).catch(async (error: unknown) => {
@@ -179,7 +159,6 @@ export class MatchRuleChanges {
         return true;
       });
     }
-    const [shadow] = await this.reader().rows<PendingShadow>(this.ruleSets.q.pendingShadow);
     if (!shadow) return false;
     return this.shadowPages(shadow, until).catch(async (error: unknown) => {
       await this.db.write((tx) => tx.rows(this.ruleSets.q.failShadow, { version: shadow.version, error: (error as Error).message }));
@@ -200,9 +179,16 @@ export class MatchRuleChanges {
 
   /** Whether a walk is waiting for an instance: an activation due, or a shadow evaluation not finished. */
   async hasPending(): Promise<boolean> {
+    const { activation, shadow } = await this.pendingWork();
+    return activation ? activation.due : shadow !== undefined;
+  }
+
+  /** The activation re-resolving, if any, and the oldest shadow evaluation not finished (only when none is). */
+  private async pendingWork(): Promise<{ activation?: PendingActivation; shadow?: PendingShadow }> {
     const [activation] = await this.reader().rows<PendingActivation>(this.ruleSets.q.pendingActivation);
-    if (activation) return activation.due;
-    return (await this.reader().rows(this.ruleSets.q.pendingShadow)).length > 0;
+    if (activation) return { activation };
+    const [shadow] = await this.reader().rows<PendingShadow>(this.ruleSets.q.pendingShadow);
+    return { shadow };
   }
 
   /** Runs every pending walk to its end (tests, commands). */
@@ -217,7 +203,7 @@ export class MatchRuleChanges {
     progress.startedAt ??= this.clock().toISOString();
     if (progress.totalCustomers === 0) progress.totalCustomers = await this.ruleSets.countCustomers(this.reader());
     const scope = changeScope(previous.document, next.document, row.rewrittenSince);
-    return this.walk(`activation:${row.id}`, scope, row.cursor, until, progress, async (customerId) => {
+    return this.walks.walk(`activation:${row.id}`, scope, row.cursor, until, progress, async (customerId) => {
       const { profiles, rewritten } = await this.writes.run(async (tx, effects) => {
         const done = await this.reresolution.reresolveUnder(tx, effects, customerId, { previous, next }, this.clock().toISOString(), row.id);
         if (done.rewritten) await tx.rows(this.ruleSets.q.recordRewritten, { id: row.id, ids: done.rewritten.active });
@@ -239,61 +225,11 @@ export class MatchRuleChanges {
     const report = JSON.parse(row.shadow) as ShadowReport;
     if (report.totalCustomers === 0) report.totalCustomers = await this.ruleSets.countCustomers(this.reader());
     const scope = changeScope(against.document, candidate.document, null);
-    return this.walk(`shadow:${row.version}`, scope, row.cursor, until, report, (customerId) => this.shadowComponent(customerId, against, candidate, report), async (cursor, done) => {
+    return this.walks.walk(`shadow:${row.version}`, scope, row.cursor, until, report, (customerId) => this.shadowComponent(customerId, against, candidate, report), async (cursor, done) => {
       if (done) report.finishedAt = this.clock().toISOString();
       const saved = await this.db.write((tx) => tx.rows(this.ruleSets.q.recordShadow, { version: row.version, state: done ? 'DONE' : 'RUNNING', shadow: JSON.stringify(report), cursor }));
       return saved.length > 0;
     });
-  }
-
-  /**
-   * Visits the components of the customers the change concerns, in id order, each component once (a customer of a
-   * component visited is passed over), pausing after each. Progress is saved after each scanned page and when the
-   * budget runs out (the cursor is then the last customer visited). True when work is left; false once done or
-   * taken over.
-   */
-  private async walk(
-    name: string,
-    scope: ChangeScope,
-    from: string,
-    until: number,
-    progress: WalkProgress,
-    visit: (customerId: string) => Promise<string[]>,
-    save: (cursor: string, done: boolean) => Promise<boolean>,
-  ): Promise<boolean> {
-    progress.upTo ??= uuidv7();
-    const visited = this.visited.get(name) ?? new Set<string>();
-    this.visited.set(name, visited);
-    let cursor = from;
-    for (;;) {
-      const { ids, last } = await this.ruleSets.affected(this.reader(), cursor, this.settings.pageSize, progress.upTo, scope);
-      for (const customerId of ids) {
-        progress.customersVisited++;
-        if (!visited.has(customerId)) {
-          progress.components++;
-          try {
-            for (const profile of await visit(customerId)) visited.add(profile);
-          } catch (error) {
-            if (!skippable(error)) throw error;
-            progress.componentsSkipped++;
-          }
-          await this.pause();
-        }
-        if (Date.now() >= until && customerId !== ids.at(-1)) {
-          if (!(await save(customerId, false))) return this.forget(name);
-          return true;
-        }
-      }
-      const done = last === null;
-      cursor = last ?? cursor;
-      if (!(await save(cursor, done)) || done) return this.forget(name);
-      if (Date.now() >= until) return true;
-    }
-  }
-
-  private forget(walk: string): false {
-    this.visited.delete(walk);
-    return false;
   }
 
   /** Neo4j reads the patterns to find the customers they concern: one it cannot compile is refused up front. */
@@ -342,10 +278,6 @@ export class MatchRuleChanges {
     const [row] = await this.ruleSets.ruleSets(this.reader(), { version, limit: 1 });
     if (!row) throw new NotFoundError(`no match rules version ${version}`);
     return this.ruleBook.apply(version, JSON.parse(row.rules) as MatchRulesDocument);
-  }
-
-  private pause(): Promise<void> {
-    return this.settings.pauseMs > 0 ? new Promise((resolve) => setTimeout(resolve, this.settings.pauseMs)) : Promise.resolve();
   }
 
   private reader(): Reader {
